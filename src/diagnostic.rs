@@ -1,0 +1,389 @@
+//! One error type with a place: [`Diagnostic`], and the stable [`Code`]s it carries.
+//!
+//! Every problem the engine reports — a YAML syntax error, a broken reference in a
+//! procedure, a lint, a rejected command — carries a [`Code`] whose string form
+//! (`"unknown_step"`, `"version_conflict"`, …) never changes between releases, a
+//! [`Severity`], and a bilingual [`Message`] (Vietnamese first, English second).
+//! Load-time diagnostics also carry the file, line, column and a dotted path such as
+//! `steps.appraisal.actions.approve.to`.
+//!
+//! ```
+//! use motcua::{Code, Severity};
+//!
+//! assert_eq!(Code::UnknownStep.as_str(), "unknown_step");
+//! assert_eq!(Code::from_name("unknown_step"), Some(Code::UnknownStep));
+//! assert_eq!(Code::UnreachableStep.default_severity(), Severity::Warning);
+//! ```
+
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How serious a diagnostic is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Worth a look; the procedure still loads.
+    Warning,
+    /// The procedure does not load.
+    Error,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        })
+    }
+}
+
+/// A message in Vietnamese and English.
+///
+/// Engine-generated messages always have both languages; spec authors' labels use
+/// [`crate::Text`], where English is optional.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Message {
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+impl Message {
+    /// Builds a message from its two languages.
+    ///
+    /// ```
+    /// let m = motcua::Message::new("Không tìm thấy bước", "Step not found");
+    /// assert_eq!(m.en, "Step not found");
+    /// ```
+    pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Message {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message in the given language (`"vi"` or anything else for English).
+    pub fn get(&self, lang: &str) -> &str {
+        if lang == "vi" { &self.vi } else { &self.en }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal, $severity:ident, $vi:literal, $en:literal; )*) => {
+        /// A stable, machine-readable diagnostic or rejection code.
+        ///
+        /// The string form ([`Code::as_str`]) is part of the public contract: hosts may
+        /// store it, switch on it and translate it. New codes may be added; existing
+        /// ones are never renamed or reused.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "snake_case")]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            /// The stable string form, e.g. `"unknown_step"`.
+            pub const fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+
+            /// The severity a diagnostic with this code has unless stated otherwise.
+            pub const fn default_severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// A one-line description of what the code means, in both languages.
+            pub fn summary(self) -> Message {
+                match self { $( Code::$variant => Message::new($vi, $en), )* }
+            }
+
+            /// Looks a code up by its string form.
+            pub fn from_name(name: &str) -> Option<Code> {
+                match name { $( $name => Some(Code::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    // ---- reading YAML and JSON ----
+    /// The text is not well-formed YAML.
+    YamlSyntax = "yaml_syntax", Error,
+        "Cú pháp YAML không hợp lệ", "The text is not valid YAML";
+    /// A key the format does not know (often a typo).
+    UnknownField = "unknown_field", Error,
+        "Trường không được hỗ trợ", "Unknown field";
+    /// A required key is absent.
+    MissingField = "missing_field", Error,
+        "Thiếu trường bắt buộc", "A required field is missing";
+    /// A value has the wrong type (a list where a text was expected, …).
+    InvalidType = "invalid_type", Error,
+        "Sai kiểu dữ liệu", "A value has the wrong type";
+    /// A value has the right type but is not allowed (an unknown variant, a malformed duration, …).
+    InvalidValue = "invalid_value", Error,
+        "Giá trị không hợp lệ", "A value is not allowed here";
+    /// The same key appears twice in one mapping.
+    DuplicateKey = "duplicate_key", Error,
+        "Khóa bị lặp lại", "The same key appears twice";
+    /// The input exceeds a resource limit (size, nesting, aliases, count of items).
+    LimitExceeded = "limit_exceeded", Error,
+        "Vượt quá giới hạn tài nguyên", "A resource limit was exceeded";
+    /// The spec declares a format version this engine does not read.
+    UnsupportedFormat = "unsupported_format", Error,
+        "Phiên bản định dạng không được hỗ trợ", "Unsupported spec format version";
+
+    // ---- references and structure of a procedure ----
+    /// An action targets a step or outcome that does not exist.
+    UnknownStep = "unknown_step", Error,
+        "Bước không tồn tại", "Unknown step or outcome";
+    /// A step or action names an agency kind the catalogue does not define.
+    UnknownAgency = "unknown_agency", Error,
+        "Loại cơ quan không có trong danh mục", "Unknown agency kind";
+    /// A step or action names a role the catalogue does not define.
+    UnknownRole = "unknown_role", Error,
+        "Vai trò không có trong danh mục", "Unknown role";
+    /// An agency kind names an administrative level the catalogue does not define.
+    UnknownLevel = "unknown_level", Error,
+        "Cấp hành chính không có trong danh mục", "Unknown administrative level";
+    /// The procedure names a catalogue other than the one it was loaded with.
+    CatalogueMismatch = "catalogue_mismatch", Error,
+        "Danh mục không khớp", "The procedure expects another catalogue";
+    /// A step and an outcome share a name, or a name is not ASCII `snake_case`.
+    InvalidName = "invalid_name", Error,
+        "Tên định danh không hợp lệ", "Invalid or clashing identifier";
+    /// A step cannot be reached from the first step.
+    UnreachableStep = "unreachable_step", Warning,
+        "Bước không thể đến được", "Step cannot be reached from the start";
+    /// No path leads from this step to any terminal outcome.
+    DeadEnd = "dead_end", Error,
+        "Bước không dẫn đến kết quả nào", "No path from this step reaches an outcome";
+    /// The procedure has no terminal outcome that issues a result.
+    NoOutcome = "no_outcome", Error,
+        "Thủ tục không có kết quả cuối", "The procedure has no terminal outcome";
+    /// A fork's branches never meet at a join step.
+    ForkWithoutJoin = "fork_without_join", Error,
+        "Rẽ nhánh song song không có điểm hợp nhất", "Parallel branches never join";
+    /// A join step is not reached by the branches of exactly one fork.
+    InvalidJoin = "invalid_join", Error,
+        "Điểm hợp nhất không hợp lệ", "A join step does not close exactly one fork";
+    /// A path from start to outcome needs more working time than the legal deadline.
+    BudgetExceedsDeadline = "budget_exceeds_deadline", Error,
+        "Tổng thời gian các bước vượt thời hạn giải quyết", "Step budgets exceed the legal deadline";
+    /// A national status code outside the range a step may hold.
+    InvalidStatusCode = "invalid_status_code", Error,
+        "Mã trạng thái quốc gia không hợp lệ", "Invalid national status code";
+    /// A step uses an administrative level that is no longer in force.
+    HistoricalLevel = "historical_level", Warning,
+        "Cấp hành chính đã bãi bỏ", "The administrative level is no longer in force";
+
+    // ---- running dossiers ----
+    /// The command's expected version is not the dossier's version.
+    VersionConflict = "version_conflict", Error,
+        "Hồ sơ đã được cập nhật bởi thao tác khác", "The dossier changed since it was read";
+    /// The dossier reached a terminal outcome; nothing more can happen.
+    DossierClosed = "dossier_closed", Error,
+        "Hồ sơ đã kết thúc", "The dossier is closed";
+    /// No active step offers this action.
+    UnknownAction = "unknown_action", Error,
+        "Thao tác không hợp lệ ở bước hiện tại", "No active step offers this action";
+    /// Several active steps offer this action; the command must name the step.
+    AmbiguousStep = "ambiguous_step", Error,
+        "Cần chỉ rõ bước xử lý", "Several active steps offer this action";
+    /// The named step is not active.
+    StepNotActive = "step_not_active", Error,
+        "Bước không ở trạng thái đang xử lý", "The step is not active";
+    /// The actor's role or agency may not take this action.
+    Forbidden = "forbidden", Error,
+        "Người thực hiện không có thẩm quyền", "The actor may not take this action";
+    /// Withdrawal is not possible now (no request, already requested, or not allowed).
+    WithdrawalNotAllowed = "withdrawal_not_allowed", Error,
+        "Không thể rút hồ sơ", "Withdrawal is not possible now";
+    /// The command or event belongs to another procedure or version.
+    WrongProcedure = "wrong_procedure", Error,
+        "Không đúng thủ tục hoặc phiên bản", "Another procedure or version";
+    /// A command is malformed (empty identifier, bad JSON, …).
+    InvalidCommand = "invalid_command", Error,
+        "Lệnh không hợp lệ", "The command is malformed";
+    /// An event history cannot be replayed (gap, wrong order, or rejected event).
+    InvalidHistory = "invalid_history", Error,
+        "Lịch sử hồ sơ không hợp lệ", "The event history cannot be replayed";
+
+    // ---- calendars and deadlines ----
+    /// A procedure or calendar names a calendar that is not loaded.
+    UnknownCalendar = "unknown_calendar", Error,
+        "Không tìm thấy lịch làm việc", "Unknown working-day calendar";
+    /// A calendar is inconsistent (overlapping sessions, a day both off and worked, …).
+    InvalidCalendar = "invalid_calendar", Error,
+        "Lịch làm việc không hợp lệ", "The calendar is inconsistent";
+    /// A date outside the years a calendar covers: the engine does not guess.
+    OutsideCalendar = "outside_calendar", Error,
+        "Ngày nằm ngoài phạm vi của lịch làm việc", "The date is outside the calendar's years";
+
+    // ---- expressions, forms and documents ----
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A problem with a place: code, severity, file, line, column, path and message.
+///
+/// Lines and columns are 1-based and count Unicode scalar values; `0` means the
+/// place is not known (for example a problem about the file as a whole).
+///
+/// ```
+/// use motcua::{Catalogue, Code};
+///
+/// let err = Catalogue::from_yaml("id: vn\nlevels: oops\n", "catalogue.yaml").unwrap_err();
+/// let d = &err.diagnostics()[0];
+/// assert_eq!(d.code, Code::InvalidType);
+/// assert_eq!((d.line, d.column), (2, 9));
+/// assert_eq!(d.path, "levels");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Diagnostic {
+    /// What kind of problem.
+    pub code: Code,
+    /// Whether it stops the load.
+    pub severity: Severity,
+    /// The file as the caller named it.
+    pub file: String,
+    /// 1-based line, 0 if unknown.
+    pub line: u32,
+    /// 1-based column, 0 if unknown.
+    pub column: u32,
+    /// Dotted path to the node, e.g. `steps.appraisal.actions.approve.to`; empty for the root.
+    pub path: String,
+    /// What is wrong.
+    pub message: Message,
+    /// How to fix it, when the engine knows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Message>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity and no place yet.
+    pub fn new(code: Code, message: Message) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            file: String::new(),
+            line: 0,
+            column: 0,
+            path: String::new(),
+            message,
+            help: None,
+        }
+    }
+
+    /// Sets the help text.
+    pub fn with_help(mut self, help: Message) -> Self {
+        self.help = Some(help);
+        self
+    }
+
+    /// Whether this diagnostic stops the load.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `file:line:column: error[code]: message (path)` in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}[{}]: {}",
+            self.file, self.line, self.column, self.severity, self.code, self.message.en
+        )?;
+        if !self.path.is_empty() {
+            write!(f, " (at `{}`)", self.path)?;
+        }
+        Ok(())
+    }
+}
+
+/// A load that failed: every diagnostic found, errors and warnings, in source order.
+///
+/// ```
+/// use motcua::Catalogue;
+///
+/// let err = Catalogue::from_yaml("id: [", "bad.yaml").unwrap_err();
+/// assert!(err.diagnostics().iter().any(|d| d.is_error()));
+/// assert!(err.to_string().starts_with("bad.yaml:"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl LoadError {
+    /// Wraps diagnostics, sorting them by place. At least one should be an error.
+    pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
+        sort_by_place(&mut diagnostics);
+        LoadError { diagnostics }
+    }
+
+    /// Every diagnostic, sorted by file, line and column.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Consumes the error, returning its diagnostics.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    /// The diagnostics of error severity.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn sort_by_place(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_names_are_unique_and_round_trip() {
+        let mut seen = std::collections::HashSet::new();
+        for &code in Code::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate name {code}");
+            assert_eq!(Code::from_name(code.as_str()), Some(code));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+            let summary = code.summary();
+            assert!(!summary.vi.is_empty() && !summary.en.is_empty());
+        }
+        assert_eq!(Code::from_name("no_such_code"), None);
+    }
+}

@@ -1,0 +1,42 @@
+//! Human labels written by spec authors: Vietnamese required, English optional.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A label in the spec: `{vi: "Tiếp nhận hồ sơ", en: "Receive the dossier"}`.
+///
+/// Vietnamese is required; English is optional and falls back to Vietnamese.
+///
+/// ```
+/// let t = motcua::Text::new("Tiếp nhận", Some("Receive"));
+/// assert_eq!(t.get("en"), "Receive");
+/// let only_vi = motcua::Text::new("Tiếp nhận", None);
+/// assert_eq!(only_vi.get("en"), "Tiếp nhận");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    /// Vietnamese (required).
+    pub vi: String,
+    /// English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Text {
+    /// Builds a label.
+    pub fn new(vi: impl Into<String>, en: Option<&str>) -> Self {
+        Text {
+            vi: vi.into(),
+            en: en.map(str::to_owned),
+        }
+    }
+
+    /// The label in `lang` (`"vi"` or `"en"`), falling back to Vietnamese.
+    pub fn get(&self, lang: &str) -> &str {
+        match (lang, &self.en) {
+            ("en", Some(en)) => en,
+            _ => &self.vi,
+        }
+    }
+}

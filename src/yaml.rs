@@ -1,0 +1,601 @@
+//! The one module that reads YAML.
+//!
+//! It uses [`serde_saphyr`] (the maintained, panic-free successor to the archived
+//! `serde_yaml`; see the README) in two passes over the text:
+//!
+//! 1. a walk over the parser's event stream (`serde_saphyr::granit_parser`) that
+//!    records the line and column of every key and value under its dotted path,
+//!    reports duplicate keys and enforces the depth, size and alias [`Limits`];
+//! 2. typed deserialization, whose errors become coded [`Diagnostic`]s placed with
+//!    the positions from pass 1.
+//!
+//! Nothing else in the crate names `serde_saphyr`; the compiler places its own
+//! diagnostics through [`SourceMap`].
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::granit_parser::{Event, Parser, Span};
+use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter};
+
+use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
+use crate::limits::Limits;
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Place {
+    key: Option<Pos>,
+    value: Pos,
+}
+
+/// Which part of a mapping entry a diagnostic points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The key (`appraisal:` in `steps.appraisal`).
+    Key,
+    /// The value.
+    Value,
+}
+
+/// Where every node of one YAML document stands, by dotted path.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SourceMap {
+    file: String,
+    places: HashMap<String, Place>,
+}
+
+impl SourceMap {
+    /// The file name diagnostics carry.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// The position of `path` (or of its nearest recorded ancestor).
+    pub(crate) fn pos(&self, path: &str, part: Part) -> Pos {
+        let mut path = path;
+        loop {
+            if let Some(place) = self.places.get(path) {
+                return match part {
+                    Part::Key => place.key.unwrap_or(place.value),
+                    Part::Value => place.value,
+                };
+            }
+            match path.rfind(['.', '[']) {
+                Some(cut) => path = &path[..cut],
+                None if !path.is_empty() => path = "",
+                None => return Pos::default(),
+            }
+        }
+    }
+
+    /// Builds a diagnostic placed at `path`.
+    pub(crate) fn diagnostic(
+        &self,
+        code: Code,
+        path: &str,
+        part: Part,
+        message: Message,
+    ) -> Diagnostic {
+        let pos = self.pos(path, part);
+        let mut d = Diagnostic::new(code, message);
+        d.file = self.file.clone();
+        d.line = pos.line;
+        d.column = pos.column;
+        d.path = path.to_owned();
+        d
+    }
+
+    /// The path of the node that starts at `pos`, preferring keys, else the last node before it.
+    fn path_at(&self, pos: Pos) -> String {
+        let mut best: Option<(Pos, &str)> = None;
+        for (path, place) in &self.places {
+            for (candidate, is_key) in [(place.key, true), (Some(place.value), false)] {
+                let Some(candidate) = candidate else { continue };
+                if candidate == pos && is_key {
+                    return path.clone();
+                }
+                if candidate <= pos
+                    && best.is_none_or(|(b, p)| {
+                        candidate > b || (candidate == b && path.len() > p.len())
+                    })
+                {
+                    best = Some((candidate, path));
+                }
+            }
+        }
+        best.map(|(_, p)| p.to_owned()).unwrap_or_default()
+    }
+}
+
+/// Joins a mapping key onto a path: `steps` + `receive` → `steps.receive`.
+pub(crate) fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_owned()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Joins a sequence index onto a path: `to` + 1 → `to[1]`.
+pub(crate) fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos {
+        line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
+    }
+}
+
+enum Frame {
+    Map {
+        path: String,
+        pending_key: Option<(String, Pos)>,
+        expecting_key: bool,
+        seen: HashSet<String>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
+}
+
+/// Pass 1: positions, duplicate keys and limits.
+fn walk(
+    text: &str,
+    file: &str,
+    limits: &Limits,
+) -> Result<(SourceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut map = SourceMap {
+        file: file.to_owned(),
+        places: HashMap::new(),
+    };
+    let mut problems = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut events = 0usize;
+    let mut aliases = 0usize;
+    let mut documents = 0usize;
+    let fail = |map: &SourceMap, code, pos: Pos, message: Message| {
+        let mut d = Diagnostic::new(code, message);
+        d.file = map.file.clone();
+        d.line = pos.line;
+        d.column = pos.column;
+        d.path = map.path_at(pos);
+        vec![d]
+    };
+
+    for item in Parser::new_from_str(text) {
+        let (event, span) = match item {
+            Ok(ok) => ok,
+            Err(e) => {
+                let m = e.marker();
+                let pos = Pos {
+                    line: u32::try_from(m.line()).unwrap_or(u32::MAX),
+                    column: u32::try_from(m.col() + 1).unwrap_or(u32::MAX),
+                };
+                let info = e.info();
+                return Err(fail(
+                    &map,
+                    Code::YamlSyntax,
+                    pos,
+                    Message::new(
+                        format!("Cú pháp YAML không hợp lệ: {info}"),
+                        format!("invalid YAML: {info}"),
+                    ),
+                ));
+            }
+        };
+        let pos = pos_of(&span);
+        events += 1;
+        if events > limits.max_yaml_events {
+            return Err(fail(
+                &map,
+                Code::LimitExceeded,
+                pos,
+                Message::new(
+                    format!(
+                        "Văn bản YAML có quá nhiều phần tử (tối đa {} sự kiện)",
+                        limits.max_yaml_events
+                    ),
+                    format!(
+                        "the YAML document is too large (more than {} parser events)",
+                        limits.max_yaml_events
+                    ),
+                ),
+            ));
+        }
+        let is_node = matches!(
+            event,
+            Event::Scalar(..)
+                | Event::Alias(..)
+                | Event::MappingStart(..)
+                | Event::SequenceStart(..)
+        );
+        if let Event::DocumentStart(..) = event {
+            documents += 1;
+            if documents > 1 {
+                return Err(fail(
+                    &map,
+                    Code::YamlSyntax,
+                    pos,
+                    Message::new(
+                        "Mỗi tệp chỉ được chứa một tài liệu YAML",
+                        "a file must hold exactly one YAML document",
+                    ),
+                ));
+            }
+        }
+        if let Event::Alias(..) = event {
+            aliases += 1;
+            if aliases > limits.max_aliases {
+                return Err(fail(
+                    &map,
+                    Code::LimitExceeded,
+                    pos,
+                    Message::new(
+                        format!("Quá nhiều bí danh YAML (tối đa {})", limits.max_aliases),
+                        format!("too many YAML aliases (at most {})", limits.max_aliases),
+                    ),
+                ));
+            }
+        }
+        if is_node {
+            // Where does this node stand?
+            let node_path: Option<String> = match stack.last_mut() {
+                None => {
+                    map.places.insert(
+                        String::new(),
+                        Place {
+                            key: None,
+                            value: pos,
+                        },
+                    );
+                    Some(String::new())
+                }
+                Some(Frame::Seq { path, next }) => {
+                    let p = index(path, *next);
+                    *next += 1;
+                    map.places.insert(
+                        p.clone(),
+                        Place {
+                            key: None,
+                            value: pos,
+                        },
+                    );
+                    Some(p)
+                }
+                Some(Frame::Map {
+                    path,
+                    pending_key,
+                    expecting_key,
+                    seen,
+                }) => {
+                    if *expecting_key {
+                        *expecting_key = false;
+                        if let Event::Scalar(ref key, ..) = event {
+                            let key = key.to_string();
+                            if !seen.insert(key.clone()) {
+                                let full = join(path, &key);
+                                let mut d = Diagnostic::new(
+                                    Code::DuplicateKey,
+                                    Message::new(
+                                        format!(
+                                            "Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"
+                                        ),
+                                        format!(
+                                            "key `{key}` appears twice; the later value is ignored"
+                                        ),
+                                    ),
+                                );
+                                d.file = map.file.clone();
+                                d.line = pos.line;
+                                d.column = pos.column;
+                                d.path = full;
+                                problems.push(d);
+                                *pending_key = Some((String::from("\u{0}duplicate"), pos));
+                            } else {
+                                *pending_key = Some((key, pos));
+                            }
+                            None
+                        } else {
+                            // A complex key: its contents and value are not tracked.
+                            *pending_key = Some((String::from("\u{0}complex"), pos));
+                            Some(String::from("\u{0}complex"))
+                        }
+                    } else {
+                        *expecting_key = true;
+                        match pending_key.take() {
+                            Some((key, key_pos)) if !key.starts_with('\u{0}') => {
+                                let p = join(path, &key);
+                                map.places.insert(
+                                    p.clone(),
+                                    Place {
+                                        key: Some(key_pos),
+                                        value: pos,
+                                    },
+                                );
+                                Some(p)
+                            }
+                            _ => Some(String::from("\u{0}untracked")),
+                        }
+                    }
+                }
+            };
+            match event {
+                Event::MappingStart(..) | Event::SequenceStart(..) => {
+                    if stack.len() >= limits.max_depth {
+                        return Err(fail(
+                            &map,
+                            Code::LimitExceeded,
+                            pos,
+                            Message::new(
+                                format!("YAML lồng nhau quá sâu (tối đa {} cấp)", limits.max_depth),
+                                format!(
+                                    "YAML nested too deeply (at most {} levels)",
+                                    limits.max_depth
+                                ),
+                            ),
+                        ));
+                    }
+                    let path = node_path.unwrap_or_default();
+                    stack.push(if matches!(event, Event::MappingStart(..)) {
+                        Frame::Map {
+                            path,
+                            pending_key: None,
+                            expecting_key: true,
+                            seen: HashSet::new(),
+                        }
+                    } else {
+                        Frame::Seq { path, next: 0 }
+                    });
+                }
+                _ => {}
+            }
+        } else if matches!(event, Event::MappingEnd | Event::SequenceEnd) {
+            stack.pop();
+        }
+    }
+    Ok((map, problems))
+}
+
+/// Classifies a serde error message into a code and a Vietnamese rendering.
+fn classify(en: &str) -> (Code, String) {
+    let quoted = |s: &str| -> String { s.split('`').nth(1).map(str::to_owned).unwrap_or_default() };
+    let expected = |s: &str| -> String {
+        s.split_once("expected ")
+            .map(|(_, e)| e.to_owned())
+            .unwrap_or_default()
+    };
+    if en.starts_with("unknown field") {
+        let name = quoted(en);
+        let valid = expected(en).replace("one of ", "");
+        (
+            Code::UnknownField,
+            format!("Trường `{name}` không được hỗ trợ ở đây; các trường hợp lệ: {valid}"),
+        )
+    } else if en.starts_with("missing field") {
+        (
+            Code::MissingField,
+            format!("Thiếu trường bắt buộc `{}`", quoted(en)),
+        )
+    } else if en.starts_with("unknown variant") {
+        let valid = expected(en).replace("one of ", "");
+        (
+            Code::InvalidValue,
+            format!(
+                "Giá trị `{}` không hợp lệ; các giá trị hợp lệ: {valid}",
+                quoted(en)
+            ),
+        )
+    } else if let Some(kind) = en.strip_prefix("invalid ").and_then(scalar_kind) {
+        (
+            Code::InvalidType,
+            format!("Sai kiểu dữ liệu, cần {}", kind.0),
+        )
+    } else if en.starts_with("invalid type") {
+        (
+            Code::InvalidType,
+            format!("Sai kiểu dữ liệu, cần {}", expected(en)),
+        )
+    } else if en.contains("budget") || en.contains("limit") {
+        (
+            Code::LimitExceeded,
+            format!("Vượt quá giới hạn tài nguyên: {en}"),
+        )
+    } else if en.starts_with("invalid working duration") {
+        (
+            Code::InvalidValue,
+            "Thời lượng không hợp lệ: ghi một số và đơn vị, ví dụ `3d` (ngày làm việc), `0.5d`, `4h`, `30m`"
+                .to_owned(),
+        )
+    } else {
+        (Code::InvalidValue, format!("Giá trị không hợp lệ: {en}"))
+    }
+}
+
+/// serde-saphyr reports a mistyped scalar as `invalid u32`: name the kind in both languages.
+fn scalar_kind(rust_type: &str) -> Option<(&'static str, &'static str)> {
+    Some(match rust_type {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            ("một số nguyên", "a whole number")
+        }
+        "f32" | "f64" => ("một số", "a number"),
+        "bool" => ("true hoặc false", "true or false"),
+        _ => return None,
+    })
+}
+
+/// Reads one YAML document into `T`, with a map of where every node stands.
+///
+/// On success also returns the non-fatal problems of pass 1 (none today: duplicate keys
+/// are errors). On failure returns every problem found, placed.
+pub(crate) fn from_str<T: DeserializeOwned>(
+    text: &str,
+    file: &str,
+    limits: &Limits,
+) -> Result<(T, SourceMap), LoadError> {
+    if text.len() > limits.max_input_bytes {
+        let mut d = Diagnostic::new(
+            Code::LimitExceeded,
+            Message::new(
+                format!(
+                    "Tệp quá lớn: {} byte, tối đa {} byte",
+                    text.len(),
+                    limits.max_input_bytes
+                ),
+                format!(
+                    "input too large: {} bytes, at most {}",
+                    text.len(),
+                    limits.max_input_bytes
+                ),
+            ),
+        );
+        d.file = file.to_owned();
+        return Err(LoadError::new(vec![d]));
+    }
+    let (map, mut problems) = walk(text, file, limits).map_err(LoadError::new)?;
+
+    let mut options = serde_saphyr::Options::default();
+    options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits.max_depth + 1;
+    budget.max_events = limits.max_yaml_events + 16;
+    budget.max_aliases = limits.max_aliases;
+    budget.max_reader_input_bytes = Some(limits.max_input_bytes);
+    options.budget = Some(budget);
+    match serde_saphyr::from_str_with_options::<T>(text, options) {
+        Ok(value) if problems.is_empty() => Ok((value, map)),
+        Ok(_) => Err(LoadError::new(problems)),
+        Err(err) => {
+            let en: Cow<'_, str> = serde_saphyr::DefaultMessageFormatter.format_message(&err);
+            let mut en = en.trim().to_owned();
+            let (code, vi) = classify(&en);
+            if let Some((_, kind_en)) = en.strip_prefix("invalid ").and_then(scalar_kind) {
+                en = format!("invalid type: expected {kind_en}");
+            }
+            let pos = err
+                .location()
+                .map(|l| Pos {
+                    line: u32::try_from(l.line()).unwrap_or(u32::MAX),
+                    column: u32::try_from(l.column()).unwrap_or(u32::MAX),
+                })
+                .unwrap_or_default();
+            let mut d = Diagnostic::new(code, Message::new(vi, en));
+            d.file = file.to_owned();
+            d.line = pos.line;
+            d.column = pos.column;
+            d.path = if pos == Pos::default() {
+                String::new()
+            } else {
+                map.path_at(pos)
+            };
+            problems.push(d);
+            Err(LoadError::new(problems))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        id: u32,
+    }
+
+    fn err(text: &str) -> Vec<Diagnostic> {
+        from_str::<Doc>(text, "t.yaml", &Limits::default())
+            .unwrap_err()
+            .into_diagnostics()
+    }
+
+    #[test]
+    fn maps_every_key_and_value_to_its_place() {
+        let text = "name: x\nitems:\n  - id: 1\n  - id: 2\n";
+        let (_, map) = from_str::<Doc>(text, "t.yaml", &Limits::default()).unwrap();
+        assert_eq!(
+            map.pos("items[1].id", Part::Value),
+            Pos { line: 4, column: 9 }
+        );
+        assert_eq!(
+            map.pos("items[1].id", Part::Key),
+            Pos { line: 4, column: 5 }
+        );
+        assert_eq!(map.pos("items[1]", Part::Value), Pos { line: 4, column: 5 });
+        // Unknown paths fall back to the nearest ancestor.
+        assert_eq!(
+            map.pos("items[1].nothing", Part::Value),
+            Pos { line: 4, column: 5 }
+        );
+    }
+
+    #[test]
+    fn serde_errors_get_codes_places_and_paths() {
+        let d = &err("name: x\nitems:\n  - id: 1\n  - idd: 2\n")[0];
+        assert_eq!(
+            (d.code, d.line, d.column, d.path.as_str()),
+            (Code::UnknownField, 4, 5, "items[1].idd")
+        );
+        assert!(d.message.vi.contains("`idd`"), "{}", d.message.vi);
+
+        let d = &err("name: x\nitems:\n  - id: one\n")[0];
+        assert_eq!((d.code, d.line, d.column), (Code::InvalidType, 3, 9));
+        assert_eq!(d.path, "items[0].id");
+
+        let d = &err("items: []\n")[0];
+        assert_eq!(d.code, Code::MissingField);
+        assert!(d.message.vi.contains("`name`"));
+    }
+
+    #[test]
+    fn syntax_errors_and_duplicates_are_placed() {
+        let d = &err("name: x\nitems: [\n")[0];
+        assert_eq!(d.code, Code::YamlSyntax);
+        assert!(d.line >= 2, "{d:?}");
+
+        let ds = err("name: x\nname: y\nitems: []\n");
+        assert_eq!(
+            (ds[0].code, ds[0].line, ds[0].column),
+            (Code::DuplicateKey, 2, 1)
+        );
+    }
+
+    #[test]
+    fn limits_stop_deep_nesting_aliases_and_size() {
+        let deep = format!("name: x\nitems: {}{}\n", "[".repeat(40), "]".repeat(40));
+        assert_eq!(err(&deep)[0].code, Code::LimitExceeded);
+
+        let mut laughs = String::from("a: &a [x, x]\n");
+        for i in 0..70 {
+            laughs.push_str(&format!("b{i}: *a\n"));
+        }
+        assert_eq!(err(&laughs)[0].code, Code::LimitExceeded);
+
+        let limits = Limits {
+            max_input_bytes: 8,
+            ..Limits::default()
+        };
+        let e = from_str::<Doc>("name: abcdefgh\nitems: []\n", "t.yaml", &limits).unwrap_err();
+        assert_eq!(e.diagnostics()[0].code, Code::LimitExceeded);
+    }
+}
