@@ -21,9 +21,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How serious a diagnostic is.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Worth a look; the procedure still loads.
@@ -61,10 +59,7 @@ impl Message {
     /// assert_eq!(m.en, "Step not found");
     /// ```
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Self {
-        Message {
-            vi: vi.into(),
-            en: en.into(),
-        }
+        Message { vi: vi.into(), en: en.into() }
     }
 
     /// The message in the given language (`"vi"` or anything else for English).
@@ -364,9 +359,7 @@ impl fmt::Display for LoadError {
 }
 
 pub(crate) fn sort_by_place(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
-    });
+    diagnostics.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
 }
 
 #[cfg(test)]

@@ -55,33 +55,21 @@ const MAX_UNITS: u64 = 10_000;
 
 impl WorkingDuration {
     /// Zero working time.
-    pub const ZERO: WorkingDuration = WorkingDuration {
-        thousandths: 0,
-        unit: DurationUnit::Minute,
-    };
+    pub const ZERO: WorkingDuration = WorkingDuration { thousandths: 0, unit: DurationUnit::Minute };
 
     /// A whole number of working days.
     pub const fn days(days: u32) -> Self {
-        WorkingDuration {
-            thousandths: days as u64 * 1000,
-            unit: DurationUnit::Day,
-        }
+        WorkingDuration { thousandths: days as u64 * 1000, unit: DurationUnit::Day }
     }
 
     /// A whole number of working hours.
     pub const fn hours(hours: u32) -> Self {
-        WorkingDuration {
-            thousandths: hours as u64 * 1000,
-            unit: DurationUnit::Hour,
-        }
+        WorkingDuration { thousandths: hours as u64 * 1000, unit: DurationUnit::Hour }
     }
 
     /// A whole number of working minutes.
     pub const fn minutes(minutes: u32) -> Self {
-        WorkingDuration {
-            thousandths: minutes as u64 * 1000,
-            unit: DurationUnit::Minute,
-        }
+        WorkingDuration { thousandths: minutes as u64 * 1000, unit: DurationUnit::Minute }
     }
 
     /// The unit it was written in.
@@ -141,12 +129,7 @@ impl FromStr for WorkingDuration {
         let number = &s[..s.len() - 1];
         let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
         let all_digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-        if whole.is_empty()
-            || whole.len() > 5
-            || frac.len() > 3
-            || !all_digits(whole)
-            || !all_digits(frac)
-        {
+        if whole.is_empty() || whole.len() > 5 || frac.len() > 3 || !all_digits(whole) || !all_digits(frac) {
             return Err(err());
         }
         if number.ends_with('.') {
@@ -174,12 +157,7 @@ impl fmt::Display for WorkingDuration {
             write!(f, "{whole}{}", self.unit.suffix())
         } else {
             let digits = format!("{frac:03}");
-            write!(
-                f,
-                "{whole}.{}{}",
-                digits.trim_end_matches('0'),
-                self.unit.suffix()
-            )
+            write!(f, "{whole}.{}{}", digits.trim_end_matches('0'), self.unit.suffix())
         }
     }
 }
@@ -234,13 +212,8 @@ mod tests {
 
     #[test]
     fn rejects_malformed_text() {
-        for text in [
-            "", "d", "3", "3x", "-1d", "1.d", ".5d", "1.2345d", "3 d", "10001d", "1e3d", "３d",
-        ] {
-            assert!(
-                text.parse::<WorkingDuration>().is_err(),
-                "{text:?} should not parse"
-            );
+        for text in ["", "d", "3", "3x", "-1d", "1.d", ".5d", "1.2345d", "3 d", "10001d", "1e3d", "３d"] {
+            assert!(text.parse::<WorkingDuration>().is_err(), "{text:?} should not parse");
         }
     }
 
@@ -248,13 +221,7 @@ mod tests {
     fn converts_to_minutes_rounding_up() {
         let d: WorkingDuration = "0.001d".parse().unwrap();
         assert_eq!(d.to_minutes(480), 1);
-        assert_eq!(
-            "0.5d".parse::<WorkingDuration>().unwrap().to_minutes(480),
-            240
-        );
-        assert_eq!(
-            "1.5h".parse::<WorkingDuration>().unwrap().to_minutes(480),
-            90
-        );
+        assert_eq!("0.5d".parse::<WorkingDuration>().unwrap().to_minutes(480), 240);
+        assert_eq!("1.5h".parse::<WorkingDuration>().unwrap().to_minutes(480), 90);
     }
 }

@@ -5,13 +5,27 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod compile;
 mod diagnostic;
+mod dossier;
 mod duration;
 mod limits;
+pub mod spec;
+mod status;
 mod text;
 mod yaml;
 
+pub use compile::{
+    Action, Catalogue, DEFAULT_DAY_MINUTES, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step,
+    StepIx, Target,
+};
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
+pub use dossier::{
+    ActiveStep, Actor, Applied, Closure, Command, CommandKind, Dossier, Effect, EffectKind, Event, EventKind,
+    Rejection, Submission,
+};
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
 pub use limits::Limits;
+pub use spec::procedure::{Channel, Clock, OutcomeKind, ServiceMode, SlipKind};
+pub use status::NationalStatus;
 pub use text::Text;

@@ -26,10 +26,7 @@ pub struct Text {
 impl Text {
     /// Builds a label.
     pub fn new(vi: impl Into<String>, en: Option<&str>) -> Self {
-        Text {
-            vi: vi.into(),
-            en: en.map(str::to_owned),
-        }
+        Text { vi: vi.into(), en: en.map(str::to_owned) }
     }
 
     /// The label in `lang` (`"vi"` or `"en"`), falling back to Vietnamese.

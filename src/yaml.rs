@@ -52,11 +52,6 @@ pub(crate) struct SourceMap {
 }
 
 impl SourceMap {
-    /// The file name diagnostics carry.
-    pub(crate) fn file(&self) -> &str {
-        &self.file
-    }
-
     /// The position of `path` (or of its nearest recorded ancestor).
     pub(crate) fn pos(&self, path: &str, part: Part) -> Pos {
         let mut path = path;
@@ -76,13 +71,7 @@ impl SourceMap {
     }
 
     /// Builds a diagnostic placed at `path`.
-    pub(crate) fn diagnostic(
-        &self,
-        code: Code,
-        path: &str,
-        part: Part,
-        message: Message,
-    ) -> Diagnostic {
+    pub(crate) fn diagnostic(&self, code: Code, path: &str, part: Part, message: Message) -> Diagnostic {
         let pos = self.pos(path, part);
         let mut d = Diagnostic::new(code, message);
         d.file = self.file.clone();
@@ -102,9 +91,7 @@ impl SourceMap {
                     return path.clone();
                 }
                 if candidate <= pos
-                    && best.is_none_or(|(b, p)| {
-                        candidate > b || (candidate == b && path.len() > p.len())
-                    })
+                    && best.is_none_or(|(b, p)| candidate > b || (candidate == b && path.len() > p.len()))
                 {
                     best = Some((candidate, path));
                 }
@@ -116,11 +103,7 @@ impl SourceMap {
 
 /// Joins a mapping key onto a path: `steps` + `receive` → `steps.receive`.
 pub(crate) fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{parent}.{key}")
-    }
+    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
 }
 
 /// Joins a sequence index onto a path: `to` + 1 → `to[1]`.
@@ -136,28 +119,13 @@ fn pos_of(span: &Span) -> Pos {
 }
 
 enum Frame {
-    Map {
-        path: String,
-        pending_key: Option<(String, Pos)>,
-        expecting_key: bool,
-        seen: HashSet<String>,
-    },
-    Seq {
-        path: String,
-        next: usize,
-    },
+    Map { path: String, pending_key: Option<(String, Pos)>, expecting_key: bool, seen: HashSet<String> },
+    Seq { path: String, next: usize },
 }
 
 /// Pass 1: positions, duplicate keys and limits.
-fn walk(
-    text: &str,
-    file: &str,
-    limits: &Limits,
-) -> Result<(SourceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut map = SourceMap {
-        file: file.to_owned(),
-        places: HashMap::new(),
-    };
+fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut map = SourceMap { file: file.to_owned(), places: HashMap::new() };
     let mut problems = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut events = 0usize;
@@ -186,10 +154,7 @@ fn walk(
                     &map,
                     Code::YamlSyntax,
                     pos,
-                    Message::new(
-                        format!("Cú pháp YAML không hợp lệ: {info}"),
-                        format!("invalid YAML: {info}"),
-                    ),
+                    Message::new(format!("Cú pháp YAML không hợp lệ: {info}"), format!("invalid YAML: {info}")),
                 ));
             }
         };
@@ -201,24 +166,13 @@ fn walk(
                 Code::LimitExceeded,
                 pos,
                 Message::new(
-                    format!(
-                        "Văn bản YAML có quá nhiều phần tử (tối đa {} sự kiện)",
-                        limits.max_yaml_events
-                    ),
-                    format!(
-                        "the YAML document is too large (more than {} parser events)",
-                        limits.max_yaml_events
-                    ),
+                    format!("Văn bản YAML có quá nhiều phần tử (tối đa {} sự kiện)", limits.max_yaml_events),
+                    format!("the YAML document is too large (more than {} parser events)", limits.max_yaml_events),
                 ),
             ));
         }
-        let is_node = matches!(
-            event,
-            Event::Scalar(..)
-                | Event::Alias(..)
-                | Event::MappingStart(..)
-                | Event::SequenceStart(..)
-        );
+        let is_node =
+            matches!(event, Event::Scalar(..) | Event::Alias(..) | Event::MappingStart(..) | Event::SequenceStart(..));
         if let Event::DocumentStart(..) = event {
             documents += 1;
             if documents > 1 {
@@ -251,33 +205,16 @@ fn walk(
             // Where does this node stand?
             let node_path: Option<String> = match stack.last_mut() {
                 None => {
-                    map.places.insert(
-                        String::new(),
-                        Place {
-                            key: None,
-                            value: pos,
-                        },
-                    );
+                    map.places.insert(String::new(), Place { key: None, value: pos });
                     Some(String::new())
                 }
                 Some(Frame::Seq { path, next }) => {
                     let p = index(path, *next);
                     *next += 1;
-                    map.places.insert(
-                        p.clone(),
-                        Place {
-                            key: None,
-                            value: pos,
-                        },
-                    );
+                    map.places.insert(p.clone(), Place { key: None, value: pos });
                     Some(p)
                 }
-                Some(Frame::Map {
-                    path,
-                    pending_key,
-                    expecting_key,
-                    seen,
-                }) => {
+                Some(Frame::Map { path, pending_key, expecting_key, seen }) => {
                     if *expecting_key {
                         *expecting_key = false;
                         if let Event::Scalar(ref key, ..) = event {
@@ -287,12 +224,8 @@ fn walk(
                                 let mut d = Diagnostic::new(
                                     Code::DuplicateKey,
                                     Message::new(
-                                        format!(
-                                            "Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"
-                                        ),
-                                        format!(
-                                            "key `{key}` appears twice; the later value is ignored"
-                                        ),
+                                        format!("Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"),
+                                        format!("key `{key}` appears twice; the later value is ignored"),
                                     ),
                                 );
                                 d.file = map.file.clone();
@@ -315,13 +248,7 @@ fn walk(
                         match pending_key.take() {
                             Some((key, key_pos)) if !key.starts_with('\u{0}') => {
                                 let p = join(path, &key);
-                                map.places.insert(
-                                    p.clone(),
-                                    Place {
-                                        key: Some(key_pos),
-                                        value: pos,
-                                    },
-                                );
+                                map.places.insert(p.clone(), Place { key: Some(key_pos), value: pos });
                                 Some(p)
                             }
                             _ => Some(String::from("\u{0}untracked")),
@@ -338,21 +265,13 @@ fn walk(
                             pos,
                             Message::new(
                                 format!("YAML lồng nhau quá sâu (tối đa {} cấp)", limits.max_depth),
-                                format!(
-                                    "YAML nested too deeply (at most {} levels)",
-                                    limits.max_depth
-                                ),
+                                format!("YAML nested too deeply (at most {} levels)", limits.max_depth),
                             ),
                         ));
                     }
                     let path = node_path.unwrap_or_default();
                     stack.push(if matches!(event, Event::MappingStart(..)) {
-                        Frame::Map {
-                            path,
-                            pending_key: None,
-                            expecting_key: true,
-                            seen: HashSet::new(),
-                        }
+                        Frame::Map { path, pending_key: None, expecting_key: true, seen: HashSet::new() }
                     } else {
                         Frame::Seq { path, next: 0 }
                     });
@@ -369,52 +288,28 @@ fn walk(
 /// Classifies a serde error message into a code and a Vietnamese rendering.
 fn classify(en: &str) -> (Code, String) {
     let quoted = |s: &str| -> String { s.split('`').nth(1).map(str::to_owned).unwrap_or_default() };
-    let expected = |s: &str| -> String {
-        s.split_once("expected ")
-            .map(|(_, e)| e.to_owned())
-            .unwrap_or_default()
-    };
+    let expected = |s: &str| -> String { s.split_once("expected ").map(|(_, e)| e.to_owned()).unwrap_or_default() };
     if en.starts_with("unknown field") {
         let name = quoted(en);
         let valid = expected(en).replace("one of ", "");
-        (
-            Code::UnknownField,
-            format!("Trường `{name}` không được hỗ trợ ở đây; các trường hợp lệ: {valid}"),
-        )
+        (Code::UnknownField, format!("Trường `{name}` không được hỗ trợ ở đây; các trường hợp lệ: {valid}"))
     } else if en.starts_with("missing field") {
-        (
-            Code::MissingField,
-            format!("Thiếu trường bắt buộc `{}`", quoted(en)),
-        )
+        (Code::MissingField, format!("Thiếu trường bắt buộc `{}`", quoted(en)))
     } else if en.starts_with("unknown variant") {
         let valid = expected(en).replace("one of ", "");
-        (
-            Code::InvalidValue,
-            format!(
-                "Giá trị `{}` không hợp lệ; các giá trị hợp lệ: {valid}",
-                quoted(en)
-            ),
-        )
+        (Code::InvalidValue, format!("Giá trị `{}` không hợp lệ; các giá trị hợp lệ: {valid}", quoted(en)))
     } else if let Some(kind) = en.strip_prefix("invalid ").and_then(scalar_kind) {
-        (
-            Code::InvalidType,
-            format!("Sai kiểu dữ liệu, cần {}", kind.0),
-        )
+        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {}", kind.0))
+    } else if let Some((kind_vi, _)) = structure_kind(en) {
+        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {kind_vi}"))
     } else if en.starts_with("invalid type") {
-        (
-            Code::InvalidType,
-            format!("Sai kiểu dữ liệu, cần {}", expected(en)),
-        )
+        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {}", expected(en)))
     } else if en.contains("budget") || en.contains("limit") {
-        (
-            Code::LimitExceeded,
-            format!("Vượt quá giới hạn tài nguyên: {en}"),
-        )
+        (Code::LimitExceeded, format!("Vượt quá giới hạn tài nguyên: {en}"))
     } else if en.starts_with("invalid working duration") {
         (
             Code::InvalidValue,
-            "Thời lượng không hợp lệ: ghi một số và đơn vị, ví dụ `3d` (ngày làm việc), `0.5d`, `4h`, `30m`"
-                .to_owned(),
+            "Thời lượng không hợp lệ: ghi một số và đơn vị, ví dụ `3d` (ngày làm việc), `0.5d`, `4h`, `30m`".to_owned(),
         )
     } else {
         (Code::InvalidValue, format!("Giá trị không hợp lệ: {en}"))
@@ -433,6 +328,20 @@ fn scalar_kind(rust_type: &str) -> Option<(&'static str, &'static str)> {
     })
 }
 
+/// serde-saphyr reports a scalar where a collection belongs as `expected sequence start`.
+fn structure_kind(en: &str) -> Option<(&'static str, &'static str)> {
+    let rest = en.strip_prefix("expected ")?;
+    Some(if rest.starts_with("sequence") {
+        ("một danh sách", "a list")
+    } else if rest.starts_with("mapping") {
+        ("một nhóm khóa: giá trị", "a mapping of keys to values")
+    } else if rest.starts_with("scalar") || rest.starts_with("a scalar") {
+        ("một giá trị đơn", "a single value")
+    } else {
+        return None;
+    })
+}
+
 /// Reads one YAML document into `T`, with a map of where every node stands.
 ///
 /// On success also returns the non-fatal problems of pass 1 (none today: duplicate keys
@@ -446,16 +355,8 @@ pub(crate) fn from_str<T: DeserializeOwned>(
         let mut d = Diagnostic::new(
             Code::LimitExceeded,
             Message::new(
-                format!(
-                    "Tệp quá lớn: {} byte, tối đa {} byte",
-                    text.len(),
-                    limits.max_input_bytes
-                ),
-                format!(
-                    "input too large: {} bytes, at most {}",
-                    text.len(),
-                    limits.max_input_bytes
-                ),
+                format!("Tệp quá lớn: {} byte, tối đa {} byte", text.len(), limits.max_input_bytes),
+                format!("input too large: {} bytes, at most {}", text.len(), limits.max_input_bytes),
             ),
         );
         d.file = file.to_owned();
@@ -478,7 +379,9 @@ pub(crate) fn from_str<T: DeserializeOwned>(
             let en: Cow<'_, str> = serde_saphyr::DefaultMessageFormatter.format_message(&err);
             let mut en = en.trim().to_owned();
             let (code, vi) = classify(&en);
-            if let Some((_, kind_en)) = en.strip_prefix("invalid ").and_then(scalar_kind) {
+            if let Some((_, kind_en)) = structure_kind(&en) {
+                en = format!("invalid type: expected {kind_en}");
+            } else if let Some((_, kind_en)) = en.strip_prefix("invalid ").and_then(scalar_kind) {
                 en = format!("invalid type: expected {kind_en}");
             }
             let pos = err
@@ -488,15 +391,18 @@ pub(crate) fn from_str<T: DeserializeOwned>(
                     column: u32::try_from(l.column()).unwrap_or(u32::MAX),
                 })
                 .unwrap_or_default();
-            let mut d = Diagnostic::new(code, Message::new(vi, en));
+            let mut d = Diagnostic::new(code, Message::new(vi, en.clone()));
+            let odd_key = en.split('`').nth(1).is_some_and(|k| k.contains(' ') || !k.is_ascii());
+            if code == Code::UnknownField && odd_key {
+                d = d.with_help(Message::new(
+                    "Văn bản có dấu phẩy trong `{vi: ..., en: ...}` phải đặt trong dấu ngoặc kép: `{vi: \"Tiếp nhận, xử lý\"}`",
+                    "text with a comma inside `{vi: ..., en: ...}` must be quoted: `{vi: \"Tiếp nhận, xử lý\"}`",
+                ));
+            }
             d.file = file.to_owned();
             d.line = pos.line;
             d.column = pos.column;
-            d.path = if pos == Pos::default() {
-                String::new()
-            } else {
-                map.path_at(pos)
-            };
+            d.path = if pos == Pos::default() { String::new() } else { map.path_at(pos) };
             problems.push(d);
             Err(LoadError::new(problems))
         }
@@ -524,43 +430,33 @@ mod tests {
     }
 
     fn err(text: &str) -> Vec<Diagnostic> {
-        from_str::<Doc>(text, "t.yaml", &Limits::default())
-            .unwrap_err()
-            .into_diagnostics()
+        from_str::<Doc>(text, "t.yaml", &Limits::default()).unwrap_err().into_diagnostics()
     }
 
     #[test]
     fn maps_every_key_and_value_to_its_place() {
         let text = "name: x\nitems:\n  - id: 1\n  - id: 2\n";
         let (_, map) = from_str::<Doc>(text, "t.yaml", &Limits::default()).unwrap();
-        assert_eq!(
-            map.pos("items[1].id", Part::Value),
-            Pos { line: 4, column: 9 }
-        );
-        assert_eq!(
-            map.pos("items[1].id", Part::Key),
-            Pos { line: 4, column: 5 }
-        );
+        assert_eq!(map.pos("items[1].id", Part::Value), Pos { line: 4, column: 9 });
+        assert_eq!(map.pos("items[1].id", Part::Key), Pos { line: 4, column: 5 });
         assert_eq!(map.pos("items[1]", Part::Value), Pos { line: 4, column: 5 });
         // Unknown paths fall back to the nearest ancestor.
-        assert_eq!(
-            map.pos("items[1].nothing", Part::Value),
-            Pos { line: 4, column: 5 }
-        );
+        assert_eq!(map.pos("items[1].nothing", Part::Value), Pos { line: 4, column: 5 });
     }
 
     #[test]
     fn serde_errors_get_codes_places_and_paths() {
         let d = &err("name: x\nitems:\n  - id: 1\n  - idd: 2\n")[0];
-        assert_eq!(
-            (d.code, d.line, d.column, d.path.as_str()),
-            (Code::UnknownField, 4, 5, "items[1].idd")
-        );
+        assert_eq!((d.code, d.line, d.column, d.path.as_str()), (Code::UnknownField, 4, 5, "items[1].idd"));
         assert!(d.message.vi.contains("`idd`"), "{}", d.message.vi);
 
         let d = &err("name: x\nitems:\n  - id: one\n")[0];
         assert_eq!((d.code, d.line, d.column), (Code::InvalidType, 3, 9));
         assert_eq!(d.path, "items[0].id");
+
+        let d = &err("name: x\nitems:\n  - {id: 1, tên, x: 2}\n")[0];
+        assert_eq!(d.code, Code::UnknownField);
+        assert!(d.help.as_ref().is_some_and(|h| h.en.contains("quoted")), "{d:?}");
 
         let d = &err("items: []\n")[0];
         assert_eq!(d.code, Code::MissingField);
@@ -574,10 +470,7 @@ mod tests {
         assert!(d.line >= 2, "{d:?}");
 
         let ds = err("name: x\nname: y\nitems: []\n");
-        assert_eq!(
-            (ds[0].code, ds[0].line, ds[0].column),
-            (Code::DuplicateKey, 2, 1)
-        );
+        assert_eq!((ds[0].code, ds[0].line, ds[0].column), (Code::DuplicateKey, 2, 1));
     }
 
     #[test]
@@ -591,10 +484,7 @@ mod tests {
         }
         assert_eq!(err(&laughs)[0].code, Code::LimitExceeded);
 
-        let limits = Limits {
-            max_input_bytes: 8,
-            ..Limits::default()
-        };
+        let limits = Limits { max_input_bytes: 8, ..Limits::default() };
         let e = from_str::<Doc>("name: abcdefgh\nitems: []\n", "t.yaml", &limits).unwrap_err();
         assert_eq!(e.diagnostics()[0].code, Code::LimitExceeded);
     }

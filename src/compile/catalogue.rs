@@ -1,0 +1,123 @@
+//! Loading and checking a catalogue.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
+use crate::limits::Limits;
+use crate::spec::catalogue::CatalogueSpec;
+use crate::yaml::{self, Part};
+
+use super::check_identifier;
+
+/// A loaded catalogue of administrative levels, agency kinds and roles.
+///
+/// ```
+/// let text = r#"
+/// id: demo
+/// name: {vi: Thử nghiệm}
+/// levels:
+///   - {id: commune, name: {vi: Cấp xã}}
+///   - {id: province, name: {vi: Cấp tỉnh}}
+/// agencies:
+///   commune_committee: {name: {vi: UBND xã}, level: commune}
+///   provincial_department: {name: {vi: Sở}, level: province}
+/// roles:
+///   citizen: {name: {vi: Công dân}, citizen: true}
+///   officer: {name: {vi: Công chức}}
+/// "#;
+/// let catalogue = motcua::Catalogue::from_yaml(text, "demo.yaml").unwrap();
+/// assert_eq!(catalogue.level_rank("province"), Some(1));
+/// assert_eq!(catalogue.agency_level("commune_committee"), Some("commune"));
+/// assert!(catalogue.is_citizen_role("citizen"));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Catalogue {
+    spec: CatalogueSpec,
+    level_rank: HashMap<String, usize>,
+}
+
+impl Catalogue {
+    /// Loads a catalogue from YAML text with default [`Limits`]; `file` names it in diagnostics.
+    pub fn from_yaml(text: &str, file: &str) -> Result<Catalogue, LoadError> {
+        Self::from_yaml_with_limits(text, file, &Limits::default())
+    }
+
+    /// Loads a catalogue from YAML text with the given limits.
+    pub fn from_yaml_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Catalogue, LoadError> {
+        let (spec, map) = yaml::from_str::<CatalogueSpec>(text, file, limits)?;
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut level_rank = HashMap::new();
+        for (i, level) in spec.levels.iter().enumerate() {
+            let path = format!("levels[{i}].id");
+            check_identifier(&level.id, &map, &path, Part::Value, &mut problems);
+            if level_rank.insert(level.id.clone(), i).is_some() {
+                problems.push(map.diagnostic(
+                    Code::DuplicateKey,
+                    &path,
+                    Part::Value,
+                    Message::new(
+                        format!("Cấp `{}` được khai báo hai lần", level.id),
+                        format!("level `{}` is declared twice", level.id),
+                    ),
+                ));
+            }
+        }
+        for (id, agency) in &spec.agencies {
+            let path = yaml::join("agencies", id);
+            check_identifier(id, &map, &path, Part::Key, &mut problems);
+            if !level_rank.contains_key(&agency.level) {
+                problems.push(map.diagnostic(
+                    Code::UnknownLevel,
+                    &yaml::join(&path, "level"),
+                    Part::Value,
+                    Message::new(
+                        format!("Cấp `{}` không có trong danh sách `levels`", agency.level),
+                        format!("level `{}` is not listed under `levels`", agency.level),
+                    ),
+                ));
+            }
+        }
+        for id in spec.roles.keys() {
+            check_identifier(id, &map, &yaml::join("roles", id), Part::Key, &mut problems);
+        }
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(LoadError::new(problems));
+        }
+        Ok(Catalogue { spec, level_rank })
+    }
+
+    /// The catalogue's identifier.
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The catalogue as written.
+    pub fn spec(&self) -> &CatalogueSpec {
+        &self.spec
+    }
+
+    /// Position of a level on the ladder (0 = lowest), if it exists.
+    pub fn level_rank(&self, level: &str) -> Option<usize> {
+        self.level_rank.get(level).copied()
+    }
+
+    /// The level of an agency kind, if the agency kind exists.
+    pub fn agency_level(&self, agency: &str) -> Option<&str> {
+        self.spec.agencies.get(agency).map(|a| a.level.as_str())
+    }
+
+    /// Whether a role exists.
+    pub fn has_role(&self, role: &str) -> bool {
+        self.spec.roles.contains_key(role)
+    }
+
+    /// Whether a role exists and is the applicant's.
+    pub fn is_citizen_role(&self, role: &str) -> bool {
+        self.spec.roles.get(role).is_some_and(|r| r.citizen)
+    }
+
+    /// The last day a level existed, if it was abolished.
+    pub fn level_abolished_after(&self, level: &str) -> Option<chrono::NaiveDate> {
+        self.spec.levels.iter().find(|l| l.id == level).and_then(|l| l.abolished_after)
+    }
+}

@@ -1,0 +1,680 @@
+//! Spec → [`Procedure`]: resolve every reference, build the petgraph state machine, lint it.
+
+mod catalogue;
+mod lints;
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use catalogue::Catalogue;
+
+use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
+use crate::duration::WorkingDuration;
+use crate::limits::Limits;
+use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
+use crate::status::NationalStatus;
+use crate::text::Text;
+use crate::yaml::{self, Part, SourceMap};
+
+/// Length of a working day in minutes used to compare budgets written in days and
+/// hours (8 office hours). Calendars give the exact length at run time.
+pub const DEFAULT_DAY_MINUTES: u32 = 480;
+
+/// Index of a step in a [`Procedure`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StepIx(pub(crate) u32);
+
+/// Index of an outcome in a [`Procedure`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct OutcomeIx(pub(crate) u32);
+
+/// A node of the procedure graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// A step.
+    Step(StepIx),
+    /// A terminal outcome.
+    Outcome(OutcomeIx),
+}
+
+/// An edge of the procedure graph: action `action` of step `from` leads to the target node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Edge {
+    /// The step the action belongs to.
+    pub from: StepIx,
+    /// The action's position in that step.
+    pub action: u32,
+}
+
+/// Whether a hand-off stays at one administrative level or moves between levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Same level (*liên thông ngang*), e.g. commune justice → commune police.
+    Horizontal,
+    /// To a higher level (*liên thông dọc*), e.g. commune → province.
+    Upward,
+    /// To a lower level (*liên thông dọc*), e.g. province → commune.
+    Downward,
+}
+
+impl Direction {
+    /// Whether the hand-off crosses levels.
+    pub fn is_vertical(self) -> bool {
+        self != Direction::Horizontal
+    }
+}
+
+/// A hand-off between agencies, derived from the agency kinds of two steps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandOffRoute {
+    /// Sending agency kind.
+    pub from_agency: String,
+    /// Receiving agency kind.
+    pub to_agency: String,
+    /// Level of the receiving agency.
+    pub to_level: String,
+    /// Horizontal or vertical, from the levels' order in the catalogue.
+    pub direction: Direction,
+}
+
+/// Where an action leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Another step (or the same one).
+    Step(StepIx),
+    /// A terminal outcome.
+    Outcome(OutcomeIx),
+}
+
+/// A compiled action.
+#[derive(Clone, Debug)]
+pub struct Action {
+    /// Identifier.
+    pub id: String,
+    /// Label (defaults to the identifier).
+    pub name: Text,
+    /// Targets, in the order written; several means a fork.
+    pub targets: Vec<Target>,
+    /// The role that may take it.
+    pub role: String,
+    /// The agency kind whose officers may take it (`None` for the applicant).
+    pub agency: Option<String>,
+    /// The slip it produces.
+    pub slip: Option<SlipKind>,
+    /// For each target step handled by another agency kind: the hand-off.
+    pub handoffs: Vec<(StepIx, HandOffRoute)>,
+}
+
+/// A compiled step.
+#[derive(Clone, Debug)]
+pub struct Step {
+    /// Identifier.
+    pub id: String,
+    /// Label.
+    pub name: Text,
+    /// The agency kind handling it, `None` for the applicant's steps.
+    pub agency: Option<String>,
+    /// The agency kind's level.
+    pub level: Option<String>,
+    /// The role handling it.
+    pub role: String,
+    /// Whether the applicant takes this step.
+    pub citizen: bool,
+    /// National status while the dossier waits here.
+    pub status: NationalStatus,
+    /// Allotted working time.
+    pub budget: WorkingDuration,
+    /// Whether the legal clock runs here.
+    pub clock: Clock,
+    /// For a join step: how many branches must arrive.
+    pub join_branches: Option<u32>,
+    /// Actions, in the order written.
+    pub actions: Vec<Action>,
+}
+
+impl Step {
+    /// The action with this identifier and its position.
+    pub fn action(&self, id: &str) -> Option<(usize, &Action)> {
+        self.actions.iter().enumerate().find(|(_, a)| a.id == id)
+    }
+}
+
+/// A compiled terminal outcome.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// Identifier.
+    pub id: String,
+    /// Label.
+    pub name: Text,
+    /// Kind.
+    pub kind: OutcomeKind,
+}
+
+/// A procedure compiled into a state machine, checked and ready to run dossiers.
+///
+/// A `Procedure` is immutable and `Send + Sync`: compile it once, share it across threads.
+///
+/// ```
+/// use motcua::{Catalogue, Procedure};
+///
+/// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let text = include_str!("../../specs/procedures/business-registration.yaml");
+/// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &catalogue)?;
+/// assert_eq!(procedure.start().id, "receive");
+/// assert!(procedure.warnings().is_empty());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Procedure {
+    spec: ProcedureSpec,
+    steps: Vec<Step>,
+    outcomes: Vec<Outcome>,
+    step_by_id: HashMap<String, StepIx>,
+    outcome_by_id: HashMap<String, OutcomeIx>,
+    graph: DiGraph<Node, Edge>,
+    step_nodes: Vec<NodeIndex>,
+    outcome_nodes: Vec<NodeIndex>,
+    citizen_roles: Vec<String>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Procedure {
+    /// Loads, compiles and lints a procedure with default [`Limits`].
+    ///
+    /// Fails with every error found (and the warnings) when any diagnostic is an error.
+    pub fn from_yaml(text: &str, file: &str, catalogue: &Catalogue) -> Result<Procedure, LoadError> {
+        Self::from_yaml_with_limits(text, file, catalogue, &Limits::default())
+    }
+
+    /// Loads, compiles and lints a procedure with the given limits.
+    pub fn from_yaml_with_limits(
+        text: &str,
+        file: &str,
+        catalogue: &Catalogue,
+        limits: &Limits,
+    ) -> Result<Procedure, LoadError> {
+        let (spec, map) = yaml::from_str::<ProcedureSpec>(text, file, limits)?;
+        let mut diagnostics = Vec::new();
+        let procedure = build(spec, &map, catalogue, limits, &mut diagnostics);
+        sort_by_place(&mut diagnostics);
+        match procedure {
+            Some(mut p) if !diagnostics.iter().any(Diagnostic::is_error) => {
+                p.warnings = diagnostics;
+                Ok(p)
+            }
+            _ => Err(LoadError::new(diagnostics)),
+        }
+    }
+
+    /// The spec as written.
+    pub fn spec(&self) -> &ProcedureSpec {
+        &self.spec
+    }
+
+    /// National procedure code.
+    pub fn code(&self) -> &str {
+        &self.spec.code
+    }
+
+    /// Spec version.
+    pub fn version(&self) -> &str {
+        &self.spec.version
+    }
+
+    /// Warnings found while compiling (errors prevent compilation).
+    pub fn warnings(&self) -> &[Diagnostic] {
+        &self.warnings
+    }
+
+    /// The step where every dossier starts (the first one written).
+    pub fn start(&self) -> &Step {
+        &self.steps[0]
+    }
+
+    /// All steps, in the order written.
+    pub fn steps(&self) -> &[Step] {
+        &self.steps
+    }
+
+    /// All outcomes, in the order written.
+    pub fn outcomes(&self) -> &[Outcome] {
+        &self.outcomes
+    }
+
+    /// A step by index.
+    pub fn step(&self, ix: StepIx) -> &Step {
+        &self.steps[ix.0 as usize]
+    }
+
+    /// An outcome by index.
+    pub fn outcome(&self, ix: OutcomeIx) -> &Outcome {
+        &self.outcomes[ix.0 as usize]
+    }
+
+    /// A step's index by identifier.
+    pub fn step_ix(&self, id: &str) -> Option<StepIx> {
+        self.step_by_id.get(id).copied()
+    }
+
+    /// An outcome's index by identifier.
+    pub fn outcome_ix(&self, id: &str) -> Option<OutcomeIx> {
+        self.outcome_by_id.get(id).copied()
+    }
+
+    /// The petgraph graph: steps and outcomes as nodes, actions as edges.
+    pub fn graph(&self) -> &DiGraph<Node, Edge> {
+        &self.graph
+    }
+
+    /// The graph node of a step.
+    pub fn step_node(&self, ix: StepIx) -> NodeIndex {
+        self.step_nodes[ix.0 as usize]
+    }
+
+    /// The graph node of an outcome.
+    pub fn outcome_node(&self, ix: OutcomeIx) -> NodeIndex {
+        self.outcome_nodes[ix.0 as usize]
+    }
+
+    /// Whether a role is the applicant's (from the catalogue the procedure was compiled with).
+    pub fn is_citizen_role(&self, role: &str) -> bool {
+        self.citizen_roles.iter().any(|r| r == role)
+    }
+
+    /// The first outcome of a kind, if the spec has one.
+    pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
+        self.outcomes.iter().find(|o| o.kind == kind)
+    }
+}
+
+/// Checks that an identifier is ASCII `snake_case`.
+pub(crate) fn check_identifier(id: &str, map: &SourceMap, path: &str, part: Part, out: &mut Vec<Diagnostic>) {
+    let ok = id.len() <= 64
+        && id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        out.push(
+            map.diagnostic(
+                Code::InvalidName,
+                path,
+                part,
+                Message::new(
+                    format!("Định danh `{id}` phải viết bằng chữ ASCII thường, số và dấu gạch dưới"),
+                    format!("identifier `{id}` must be ASCII snake_case"),
+                ),
+            )
+            .with_help(Message::new(
+                "Ví dụ: `tiep_nhan` hoặc `receive`; nhãn tiếng Việt đặt trong `name`",
+                "For example `receive`; put the Vietnamese label in `name`",
+            )),
+        );
+    }
+}
+
+fn build(
+    spec: ProcedureSpec,
+    map: &SourceMap,
+    catalogue: &Catalogue,
+    limits: &Limits,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Procedure> {
+    if spec.motcua != FORMAT_VERSION {
+        out.push(map.diagnostic(
+            Code::UnsupportedFormat,
+            "motcua",
+            Part::Value,
+            Message::new(
+                format!("Định dạng `motcua: {}` không được hỗ trợ; phiên bản này đọc `motcua: 1`", spec.motcua),
+                format!("format `motcua: {}` is not supported; this engine reads `motcua: 1`", spec.motcua),
+            ),
+        ));
+        return None;
+    }
+    if spec.catalogue != catalogue.id() {
+        out.push(map.diagnostic(
+            Code::CatalogueMismatch,
+            "catalogue",
+            Part::Value,
+            Message::new(
+                format!("Thủ tục dùng danh mục `{}` nhưng được nạp với danh mục `{}`", spec.catalogue, catalogue.id()),
+                format!("the procedure uses catalogue `{}` but was loaded with `{}`", spec.catalogue, catalogue.id()),
+            ),
+        ));
+        return None;
+    }
+    let count = spec.steps.len() + spec.outcomes.len();
+    if count > limits.max_steps {
+        out.push(map.diagnostic(
+            Code::LimitExceeded,
+            "steps",
+            Part::Key,
+            Message::new(
+                format!("Thủ tục có {count} bước và kết quả, tối đa {}", limits.max_steps),
+                format!("{count} steps and outcomes, at most {}", limits.max_steps),
+            ),
+        ));
+        return None;
+    }
+    if spec.steps.is_empty() {
+        out.push(map.diagnostic(
+            Code::MissingField,
+            "steps",
+            Part::Key,
+            Message::new("Thủ tục phải có ít nhất một bước", "a procedure needs at least one step"),
+        ));
+        return None;
+    }
+    if spec.legal_basis.is_empty() {
+        out.push(map.diagnostic(
+            Code::MissingField,
+            "legal_basis",
+            Part::Value,
+            Message::new("Cần ghi ít nhất một căn cứ pháp lý", "cite at least one legal document in `legal_basis`"),
+        ));
+    }
+
+    // Identifiers: steps and outcomes share one namespace.
+    let mut step_by_id = HashMap::new();
+    let mut outcome_by_id = HashMap::new();
+    for (i, id) in spec.steps.keys().enumerate() {
+        check_identifier(id, map, &yaml::join("steps", id), Part::Key, out);
+        step_by_id.insert(id.clone(), StepIx(i as u32));
+    }
+    for (i, id) in spec.outcomes.keys().enumerate() {
+        let path = yaml::join("outcomes", id);
+        check_identifier(id, map, &path, Part::Key, out);
+        if step_by_id.contains_key(id) {
+            out.push(map.diagnostic(
+                Code::InvalidName,
+                &path,
+                Part::Key,
+                Message::new(
+                    format!("Kết quả `{id}` trùng tên với một bước"),
+                    format!("outcome `{id}` has the same name as a step"),
+                ),
+            ));
+        }
+        outcome_by_id.insert(id.clone(), OutcomeIx(i as u32));
+    }
+
+    let outcomes: Vec<Outcome> =
+        spec.outcomes.iter().map(|(id, o)| Outcome { id: id.clone(), name: o.name.clone(), kind: o.kind }).collect();
+
+    // Steps: resolve agencies, roles, defaults.
+    let mut steps = Vec::with_capacity(spec.steps.len());
+    for (i, (id, s)) in spec.steps.iter().enumerate() {
+        let path = yaml::join("steps", id);
+        let citizen = catalogue.is_citizen_role(&s.role);
+        if !catalogue.has_role(&s.role) {
+            out.push(unknown_role(map, &yaml::join(&path, "role"), &s.role));
+        }
+        let level = match &s.agency {
+            Some(agency) => match catalogue.agency_level(agency) {
+                Some(level) => {
+                    if let Some(after) = catalogue.level_abolished_after(level)
+                        && spec.valid_from > after
+                    {
+                        out.push(map.diagnostic(
+                            Code::HistoricalLevel,
+                            &yaml::join(&path, "agency"),
+                            Part::Value,
+                            Message::new(
+                                format!("Cấp `{level}` của `{agency}` đã bãi bỏ sau ngày {after}"),
+                                format!("level `{level}` of `{agency}` was abolished after {after}"),
+                            ),
+                        ));
+                    }
+                    Some(level.to_owned())
+                }
+                None => {
+                    out.push(unknown_agency(map, &yaml::join(&path, "agency"), agency));
+                    None
+                }
+            },
+            None if !citizen && catalogue.has_role(&s.role) => {
+                out.push(map.diagnostic(
+                    Code::MissingField,
+                    &path,
+                    Part::Key,
+                    Message::new(
+                        format!("Bước `{id}` cần `agency` vì vai trò `{}` không phải công dân", s.role),
+                        format!("step `{id}` needs an `agency`: role `{}` is not the applicant's", s.role),
+                    ),
+                ));
+                None
+            }
+            None => None,
+        };
+        let default_status = if i == 0 { NationalStatus::New } else { NationalStatus::Processing };
+        let status = match s.status {
+            None => default_status,
+            Some(code) => match NationalStatus::from_code(code).filter(|st| st.allowed_for_step()) {
+                Some(st) => st,
+                None => {
+                    out.push(
+                        map.diagnostic(
+                            Code::InvalidStatusCode,
+                            &yaml::join(&path, "status"),
+                            Part::Value,
+                            Message::new(
+                                format!("Bước không thể mang mã trạng thái {code}"),
+                                format!("a step cannot hold national status {code}"),
+                            ),
+                        )
+                        .with_help(Message::new(
+                            "Bước dùng 1, 2, 4, 5, 6 hoặc 9; mã 3, 7, 8, 10 do kết quả hoặc rút hồ sơ sinh ra",
+                            "steps use 1, 2, 4, 5, 6 or 9; 3, 7, 8 and 10 come from outcomes and withdrawal",
+                        )),
+                    );
+                    default_status
+                }
+            },
+        };
+        if s.actions.len() > limits.max_actions_per_step {
+            out.push(map.diagnostic(
+                Code::LimitExceeded,
+                &yaml::join(&path, "actions"),
+                Part::Key,
+                Message::new(
+                    format!("Bước có {} thao tác, tối đa {}", s.actions.len(), limits.max_actions_per_step),
+                    format!("{} actions, at most {}", s.actions.len(), limits.max_actions_per_step),
+                ),
+            ));
+        }
+        let mut actions = Vec::with_capacity(s.actions.len());
+        for (action_id, a) in &s.actions {
+            let apath = yaml::join(&yaml::join(&path, "actions"), action_id);
+            check_identifier(action_id, map, &apath, Part::Key, out);
+            let (role, agency) = match &a.by {
+                Some(by) => {
+                    if !catalogue.has_role(&by.role) {
+                        out.push(unknown_role(map, &format!("{apath}.by.role"), &by.role));
+                    }
+                    let agency = match &by.agency {
+                        Some(ag) => {
+                            if catalogue.agency_level(ag).is_none() {
+                                out.push(unknown_agency(map, &format!("{apath}.by.agency"), ag));
+                            }
+                            Some(ag.clone())
+                        }
+                        None if catalogue.is_citizen_role(&by.role) => None,
+                        None => s.agency.clone(),
+                    };
+                    (by.role.clone(), agency)
+                }
+                None => (s.role.clone(), if citizen { None } else { s.agency.clone() }),
+            };
+            let mut targets = Vec::with_capacity(a.to.0.len());
+            let to_path = yaml::join(&apath, "to");
+            if a.to.0.is_empty() {
+                out.push(map.diagnostic(
+                    Code::MissingField,
+                    &to_path,
+                    Part::Value,
+                    Message::new("`to` cần ít nhất một bước", "`to` needs at least one step"),
+                ));
+            }
+            for (t, name) in a.to.0.iter().enumerate() {
+                let tpath = if a.to.0.len() == 1 { to_path.clone() } else { yaml::index(&to_path, t) };
+                if let Some(&six) = step_by_id.get(name) {
+                    targets.push(Target::Step(six));
+                } else if let Some(&oix) = outcome_by_id.get(name) {
+                    targets.push(Target::Outcome(oix));
+                } else {
+                    let mut d = map.diagnostic(
+                        Code::UnknownStep,
+                        &tpath,
+                        Part::Value,
+                        Message::new(
+                            format!("Không có bước hay kết quả nào tên `{name}`"),
+                            format!("no step or outcome is named `{name}`"),
+                        ),
+                    );
+                    if let Some(near) = nearest(name, spec.steps.keys().chain(spec.outcomes.keys())) {
+                        d = d.with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")));
+                    }
+                    out.push(d);
+                }
+            }
+            actions.push(Action {
+                id: action_id.clone(),
+                name: a.name.clone().unwrap_or_else(|| Text::new(action_id.clone(), None)),
+                targets,
+                role,
+                agency,
+                slip: a.slip,
+                handoffs: Vec::new(),
+            });
+        }
+        steps.push(Step {
+            id: id.clone(),
+            name: s.name.clone(),
+            agency: s.agency.clone(),
+            level,
+            role: s.role.clone(),
+            citizen,
+            status,
+            budget: s.budget.unwrap_or_default(),
+            clock: s.clock.unwrap_or(if citizen { Clock::Suspended } else { Clock::Runs }),
+            join_branches: None,
+            actions,
+        });
+    }
+
+    // Hand-offs: derived from the agency kinds and levels of both ends.
+    for i in 0..steps.len() {
+        for a in 0..steps[i].actions.len() {
+            let mut handoffs = Vec::new();
+            for target in &steps[i].actions[a].targets {
+                let Target::Step(t) = *target else { continue };
+                let (from, to) = (&steps[i], &steps[t.0 as usize]);
+                if let (Some(fa), Some(ta), Some(fl), Some(tl)) = (&from.agency, &to.agency, &from.level, &to.level)
+                    && fa != ta
+                {
+                    let (fr, tr) = (catalogue.level_rank(fl), catalogue.level_rank(tl));
+                    let direction = match fr.cmp(&tr) {
+                        std::cmp::Ordering::Equal => Direction::Horizontal,
+                        std::cmp::Ordering::Less => Direction::Upward,
+                        std::cmp::Ordering::Greater => Direction::Downward,
+                    };
+                    handoffs.push((
+                        t,
+                        HandOffRoute {
+                            from_agency: fa.clone(),
+                            to_agency: ta.clone(),
+                            to_level: tl.clone(),
+                            direction,
+                        },
+                    ));
+                }
+            }
+            steps[i].actions[a].handoffs = handoffs;
+        }
+    }
+
+    // The graph.
+    let mut graph = DiGraph::with_capacity(steps.len() + outcomes.len(), steps.len() * 2);
+    let step_nodes: Vec<NodeIndex> = (0..steps.len()).map(|i| graph.add_node(Node::Step(StepIx(i as u32)))).collect();
+    let outcome_nodes: Vec<NodeIndex> =
+        (0..outcomes.len()).map(|i| graph.add_node(Node::Outcome(OutcomeIx(i as u32)))).collect();
+    for (i, step) in steps.iter().enumerate() {
+        for (a, action) in step.actions.iter().enumerate() {
+            for target in &action.targets {
+                let to = match *target {
+                    Target::Step(t) => step_nodes[t.0 as usize],
+                    Target::Outcome(o) => outcome_nodes[o.0 as usize],
+                };
+                graph.add_edge(step_nodes[i], to, Edge { from: StepIx(i as u32), action: a as u32 });
+            }
+        }
+    }
+
+    let mut procedure = Procedure {
+        spec,
+        steps,
+        outcomes,
+        step_by_id,
+        outcome_by_id,
+        graph,
+        step_nodes,
+        outcome_nodes,
+        citizen_roles: catalogue.spec().roles.iter().filter(|(_, r)| r.citizen).map(|(id, _)| id.clone()).collect(),
+        warnings: Vec::new(),
+    };
+    // Structural lints need resolved references; skip them when references are broken.
+    if !out.iter().any(|d| matches!(d.code, Code::UnknownStep)) {
+        lints::run(&mut procedure, map, out);
+    }
+    Some(procedure)
+}
+
+fn unknown_role(map: &SourceMap, path: &str, role: &str) -> Diagnostic {
+    map.diagnostic(
+        Code::UnknownRole,
+        path,
+        Part::Value,
+        Message::new(
+            format!("Vai trò `{role}` không có trong danh mục"),
+            format!("role `{role}` is not in the catalogue"),
+        ),
+    )
+}
+
+fn unknown_agency(map: &SourceMap, path: &str, agency: &str) -> Diagnostic {
+    map.diagnostic(
+        Code::UnknownAgency,
+        path,
+        Part::Value,
+        Message::new(
+            format!("Loại cơ quan `{agency}` không có trong danh mục"),
+            format!("agency kind `{agency}` is not in the catalogue"),
+        ),
+    )
+}
+
+/// The closest name by edit distance, if it is close enough to be a likely typo.
+fn nearest<'a>(name: &str, candidates: impl Iterator<Item = &'a String>) -> Option<&'a str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    candidates
+        .map(|c| (distance(name, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.as_str())
+}

@@ -1,0 +1,275 @@
+//! The data that crosses the runtime boundary: commands, events, effects, rejections.
+
+use chrono::{DateTime, FixedOffset};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::compile::Direction;
+use crate::diagnostic::{Code, Message};
+use crate::spec::procedure::{Channel, OutcomeKind, SlipKind};
+use crate::status::NationalStatus;
+
+/// Who issues a command: a role, the agency kind they work for, and their unit.
+///
+/// ```
+/// let officer = motcua::Actor::official("one_stop_officer", "commune_committee");
+/// assert_eq!(officer.agency.as_deref(), Some("commune_committee"));
+/// let citizen = motcua::Actor::citizen();
+/// assert_eq!(citizen.role, "citizen");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actor {
+    /// Role identifier from the catalogue.
+    pub role: String,
+    /// Agency kind identifier; absent for the applicant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// The actor's administrative unit (e.g. a commune code), as the host knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// The host's identifier for the person, for slips and audit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+}
+
+impl Actor {
+    /// The applicant, with the conventional role `citizen`.
+    pub fn citizen() -> Actor {
+        Actor { role: "citizen".into(), agency: None, unit: None, user: None }
+    }
+
+    /// An official holding `role` in an agency of kind `agency`.
+    pub fn official(role: &str, agency: &str) -> Actor {
+        Actor { role: role.into(), agency: Some(agency.into()), unit: None, user: None }
+    }
+}
+
+/// What opens a dossier: the submission (*nộp hồ sơ*).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// The host's dossier identifier (*mã hồ sơ*).
+    pub dossier_id: String,
+    /// Idempotency key of this submission.
+    pub command_id: String,
+    /// When it was submitted.
+    pub at: DateTime<FixedOffset>,
+    /// Who submitted it (the applicant online, or the one-stop officer at the desk).
+    pub actor: Actor,
+    /// Submission channel.
+    pub channel: Channel,
+    /// The administrative unit the dossier is filed with (e.g. a commune code).
+    pub jurisdiction: String,
+    /// Applicant and form data, as JSON.
+    #[serde(default)]
+    pub data: serde_json::Value,
+}
+
+/// A command a portal sends to a dossier.
+///
+/// Serialized flat, with the command's `type`:
+/// `{"id": "c2", "at": "2026-03-02T09:00:00+07:00", "actor": {...}, "type": "act", "action": "accept"}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Command {
+    /// Idempotency key: a command with an id already applied returns its original outcome.
+    pub id: String,
+    /// When the command was issued; never earlier than the dossier's last event.
+    pub at: DateTime<FixedOffset>,
+    /// Who issues it.
+    pub actor: Actor,
+    /// Optimistic concurrency: the dossier version the command was decided on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_version: Option<u64>,
+    /// What to do.
+    #[serde(flatten)]
+    pub kind: CommandKind,
+}
+
+/// The kinds of command.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum CommandKind {
+    /// Take an action of an active step.
+    Act {
+        /// The action identifier.
+        action: String,
+        /// The step, needed only when several active steps offer the action.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+    },
+    /// The applicant asks to withdraw the dossier.
+    RequestWithdrawal {
+        /// Why, in the applicant's words.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// An officer confirms the withdrawal: the dossier closes as withdrawn.
+    ConfirmWithdrawal,
+    /// An officer declines the withdrawal request: processing continues.
+    DeclineWithdrawal {
+        /// Why it was declined.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+}
+
+/// An accepted change to a dossier: the source of truth, replayable.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Event {
+    /// Position in the history, from 1.
+    pub seq: u64,
+    /// When it happened.
+    pub at: DateTime<FixedOffset>,
+    /// The command that caused it.
+    pub command_id: String,
+    /// Who caused it.
+    pub actor: Actor,
+    /// What happened.
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// What an event records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The dossier was submitted.
+    Submitted {
+        /// Dossier identifier.
+        dossier_id: String,
+        /// Procedure code.
+        procedure: String,
+        /// Procedure version, pinned for the dossier's life.
+        version: String,
+        /// Submission channel.
+        channel: Channel,
+        /// Administrative unit.
+        jurisdiction: String,
+        /// Applicant and form data.
+        data: serde_json::Value,
+    },
+    /// An action of a step was taken.
+    ActionTaken {
+        /// The step.
+        step: String,
+        /// The action.
+        action: String,
+    },
+    /// The applicant asked to withdraw.
+    WithdrawalRequested {
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// An officer declined the withdrawal request.
+    WithdrawalDeclined {
+        /// Why.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// An officer confirmed the withdrawal.
+    Withdrawn,
+}
+
+/// Something the host must do after a command: send, print, index, notify.
+///
+/// Each effect has a `key` unique across all dossiers (`dossier/seq/n`), so a host that
+/// retries delivery can deduplicate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Effect {
+    /// Idempotency key: `<dossier id>/<event seq>/<n>`.
+    pub key: String,
+    /// What to do.
+    #[serde(flatten)]
+    pub kind: EffectKind,
+}
+
+/// The kinds of effect.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EffectKind {
+    /// The national status changed: report it to the national portal.
+    StatusChanged {
+        /// Previous status (absent at submission).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<NationalStatus>,
+        /// New status.
+        to: NationalStatus,
+    },
+    /// A step became active: put it in the work queue of its agency and role.
+    StepStarted {
+        /// The step.
+        step: String,
+        /// The agency kind handling it (absent for the applicant's steps).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agency: Option<String>,
+        /// The role handling it.
+        role: String,
+    },
+    /// Send the dossier to another agency (*liên thông*).
+    HandOff {
+        /// The step sending.
+        from_step: String,
+        /// The step receiving.
+        to_step: String,
+        /// Sending agency kind.
+        from_agency: String,
+        /// Receiving agency kind.
+        to_agency: String,
+        /// Level of the receiving agency.
+        to_level: String,
+        /// Horizontal or vertical.
+        direction: Direction,
+        /// The dossier's administrative unit, for the host to resolve the receiving office.
+        jurisdiction: String,
+    },
+    /// Produce a slip (*phiếu*) for the applicant or the file.
+    Slip {
+        /// Which slip.
+        slip: SlipKind,
+        /// The step it comes from.
+        step: String,
+        /// The action that produced it.
+        action: String,
+    },
+    /// The dossier reached a terminal outcome.
+    Closed {
+        /// The outcome.
+        outcome: String,
+        /// Its kind.
+        kind: OutcomeKind,
+    },
+}
+
+/// The result of an accepted command.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Applied {
+    /// The events recorded (the host appends them to its store).
+    pub events: Vec<Event>,
+    /// What the host must do.
+    pub effects: Vec<Effect>,
+    /// True when the command's id had already been applied: nothing changed, and these
+    /// are the original events and effects.
+    pub duplicate: bool,
+}
+
+/// A refused command: a stable code, the field at fault, a bilingual message.
+///
+/// The dossier is left exactly as it was.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
+#[error("{code}: {} (at `{field}`)", message.en)]
+pub struct Rejection {
+    /// What went wrong.
+    pub code: Code,
+    /// The command field at fault, e.g. `action`, `actor.role`, `expected_version`.
+    pub field: String,
+    /// Explanation in Vietnamese and English.
+    pub message: Message,
+}
+
+impl Rejection {
+    pub(crate) fn new(code: Code, field: &str, vi: impl Into<String>, en: impl Into<String>) -> Rejection {
+        Rejection { code, field: field.to_owned(), message: Message::new(vi, en) }
+    }
+}

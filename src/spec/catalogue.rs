@@ -1,0 +1,76 @@
+//! The shared catalogue: administrative levels, agency kinds and roles.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::text::Text;
+
+/// A catalogue file: the vocabulary procedures refer to.
+///
+/// Levels are data, not an enum: Vietnam's ladder since 2025-07-01 is commune →
+/// province → central, with the former district level kept as historical data; other
+/// countries have other ladders.
+///
+/// ```yaml
+/// id: vietnam
+/// name: {vi: Việt Nam, en: Vietnam}
+/// levels:
+///   - {id: commune, name: {vi: Cấp xã, en: Commune}}
+///   - {id: province, name: {vi: Cấp tỉnh, en: Province}}
+/// agencies:
+///   commune_committee:
+///     name: {vi: Ủy ban nhân dân cấp xã, en: Commune People's Committee}
+///     level: commune
+/// roles:
+///   citizen: {name: {vi: Công dân, en: Citizen}, citizen: true}
+///   officer: {name: {vi: Công chức, en: Officer}}
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogueSpec {
+    /// Identifier procedures name in their `catalogue:` key.
+    pub id: String,
+    /// Human name.
+    pub name: Text,
+    /// Administrative levels, from the lowest (closest to the citizen) to the highest.
+    pub levels: Vec<LevelSpec>,
+    /// Agency kinds by identifier.
+    pub agencies: IndexMap<String, AgencySpec>,
+    /// Roles by identifier.
+    pub roles: IndexMap<String, RoleSpec>,
+}
+
+/// One administrative level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LevelSpec {
+    /// Identifier, e.g. `commune`.
+    pub id: String,
+    /// Human name.
+    pub name: Text,
+    /// Last day the level existed, for abolished levels (Vietnam's district level: 2025-06-30).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abolished_after: Option<chrono::NaiveDate>,
+}
+
+/// One kind of agency (a commune People's Committee, the provincial tax department, …).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgencySpec {
+    /// Human name.
+    pub name: Text,
+    /// The administrative level it belongs to.
+    pub level: String,
+}
+
+/// One role an actor can hold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleSpec {
+    /// Human name.
+    pub name: Text,
+    /// Whether this role is the applicant (citizen or business) rather than an official.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub citizen: bool,
+}

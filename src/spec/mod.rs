@@ -1,0 +1,32 @@
+//! The spec format: serde types for catalogues and procedures, with their JSON Schema.
+//!
+//! These types are what policy staff write (see `specs/`). They derive
+//! [`schemars::JsonSchema`]; the generated schemas are committed under
+//! `specs/schema/` so editors complete and check specs through the
+//! `yaml-language-server` modeline at the top of every file.
+
+pub mod catalogue;
+pub mod procedure;
+
+/// The JSON Schema of a procedure spec, as committed in `specs/schema/procedure.schema.json`.
+///
+/// ```
+/// let schema = motcua::spec::procedure_schema();
+/// assert!(schema.contains("\"legal_deadline\""));
+/// ```
+pub fn procedure_schema() -> String {
+    schema_of::<procedure::ProcedureSpec>("motcua procedure (format 1)")
+}
+
+/// The JSON Schema of a catalogue, as committed in `specs/schema/catalogue.schema.json`.
+pub fn catalogue_schema() -> String {
+    schema_of::<catalogue::CatalogueSpec>("motcua catalogue")
+}
+
+fn schema_of<T: schemars::JsonSchema>(title: &str) -> String {
+    let mut schema = schemars::schema_for!(T);
+    schema.insert("title".into(), title.into());
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,284 @@
+//! The procedure spec: metadata, steps, actions and outcomes, as policy staff write them.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use crate::duration::WorkingDuration;
+use crate::text::Text;
+
+/// The spec format this engine reads (`motcua: 1`).
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One procedure (*thủ tục hành chính*), as written in a YAML file under `specs/`.
+///
+/// A spec reads top to bottom like the published internal process: metadata, then the
+/// steps in order (the first step is where a dossier starts), then the terminal outcomes.
+/// See `specs/` for complete, real examples and the README for a walk-through.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureSpec {
+    /// Spec format version: `1`.
+    pub motcua: u32,
+    /// The catalogue (levels, agency kinds, roles) this procedure refers to.
+    pub catalogue: String,
+    /// National procedure code (*mã thủ tục*), e.g. `"1.001193"`.
+    pub code: String,
+    /// Name of the procedure.
+    pub name: Text,
+    /// Version of this spec, e.g. `"2024.1"`; dossiers stay on the version they were opened under.
+    pub version: String,
+    /// First day this version is in force.
+    pub valid_from: chrono::NaiveDate,
+    /// Last day this version is in force, if it has been replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<chrono::NaiveDate>,
+    /// Legal documents the procedure is based on (*căn cứ pháp lý*). At least one.
+    pub legal_basis: Vec<LegalReference>,
+    /// Field or sector (*lĩnh vực*), e.g. civil status.
+    pub sector: Text,
+    /// How far the service is online (Decree 42/2022/NĐ-CP).
+    pub service_mode: ServiceMode,
+    /// Channels through which dossiers may be submitted.
+    pub channels: Vec<Channel>,
+    /// Processing deadline (*thời hạn giải quyết*) in working time, e.g. `3d`.
+    pub legal_deadline: WorkingDuration,
+    /// Whether the applicant may withdraw the dossier before the result is issued (default yes).
+    #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
+    pub withdrawal: bool,
+    /// The steps of the internal process (*quy trình nội bộ*), in order; the first is the start.
+    pub steps: IndexMap<String, StepSpec>,
+    /// Terminal outcomes by identifier.
+    pub outcomes: IndexMap<String, OutcomeSpec>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A legal document cited as the basis of a procedure.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LegalReference {
+    /// Number and kind of the document, e.g. `Nghị định 63/2024/NĐ-CP`.
+    pub document: String,
+    /// What it is about, or which articles apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+}
+
+/// Service mode under Decree 42/2022/NĐ-CP (replaced the old "levels 1–4").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceMode {
+    /// *Toàn trình*: everything online, including payment and result.
+    FullOnline,
+    /// *Một phần*: part of the process needs the applicant in person.
+    PartialOnline,
+    /// Not offered online.
+    Offline,
+}
+
+/// A submission channel, with its national code (1 in person, 2 online, 3 postal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// At the one-stop desk (code 1).
+    InPerson,
+    /// Through the national or provincial portal, or VNeID (code 2).
+    Online,
+    /// Through the public postal service (code 3).
+    Postal,
+}
+
+impl Channel {
+    /// The national channel code.
+    ///
+    /// ```
+    /// assert_eq!(motcua::Channel::Online.national_code(), 2);
+    /// ```
+    pub fn national_code(self) -> u8 {
+        match self {
+            Channel::InPerson => 1,
+            Channel::Online => 2,
+            Channel::Postal => 3,
+        }
+    }
+}
+
+/// One step of the internal process.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepSpec {
+    /// What happens in the step.
+    pub name: Text,
+    /// The agency kind that handles it; omitted for steps the applicant takes (a citizen role).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// The role that handles it.
+    pub role: String,
+    /// National status code while the dossier is here (1–6). Default: 1 for the first
+    /// step, 4 (processing) otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u8>,
+    /// Working time allotted to the step (its share of the legal deadline). Default `0d`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<WorkingDuration>,
+    /// Whether the legal clock runs. Default: suspended for applicant steps, running otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock: Option<Clock>,
+    /// Whether this step joins parallel branches: it starts when every branch of the
+    /// fork it closes has arrived.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub join: bool,
+    /// What can be done in the step, by identifier.
+    pub actions: IndexMap<String, ActionSpec>,
+}
+
+/// Whether the legal clock runs during a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    /// Working time counts against the deadline.
+    Runs,
+    /// Time is not counted (*tạm dừng*), e.g. while the applicant supplies documents.
+    Suspended,
+}
+
+/// One action available in a step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionSpec {
+    /// Label for buttons and timelines; defaults to the identifier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Text>,
+    /// Where the dossier goes: one step or outcome, or several steps run in parallel (a fork).
+    pub to: Targets,
+    /// Who may take the action, when not the step's own role and agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<ActorSpec>,
+    /// The slip (*phiếu*) the action produces (Circular 03/2025/TT-VPCP).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slip: Option<SlipKind>,
+}
+
+/// Who may take an action: a role, and optionally an agency kind other than the step's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActorSpec {
+    /// The role.
+    pub role: String,
+    /// The agency kind; defaults to the step's agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+}
+
+/// The slips an action can produce (Circular 03/2025/TT-VPCP, formerly 01/2018/TT-VPCP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SlipKind {
+    /// Receipt and appointment (*giấy tiếp nhận hồ sơ và hẹn trả kết quả*).
+    Receipt,
+    /// Supplement request (*phiếu yêu cầu bổ sung, hoàn thiện hồ sơ*).
+    SupplementRequest,
+    /// Refusal (*phiếu từ chối tiếp nhận, giải quyết hồ sơ*).
+    Refusal,
+    /// Apology and new appointment (*phiếu xin lỗi và hẹn lại ngày trả kết quả*).
+    ApologyExtension,
+    /// Notice that processing stopped (*thông báo dừng xử lý*).
+    Stopped,
+    /// The result itself, handed over.
+    Result,
+}
+
+/// The target(s) of an action: `to: review` or `to: [police, insurance]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Targets(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for Targets {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OneOrMany;
+        impl<'de> Visitor<'de> for OneOrMany {
+            type Value = Targets;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a step name or a list of step names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Targets, E> {
+                Ok(Targets(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Targets, A::Error> {
+                let mut out = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    out.push(name);
+                }
+                Ok(Targets(out))
+            }
+        }
+        deserializer.deserialize_any(OneOrMany)
+    }
+}
+
+impl JsonSchema for Targets {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Targets".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A step or outcome name, or a list of step names run in parallel (a fork).",
+            "anyOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 2}
+            ]
+        })
+    }
+}
+
+/// A terminal outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeSpec {
+    /// What the outcome is.
+    pub name: Text,
+    /// Its kind, from which the national status code is derived.
+    pub kind: OutcomeKind,
+}
+
+/// The kinds of terminal outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The result was issued and returned to the applicant (status 10).
+    ResultIssued,
+    /// Processed, with a refusal as the result (status 9).
+    Refused,
+    /// Refused at reception, before the dossier was received (status 3).
+    NotReceived,
+    /// Processing stopped, e.g. the applicant never supplied documents (status 8).
+    Stopped,
+    /// The applicant withdrew and an officer confirmed it (status 8).
+    Withdrawn,
+}
+
+impl OutcomeKind {
+    /// The national status code a dossier ending here reports.
+    ///
+    /// ```
+    /// use motcua::OutcomeKind;
+    /// assert_eq!(OutcomeKind::ResultIssued.national_status().code(), 10);
+    /// assert_eq!(OutcomeKind::NotReceived.national_status().code(), 3);
+    /// ```
+    pub fn national_status(self) -> crate::NationalStatus {
+        use crate::NationalStatus as S;
+        match self {
+            OutcomeKind::ResultIssued => S::ResultReturned,
+            OutcomeKind::Refused => S::Finished,
+            OutcomeKind::NotReceived => S::NotReceived,
+            OutcomeKind::Stopped | OutcomeKind::Withdrawn => S::Stopped,
+        }
+    }
+}
