@@ -1,1 +1,7 @@
-//! Integration tests.
+//! The one integration-test binary: every file below is a module of it, so the crate
+//! links once (fast on small CI machines).
+
+mod common;
+mod lints;
+mod runtime;
+mod specs;

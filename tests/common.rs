@@ -1,0 +1,38 @@
+//! Shared helpers: loading the shipped catalogue and specs.
+
+use std::path::{Path, PathBuf};
+
+use motcua::{Catalogue, Procedure};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn read(path: impl AsRef<Path>) -> String {
+    let path = root().join(path);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn catalogue() -> Catalogue {
+    Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "specs/catalogue/vietnam.yaml")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every shipped procedure file, relative to the crate root, sorted.
+pub fn procedure_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("specs/procedures"))
+        .expect("specs/procedures")
+        .map(|e| format!("specs/procedures/{}", e.expect("entry").file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+pub fn procedure(file: &str) -> Procedure {
+    Procedure::from_yaml(&read(file), file, &catalogue()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
+    chrono::DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+}

@@ -1,0 +1,46 @@
+//! Every shipped spec loads clean, carries the schema modeline, and the committed JSON
+//! Schemas match the Rust types.
+
+use crate::common::{procedure_files, read, root};
+
+#[test]
+fn every_shipped_procedure_loads_without_errors_or_warnings() {
+    let catalogue = crate::common::catalogue();
+    let files = procedure_files();
+    assert!(files.len() >= 4, "expected at least four shipped procedures, found {files:?}");
+    for file in files {
+        let procedure = motcua::Procedure::from_yaml(&read(&file), &file, &catalogue)
+            .unwrap_or_else(|e| panic!("{file} does not load:\n{e}"));
+        assert!(procedure.warnings().is_empty(), "{file} has warnings: {:?}", procedure.warnings());
+        assert!(!procedure.spec().legal_basis.is_empty(), "{file} cites no legal basis");
+    }
+}
+
+#[test]
+fn every_spec_starts_with_the_schema_modeline() {
+    let mut files = procedure_files();
+    files.push("specs/catalogue/vietnam.yaml".into());
+    for file in files {
+        let first = read(&file).lines().next().unwrap_or_default().to_owned();
+        let schema = if file.contains("catalogue") { "catalogue" } else { "procedure" };
+        assert_eq!(first, format!("# yaml-language-server: $schema=../schema/{schema}.schema.json"), "{file}");
+    }
+}
+
+#[test]
+fn committed_json_schemas_are_up_to_date() {
+    for (file, fresh) in [
+        ("specs/schema/procedure.schema.json", motcua::spec::procedure_schema()),
+        ("specs/schema/catalogue.schema.json", motcua::spec::catalogue_schema()),
+    ] {
+        let path = root().join(file);
+        if std::env::var_os("MOTCUA_BLESS").is_some() {
+            std::fs::write(&path, &fresh).expect("write schema");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{file} is stale: regenerate it with `MOTCUA_BLESS=1 cargo test --test integration committed_json_schemas`"
+        );
+    }
+}
