@@ -10,6 +10,7 @@ mod diagnostic;
 mod dossier;
 mod duration;
 mod limits;
+pub mod scenario;
 pub mod spec;
 mod status;
 mod text;

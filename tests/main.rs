@@ -4,4 +4,5 @@
 mod common;
 mod lints;
 mod runtime;
+mod scenarios;
 mod specs;

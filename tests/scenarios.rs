@@ -1,0 +1,57 @@
+//! Every scenario file under `tests/scenarios/` runs against its procedure with every
+//! expectation holding; every shipped procedure has scenarios.
+
+use std::collections::BTreeMap;
+
+use motcua::scenario::Scenario;
+
+use crate::common::{catalogue, procedure_files, read, root};
+
+fn scenario_files() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/scenarios"))
+        .expect("tests/scenarios")
+        .map(|e| format!("tests/scenarios/{}", e.expect("entry").file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_scenario_passes_and_replays() {
+    let catalogue = catalogue();
+    let mut per_procedure: BTreeMap<String, usize> = BTreeMap::new();
+    for file in scenario_files() {
+        let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
+        let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &catalogue)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let timeline = scenario.run(&procedure);
+        assert!(timeline.failures().is_empty(), "{file}:\n{}", timeline.failures().join("\n"));
+        let dossier = timeline.dossier().expect("submitted");
+        let replayed = motcua::Dossier::replay(&procedure, dossier.history()).expect("replay");
+        assert_eq!(&replayed, dossier, "{file}: replay differs from the live dossier");
+        *per_procedure.entry(scenario.procedure).or_default() += 1;
+    }
+    for spec in procedure_files() {
+        assert!(per_procedure.get(&spec).copied().unwrap_or(0) >= 2, "{spec} needs at least two scenarios");
+    }
+}
+
+#[test]
+fn a_failing_expectation_is_reported_with_its_line() {
+    let text = read("tests/scenarios/business-registration-happy.yaml")
+        .replace("expect: {status: 2, active: [review]", "expect: {status: 4, active: [review]");
+    let scenario = Scenario::from_yaml(&text, "altered.yaml").expect("loads");
+    let procedure = crate::common::procedure("specs/procedures/business-registration.yaml");
+    let timeline = scenario.run(&procedure);
+    assert_eq!(timeline.failures(), ["commands[0] (accept): expected status 4, got 2"]);
+}
+
+#[test]
+fn a_command_with_both_act_and_withdraw_is_a_placed_error() {
+    let text = read("tests/scenarios/business-registration-happy.yaml")
+        .replace("    act: accept\n", "    act: accept\n    withdraw: request\n");
+    let err = Scenario::from_yaml(&text, "both.yaml").unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!((d.code, d.path.as_str(), d.line), (motcua::Code::InvalidCommand, "commands[0]", 12));
+}
