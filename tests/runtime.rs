@@ -1,1 +1,495 @@
-//! Runtime tests.
+//! The runtime: parallel branches, withdrawal, concurrency, idempotency, replay, and
+//! property tests over random command sequences on every shipped procedure.
+
+use motcua::{
+    Actor, Code, Command, CommandKind, Dossier, EffectKind, Event, EventKind, NationalStatus, Procedure, Submission,
+};
+use proptest::prelude::*;
+
+use crate::common::{at, catalogue, procedure_files, read};
+
+/// A liên thông procedure: the commune committee receives, forks to police and social
+/// insurance in parallel, joins to return the result.
+const PARALLEL: &str = r#"
+motcua: 1
+catalogue: vietnam
+code: "T.PAR"
+name: {vi: Liên thông thử}
+version: "1"
+valid_from: 2025-07-01
+legal_basis: [{document: Nghị định thử}]
+sector: {vi: Thử}
+service_mode: full_online
+channels: [online, in_person]
+legal_deadline: 3d
+steps:
+  receive:
+    name: {vi: Tiếp nhận}
+    agency: commune_committee
+    role: one_stop_officer
+    budget: 0.5d
+    actions:
+      accept: {to: register, slip: receipt}
+      ask: {to: supplement, slip: supplement_request}
+  supplement:
+    name: {vi: Bổ sung}
+    role: citizen
+    status: 5
+    actions:
+      supply: {to: receive}
+  register:
+    name: {vi: Đăng ký khai sinh}
+    agency: commune_committee
+    role: civil_status_officer
+    budget: 0.5d
+    actions:
+      send: {to: [residence, card]}
+      refuse: {to: refused, slip: refusal}
+  residence:
+    name: {vi: Đăng ký thường trú}
+    agency: commune_police
+    role: police_officer
+    budget: 1d
+    actions:
+      done: {to: return_result}
+  card:
+    name: {vi: Cấp thẻ BHYT}
+    agency: social_insurance
+    role: insurance_officer
+    budget: 1d
+    actions:
+      done: {to: return_result}
+  return_result:
+    name: {vi: Trả kết quả}
+    agency: commune_committee
+    role: one_stop_officer
+    status: 9
+    join: true
+    actions:
+      hand_over: {to: issued, slip: result}
+outcomes:
+  issued: {name: {vi: Đã trả kết quả}, kind: result_issued}
+  refused: {name: {vi: Từ chối}, kind: refused}
+"#;
+
+fn parallel() -> Procedure {
+    Procedure::from_yaml(PARALLEL, "parallel.yaml", &catalogue()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn submit(p: &Procedure) -> Dossier {
+    let (dossier, _) = Dossier::submit(
+        p,
+        Submission {
+            dossier_id: "HS-1".into(),
+            command_id: "submit".into(),
+            at: at("2026-03-02T08:00:00+07:00"),
+            actor: Actor::citizen(),
+            channel: motcua::Channel::Online,
+            jurisdiction: "00004".into(),
+            data: serde_json::json!({"child": {"name": "Nguyễn Văn An"}}),
+        },
+    )
+    .expect("submit");
+    dossier
+}
+
+fn act(id: &str, when: &str, role: &str, agency: Option<&str>, action: &str, step: Option<&str>) -> Command {
+    Command {
+        id: id.into(),
+        at: at(when),
+        actor: Actor { role: role.into(), agency: agency.map(str::to_owned), unit: None, user: None },
+        expected_version: None,
+        kind: CommandKind::Act { action: action.into(), step: step.map(str::to_owned) },
+    }
+}
+
+fn compact(applied: &motcua::Applied) -> Vec<String> {
+    applied.effects.iter().map(motcua::Effect::compact).collect()
+}
+
+#[test]
+fn parallel_branches_hand_off_horizontally_and_join_when_both_arrive() {
+    let p = parallel();
+    let mut d = submit(&p);
+    d.apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None))
+        .expect("accept");
+    let fork = d
+        .apply(
+            &p,
+            &act("c2", "2026-03-02T10:00:00+07:00", "civil_status_officer", Some("commune_committee"), "send", None),
+        )
+        .expect("send");
+    assert_eq!(
+        compact(&fork),
+        ["hand_off:commune_police:horizontal", "start:residence", "hand_off:social_insurance:horizontal", "start:card",]
+    );
+    let handoff = fork.effects.iter().find(|e| matches!(e.kind, EffectKind::HandOff { .. })).expect("hand-off");
+    assert_eq!(handoff.key, "HS-1/3/0");
+    let EffectKind::HandOff { jurisdiction, to_level, .. } = &handoff.kind else { unreachable!() };
+    assert_eq!((jurisdiction.as_str(), to_level.as_str()), ("00004", "commune"));
+    assert_eq!(d.active_step_ids().collect::<Vec<_>>(), ["residence", "card"]);
+
+    // Both active steps offer `done`: the command must say which.
+    let err = d
+        .apply(&p, &act("c3", "2026-03-03T09:00:00+07:00", "insurance_officer", Some("social_insurance"), "done", None))
+        .unwrap_err();
+    assert_eq!(err.code, Code::AmbiguousStep);
+
+    // The insurance branch finishes first: the join waits for the police branch.
+    let first = d
+        .apply(
+            &p,
+            &act(
+                "c3",
+                "2026-03-03T09:00:00+07:00",
+                "insurance_officer",
+                Some("social_insurance"),
+                "done",
+                Some("card"),
+            ),
+        )
+        .expect("card done");
+    assert!(compact(&first).is_empty(), "nothing starts yet: {:?}", compact(&first));
+    assert_eq!(d.active_step_ids().collect::<Vec<_>>(), ["residence"]);
+    assert_eq!(d.waiting_at_joins().get("return_result"), Some(&1));
+
+    let second = d
+        .apply(
+            &p,
+            &act(
+                "c4",
+                "2026-03-03T10:00:00+07:00",
+                "police_officer",
+                Some("commune_police"),
+                "done",
+                Some("residence"),
+            ),
+        )
+        .expect("residence done");
+    assert_eq!(compact(&second), ["hand_off:commune_committee:horizontal", "start:return_result", "status:9"]);
+    assert!(d.waiting_at_joins().is_empty());
+    assert_eq!(d.status(), NationalStatus::Finished);
+}
+
+#[test]
+fn the_wrong_agency_is_forbidden_even_with_the_right_role() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let before = d.clone();
+    let err = d
+        .apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_police"), "accept", None))
+        .unwrap_err();
+    assert_eq!((err.code, err.field.as_str()), (Code::Forbidden, "actor"));
+    assert!(err.message.vi.contains("one_stop_officer @ commune_committee"), "{}", err.message.vi);
+    assert_eq!(d, before);
+}
+
+#[test]
+fn supplement_requests_are_counted_and_suspend_in_a_citizen_step() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let officer =
+        |id: &str, when: &str, action: &str| act(id, when, "one_stop_officer", Some("commune_committee"), action, None);
+    let a = d.apply(&p, &officer("c1", "2026-03-02T09:00:00+07:00", "ask")).expect("ask");
+    assert_eq!(compact(&a), ["slip:supplement_request", "start:supplement", "status:5"]);
+    d.apply(&p, &act("c2", "2026-03-04T09:00:00+07:00", "citizen", None, "supply", None)).expect("supply");
+    d.apply(&p, &officer("c3", "2026-03-04T10:00:00+07:00", "ask")).expect("ask again");
+    assert_eq!(d.supplement_requests(), 2);
+    assert_eq!(d.status(), NationalStatus::SupplementRequested);
+}
+
+#[test]
+fn withdrawal_is_requested_by_the_applicant_and_confirmed_by_the_handling_agency() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let request = Command {
+        id: "w1".into(),
+        at: at("2026-03-02T09:00:00+07:00"),
+        actor: Actor::citizen(),
+        expected_version: Some(1),
+        kind: CommandKind::RequestWithdrawal { reason: Some("Nộp nhầm".into()) },
+    };
+    let applied = d.apply(&p, &request).expect("request");
+    assert_eq!(compact(&applied), ["status:7"]);
+
+    // Another agency cannot confirm; the handling one can.
+    let mut confirm = Command {
+        id: "w2".into(),
+        at: at("2026-03-02T10:00:00+07:00"),
+        actor: Actor::official("police_officer", "commune_police"),
+        expected_version: None,
+        kind: CommandKind::ConfirmWithdrawal,
+    };
+    assert_eq!(d.apply(&p, &confirm).unwrap_err().code, Code::Forbidden);
+    confirm.actor = Actor::official("one_stop_officer", "commune_committee");
+    let applied = d.apply(&p, &confirm).expect("confirm");
+    assert_eq!(compact(&applied), ["closed:withdrawn", "status:8"]);
+    assert_eq!(d.closure().map(|c| c.kind), Some(motcua::OutcomeKind::Withdrawn));
+    assert_eq!(d.active().len(), 0);
+}
+
+#[test]
+fn a_stale_expected_version_is_a_conflict_and_changes_nothing() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let mut c = act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None);
+    c.expected_version = Some(7);
+    let before = d.clone();
+    let err = d.apply(&p, &c).unwrap_err();
+    assert_eq!((err.code, err.field.as_str()), (Code::VersionConflict, "expected_version"));
+    assert_eq!(d, before);
+}
+
+#[test]
+fn a_repeated_command_id_returns_the_original_outcome_without_applying_twice() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let c = act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None);
+    let first = d.apply(&p, &c).expect("first");
+    let after_first = d.clone();
+    let again = d.apply(&p, &c).expect("again");
+    assert!(again.duplicate && !first.duplicate);
+    assert_eq!((again.events, again.effects), (first.events, first.effects));
+    assert_eq!(d, after_first);
+}
+
+#[test]
+fn commands_dated_before_the_last_event_are_refused() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let err = d
+        .apply(
+            &p,
+            &act("c1", "2026-03-01T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None),
+        )
+        .unwrap_err();
+    assert_eq!((err.code, err.field.as_str()), (Code::InvalidCommand, "at"));
+}
+
+#[test]
+fn a_dossier_runs_only_under_the_version_it_was_opened_with() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let newer = Procedure::from_yaml(&PARALLEL.replace("version: \"1\"", "version: \"2\""), "v2.yaml", &catalogue())
+        .expect("v2");
+    let c = act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None);
+    assert_eq!(d.apply(&newer, &c).unwrap_err().code, Code::WrongProcedure);
+    assert_eq!(Dossier::replay(&newer, d.history()).unwrap_err().code, Code::WrongProcedure);
+}
+
+#[test]
+fn the_history_length_limit_is_enforced() {
+    let p = parallel();
+    let mut d = submit(&p);
+    let mut limits = motcua::Limits::default();
+    limits.max_history = 1;
+    let c = act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None);
+    assert_eq!(d.apply_with_limits(&p, &c, &limits).unwrap_err().code, Code::LimitExceeded);
+    assert_eq!(d.version(), 1);
+}
+
+#[test]
+fn replay_refuses_altered_histories() {
+    let p = parallel();
+    let mut d = submit(&p);
+    d.apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None))
+        .expect("accept");
+    d.apply(
+        &p,
+        &act("c2", "2026-03-02T10:00:00+07:00", "civil_status_officer", Some("commune_committee"), "send", None),
+    )
+    .expect("send");
+    let history: Vec<Event> = d.history().to_vec();
+    assert_eq!(Dossier::replay(&p, &history).expect("replay"), d);
+
+    let mut removed = history.clone();
+    removed.remove(1);
+    assert_eq!(Dossier::replay(&p, &removed).unwrap_err().code, Code::InvalidHistory);
+
+    let mut reordered = history.clone();
+    reordered.swap(1, 2);
+    assert_eq!(Dossier::replay(&p, &reordered).unwrap_err().code, Code::InvalidHistory);
+
+    let mut forged = history.clone();
+    forged[2].actor = Actor::citizen();
+    let err = Dossier::replay(&p, &forged).unwrap_err();
+    assert_eq!(err.code, Code::InvalidHistory);
+    assert!(err.message.en.starts_with("event 3:"), "{}", err.message.en);
+
+    let mut renamed = history;
+    renamed[1].kind = EventKind::ActionTaken { step: "receive".into(), action: "approve".into() };
+    assert_eq!(Dossier::replay(&p, &renamed).unwrap_err().code, Code::InvalidHistory);
+    assert_eq!(Dossier::replay(&p, &[]).unwrap_err().code, Code::InvalidHistory);
+}
+
+#[test]
+fn snapshots_round_trip_through_json() {
+    let p = parallel();
+    let mut d = submit(&p);
+    d.apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None))
+        .expect("accept");
+    let json = serde_json::to_string(&d).expect("serialize");
+    let back: Dossier = serde_json::from_str(&json).expect("deserialize");
+    assert_eq!(back, d);
+    let commands = serde_json::json!({
+        "id": "c9", "at": "2026-03-02T11:00:00+07:00",
+        "actor": {"role": "civil_status_officer", "agency": "commune_committee"},
+        "type": "act", "action": "send"
+    });
+    let command: Command = serde_json::from_value(commands).expect("command from JSON");
+    assert_eq!(command.kind, CommandKind::Act { action: "send".into(), step: None });
+}
+
+// ---------------------------------------------------------------------------------------
+// Property tests: random command sequences against every shipped procedure.
+
+/// Every actor any shipped spec names, plus an official of no agency.
+fn actors(procedures: &[Procedure]) -> Vec<Actor> {
+    let mut out = vec![Actor::citizen(), Actor { role: "officer".into(), agency: None, unit: None, user: None }];
+    for p in procedures {
+        for step in p.steps() {
+            for action in &step.actions {
+                let actor = Actor { role: action.role.clone(), agency: action.agency.clone(), unit: None, user: None };
+                if !out.contains(&actor) {
+                    out.push(actor);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug)]
+struct RandomCommand {
+    actor: usize,
+    kind: u8,
+    action: usize,
+    step: Option<usize>,
+    minutes_later: i64,
+    version_skew: u8,
+    reuse_id: bool,
+}
+
+fn random_command() -> impl Strategy<Value = RandomCommand> {
+    (any::<usize>(), 0u8..6, any::<usize>(), proptest::option::of(any::<usize>()), -30i64..3000, 0u8..8, any::<bool>())
+        .prop_map(|(actor, kind, action, step, minutes_later, version_skew, reuse_id)| RandomCommand {
+            actor,
+            kind,
+            action,
+            step,
+            minutes_later,
+            version_skew,
+            reuse_id,
+        })
+}
+
+fn build(p: &Procedure, d: &Dossier, actors: &[Actor], r: &RandomCommand, n: usize) -> Command {
+    let names: Vec<&str> = p.steps().iter().flat_map(|s| s.actions.iter().map(|a| a.id.as_str())).collect();
+    let kind = match r.kind {
+        0..=2 => CommandKind::Act {
+            action: names[r.action % names.len()].to_owned(),
+            step: r.step.map(|s| p.steps()[s % p.steps().len()].id.clone()),
+        },
+        3 => CommandKind::RequestWithdrawal { reason: None },
+        4 => CommandKind::ConfirmWithdrawal,
+        _ => CommandKind::DeclineWithdrawal { reason: None },
+    };
+    Command {
+        id: if r.reuse_id && n > 0 { format!("c{}", n - 1) } else { format!("c{n}") },
+        at: d.updated_at() + chrono::Duration::minutes(r.minutes_later),
+        actor: actors[r.actor % actors.len()].clone(),
+        expected_version: if r.version_skew == 0 { Some(d.version() + 1) } else { Some(d.version()) },
+        kind,
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// Random commands never panic; a refused command changes nothing; an accepted one
+    /// adds exactly one event; active steps are always nodes of the graph; the live
+    /// dossier always equals the replay of its history and survives JSON.
+    #[test]
+    fn random_command_sequences_keep_every_invariant(
+        spec in 0usize..16,
+        commands in proptest::collection::vec(random_command(), 0..40),
+    ) {
+        let files = procedure_files();
+        let procedures: Vec<Procedure> = files.iter().map(|f| Procedure::from_yaml(&read(f), f, &catalogue()).unwrap()).collect();
+        let all_actors = actors(&procedures);
+        let p = &procedures[spec % procedures.len()];
+        let mut d = submit_to(p);
+        for (n, r) in commands.iter().enumerate() {
+            let command = build(p, &d, &all_actors, r, n);
+            let before = d.clone();
+            match d.apply(p, &command) {
+                Err(rejection) => {
+                    prop_assert_eq!(&d, &before, "rejected {:?} changed the dossier", rejection.code);
+                    prop_assert!(!rejection.message.vi.is_empty() && !rejection.message.en.is_empty());
+                }
+                Ok(applied) if applied.duplicate => prop_assert_eq!(&d, &before),
+                Ok(applied) => {
+                    prop_assert_eq!(d.version(), before.version() + 1);
+                    prop_assert_eq!(applied.events.len(), 1);
+                    prop_assert_eq!(d.history().last(), applied.events.last());
+                }
+            }
+            for active in d.active() {
+                let ix = p.step_ix(&active.step);
+                prop_assert!(ix.is_some(), "active step {} is not in the procedure", active.step);
+                prop_assert!(p.graph().node_weight(p.step_node(ix.unwrap())).is_some());
+            }
+            prop_assert_eq!(d.closure().is_some(), d.active().is_empty());
+        }
+        prop_assert_eq!(&Dossier::replay(p, d.history()).unwrap(), &d);
+        let json = serde_json::to_string(&d).unwrap();
+        prop_assert_eq!(&serde_json::from_str::<Dossier>(&json).unwrap(), &d);
+    }
+}
+
+fn submit_to(p: &Procedure) -> Dossier {
+    let channel = p.spec().channels[0];
+    let (dossier, _) = Dossier::submit(
+        p,
+        Submission {
+            dossier_id: "HS-P".into(),
+            command_id: "submit".into(),
+            at: at("2026-03-02T08:00:00+07:00"),
+            actor: Actor::citizen(),
+            channel,
+            jurisdiction: "00004".into(),
+            data: serde_json::Value::Null,
+        },
+    )
+    .expect("submit");
+    dossier
+}
+
+#[test]
+fn submissions_are_checked_too() {
+    let p = parallel();
+    let ok = Submission {
+        dossier_id: "HS-1".into(),
+        command_id: "s".into(),
+        at: at("2026-03-02T08:00:00+07:00"),
+        actor: Actor::citizen(),
+        channel: motcua::Channel::Postal,
+        jurisdiction: "1".into(),
+        data: serde_json::Value::Null,
+    };
+    assert_eq!(Dossier::submit(&p, ok.clone()).unwrap_err().field, "channel");
+    let police = Submission {
+        actor: Actor::official("police_officer", "commune_police"),
+        channel: motcua::Channel::Online,
+        ..ok.clone()
+    };
+    assert_eq!(Dossier::submit(&p, police).unwrap_err().code, Code::Forbidden);
+    let desk = Submission {
+        actor: Actor::official("one_stop_officer", "commune_committee"),
+        channel: motcua::Channel::InPerson,
+        ..ok.clone()
+    };
+    assert_eq!(Dossier::submit(&p, desk).expect("desk").0.status(), NationalStatus::New);
+    let blank = Submission { dossier_id: " ".into(), channel: motcua::Channel::Online, ..ok };
+    assert_eq!(Dossier::submit(&p, blank).unwrap_err().code, Code::InvalidCommand);
+}
