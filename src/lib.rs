@@ -5,12 +5,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod calendar;
 mod diagnostic;
 mod duration;
 mod limits;
 mod text;
 mod yaml;
 
+pub use calendar::{
+    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, ParseClockTimeError,
+    Session, Weekday, Years,
+};
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
 pub use limits::Limits;
