@@ -32,14 +32,29 @@ pub struct CalendarError {
 impl CalendarError {
     /// The stable code ([`Code::OutsideCalendar`]).
     ///
-    /// See [`CalendarError`] for an example.
+    /// ```
+    /// # let mut set = motcua::Calendars::new();
+    /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let cal = set.get("vn-gov").unwrap();
+    /// let day = chrono::NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+    /// assert_eq!(cal.is_working_day(day).unwrap_err().code(), motcua::Code::OutsideCalendar);
+    /// ```
     pub fn code(&self) -> Code {
         self.code
     }
 
     /// What went wrong, in Vietnamese and English.
     ///
-    /// See [`CalendarError`] for an example.
+    /// ```
+    /// # let mut set = motcua::Calendars::new();
+    /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let cal = set.get("vn-gov").unwrap();
+    /// let day = chrono::NaiveDate::from_ymd_opt(2028, 1, 3).unwrap();
+    /// let err = cal.is_working_day(day).unwrap_err();
+    /// assert!(err.message().en.contains("2025–2027"));
+    /// ```
     pub fn message(&self) -> &Message {
         &self.message
     }
@@ -248,10 +263,10 @@ impl Calendar {
     /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
     /// let cal = set.get("vn-gov").unwrap();
     /// let vn = FixedOffset::east_opt(7 * 3600).unwrap();
-    /// let start = vn.with_ymd_and_hms(2026, 9, 1, 9, 0, 0).unwrap(); // Tuesday
-    /// // 1 working day from Tuesday 09:00: Wednesday 2 September is National Day.
+    /// let start = vn.with_ymd_and_hms(2026, 4, 29, 9, 0, 0).unwrap(); // Wednesday
+    /// // 1 working day from Wednesday 09:00: 30 April and 1 May are holidays, then the weekend.
     /// let due = cal.add(start, motcua::WorkingDuration::days(1)).unwrap();
-    /// assert_eq!(due, vn.with_ymd_and_hms(2026, 9, 3, 9, 0, 0).unwrap());
+    /// assert_eq!(due, vn.with_ymd_and_hms(2026, 5, 4, 9, 0, 0).unwrap());
     /// ```
     pub fn add(
         &self,

@@ -343,6 +343,24 @@ impl Calendars {
             })
             .collect();
         let index = |d: NaiveDate| (i64::from(d.to_epoch_days()) - first_day) as usize;
+        // Bound the work of marking days: overlapping ranges could otherwise repeat it.
+        let marked: usize = entries
+            .iter()
+            .map(|e| (e.to.min(last) - e.from.max(first)).num_days().max(-1) + 1)
+            .map(|n| usize::try_from(n).unwrap_or(0))
+            .sum();
+        if marked > 4 * ndays {
+            diags.push(map.diagnostic(
+                Code::LimitExceeded,
+                "",
+                Part::Value,
+                Message::new(
+                    format!("Các khoảng ngày cộng lại dài quá {} ngày", 4 * ndays),
+                    format!("the dated ranges add up to more than {} days", 4 * ndays),
+                ),
+            ));
+            return Err(LoadError::new(diags));
+        }
         // Which entry made a day off, to report conflicts with worked days.
         let mut off_by: Vec<Option<usize>> = vec![None; ndays];
         for (n, e) in entries.iter().enumerate() {
@@ -615,6 +633,15 @@ mod tests {
         assert_eq!(one(&y).1, "working_weekdays[1]");
         let y = HEAD.replace("id: t", "id: Bad Id");
         assert_eq!(one(&y).0, Code::InvalidName);
+    }
+
+    #[test]
+    fn overlapping_ranges_cannot_blow_up_the_load() {
+        let mut y = format!("{HEAD}holidays:\n");
+        for _ in 0..5 {
+            y.push_str("  - {from: 2026-01-01, to: 2026-12-31, label: {vi: X}}\n");
+        }
+        assert_eq!(one(&y).0, Code::LimitExceeded);
     }
 
     #[test]

@@ -77,14 +77,20 @@ pub struct CalendarSpec {
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
-#[allow(missing_docs)]
 pub enum Weekday {
+    /// Monday (`mon`).
     Mon,
+    /// Tuesday (`tue`).
     Tue,
+    /// Wednesday (`wed`).
     Wed,
+    /// Thursday (`thu`).
     Thu,
+    /// Friday (`fri`).
     Fri,
+    /// Saturday (`sat`).
     Sat,
+    /// Sunday (`sun`).
     Sun,
 }
 
@@ -188,6 +194,11 @@ impl ClockTime {
 }
 
 /// Why a clock time could not be read.
+///
+/// ```
+/// let err = "7:30".parse::<motcua::ClockTime>().unwrap_err();
+/// assert!(err.to_string().contains("`7:30`"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("invalid clock time `{text}`: write HH:MM between 00:00 and 24:00, e.g. `08:00`")]
 pub struct ParseClockTimeError {
