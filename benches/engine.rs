@@ -38,9 +38,9 @@ fn spec_files() -> Vec<String> {
 fn load_and_compile(bencher: Bencher, file: &str) {
     let text = read(file);
     let catalogue = catalogue();
-    bencher.counter(divan::counter::BytesCount::new(text.len())).bench(|| {
-        Procedure::from_yaml(divan::black_box(&text), file, &catalogue).expect("compiles")
-    });
+    bencher
+        .counter(divan::counter::BytesCount::new(text.len()))
+        .bench(|| Procedure::from_yaml(divan::black_box(&text), file, &catalogue).expect("compiles"));
 }
 
 /// The catalogue alone.
@@ -88,9 +88,7 @@ fn accept() -> Command {
 fn apply_accepted(bencher: Bencher) {
     let (p, d) = business();
     let command = accept();
-    bencher
-        .with_inputs(|| d.clone())
-        .bench_local_refs(|d| d.apply(&p, divan::black_box(&command)).expect("applies"));
+    bencher.with_inputs(|| d.clone()).bench_local_refs(|d| d.apply(&p, divan::black_box(&command)).expect("applies"));
 }
 
 /// One refused `apply` (wrong actor): the cost of checking without changing anything.
@@ -106,12 +104,8 @@ fn apply_rejected(bencher: Bencher) {
 #[divan::bench]
 fn replay_six_events(bencher: Bencher) {
     let (p, mut d) = business();
-    let steps = [
-        ("one_stop_officer", "accept"),
-        ("officer", "propose"),
-        ("leader", "sign"),
-        ("one_stop_officer", "hand_over"),
-    ];
+    let steps =
+        [("one_stop_officer", "accept"), ("officer", "propose"), ("leader", "sign"), ("one_stop_officer", "hand_over")];
     for (i, (role, action)) in steps.into_iter().enumerate() {
         let mut c = accept();
         c.id = format!("c{i}");

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod calendar;
 mod compile;
 mod diagnostic;
 mod dossier;
@@ -16,6 +17,9 @@ mod status;
 mod text;
 mod yaml;
 
+pub use calendar::{
+    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, ParseClockTimeError, Session, Weekday, Years,
+};
 pub use compile::{
     Action, Catalogue, DEFAULT_DAY_MINUTES, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step,
     StepIx, Target,

@@ -52,6 +52,11 @@ pub(crate) struct SourceMap {
 }
 
 impl SourceMap {
+    /// The file name diagnostics carry.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
     /// The position of `path` (or of its nearest recorded ancestor).
     pub(crate) fn pos(&self, path: &str, part: Part) -> Pos {
         let mut path = path;

@@ -1,6 +1,7 @@
 //! The one integration-test binary: every file below is a module of it, so the crate
 //! links once (fast on small CI machines).
 
+mod calendar;
 mod common;
 mod lints;
 mod runtime;

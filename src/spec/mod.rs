@@ -23,6 +23,11 @@ pub fn catalogue_schema() -> String {
     schema_of::<catalogue::CatalogueSpec>("motcua catalogue")
 }
 
+/// The JSON Schema of a working-day calendar, as committed in `specs/schema/calendar.schema.json`.
+pub fn calendar_schema() -> String {
+    schema_of::<crate::CalendarSpec>("motcua working-day calendar")
+}
+
 fn schema_of<T: schemars::JsonSchema>(title: &str) -> String {
     let mut schema = schemars::schema_for!(T);
     schema.insert("title".into(), title.into());
