@@ -230,6 +230,37 @@ fn withdrawal_is_requested_by_the_applicant_and_confirmed_by_the_handling_agency
 }
 
 #[test]
+fn a_withdrawal_requested_during_a_supplement_is_decided_by_the_agency_that_asked() {
+    let p = parallel();
+    let mut d = submit(&p);
+    d.apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "ask", None))
+        .expect("ask");
+    let request = Command {
+        id: "w1".into(),
+        at: at("2026-03-02T10:00:00+07:00"),
+        actor: Actor::citizen(),
+        expected_version: None,
+        kind: CommandKind::RequestWithdrawal { reason: None },
+    };
+    d.apply(&p, &request).expect("request");
+    let decide = |id: &str, actor: Actor, kind: CommandKind| Command {
+        id: id.into(),
+        at: at("2026-03-02T11:00:00+07:00"),
+        actor,
+        expected_version: None,
+        kind,
+    };
+    let police = decide("w2", Actor::official("police_officer", "commune_police"), CommandKind::ConfirmWithdrawal);
+    assert_eq!(d.apply(&p, &police).unwrap_err().code, Code::Forbidden);
+    let desk = Actor::official("one_stop_officer", "commune_committee");
+    d.apply(&p, &decide("w3", desk.clone(), CommandKind::DeclineWithdrawal { reason: None })).expect("decline");
+    assert_eq!(d.status(), NationalStatus::SupplementRequested);
+    d.apply(&p, &Command { id: "w4".into(), at: at("2026-03-02T11:00:00+07:00"), ..request }).expect("ask again");
+    d.apply(&p, &decide("w5", desk, CommandKind::ConfirmWithdrawal)).expect("confirm");
+    assert_eq!(d.closure().map(|c| c.outcome.as_str()), Some("withdrawn"));
+}
+
+#[test]
 fn a_stale_expected_version_is_a_conflict_and_changes_nothing() {
     let p = parallel();
     let mut d = submit(&p);

@@ -461,12 +461,8 @@ impl Dossier {
                         "the applicant has not asked to withdraw",
                     ));
                 }
-                let handles = self.active.iter().any(|a| {
-                    procedure.step_ix(&a.step).is_some_and(|ix| {
-                        let s = procedure.step(ix);
-                        s.agency.is_some() && s.agency == actor.agency
-                    })
-                });
+                let handles = actor.agency.is_some()
+                    && self.responsible_agencies(procedure).any(|agency| Some(agency) == actor.agency.as_deref());
                 if !handles || procedure.is_citizen_role(&actor.role) {
                     return Err(Rejection::new(
                         Code::Forbidden,
@@ -562,6 +558,23 @@ impl Dossier {
         self.updated_at = at;
         self.history.push(event);
         effects
+    }
+
+    /// The agencies answerable for the dossier now: those of its active steps or, while
+    /// only the applicant's steps are active (a supplement, a payment), the agency whose
+    /// step handed the dossier to the applicant.
+    fn responsible_agencies<'p>(&'p self, procedure: &'p Procedure) -> impl Iterator<Item = &'p str> + 'p {
+        let agency_of = |step: &str| procedure.step_ix(step).and_then(|ix| procedure.step(ix).agency.as_deref());
+        let active: Vec<&str> = self.active.iter().filter_map(|a| agency_of(&a.step)).collect();
+        let fallback = if active.is_empty() {
+            self.history.iter().rev().find_map(|e| match &e.kind {
+                EventKind::ActionTaken { step, .. } => agency_of(step),
+                _ => None,
+            })
+        } else {
+            None
+        };
+        active.into_iter().chain(fallback)
     }
 
     fn compute_status(&self, procedure: &Procedure) -> NationalStatus {
