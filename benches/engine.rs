@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use divan::Bencher;
-use motcua::{Actor, Catalogue, Command, CommandKind, Dossier, Procedure, Submission};
+use motcua::{Actor, Catalogue, Command, CommandKind, Dossier, Library, Procedure, Submission};
 
 fn main() {
     divan::main();
@@ -19,8 +19,11 @@ fn read(path: &str) -> String {
     std::fs::read_to_string(root().join(path)).expect("read")
 }
 
-fn catalogue() -> Catalogue {
-    Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").expect("catalogue")
+fn library() -> Library {
+    let catalogue = Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").expect("catalogue");
+    let mut library = Library::new(catalogue);
+    library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").expect("calendar");
+    library
 }
 
 fn spec_files() -> Vec<String> {
@@ -37,10 +40,10 @@ fn spec_files() -> Vec<String> {
 #[divan::bench(args = spec_files())]
 fn load_and_compile(bencher: Bencher, file: &str) {
     let text = read(file);
-    let catalogue = catalogue();
+    let library = library();
     bencher
         .counter(divan::counter::BytesCount::new(text.len()))
-        .bench(|| Procedure::from_yaml(divan::black_box(&text), file, &catalogue).expect("compiles"));
+        .bench(|| Procedure::from_yaml(divan::black_box(&text), file, &library).expect("compiles"));
 }
 
 /// The catalogue alone.
@@ -54,7 +57,7 @@ fn business() -> (Procedure, Dossier) {
     let p = Procedure::from_yaml(
         &read("specs/procedures/business-registration.yaml"),
         "business-registration.yaml",
-        &catalogue(),
+        &library(),
     )
     .expect("compiles");
     let (d, _) = Dossier::submit(

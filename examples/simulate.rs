@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use motcua::scenario::Scenario;
-use motcua::{Catalogue, LoadError, Procedure};
+use motcua::{Catalogue, Library, LoadError, Procedure};
 
 const DEFAULT_SPEC: &str = "specs/procedures/birth-registration-residence-insurance.yaml";
 
@@ -76,7 +76,12 @@ fn run(paths: &[String], lang: &str) -> Result<bool, String> {
     };
     let catalogue_path = "specs/catalogue/vietnam.yaml";
     let catalogue = Catalogue::from_yaml(&read(catalogue_path)?, catalogue_path).map_err(|e| show(e, lang))?;
-    let procedure = Procedure::from_yaml(&read(spec_path)?, spec_path, &catalogue).map_err(|e| show(e, lang))?;
+    let mut library = Library::new(catalogue);
+    // The national calendar first: provincial calendars extend it.
+    for file in ["specs/calendars/vn-gov.yaml", "specs/calendars/example-province.yaml"] {
+        library.add_calendar_yaml(&read(file)?, file).map_err(|e| show(e, lang))?;
+    }
+    let procedure = Procedure::from_yaml(&read(spec_path)?, spec_path, &library).map_err(|e| show(e, lang))?;
     let scenario = Scenario::from_yaml(&read(&scenario_path)?, &scenario_path).map_err(|e| show(e, lang))?;
 
     let spec = procedure.spec();

@@ -10,6 +10,7 @@ mod compile;
 mod diagnostic;
 mod dossier;
 mod duration;
+mod library;
 mod limits;
 pub mod scenario;
 pub mod spec;
@@ -21,15 +22,15 @@ pub use calendar::{
     Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, ParseClockTimeError, Session, Weekday, Years,
 };
 pub use compile::{
-    Action, Catalogue, DEFAULT_DAY_MINUTES, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step,
-    StepIx, Target,
+    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step, StepIx, Target,
 };
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use dossier::{
-    ActiveStep, Actor, Applied, Closure, Command, CommandKind, Dossier, Effect, EffectKind, Event, EventKind,
-    Rejection, Submission,
+    ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,
+    Event, EventKind, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue, Timing,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
+pub use library::Library;
 pub use limits::Limits;
 pub use spec::procedure::{Channel, Clock, OutcomeKind, ServiceMode, SlipKind};
 pub use status::NationalStatus;

@@ -39,7 +39,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::compile::Procedure;
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
-use crate::dossier::{Actor, Command, CommandKind, Dossier, Effect, EffectKind, Rejection, Submission};
+use crate::dossier::{
+    Actor, Applied, Command, CommandKind, Dossier, Effect, EffectKind, Punctuality, Rejection, Submission,
+};
 use crate::limits::Limits;
 use crate::spec::procedure::Channel;
 use crate::status::NationalStatus;
@@ -98,7 +100,7 @@ pub enum WithdrawOp {
     Decline,
 }
 
-/// One command of a scenario: exactly one of `act` or `withdraw`.
+/// One command of a scenario: exactly one of `act`, `withdraw`, `extend` or `advance`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioCommand {
@@ -121,7 +123,13 @@ pub struct ScenarioCommand {
     /// A withdrawal command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdraw: Option<WithdrawOp>,
-    /// Reason, for withdrawal commands.
+    /// An extension with apology: the new appointment (give the `reason` too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extend: Option<DateTime<FixedOffset>>,
+    /// `advance: true` asks the engine to fire every timer due at `at`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub advance: bool,
+    /// Reason, for withdrawal and extension commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// A remark shown in the timeline.
@@ -151,6 +159,15 @@ pub struct Expectation {
     /// The outcome the dossier closed with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed: Option<String>,
+    /// The appointment in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<DateTime<FixedOffset>>,
+    /// Early, on time, due soon or late at the line's instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub punctuality: Option<Punctuality>,
+    /// Whether national reporting counts the dossier as late at the line's instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late: Option<bool>,
 }
 
 impl Effect {
@@ -172,6 +189,11 @@ impl Effect {
             EffectKind::HandOff { to_agency, direction, .. } => format!("hand_off:{to_agency}:{}", name(direction)),
             EffectKind::Slip { slip, .. } => format!("slip:{}", name(slip)),
             EffectKind::Closed { outcome, .. } => format!("closed:{outcome}"),
+            EffectKind::AppointmentSet { appointment, .. } => {
+                format!("appointment:{}", appointment.format("%Y-%m-%d %H:%M"))
+            }
+            EffectKind::ClockSuspended => "clock:suspended".into(),
+            EffectKind::ClockResumed { .. } => "clock:resumed".into(),
         }
     }
 }
@@ -204,6 +226,12 @@ pub struct Entry {
     pub status: NationalStatus,
     /// The scenario's remark.
     pub note: Option<Text>,
+    /// The appointment in force afterwards (moved by a running suspension).
+    pub appointment: Option<DateTime<FixedOffset>>,
+    /// Early, on time, due soon or late at this instant.
+    pub punctuality: Option<Punctuality>,
+    /// Steps this line finished: (step, working minutes used, minutes allotted).
+    pub step_times: Vec<(String, u64, u64)>,
 }
 
 /// The result of running a scenario: one entry per line, the final dossier, and every
@@ -241,11 +269,34 @@ impl Timeline {
                 .unwrap_or_else(|| id.to_owned())
         };
         let headers = if vi {
-            ["#", "Thời điểm", "Lệnh", "Người thực hiện", "Bước sau lệnh", "Hiệu ứng", "Trạng thái"]
+            [
+                "#",
+                "Thời điểm",
+                "Lệnh",
+                "Người thực hiện",
+                "Bước sau lệnh",
+                "Hiệu ứng",
+                "Thời gian bước",
+                "Hẹn trả",
+                "Tiến độ",
+                "Trạng thái",
+            ]
         } else {
-            ["#", "Instant", "Command", "Actor", "Steps after", "Effects", "Status"]
+            [
+                "#",
+                "Instant",
+                "Command",
+                "Actor",
+                "Steps after",
+                "Effects",
+                "Step time",
+                "Appointment",
+                "Timing",
+                "Status",
+            ]
         };
-        let mut rows: Vec<[String; 7]> = Vec::new();
+        let day = procedure.calendar().day_minutes();
+        let mut rows: Vec<[String; 10]> = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             let actor = match &e.actor.agency {
                 Some(agency) => format!("{} @ {agency}", e.actor.role),
@@ -259,13 +310,32 @@ impl Timeline {
             let effects = match &e.result {
                 EntryResult::Applied(fx) => fx
                     .iter()
-                    .filter(|f| !matches!(f.kind, EffectKind::StepStarted { .. } | EffectKind::StatusChanged { .. }))
+                    .filter(|f| {
+                        !matches!(
+                            f.kind,
+                            EffectKind::StepStarted { .. }
+                                | EffectKind::StatusChanged { .. }
+                                | EffectKind::AppointmentSet { .. }
+                        )
+                    })
                     .map(Effect::compact)
                     .collect::<Vec<_>>()
                     .join(", "),
                 EntryResult::Rejected(r) => format!("✗ {}: {}", r.code, r.message.get(lang)),
             };
             let label = e.status.label();
+            let step_time = e
+                .step_times
+                .iter()
+                .map(|(_, used, allotted)| {
+                    if *allotted == 0 {
+                        human_minutes(*used, day)
+                    } else {
+                        format!("{} / {}", human_minutes(*used, day), human_minutes(*allotted, day))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
             rows.push([
                 (i + 1).to_string(),
                 e.at.format("%Y-%m-%d %H:%M").to_string(),
@@ -273,6 +343,9 @@ impl Timeline {
                 actor,
                 after,
                 effects,
+                step_time,
+                e.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+                e.punctuality.map(|p| p.label().get(lang).to_owned()).unwrap_or_default(),
                 format!("{} {}", e.status.code(), label.get(lang)),
             ]);
         }
@@ -301,20 +374,39 @@ impl Timeline {
     }
 }
 
+/// Working minutes as people read them: `1d 2h`, `3h 15m`, `45m` (days of `day` minutes).
+pub fn human_minutes(minutes: u64, day: u32) -> String {
+    let day = u64::from(day.max(1));
+    let (d, rest) = (minutes / day, minutes % day);
+    let (h, m) = (rest / 60, rest % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d}d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 || parts.is_empty() {
+        parts.push(format!("{m}m"));
+    }
+    parts.join(" ")
+}
+
 impl Scenario {
     /// Reads a scenario from YAML; `file` names it in diagnostics.
     pub fn from_yaml(text: &str, file: &str) -> Result<Scenario, LoadError> {
         let (scenario, map) = yaml::from_str::<Scenario>(text, file, &Limits::default())?;
         let mut problems: Vec<Diagnostic> = Vec::new();
         for (i, c) in scenario.commands.iter().enumerate() {
-            if c.act.is_some() == c.withdraw.is_some() {
+            let kinds = [c.act.is_some(), c.withdraw.is_some(), c.extend.is_some(), c.advance];
+            if kinds.iter().filter(|k| **k).count() != 1 {
                 problems.push(map.diagnostic(
                     Code::InvalidCommand,
                     &format!("commands[{i}]"),
                     Part::Value,
                     Message::new(
-                        "Mỗi lệnh cần đúng một trong hai khóa `act` hoặc `withdraw`",
-                        "each command needs exactly one of `act` or `withdraw`",
+                        "Mỗi lệnh cần đúng một trong các khóa `act`, `withdraw`, `extend`, `advance`",
+                        "each command needs exactly one of `act`, `withdraw`, `extend` or `advance`",
                     ),
                 ));
             }
@@ -339,18 +431,18 @@ impl Scenario {
         };
         let mut dossier = match Dossier::submit(procedure, submission) {
             Ok((dossier, applied)) => {
-                let after: Vec<String> = dossier.active_step_ids().map(str::to_owned).collect();
-                check(&mut failures, "submit", self.expect.as_ref(), &dossier, &applied.effects);
-                entries.push(Entry {
-                    at: s.at,
-                    command: "submit".into(),
-                    actor: s.actor.clone(),
-                    before: Vec::new(),
-                    after,
-                    result: EntryResult::Applied(applied.effects),
-                    status: dossier.status(),
-                    note: None,
-                });
+                check(&mut failures, "submit", self.expect.as_ref(), procedure, &dossier, s.at, &applied.effects);
+                entries.push(entry(
+                    procedure,
+                    &dossier,
+                    s.at,
+                    "submit".into(),
+                    s.actor.clone(),
+                    Vec::new(),
+                    0,
+                    Ok(applied),
+                    None,
+                ));
                 dossier
             }
             Err(rejection) => {
@@ -360,63 +452,112 @@ impl Scenario {
         };
         for (i, c) in self.commands.iter().enumerate() {
             let line = format!("commands[{i}]");
-            let (kind, label) = match (&c.act, c.withdraw) {
-                (Some(action), _) => {
-                    (CommandKind::Act { action: action.clone(), step: c.step.clone() }, action.clone())
-                }
-                (None, Some(WithdrawOp::Request)) => {
-                    (CommandKind::RequestWithdrawal { reason: c.reason.clone() }, "withdraw:request".into())
-                }
-                (None, Some(WithdrawOp::Confirm)) => (CommandKind::ConfirmWithdrawal, "withdraw:confirm".into()),
-                (None, Some(WithdrawOp::Decline)) => {
-                    (CommandKind::DeclineWithdrawal { reason: c.reason.clone() }, "withdraw:decline".into())
-                }
-                (None, None) => continue,
-            };
-            let command = Command {
-                id: c.id.clone().unwrap_or_else(|| format!("c{}", i + 1)),
-                at: c.at,
-                actor: c.actor.clone(),
-                expected_version: Some(c.expected_version.unwrap_or(dossier.version())),
-                kind,
-            };
             let before: Vec<String> = dossier.active_step_ids().map(str::to_owned).collect();
-            let result = match dossier.apply(procedure, &command) {
+            let logged = dossier.log().len();
+            let (label, result) = if c.advance {
+                ("advance".to_owned(), dossier.advance(procedure, c.at))
+            } else {
+                let (kind, label) = match (&c.act, c.withdraw, c.extend) {
+                    (Some(action), _, _) => {
+                        (CommandKind::Act { action: action.clone(), step: c.step.clone() }, action.clone())
+                    }
+                    (None, Some(WithdrawOp::Request), _) => {
+                        (CommandKind::RequestWithdrawal { reason: c.reason.clone() }, "withdraw:request".into())
+                    }
+                    (None, Some(WithdrawOp::Confirm), _) => (CommandKind::ConfirmWithdrawal, "withdraw:confirm".into()),
+                    (None, Some(WithdrawOp::Decline), _) => {
+                        (CommandKind::DeclineWithdrawal { reason: c.reason.clone() }, "withdraw:decline".into())
+                    }
+                    (None, None, Some(appointment)) => (
+                        CommandKind::Extend { appointment, reason: c.reason.clone().unwrap_or_default() },
+                        "extend".into(),
+                    ),
+                    (None, None, None) => continue,
+                };
+                let command = Command {
+                    id: c.id.clone().unwrap_or_else(|| format!("c{}", i + 1)),
+                    at: c.at,
+                    actor: c.actor.clone(),
+                    expected_version: Some(c.expected_version.unwrap_or(dossier.version())),
+                    kind,
+                };
+                (label, dossier.apply(procedure, &command))
+            };
+            match &result {
                 Ok(applied) => {
                     if let Some(code) = c.reject {
                         failures.push(format!("{line} ({label}): expected rejection `{code}`, but it was applied"));
                     }
-                    check(&mut failures, &format!("{line} ({label})"), c.expect.as_ref(), &dossier, &applied.effects);
-                    EntryResult::Applied(applied.effects)
+                    let where_ = format!("{line} ({label})");
+                    check(&mut failures, &where_, c.expect.as_ref(), procedure, &dossier, c.at, &applied.effects);
                 }
-                Err(rejection) => {
-                    match c.reject {
-                        Some(code) if code == rejection.code => {}
-                        Some(code) => failures.push(format!(
-                            "{line} ({label}): expected rejection `{code}`, got `{}`: {}",
-                            rejection.code, rejection.message.en
-                        )),
-                        None => failures.push(format!("{line} ({label}): refused: {rejection}")),
-                    }
-                    EntryResult::Rejected(rejection)
-                }
-            };
-            entries.push(Entry {
-                at: c.at,
-                command: label,
-                actor: c.actor.clone(),
+                Err(rejection) => match c.reject {
+                    Some(code) if code == rejection.code => {}
+                    Some(code) => failures.push(format!(
+                        "{line} ({label}): expected rejection `{code}`, got `{}`: {}",
+                        rejection.code, rejection.message.en
+                    )),
+                    None => failures.push(format!("{line} ({label}): refused: {rejection}")),
+                },
+            }
+            entries.push(entry(
+                procedure,
+                &dossier,
+                c.at,
+                label,
+                c.actor.clone(),
                 before,
-                after: dossier.active_step_ids().map(str::to_owned).collect(),
-                result,
-                status: dossier.status(),
-                note: c.note.clone(),
-            });
+                logged,
+                result.map_err(|r| r.clone()),
+                c.note.clone(),
+            ));
         }
         Timeline { entries, dossier: Some(dossier), failures }
     }
 }
 
-fn check(failures: &mut Vec<String>, line: &str, expect: Option<&Expectation>, dossier: &Dossier, effects: &[Effect]) {
+#[allow(clippy::too_many_arguments)]
+fn entry(
+    procedure: &Procedure,
+    dossier: &Dossier,
+    at: DateTime<FixedOffset>,
+    command: String,
+    actor: Actor,
+    before: Vec<String>,
+    logged_before: usize,
+    result: Result<Applied, Rejection>,
+    note: Option<Text>,
+) -> Entry {
+    Entry {
+        at,
+        command,
+        actor,
+        before,
+        after: dossier.active_step_ids().map(str::to_owned).collect(),
+        result: match result {
+            Ok(applied) => EntryResult::Applied(applied.effects),
+            Err(rejection) => EntryResult::Rejected(rejection),
+        },
+        status: dossier.status(),
+        note,
+        appointment: dossier.effective_appointment(procedure, at).ok(),
+        punctuality: dossier.punctuality(procedure, at).ok(),
+        step_times: dossier.log()[logged_before.min(dossier.log().len())..]
+            .iter()
+            .map(|r| (r.step.clone(), r.used_minutes, r.allotted_minutes))
+            .collect(),
+    }
+}
+
+fn check(
+    failures: &mut Vec<String>,
+    line: &str,
+    expect: Option<&Expectation>,
+    procedure: &Procedure,
+    dossier: &Dossier,
+    at: DateTime<FixedOffset>,
+    effects: &[Effect],
+) {
     let Some(expect) = expect else { return };
     if let Some(status) = expect.status
         && status != dossier.status().code()
@@ -439,6 +580,23 @@ fn check(failures: &mut Vec<String>, line: &str, expect: Option<&Expectation>, d
         let actual = dossier.closure().map(|c| c.outcome.as_str());
         if actual != Some(outcome.as_str()) {
             failures.push(format!("{line}: expected closed as `{outcome}`, got {actual:?}"));
+        }
+    }
+    if let Some(appointment) = expect.appointment
+        && appointment != dossier.deadline().appointment
+    {
+        failures.push(format!("{line}: expected appointment {appointment}, got {}", dossier.deadline().appointment));
+    }
+    if let Some(expected) = expect.punctuality {
+        match dossier.punctuality(procedure, at) {
+            Ok(actual) if actual == expected => {}
+            actual => failures.push(format!("{line}: expected punctuality {expected:?}, got {actual:?}")),
+        }
+    }
+    if let Some(expected) = expect.late {
+        match dossier.late_for_reporting(procedure, at) {
+            Ok(actual) if actual == expected => {}
+            actual => failures.push(format!("{line}: expected late for reporting {expected}, got {actual:?}")),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use motcua::{Catalogue, Procedure};
+use motcua::{Catalogue, Library, Procedure};
 
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -13,9 +13,15 @@ pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-pub fn catalogue() -> Catalogue {
-    Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "specs/catalogue/vietnam.yaml")
-        .unwrap_or_else(|e| panic!("{e}"))
+/// The shipped catalogue and calendars, as a portal would load them.
+pub fn library() -> Library {
+    let catalogue = Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "specs/catalogue/vietnam.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut library = Library::new(catalogue);
+    for file in ["specs/calendars/vn-gov.yaml", "specs/calendars/example-province.yaml"] {
+        library.add_calendar_yaml(&read(file), file).unwrap_or_else(|e| panic!("{e}"));
+    }
+    library
 }
 
 /// Every shipped procedure file, relative to the crate root, sorted.
@@ -30,7 +36,7 @@ pub fn procedure_files() -> Vec<String> {
 }
 
 pub fn procedure(file: &str) -> Procedure {
-    Procedure::from_yaml(&read(file), file, &catalogue()).unwrap_or_else(|e| panic!("{e}"))
+    Procedure::from_yaml(&read(file), file, &library()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 pub fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {

@@ -17,6 +17,7 @@ sector: {vi: Thử nghiệm}
 service_mode: full_online
 channels: [online]
 legal_deadline: 3d
+calendar: vn-gov
 steps:
   receive:
     name: {vi: Tiếp nhận}
@@ -38,7 +39,7 @@ outcomes:
 
 /// Loads `text`, returning every diagnostic (errors and warnings).
 fn diagnostics(text: &str) -> Vec<Diagnostic> {
-    match Procedure::from_yaml(text, "test.yaml", &crate::common::catalogue()) {
+    match Procedure::from_yaml(text, "test.yaml", &crate::common::library()) {
         Ok(p) => p.warnings().to_vec(),
         Err(e) => e.into_diagnostics(),
     }
@@ -109,7 +110,7 @@ fn unreachable_step_is_a_warning_at_its_key() {
     let d = assert_one(&text, Code::UnreachableStep, "orphan", 0, "steps.orphan");
     assert_eq!(d.severity, Severity::Warning);
     // A warning does not stop the load.
-    assert!(Procedure::from_yaml(&text, "test.yaml", &crate::common::catalogue()).is_ok());
+    assert!(Procedure::from_yaml(&text, "test.yaml", &crate::common::library()).is_ok());
 }
 
 #[test]
@@ -178,7 +179,7 @@ fn fork_text(join_police: &str, join_insurance: &str, join: &str) -> String {
 #[test]
 fn a_fork_that_joins_compiles_and_counts_its_branches() {
     let text = fork_text("return_result", "return_result", "join: true");
-    let procedure = Procedure::from_yaml(&text, "test.yaml", &crate::common::catalogue()).expect("compiles");
+    let procedure = Procedure::from_yaml(&text, "test.yaml", &crate::common::library()).expect("compiles");
     let join = procedure.step(procedure.step_ix("return_result").expect("step"));
     assert_eq!(join.join_branches, Some(2));
     // Hand-offs are derived: commune committee → commune police is horizontal.
@@ -273,6 +274,6 @@ fn malformed_values_and_fields_are_typed_errors_with_places() {
 fn too_many_steps_is_a_limit_error() {
     let mut limits = motcua::Limits::default();
     limits.max_steps = 2;
-    let err = Procedure::from_yaml_with_limits(BASE, "test.yaml", &crate::common::catalogue(), &limits).unwrap_err();
+    let err = Procedure::from_yaml_with_limits(BASE, "test.yaml", &crate::common::library(), &limits).unwrap_err();
     assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
 }

@@ -6,7 +6,7 @@ use motcua::{
 };
 use proptest::prelude::*;
 
-use crate::common::{at, catalogue, procedure_files, read};
+use crate::common::{at, library, procedure_files, read};
 
 /// A liên thông procedure: the commune committee receives, forks to police and social
 /// insurance in parallel, joins to return the result.
@@ -22,6 +22,7 @@ sector: {vi: Thử}
 service_mode: full_online
 channels: [online, in_person]
 legal_deadline: 3d
+calendar: vn-gov
 steps:
   receive:
     name: {vi: Tiếp nhận}
@@ -73,7 +74,7 @@ outcomes:
 "#;
 
 fn parallel() -> Procedure {
-    Procedure::from_yaml(PARALLEL, "parallel.yaml", &catalogue()).unwrap_or_else(|e| panic!("{e}"))
+    Procedure::from_yaml(PARALLEL, "parallel.yaml", &library()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn submit(p: &Procedure) -> Dossier {
@@ -186,17 +187,33 @@ fn the_wrong_agency_is_forbidden_even_with_the_right_role() {
 }
 
 #[test]
-fn supplement_requests_are_counted_and_suspend_in_a_citizen_step() {
+fn a_supplement_request_suspends_the_clock_and_moves_the_appointment() {
     let p = parallel();
+    // Submitted Monday 2026-03-02 08:00: three working days (08:00-12:00, 13:00-17:00)
+    // end on Wednesday at 17:00.
     let mut d = submit(&p);
+    assert_eq!(d.deadline().appointment, at("2026-03-04T17:00:00+07:00"));
     let officer =
         |id: &str, when: &str, action: &str| act(id, when, "one_stop_officer", Some("commune_committee"), action, None);
     let a = d.apply(&p, &officer("c1", "2026-03-02T09:00:00+07:00", "ask")).expect("ask");
-    assert_eq!(compact(&a), ["slip:supplement_request", "start:supplement", "status:5"]);
-    d.apply(&p, &act("c2", "2026-03-04T09:00:00+07:00", "citizen", None, "supply", None)).expect("supply");
+    assert_eq!(compact(&a), ["slip:supplement_request", "start:supplement", "clock:suspended", "status:5"]);
+    assert_eq!(d.deadline().suspended_since, Some(at("2026-03-02T09:00:00+07:00")));
+    // While suspended the dossier is not late, whatever the wall clock says.
+    assert_eq!(d.punctuality(&p, at("2026-03-06T10:00:00+07:00")).unwrap(), motcua::Punctuality::OnTime);
+
+    // Supplied on Wednesday 09:00: Mon 09-17 (7h) + Tue (8h) + Wed 08-09 (1h) = 16 working
+    // hours did not count, so the appointment moves from Wed 17:00 to Fri 17:00.
+    let r = d.apply(&p, &act("c2", "2026-03-04T09:00:00+07:00", "citizen", None, "supply", None)).expect("supply");
+    assert_eq!(compact(&r), ["start:receive", "clock:resumed", "appointment:2026-03-06 17:00", "status:1"]);
+    assert_eq!(d.deadline().suspended_minutes, 960);
+    assert_eq!(d.deadline().appointment, at("2026-03-06T17:00:00+07:00"));
+    assert_eq!(d.deadline().first_appointment, at("2026-03-04T17:00:00+07:00"));
+
     d.apply(&p, &officer("c3", "2026-03-04T10:00:00+07:00", "ask")).expect("ask again");
     assert_eq!(d.supplement_requests(), 2);
     assert_eq!(d.status(), NationalStatus::SupplementRequested);
+    // More than one supplement request counts as late for national reporting.
+    assert!(d.late_for_reporting(&p, at("2026-03-04T10:00:00+07:00")).unwrap());
 }
 
 #[test]
@@ -302,8 +319,8 @@ fn commands_dated_before_the_last_event_are_refused() {
 fn a_dossier_runs_only_under_the_version_it_was_opened_with() {
     let p = parallel();
     let mut d = submit(&p);
-    let newer = Procedure::from_yaml(&PARALLEL.replace("version: \"1\"", "version: \"2\""), "v2.yaml", &catalogue())
-        .expect("v2");
+    let newer =
+        Procedure::from_yaml(&PARALLEL.replace("version: \"1\"", "version: \"2\""), "v2.yaml", &library()).expect("v2");
     let c = act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None);
     assert_eq!(d.apply(&newer, &c).unwrap_err().code, Code::WrongProcedure);
     assert_eq!(Dossier::replay(&newer, d.history()).unwrap_err().code, Code::WrongProcedure);
@@ -447,7 +464,7 @@ proptest! {
         commands in proptest::collection::vec(random_command(), 0..40),
     ) {
         let files = procedure_files();
-        let procedures: Vec<Procedure> = files.iter().map(|f| Procedure::from_yaml(&read(f), f, &catalogue()).unwrap()).collect();
+        let procedures: Vec<Procedure> = files.iter().map(|f| Procedure::from_yaml(&read(f), f, &library()).unwrap()).collect();
         let all_actors = actors(&procedures);
         let p = &procedures[spec % procedures.len()];
         let mut d = submit_to(p);
@@ -524,4 +541,112 @@ fn submissions_are_checked_too() {
     assert_eq!(Dossier::submit(&p, desk).expect("desk").0.status(), NationalStatus::New);
     let blank = Submission { dossier_id: " ".into(), channel: motcua::Channel::Online, ..ok };
     assert_eq!(Dossier::submit(&p, blank).unwrap_err().code, Code::InvalidCommand);
+}
+
+// ---------------------------------------------------------------------------------------
+// Deadlines on the shipped birth-registration procedure (cut-off 15:00, vn-gov calendar).
+
+fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
+    let p = crate::common::procedure("specs/procedures/birth-registration-residence-insurance.yaml");
+    let (d, _) = Dossier::submit(
+        &p,
+        Submission {
+            dossier_id: "KS-1".into(),
+            command_id: "s".into(),
+            at: at(when),
+            actor: Actor::citizen(),
+            channel: motcua::Channel::Online,
+            jurisdiction: "00004".into(),
+            data: serde_json::Value::Null,
+        },
+    )
+    .expect("submit");
+    (p, d)
+}
+
+#[test]
+fn received_friday_before_tet_at_16h_is_due_wednesday_after_tet_at_17h() {
+    // 16:00 is after the 15:00 cut-off, Sat 14/2 to Sun 22/2 is Tết: the count starts
+    // Monday 23/2 at 08:00 and three 8-hour days end Wednesday 25/2 at 17:00.
+    let (_, d) = birth_submitted_at("2026-02-13T16:00:00+07:00");
+    assert_eq!(d.deadline().clock_start, at("2026-02-23T08:00:00+07:00"));
+    assert_eq!(d.deadline().appointment, at("2026-02-25T17:00:00+07:00"));
+    // At 14:59 the count starts at once: the deadline ends three working days later, at 14:59.
+    let (_, d) = birth_submitted_at("2026-02-13T14:59:00+07:00");
+    assert_eq!(d.deadline().clock_start, at("2026-02-13T14:59:00+07:00"));
+    assert_eq!(d.deadline().appointment, at("2026-02-25T14:59:00+07:00"));
+    // 15:00 itself is "at or after" the cut-off.
+    let (_, d) = birth_submitted_at("2026-02-13T15:00:00+07:00");
+    assert_eq!(d.deadline().appointment, at("2026-02-25T17:00:00+07:00"));
+}
+
+#[test]
+fn a_submission_outside_the_calendar_is_refused_not_guessed() {
+    let p = crate::common::procedure("specs/procedures/birth-registration-residence-insurance.yaml");
+    let submission = Submission {
+        dossier_id: "KS-2030".into(),
+        command_id: "s".into(),
+        at: at("2030-03-04T09:00:00+07:00"),
+        actor: Actor::citizen(),
+        channel: motcua::Channel::Online,
+        jurisdiction: "00004".into(),
+        data: serde_json::Value::Null,
+    };
+    let err = Dossier::submit(&p, submission).unwrap_err();
+    assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "at"));
+}
+
+#[test]
+fn next_due_tells_the_host_when_a_timer_fires_and_advance_fires_it_all_or_nothing() {
+    let (p, mut d) = birth_submitted_at("2026-03-02T09:00:00+07:00");
+    assert_eq!(d.next_due(), None, "no timer while the desk examines");
+    d.apply(
+        &p,
+        &act(
+            "c1",
+            "2026-03-02T10:00:00+07:00",
+            "one_stop_officer",
+            Some("commune_committee"),
+            "request_supplement",
+            None,
+        ),
+    )
+    .expect("ask");
+    // Ten working days from Monday 2/3 10:00.
+    assert_eq!(d.next_due(), Some(at("2026-03-16T10:00:00+07:00")));
+    let before = d.clone();
+    let nothing = d.advance(&p, at("2026-03-16T09:59:00+07:00")).expect("advance");
+    assert!(nothing.events.is_empty() && nothing.effects.is_empty());
+    assert_eq!(d, before);
+
+    let fired = d.advance(&p, at("2026-03-20T08:00:00+07:00")).expect("advance");
+    assert_eq!(fired.events.len(), 1);
+    assert_eq!(fired.events[0].at, at("2026-03-16T10:00:00+07:00"), "dated at the timer, not at the call");
+    assert_eq!(fired.events[0].actor.role, motcua::SYSTEM_ROLE);
+    assert_eq!(d.closure().map(|c| c.outcome.as_str()), Some("stopped"));
+    assert_eq!(d.next_due(), None);
+    assert_eq!(Dossier::replay(&p, d.history()).expect("replay"), d);
+    // A forged timer event dated before its instant does not replay.
+    let mut forged = d.history().to_vec();
+    forged.last_mut().expect("event").at = at("2026-03-10T10:00:00+07:00");
+    assert_eq!(Dossier::replay(&p, &forged).unwrap_err().code, Code::InvalidHistory);
+}
+
+#[test]
+fn the_process_control_slip_records_time_per_step_and_agency() {
+    let (p, mut d) = birth_submitted_at("2026-03-09T08:00:00+07:00");
+    let steps = [
+        ("one_stop_officer", "commune_committee", "accept", "2026-03-09T10:00:00+07:00"),
+        ("civil_status_officer", "commune_committee", "propose", "2026-03-09T14:00:00+07:00"),
+    ];
+    for (i, (role, agency, action, when)) in steps.into_iter().enumerate() {
+        d.apply(&p, &act(&format!("c{i}"), when, role, Some(agency), action, None)).expect(action);
+    }
+    let log = d.log();
+    assert_eq!(log.len(), 2);
+    assert_eq!((log[0].step.as_str(), log[0].used_minutes, log[0].allotted_minutes), ("receive", 120, 240));
+    // 10:00 to 14:00 with the 12:00-13:00 break: three working hours.
+    assert_eq!((log[1].step.as_str(), log[1].used_minutes), ("examine", 180));
+    assert_eq!(log[1].punctuality(), Some(motcua::Punctuality::OnTime));
+    assert_eq!(d.time_by_agency().get(&Some("commune_committee")), Some(&300));
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use motcua::scenario::Scenario;
 
-use crate::common::{catalogue, procedure_files, read, root};
+use crate::common::{library, procedure_files, read, root};
 
 fn scenario_files() -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(root().join("tests/scenarios"))
@@ -19,11 +19,11 @@ fn scenario_files() -> Vec<String> {
 
 #[test]
 fn every_scenario_passes_and_replays() {
-    let catalogue = catalogue();
+    let library = library();
     let mut per_procedure: BTreeMap<String, usize> = BTreeMap::new();
     for file in scenario_files() {
         let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
-        let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &catalogue)
+        let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let timeline = scenario.run(&procedure);
         assert!(timeline.failures().is_empty(), "{file}:\n{}", timeline.failures().join("\n"));

@@ -5,11 +5,11 @@ use crate::common::{procedure_files, read, root};
 
 #[test]
 fn every_shipped_procedure_loads_without_errors_or_warnings() {
-    let catalogue = crate::common::catalogue();
+    let library = crate::common::library();
     let files = procedure_files();
     assert!(files.len() >= 4, "expected at least four shipped procedures, found {files:?}");
     for file in files {
-        let procedure = motcua::Procedure::from_yaml(&read(&file), &file, &catalogue)
+        let procedure = motcua::Procedure::from_yaml(&read(&file), &file, &library)
             .unwrap_or_else(|e| panic!("{file} does not load:\n{e}"));
         assert!(procedure.warnings().is_empty(), "{file} has warnings: {:?}", procedure.warnings());
         assert!(!procedure.spec().legal_basis.is_empty(), "{file} cites no legal basis");

@@ -7,7 +7,7 @@ use petgraph::algo::toposort;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::{Dfs, DfsEvent, EdgeRef, Reversed, depth_first_search};
 
-use super::{DEFAULT_DAY_MINUTES, Node, Procedure, StepIx, Target};
+use super::{Node, Procedure, StepIx, Target};
 use crate::diagnostic::{Code, Diagnostic, Message};
 use crate::spec::procedure::{Clock, OutcomeKind};
 use crate::yaml::{self, Part, SourceMap};
@@ -242,6 +242,7 @@ pub(crate) fn format_days(minutes: u64, day_minutes: u32) -> String {
 /// left out, so each step counts once; suspended steps count zero.
 fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: &mut Vec<Diagnostic>) {
     let start = p.step_nodes[0];
+    let day = p.calendar.day_minutes();
     let mut back_edges = HashSet::new();
     depth_first_search(&p.graph, Some(start), |event| {
         if let DfsEvent::BackEdge(u, v) = event {
@@ -260,7 +261,7 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
         match dag[n] {
             Node::Step(s) => {
                 let step = &p.steps[s.0 as usize];
-                if step.clock == Clock::Runs { step.budget.to_minutes(DEFAULT_DAY_MINUTES) } else { 0 }
+                if step.clock == Clock::Runs { step.budget.to_minutes(day) } else { 0 }
             }
             Node::Outcome(_) => 0,
         }
@@ -277,7 +278,7 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
             }
         }
     }
-    let deadline = p.spec.legal_deadline.to_minutes(DEFAULT_DAY_MINUTES);
+    let deadline = p.spec.legal_deadline.to_minutes(day);
     let worst = p.outcome_nodes.iter().filter_map(|&o| best[o.index()].map(|(t, _)| (t, o))).max_by_key(|&(t, _)| t);
     let Some((total, end)) = worst else { return };
     if total <= deadline {
@@ -294,7 +295,7 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
     }
     names.reverse();
     let route = names.join(" → ");
-    let (total, deadline) = (format_days(total, DEFAULT_DAY_MINUTES), p.spec.legal_deadline.to_string());
+    let (total, deadline) = (format_days(total, day), p.spec.legal_deadline.to_string());
     out.push(
         map.diagnostic(
             Code::BudgetExceedsDeadline,

@@ -4,6 +4,7 @@ mod catalogue;
 mod lints;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use schemars::JsonSchema;
@@ -11,17 +12,15 @@ use serde::{Deserialize, Serialize};
 
 pub use catalogue::Catalogue;
 
+use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
+use crate::library::Library;
 use crate::limits::Limits;
 use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
 use crate::status::NationalStatus;
 use crate::text::Text;
 use crate::yaml::{self, Part, SourceMap};
-
-/// Length of a working day in minutes used to compare budgets written in days and
-/// hours (8 office hours). Calendars give the exact length at run time.
-pub const DEFAULT_DAY_MINUTES: u32 = 480;
 
 /// Index of a step in a [`Procedure`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -107,6 +106,8 @@ pub struct Action {
     pub slip: Option<SlipKind>,
     /// For each target step handled by another agency kind: the hand-off.
     pub handoffs: Vec<(StepIx, HandOffRoute)>,
+    /// For a timer action: the working time after which the engine takes it.
+    pub after: Option<WorkingDuration>,
 }
 
 /// A compiled step.
@@ -162,8 +163,10 @@ pub struct Outcome {
 /// use motcua::{Catalogue, Procedure};
 ///
 /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let mut library = motcua::Library::new(catalogue);
+/// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 /// let text = include_str!("../../specs/procedures/business-registration.yaml");
-/// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &catalogue)?;
+/// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
 /// assert_eq!(procedure.start().id, "receive");
 /// assert!(procedure.warnings().is_empty());
 /// # Ok::<(), motcua::LoadError>(())
@@ -179,6 +182,7 @@ pub struct Procedure {
     step_nodes: Vec<NodeIndex>,
     outcome_nodes: Vec<NodeIndex>,
     citizen_roles: Vec<String>,
+    calendar: Arc<Calendar>,
     warnings: Vec<Diagnostic>,
 }
 
@@ -186,20 +190,20 @@ impl Procedure {
     /// Loads, compiles and lints a procedure with default [`Limits`].
     ///
     /// Fails with every error found (and the warnings) when any diagnostic is an error.
-    pub fn from_yaml(text: &str, file: &str, catalogue: &Catalogue) -> Result<Procedure, LoadError> {
-        Self::from_yaml_with_limits(text, file, catalogue, &Limits::default())
+    pub fn from_yaml(text: &str, file: &str, library: &Library) -> Result<Procedure, LoadError> {
+        Self::from_yaml_with_limits(text, file, library, &Limits::default())
     }
 
     /// Loads, compiles and lints a procedure with the given limits.
     pub fn from_yaml_with_limits(
         text: &str,
         file: &str,
-        catalogue: &Catalogue,
+        library: &Library,
         limits: &Limits,
     ) -> Result<Procedure, LoadError> {
         let (spec, map) = yaml::from_str::<ProcedureSpec>(text, file, limits)?;
         let mut diagnostics = Vec::new();
-        let procedure = build(spec, &map, catalogue, limits, &mut diagnostics);
+        let procedure = build(spec, &map, library, limits, &mut diagnostics);
         sort_by_place(&mut diagnostics);
         match procedure {
             Some(mut p) if !diagnostics.iter().any(Diagnostic::is_error) => {
@@ -285,6 +289,11 @@ impl Procedure {
         self.citizen_roles.iter().any(|r| r == role)
     }
 
+    /// The working-day calendar its deadlines are counted on.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
+    }
+
     /// The first outcome of a kind, if the spec has one.
     pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.kind == kind)
@@ -318,10 +327,11 @@ pub(crate) fn check_identifier(id: &str, map: &SourceMap, path: &str, part: Part
 fn build(
     spec: ProcedureSpec,
     map: &SourceMap,
-    catalogue: &Catalogue,
+    library: &Library,
     limits: &Limits,
     out: &mut Vec<Diagnostic>,
 ) -> Option<Procedure> {
+    let catalogue = library.catalogue();
     if spec.motcua != FORMAT_VERSION {
         out.push(map.diagnostic(
             Code::UnsupportedFormat,
@@ -358,6 +368,25 @@ fn build(
             ),
         ));
         return None;
+    }
+    let calendar = library.calendar(&spec.calendar).map(|c| Arc::new(c.clone()));
+    if calendar.is_none() {
+        let known: Vec<&str> = library.calendars().ids().collect();
+        out.push(
+            map.diagnostic(
+                Code::UnknownCalendar,
+                "calendar",
+                Part::Value,
+                Message::new(
+                    format!("Không có lịch làm việc `{}`", spec.calendar),
+                    format!("no working-day calendar `{}` is loaded", spec.calendar),
+                ),
+            )
+            .with_help(Message::new(
+                format!("Các lịch đã nạp: {}", known.join(", ")),
+                format!("loaded calendars: {}", known.join(", ")),
+            )),
+        );
     }
     if spec.steps.is_empty() {
         out.push(map.diagnostic(
@@ -540,8 +569,17 @@ fn build(
                     out.push(d);
                 }
             }
+            if a.after.is_some_and(WorkingDuration::is_zero) {
+                out.push(map.diagnostic(
+                    Code::InvalidValue,
+                    &yaml::join(&apath, "after"),
+                    Part::Value,
+                    Message::new("Hẹn giờ phải lớn hơn 0", "a timer must wait more than zero"),
+                ));
+            }
             actions.push(Action {
                 id: action_id.clone(),
+                after: a.after,
                 name: a.name.clone().unwrap_or_else(|| Text::new(action_id.clone(), None)),
                 targets,
                 role,
@@ -623,6 +661,7 @@ fn build(
         step_nodes,
         outcome_nodes,
         citizen_roles: catalogue.spec().roles.iter().filter(|(_, r)| r.citizen).map(|(id, _)| id.clone()).collect(),
+        calendar: calendar?,
         warnings: Vec::new(),
     };
     // Structural lints need resolved references; skip them when references are broken.

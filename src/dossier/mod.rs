@@ -1,9 +1,21 @@
 //! The runtime: a dossier (*hồ sơ*) moving through a compiled [`Procedure`].
 //!
-//! State in, effects out: [`Dossier::apply`] checks a [`Command`] completely before it
-//! changes anything, then records one [`Event`] and returns the [`Effect`]s the host must
-//! carry out. A refused command returns a [`Rejection`] and leaves the dossier exactly as
-//! it was. [`Dossier::replay`] rebuilds the same dossier, bit for bit, from its events.
+//! State in, effects out: [`Dossier::apply`] checks a [`Command`] completely — including
+//! every deadline it must compute on the calendar — before it changes anything, then records
+//! one [`Event`] and returns the [`Effect`]s the host must carry out. A refused command
+//! returns a [`Rejection`] and leaves the dossier exactly as it was. [`Dossier::replay`]
+//! rebuilds the same dossier, bit for bit, from its events.
+//!
+//! ## Deadlines
+//! - At submission the legal clock starts (after the procedure's cut-off hour, if any) and
+//!   the appointment (*ngày hẹn trả kết quả*) is the legal deadline later, in working time.
+//! - Each step gets its allotted time from its start; leaving it records the working time it
+//!   took (the process-control slip, [`Dossier::log`]).
+//! - While every active step waits for the applicant (suspended clock), time does not count:
+//!   when the clock runs again the appointment moves by the suspended working time.
+//! - An extension with apology sets a later appointment; the dossier still counts as late.
+//! - Timer actions fire when the host calls [`Dossier::advance`]; [`Dossier::next_due`] says
+//!   when to call it next.
 
 mod types;
 
@@ -13,13 +25,20 @@ use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use types::{Actor, Applied, Command, CommandKind, Effect, EffectKind, Event, EventKind, Rejection, Submission};
+pub use types::{
+    Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, Rejection, StepDue,
+    Submission, TimerDue, Timing,
+};
 
-use crate::compile::{Procedure, StepIx, Target};
+use crate::calendar::CalendarError;
+use crate::compile::{OutcomeIx, Procedure, StepIx, Target};
 use crate::diagnostic::Code;
 use crate::limits::Limits;
-use crate::spec::procedure::{Channel, OutcomeKind, SlipKind};
+use crate::spec::procedure::{Channel, Clock, OutcomeKind, SlipKind};
 use crate::status::NationalStatus;
+
+/// The role of the engine itself, the actor of timer events.
+pub const SYSTEM_ROLE: &str = "system";
 
 /// A step a dossier is waiting in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -28,6 +47,12 @@ pub struct ActiveStep {
     pub step: String,
     /// When the dossier entered it.
     pub since: DateTime<FixedOffset>,
+    /// End of its allotted time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<FixedOffset>>,
+    /// Its earliest timer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timer: Option<TimerDue>,
 }
 
 /// How a dossier ended.
@@ -41,22 +66,113 @@ pub struct Closure {
     pub at: DateTime<FixedOffset>,
 }
 
+/// A dossier's legal clock and appointment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Deadline {
+    /// When the clock started (receipt, after the cut-off rule).
+    pub clock_start: DateTime<FixedOffset>,
+    /// The appointment now in force.
+    pub appointment: DateTime<FixedOffset>,
+    /// The appointment first given at receipt.
+    pub first_appointment: DateTime<FixedOffset>,
+    /// Since when the clock is suspended, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_since: Option<DateTime<FixedOffset>>,
+    /// Working minutes of suspension so far (ended suspensions only).
+    pub suspended_minutes: u64,
+    /// Whether the deadline was extended with an apology.
+    pub extended: bool,
+}
+
+/// Early, on time, due soon or late (*trước hạn, đúng hạn, sắp đến hạn, trễ hạn*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Punctuality {
+    /// Finished on a day before the due day.
+    Early,
+    /// Finished by the due instant, or open with time to spare.
+    OnTime,
+    /// Open, with less than the procedure's `due_soon` working time left.
+    DueSoon,
+    /// Past the due instant.
+    Late,
+}
+
+impl Punctuality {
+    /// Vietnamese and English label.
+    pub fn label(self) -> crate::Message {
+        let (vi, en) = match self {
+            Punctuality::Early => ("Trước hạn", "Early"),
+            Punctuality::OnTime => ("Đúng hạn", "On time"),
+            Punctuality::DueSoon => ("Sắp đến hạn", "Due soon"),
+            Punctuality::Late => ("Trễ hạn", "Late"),
+        };
+        crate::Message::new(vi, en)
+    }
+
+    fn of_finish(finished: DateTime<FixedOffset>, due: DateTime<FixedOffset>) -> Punctuality {
+        if finished > due {
+            Punctuality::Late
+        } else if finished.date_naive() < due.date_naive() {
+            Punctuality::Early
+        } else {
+            Punctuality::OnTime
+        }
+    }
+}
+
+/// One line of the process-control slip (*phiếu kiểm soát quá trình*): a step the dossier
+/// went through, who sent it on, the time allotted and the working time it took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StepRecord {
+    /// The step.
+    pub step: String,
+    /// Its agency kind (absent for the applicant's steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// When the dossier entered it.
+    pub entered: DateTime<FixedOffset>,
+    /// When it left.
+    pub left: DateTime<FixedOffset>,
+    /// The action that moved it on.
+    pub action: String,
+    /// Who took that action (the sender on the slip).
+    pub by: Actor,
+    /// End of the allotted time, if the step had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<FixedOffset>>,
+    /// Allotted working minutes (0 when the step has no budget or its clock is suspended).
+    pub allotted_minutes: u64,
+    /// Working minutes it took.
+    pub used_minutes: u64,
+}
+
+impl StepRecord {
+    /// Whether the step finished early, on time or late (`None` without a budget).
+    pub fn punctuality(&self) -> Option<Punctuality> {
+        self.due.map(|due| Punctuality::of_finish(self.left, due))
+    }
+}
+
 /// One dossier: a snapshot of its state plus the events that produced it.
 ///
-/// Fields are read through accessors; the only way to change a dossier is
-/// [`Dossier::apply`], so a snapshot always equals the replay of its history.
+/// Fields are read through accessors; the only ways to change a dossier are
+/// [`Dossier::apply`] and [`Dossier::advance`], so a snapshot always equals the replay of
+/// its history.
 ///
 /// ```
-/// use motcua::{Actor, Catalogue, Channel, Command, CommandKind, Dossier, NationalStatus, Procedure, Submission};
+/// use motcua::{Actor, Catalogue, Channel, Command, CommandKind, Dossier, Library, NationalStatus, Procedure, Submission};
 ///
-/// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 /// let procedure = Procedure::from_yaml(
 ///     include_str!("../../specs/procedures/business-registration.yaml"),
 ///     "business-registration.yaml",
-///     &catalogue,
+///     &library,
 /// )?;
 /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
 ///
+/// // Submitted on Monday 2 March 2026 at 09:00: three working days later.
 /// let (mut dossier, _) = Dossier::submit(&procedure, Submission {
 ///     dossier_id: "HS-001".into(),
 ///     command_id: "c1".into(),
@@ -67,6 +183,7 @@ pub struct Closure {
 ///     data: serde_json::json!({}),
 /// }).unwrap();
 /// assert_eq!(dossier.status(), NationalStatus::New);
+/// assert_eq!(dossier.deadline().appointment, at("2026-03-05T09:00:00+07:00"));
 ///
 /// let applied = dossier.apply(&procedure, &Command {
 ///     id: "c2".into(),
@@ -78,6 +195,7 @@ pub struct Closure {
 /// assert_eq!(dossier.status(), NationalStatus::Received);
 /// assert_eq!(dossier.active_step_ids().collect::<Vec<_>>(), ["review"]);
 /// assert!(applied.effects.iter().any(|e| matches!(e.kind, motcua::EffectKind::Slip { .. })));
+/// assert_eq!(dossier.log()[0].used_minutes, 30);
 ///
 /// // The history replays to the same dossier.
 /// assert_eq!(Dossier::replay(&procedure, dossier.history()).unwrap(), dossier);
@@ -102,15 +220,31 @@ pub struct Dossier {
     closure: Option<Closure>,
     withdrawal_requested: bool,
     supplement_requests: u32,
+    deadline: Deadline,
+    log: Vec<StepRecord>,
     history: Vec<Event>,
+}
+
+/// What one target of an action does.
+#[derive(Clone, Copy, Debug)]
+enum Reach {
+    /// The step starts.
+    Start(StepIx),
+    /// The branch arrives at a join that still waits for others.
+    Arrive(StepIx),
+    /// The step is already active.
+    Stay(StepIx),
+    /// The dossier closes.
+    Close(OutcomeIx),
 }
 
 /// What a checked event will do, computed before anything changes.
 enum Plan {
-    Act { pos: usize, step: StepIx, action: usize },
+    Act { pos: usize, step: StepIx, action: usize, reach: Vec<Reach> },
     RequestWithdrawal,
     DeclineWithdrawal,
     Withdraw,
+    Extend { appointment: DateTime<FixedOffset> },
 }
 
 /// Collects effects with their idempotency keys.
@@ -127,8 +261,39 @@ impl Effects<'_> {
     }
 }
 
+fn calendar_error(e: CalendarError) -> Rejection {
+    Rejection { code: e.code(), field: "at".into(), message: e.message().clone() }
+}
+
+/// Whether the legal clock runs while these steps are active.
+fn clock_runs(procedure: &Procedure, steps: impl IntoIterator<Item = StepIx>) -> bool {
+    steps.into_iter().any(|s| procedure.step(s).clock == Clock::Runs)
+}
+
+/// Due instant and earliest timer of a step started at `at`.
+fn step_due(procedure: &Procedure, step: StepIx, at: DateTime<FixedOffset>) -> Result<StepDue, Rejection> {
+    let s = procedure.step(step);
+    let calendar = procedure.calendar();
+    let due = if s.clock == Clock::Runs && !s.budget.is_zero() {
+        Some(calendar.add(at, s.budget).map_err(calendar_error)?)
+    } else {
+        None
+    };
+    let mut timer: Option<TimerDue> = None;
+    for action in &s.actions {
+        if let Some(after) = action.after {
+            let fires = calendar.add(at, after).map_err(calendar_error)?;
+            if timer.as_ref().is_none_or(|t| fires < t.at) {
+                timer = Some(TimerDue { action: action.id.clone(), at: fires });
+            }
+        }
+    }
+    Ok(StepDue { step: s.id.clone(), due, timer })
+}
+
 impl Dossier {
-    /// Opens a dossier from a submission. Returns the dossier and what the host must do.
+    /// Opens a dossier from a submission: starts the legal clock (after the cut-off hour)
+    /// and sets the appointment. Returns the dossier and what the host must do.
     pub fn submit(procedure: &Procedure, submission: Submission) -> Result<(Dossier, Applied), Rejection> {
         non_empty(&submission.dossier_id, "dossier_id")?;
         non_empty(&submission.command_id, "command_id")?;
@@ -152,6 +317,13 @@ impl Dossier {
                 "only the applicant or the receiving officer may submit a dossier",
             ));
         }
+        let calendar = procedure.calendar();
+        let cutoff = procedure.spec().cutoff.map(|c| {
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
+        });
+        let clock_start = calendar.start_of_count(submission.at, cutoff).map_err(calendar_error)?;
+        let appointment = calendar.add(clock_start, procedure.spec().legal_deadline).map_err(calendar_error)?;
+        let first = step_due(procedure, StepIx(0), clock_start)?;
         let event = Event {
             seq: 1,
             at: submission.at,
@@ -165,6 +337,12 @@ impl Dossier {
                 jurisdiction: submission.jurisdiction,
                 data: submission.data,
             },
+            timing: Timing {
+                clock_start: Some(clock_start),
+                appointment: Some(appointment),
+                started: vec![first],
+                ..Timing::default()
+            },
         };
         let (dossier, effects) = Dossier::from_submitted(procedure, event)?;
         let applied = Applied { events: dossier.history.clone(), effects, duplicate: false };
@@ -174,10 +352,9 @@ impl Dossier {
     fn from_submitted(procedure: &Procedure, event: Event) -> Result<(Dossier, Vec<Effect>), Rejection> {
         let EventKind::Submitted { dossier_id, procedure: code, version, channel, jurisdiction, data } = &event.kind
         else {
-            return Err(Rejection::new(
-                Code::InvalidHistory,
-                "events[0]",
-                "Sự kiện đầu tiên phải là nộp hồ sơ",
+            return Err(history_error(
+                event.seq,
+                "sự kiện đầu tiên phải là nộp hồ sơ",
                 "the first event must be the submission",
             ));
         };
@@ -197,14 +374,25 @@ impl Dossier {
                 ),
             ));
         }
+        let (Some(clock_start), Some(appointment)) = (event.timing.clock_start, event.timing.appointment) else {
+            return Err(history_error(1, "thiếu thời hạn", "the submission carries no deadline"));
+        };
         let start = procedure.start();
+        let first = event.timing.started.first();
+        let due = first.and_then(|s| s.due);
         let mut effects = Effects { dossier: dossier_id, seq: 1, out: Vec::new() };
         effects.push(EffectKind::StatusChanged { from: None, to: start.status });
         effects.push(EffectKind::StepStarted {
             step: start.id.clone(),
             agency: start.agency.clone(),
             role: start.role.clone(),
+            due,
         });
+        effects.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Submitted });
+        let runs = clock_runs(procedure, [StepIx(0)]);
+        if !runs {
+            effects.push(EffectKind::ClockSuspended);
+        }
         let out = effects.out;
         let dossier = Dossier {
             id: dossier_id.clone(),
@@ -216,12 +404,26 @@ impl Dossier {
             data: data.clone(),
             submitted_at: event.at,
             updated_at: event.at,
-            active: vec![ActiveStep { step: start.id.clone(), since: event.at }],
+            active: vec![ActiveStep {
+                step: start.id.clone(),
+                since: clock_start,
+                due,
+                timer: first.and_then(|s| s.timer.clone()),
+            }],
             arrived: BTreeMap::new(),
             status: start.status,
             closure: None,
             withdrawal_requested: false,
             supplement_requests: 0,
+            deadline: Deadline {
+                clock_start,
+                appointment,
+                first_appointment: appointment,
+                suspended_since: (!runs).then_some(clock_start),
+                suspended_minutes: 0,
+                extended: false,
+            },
+            log: Vec::new(),
             history: vec![event],
         };
         Ok((dossier, out))
@@ -269,14 +471,7 @@ impl Dossier {
                 "the command is dated before the dossier's last event",
             ));
         }
-        if self.history.len() >= limits.max_history {
-            return Err(Rejection::new(
-                Code::LimitExceeded,
-                "id",
-                format!("Hồ sơ đã có {} sự kiện, tối đa {}", self.history.len(), limits.max_history),
-                format!("the dossier has {} events, at most {}", self.history.len(), limits.max_history),
-            ));
-        }
+        self.check_history_room(limits)?;
         let kind = match &command.kind {
             CommandKind::Act { action, step } => {
                 let step = self.resolve_step(procedure, action, step.as_deref())?;
@@ -285,23 +480,77 @@ impl Dossier {
             CommandKind::RequestWithdrawal { reason } => EventKind::WithdrawalRequested { reason: reason.clone() },
             CommandKind::ConfirmWithdrawal => EventKind::Withdrawn,
             CommandKind::DeclineWithdrawal { reason } => EventKind::WithdrawalDeclined { reason: reason.clone() },
+            CommandKind::Extend { appointment, reason } => {
+                EventKind::Extended { appointment: *appointment, reason: reason.clone() }
+            }
         };
-        let event = Event {
+        let mut event = Event {
             seq: self.version + 1,
             at: command.at,
             command_id: command.id.clone(),
             actor: command.actor.clone(),
             kind,
+            timing: Timing::default(),
         };
         let plan = self.plan(procedure, &event)?;
+        event.timing = self.timing(procedure, &event, &plan)?;
         let effects = self.commit(procedure, event.clone(), plan);
         Ok(Applied { events: vec![event], effects, duplicate: false })
+    }
+
+    /// Fires every timer due at or before `now`, earliest first, each as an event dated
+    /// at its own instant. Returns the events and effects (none when nothing was due).
+    ///
+    /// All or nothing: if any timer cannot be applied, the dossier is left untouched.
+    pub fn advance(&mut self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Applied, Rejection> {
+        self.check_procedure(procedure)?;
+        let mut next = self.clone();
+        let mut applied = Applied { events: Vec::new(), effects: Vec::new(), duplicate: false };
+        let limits = Limits::default();
+        while let Some((step, timer)) = next.due_timer(now) {
+            next.check_history_room(&limits)?;
+            let mut event = Event {
+                seq: next.version + 1,
+                at: timer.at.max(next.updated_at),
+                command_id: format!("timer/{}/{}", step, next.version + 1),
+                actor: Actor { role: SYSTEM_ROLE.into(), agency: None, unit: None, user: None },
+                kind: EventKind::TimerFired { step, action: timer.action },
+                timing: Timing::default(),
+            };
+            let plan = next.plan(procedure, &event)?;
+            event.timing = next.timing(procedure, &event, &plan)?;
+            applied.effects.extend(next.commit(procedure, event.clone(), plan));
+            applied.events.push(event);
+        }
+        *self = next;
+        Ok(applied)
+    }
+
+    /// The earliest timer due at or before `now`.
+    fn due_timer(&self, now: DateTime<FixedOffset>) -> Option<(String, TimerDue)> {
+        if self.closure.is_some() {
+            return None;
+        }
+        self.active
+            .iter()
+            .filter_map(|a| a.timer.as_ref().filter(|t| t.at <= now).map(|t| (a.step.clone(), t.clone())))
+            .min_by_key(|(_, t)| t.at)
+    }
+
+    /// When the host should call [`Dossier::advance`] next: the earliest pending timer.
+    /// `None` when no timer is pending (index the dossier by this value).
+    pub fn next_due(&self) -> Option<DateTime<FixedOffset>> {
+        if self.closure.is_some() {
+            return None;
+        }
+        self.active.iter().filter_map(|a| a.timer.as_ref().map(|t| t.at)).min()
     }
 
     /// Rebuilds a dossier from its events with the procedure version it was opened under.
     ///
     /// Every event is checked as a command would be (order, times, steps, actors), so an
     /// altered history is refused with [`Code::InvalidHistory`] or [`Code::WrongProcedure`].
+    /// Deadlines are taken from the events, not recomputed.
     pub fn replay(procedure: &Procedure, events: &[Event]) -> Result<Dossier, Rejection> {
         let Some(first) = events.first() else {
             return Err(Rejection::new(Code::InvalidHistory, "events", "Lịch sử trống", "the history is empty"));
@@ -321,8 +570,7 @@ impl Dossier {
             if event.at < dossier.updated_at {
                 return Err(history_error(event.seq, "thời điểm đi lùi", "time goes backwards"));
             }
-            let plan = dossier.plan(procedure, event).map_err(|r| {
-                let mut r = r;
+            let plan = dossier.plan(procedure, event).map_err(|mut r| {
                 r.message.vi = format!("Sự kiện {}: {}", event.seq, r.message.vi);
                 r.message.en = format!("event {}: {}", event.seq, r.message.en);
                 r.code = Code::InvalidHistory;
@@ -370,6 +618,18 @@ impl Dossier {
         ))
     }
 
+    fn check_history_room(&self, limits: &Limits) -> Result<(), Rejection> {
+        if self.history.len() < limits.max_history {
+            return Ok(());
+        }
+        Err(Rejection::new(
+            Code::LimitExceeded,
+            "id",
+            format!("Hồ sơ đã có {} sự kiện, tối đa {}", self.history.len(), limits.max_history),
+            format!("the dossier has {} events, at most {}", self.history.len(), limits.max_history),
+        ))
+    }
+
     /// Finds the active step a command means.
     fn resolve_step(&self, procedure: &Procedure, action: &str, step: Option<&str>) -> Result<String, Rejection> {
         if let Some(step) = step {
@@ -391,6 +651,55 @@ impl Dossier {
         }
     }
 
+    /// What each target of an action does, counting join arrivals as they will be.
+    fn reach(&self, procedure: &Procedure, step: StepIx, action: usize) -> Vec<Reach> {
+        let mut arrivals: BTreeMap<StepIx, u32> = BTreeMap::new();
+        let mut out = Vec::new();
+        for target in &procedure.step(step).actions[action].targets {
+            match *target {
+                Target::Outcome(o) => {
+                    out.push(Reach::Close(o));
+                    break;
+                }
+                Target::Step(t) => {
+                    let s = procedure.step(t);
+                    if let Some(branches) = s.join_branches {
+                        let n = arrivals.entry(t).or_insert_with(|| self.arrived.get(&s.id).copied().unwrap_or(0));
+                        *n += 1;
+                        if *n < branches {
+                            out.push(Reach::Arrive(t));
+                            continue;
+                        }
+                    }
+                    let already = self.active.iter().any(|a| a.step == s.id)
+                        || out.iter().any(|r| matches!(r, Reach::Start(x) if *x == t));
+                    out.push(if already { Reach::Stay(t) } else { Reach::Start(t) });
+                }
+            }
+        }
+        out
+    }
+
+    /// The steps active after an action, for the clock: none if it closes the dossier.
+    fn steps_after(&self, procedure: &Procedure, pos: usize, reach: &[Reach]) -> Option<Vec<StepIx>> {
+        if reach.iter().any(|r| matches!(r, Reach::Close(_))) {
+            return None;
+        }
+        let mut steps: Vec<StepIx> = self
+            .active
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != pos)
+            .filter_map(|(_, a)| procedure.step_ix(&a.step))
+            .collect();
+        steps.extend(reach.iter().filter_map(|r| if let Reach::Start(t) = r { Some(*t) } else { None }));
+        Some(steps)
+    }
+
+    fn active_ixs<'a>(&'a self, procedure: &'a Procedure) -> impl Iterator<Item = StepIx> + 'a {
+        self.active.iter().filter_map(|a| procedure.step_ix(&a.step))
+    }
+
     /// Checks an event against the current state without changing anything.
     fn plan(&self, procedure: &Procedure, event: &Event) -> Result<Plan, Rejection> {
         if self.closure.is_some() {
@@ -404,7 +713,8 @@ impl Dossier {
                 "Hồ sơ đã được nộp",
                 "the dossier was already submitted",
             )),
-            EventKind::ActionTaken { step, action } => {
+            EventKind::ActionTaken { step, action } | EventKind::TimerFired { step, action } => {
+                let timer = matches!(event.kind, EventKind::TimerFired { .. });
                 let pos = self.active.iter().position(|a| &a.step == step).ok_or_else(|| {
                     Rejection::new(
                         Code::StepNotActive,
@@ -415,20 +725,40 @@ impl Dossier {
                 })?;
                 let six = procedure.step_ix(step).ok_or_else(|| unknown_action(action))?;
                 let (a, spec) = procedure.step(six).action(action).ok_or_else(|| unknown_action(action))?;
-                let agency_ok = spec.agency.is_none() || actor.agency == spec.agency;
-                if actor.role != spec.role || !agency_ok {
-                    let who = match &spec.agency {
-                        Some(agency) => format!("{} @ {agency}", spec.role),
-                        None => spec.role.clone(),
-                    };
-                    return Err(Rejection::new(
-                        Code::Forbidden,
-                        "actor",
-                        format!("Thao tác `{action}` chỉ dành cho {who}"),
-                        format!("action `{action}` is reserved for {who}"),
-                    ));
+                if timer {
+                    let fires = self.active[pos].timer.as_ref().filter(|t| t.action == *action).map(|t| t.at);
+                    if actor.role != SYSTEM_ROLE || fires.is_none_or(|at| event.at < at) {
+                        return Err(Rejection::new(
+                            Code::InvalidHistory,
+                            "type",
+                            format!("Hẹn giờ `{action}` chưa đến hạn"),
+                            format!("timer `{action}` is not due"),
+                        ));
+                    }
+                } else {
+                    if spec.after.is_some() {
+                        return Err(Rejection::new(
+                            Code::Forbidden,
+                            "action",
+                            format!("Thao tác `{action}` do hệ thống tự thực hiện khi hết hạn"),
+                            format!("action `{action}` is a timer: the engine takes it when it is due"),
+                        ));
+                    }
+                    let agency_ok = spec.agency.is_none() || actor.agency == spec.agency;
+                    if actor.role != spec.role || !agency_ok {
+                        let who = match &spec.agency {
+                            Some(agency) => format!("{} @ {agency}", spec.role),
+                            None => spec.role.clone(),
+                        };
+                        return Err(Rejection::new(
+                            Code::Forbidden,
+                            "actor",
+                            format!("Thao tác `{action}` chỉ dành cho {who}"),
+                            format!("action `{action}` is reserved for {who}"),
+                        ));
+                    }
                 }
-                Ok(Plan::Act { pos, step: six, action: a })
+                Ok(Plan::Act { pos, step: six, action: a, reach: self.reach(procedure, six, a) })
             }
             EventKind::WithdrawalRequested { .. } => {
                 if !procedure.is_citizen_role(&actor.role) {
@@ -439,18 +769,21 @@ impl Dossier {
                         "only the applicant may ask to withdraw",
                     ));
                 }
-                let result_ready = self.active.iter().any(|a| {
-                    procedure.step_ix(&a.step).is_some_and(|ix| procedure.step(ix).status == NationalStatus::Finished)
-                });
-                if !procedure.spec().withdrawal || self.withdrawal_requested || result_ready {
-                    return Err(Rejection::new(
-                        Code::WithdrawalNotAllowed,
-                        "type",
-                        "Không thể rút hồ sơ: thủ tục không cho phép, đã có yêu cầu, hoặc đã có kết quả",
-                        "withdrawal is not possible: not allowed, already requested, or the result is ready",
-                    ));
-                }
-                Ok(Plan::RequestWithdrawal)
+                let result_ready =
+                    self.active_ixs(procedure).any(|ix| procedure.step(ix).status == NationalStatus::Finished);
+                let (vi, en) = if !procedure.spec().withdrawal {
+                    ("Thủ tục này không cho phép rút hồ sơ", "this procedure does not allow withdrawal")
+                } else if self.withdrawal_requested {
+                    ("Đã có yêu cầu rút hồ sơ đang chờ quyết định", "a withdrawal request is already pending")
+                } else if result_ready {
+                    (
+                        "Đã có kết quả nên không thể rút hồ sơ",
+                        "the result is ready: the dossier can no longer be withdrawn",
+                    )
+                } else {
+                    return Ok(Plan::RequestWithdrawal);
+                };
+                Err(Rejection::new(Code::WithdrawalNotAllowed, "type", vi, en))
             }
             EventKind::Withdrawn | EventKind::WithdrawalDeclined { .. } => {
                 if !self.withdrawal_requested {
@@ -461,40 +794,111 @@ impl Dossier {
                         "the applicant has not asked to withdraw",
                     ));
                 }
-                let handles = actor.agency.is_some()
-                    && self.responsible_agencies(procedure).any(|agency| Some(agency) == actor.agency.as_deref());
-                if !handles || procedure.is_citizen_role(&actor.role) {
+                self.check_responsible(procedure, actor, "quyết định việc rút hồ sơ", "decide on the withdrawal")?;
+                Ok(if matches!(event.kind, EventKind::Withdrawn) { Plan::Withdraw } else { Plan::DeclineWithdrawal })
+            }
+            EventKind::Extended { appointment, reason } => {
+                self.check_responsible(procedure, actor, "gia hạn", "extend the deadline")?;
+                if reason.trim().is_empty() {
                     return Err(Rejection::new(
-                        Code::Forbidden,
-                        "actor",
-                        "Chỉ cơ quan đang xử lý hồ sơ mới được quyết định việc rút hồ sơ",
-                        "only an agency handling the dossier may decide on the withdrawal",
+                        Code::InvalidCommand,
+                        "reason",
+                        "Phiếu xin lỗi và hẹn lại phải nêu lý do",
+                        "an extension must give its reason",
                     ));
                 }
-                Ok(if matches!(event.kind, EventKind::Withdrawn) { Plan::Withdraw } else { Plan::DeclineWithdrawal })
+                if *appointment <= self.deadline.appointment || *appointment <= event.at {
+                    return Err(Rejection::new(
+                        Code::InvalidCommand,
+                        "appointment",
+                        "Ngày hẹn mới phải sau ngày hẹn hiện tại và sau thời điểm gia hạn",
+                        "the new appointment must be later than the current one and than now",
+                    ));
+                }
+                Ok(Plan::Extend { appointment: *appointment })
             }
         }
     }
 
-    /// Applies a checked event. Infallible: every check happened in [`Dossier::plan`].
+    fn check_responsible(&self, procedure: &Procedure, actor: &Actor, vi: &str, en: &str) -> Result<(), Rejection> {
+        let handles = actor.agency.is_some()
+            && !procedure.is_citizen_role(&actor.role)
+            && self.responsible_agencies(procedure).any(|agency| Some(agency) == actor.agency.as_deref());
+        if handles {
+            return Ok(());
+        }
+        Err(Rejection::new(
+            Code::Forbidden,
+            "actor",
+            format!("Chỉ cơ quan đang xử lý hồ sơ mới được {vi}"),
+            format!("only an agency handling the dossier may {en}"),
+        ))
+    }
+
+    /// Computes, on the calendar, the deadlines an event fixes. Live commands only:
+    /// replay takes them from the event.
+    fn timing(&self, procedure: &Procedure, event: &Event, plan: &Plan) -> Result<Timing, Rejection> {
+        let Plan::Act { pos, reach, .. } = plan else { return Ok(Timing::default()) };
+        let calendar = procedure.calendar();
+        let mut timing = Timing {
+            used_minutes: Some(calendar.elapsed(self.active[*pos].since, event.at).map_err(calendar_error)?),
+            ..Timing::default()
+        };
+        for r in reach {
+            if let Reach::Start(t) = r {
+                timing.started.push(step_due(procedure, *t, event.at)?);
+            }
+        }
+        let before = clock_runs(procedure, self.active_ixs(procedure));
+        if let (false, Some(after), Some(since)) =
+            (before, self.steps_after(procedure, *pos, reach), self.deadline.suspended_since)
+            && clock_runs(procedure, after)
+        {
+            let suspended = calendar.elapsed(since, event.at).map_err(calendar_error)?;
+            timing.resumed_after = Some(suspended);
+            timing.appointment =
+                Some(calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?);
+        }
+        Ok(timing)
+    }
+
+    /// Applies a checked event. Infallible: every check happened in [`Dossier::plan`], and
+    /// every calendar computation is in the event's timing.
     fn commit(&mut self, procedure: &Procedure, event: Event, plan: Plan) -> Vec<Effect> {
         let at = event.at;
         let mut fx = Effects { dossier: &self.id, seq: event.seq, out: Vec::new() };
-        let before = self.status;
+        let status_before = self.status;
         match plan {
-            Plan::Act { pos, step, action } => {
+            Plan::Act { pos, step, action, reach } => {
+                let runs_before = clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
                 let from = procedure.step(step);
                 let action = &from.actions[action];
-                self.active.remove(pos);
+                let left = self.active.remove(pos);
+                self.log.push(StepRecord {
+                    step: left.step,
+                    agency: from.agency.clone(),
+                    entered: left.since,
+                    left: at,
+                    action: action.id.clone(),
+                    by: event.actor.clone(),
+                    due: left.due,
+                    allotted_minutes: if from.clock == Clock::Runs {
+                        from.budget.to_minutes(procedure.calendar().day_minutes())
+                    } else {
+                        0
+                    },
+                    used_minutes: event.timing.used_minutes.unwrap_or(0),
+                });
                 if let Some(slip) = action.slip {
                     if slip == SlipKind::SupplementRequest {
                         self.supplement_requests += 1;
                     }
                     fx.push(EffectKind::Slip { slip, step: from.id.clone(), action: action.id.clone() });
                 }
-                for target in &action.targets {
-                    match *target {
-                        Target::Outcome(o) => {
+                let mut dues = event.timing.started.iter();
+                for r in reach {
+                    let target = match r {
+                        Reach::Close(o) => {
                             let outcome = procedure.outcome(o);
                             self.active.clear();
                             self.arrived.clear();
@@ -502,35 +906,51 @@ impl Dossier {
                             fx.push(EffectKind::Closed { outcome: outcome.id.clone(), kind: outcome.kind });
                             break;
                         }
-                        Target::Step(t) => {
-                            let to = procedure.step(t);
-                            if let Some((_, route)) = action.handoffs.iter().find(|(s, _)| *s == t) {
-                                fx.push(EffectKind::HandOff {
-                                    from_step: from.id.clone(),
-                                    to_step: to.id.clone(),
-                                    from_agency: route.from_agency.clone(),
-                                    to_agency: route.to_agency.clone(),
-                                    to_level: route.to_level.clone(),
-                                    direction: route.direction,
-                                    jurisdiction: self.jurisdiction.clone(),
-                                });
-                            }
-                            if let Some(branches) = to.join_branches {
-                                let count = self.arrived.entry(to.id.clone()).or_insert(0);
-                                *count += 1;
-                                if *count < branches {
-                                    continue;
-                                }
-                                self.arrived.remove(&to.id);
-                            }
-                            if !self.active.iter().any(|a| a.step == to.id) {
-                                self.active.push(ActiveStep { step: to.id.clone(), since: at });
-                                fx.push(EffectKind::StepStarted {
-                                    step: to.id.clone(),
-                                    agency: to.agency.clone(),
-                                    role: to.role.clone(),
-                                });
-                            }
+                        Reach::Start(t) | Reach::Arrive(t) | Reach::Stay(t) => t,
+                    };
+                    let to = procedure.step(target);
+                    if let Some((_, route)) = action.handoffs.iter().find(|(s, _)| *s == target) {
+                        fx.push(EffectKind::HandOff {
+                            from_step: from.id.clone(),
+                            to_step: to.id.clone(),
+                            from_agency: route.from_agency.clone(),
+                            to_agency: route.to_agency.clone(),
+                            to_level: route.to_level.clone(),
+                            direction: route.direction,
+                            jurisdiction: self.jurisdiction.clone(),
+                        });
+                    }
+                    match r {
+                        Reach::Arrive(_) => *self.arrived.entry(to.id.clone()).or_insert(0) += 1,
+                        Reach::Start(_) => {
+                            self.arrived.remove(&to.id);
+                            let due = dues.next().filter(|d| d.step == to.id);
+                            let (due, timer) = due.map(|d| (d.due, d.timer.clone())).unwrap_or_default();
+                            self.active.push(ActiveStep { step: to.id.clone(), since: at, due, timer });
+                            fx.push(EffectKind::StepStarted {
+                                step: to.id.clone(),
+                                agency: to.agency.clone(),
+                                role: to.role.clone(),
+                                due,
+                            });
+                        }
+                        Reach::Stay(_) | Reach::Close(_) => {}
+                    }
+                }
+                if self.closure.is_none() {
+                    let runs_after =
+                        clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
+                    if runs_before && !runs_after {
+                        self.deadline.suspended_since = Some(at);
+                        fx.push(EffectKind::ClockSuspended);
+                    } else if !runs_before && runs_after {
+                        let suspended = event.timing.resumed_after.unwrap_or(0);
+                        self.deadline.suspended_since = None;
+                        self.deadline.suspended_minutes += suspended;
+                        fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
+                        if let Some(appointment) = event.timing.appointment {
+                            self.deadline.appointment = appointment;
+                            fx.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Resumed });
                         }
                     }
                 }
@@ -548,10 +968,17 @@ impl Dossier {
                 self.closure = Some(Closure { outcome: outcome.clone(), kind, at });
                 fx.push(EffectKind::Closed { outcome, kind });
             }
+            Plan::Extend { appointment } => {
+                self.deadline.appointment = appointment;
+                self.deadline.extended = true;
+                let step = self.active.first().map(|a| a.step.clone()).unwrap_or_default();
+                fx.push(EffectKind::Slip { slip: SlipKind::ApologyExtension, step, action: "extend".into() });
+                fx.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Extended });
+            }
         }
         self.status = self.compute_status(procedure);
-        if self.status != before {
-            fx.push(EffectKind::StatusChanged { from: Some(before), to: self.status });
+        if self.status != status_before {
+            fx.push(EffectKind::StatusChanged { from: Some(status_before), to: self.status });
         }
         let effects = fx.out;
         self.version = event.seq;
@@ -566,14 +993,7 @@ impl Dossier {
     fn responsible_agencies<'p>(&'p self, procedure: &'p Procedure) -> impl Iterator<Item = &'p str> + 'p {
         let agency_of = |step: &str| procedure.step_ix(step).and_then(|ix| procedure.step(ix).agency.as_deref());
         let active: Vec<&str> = self.active.iter().filter_map(|a| agency_of(&a.step)).collect();
-        let fallback = if active.is_empty() {
-            self.history.iter().rev().find_map(|e| match &e.kind {
-                EventKind::ActionTaken { step, .. } => agency_of(step),
-                _ => None,
-            })
-        } else {
-            None
-        };
+        let fallback = if active.is_empty() { self.log.iter().rev().find_map(|r| r.agency.as_deref()) } else { None };
         active.into_iter().chain(fallback)
     }
 
@@ -584,11 +1004,51 @@ impl Dossier {
         if self.withdrawal_requested {
             return NationalStatus::WithdrawalRequested;
         }
-        self.active
-            .iter()
-            .filter_map(|a| procedure.step_ix(&a.step).map(|ix| procedure.step(ix).status))
-            .max()
-            .unwrap_or(NationalStatus::Processing)
+        self.active_ixs(procedure).map(|ix| procedure.step(ix).status).max().unwrap_or(NationalStatus::Processing)
+    }
+
+    /// Early, on time, due soon or late, as of `now`.
+    ///
+    /// A closed dossier is judged by when it closed; an open one by the working time left
+    /// before its appointment (while the clock is suspended, the appointment it would have
+    /// if the applicant supplied now).
+    pub fn punctuality(&self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Punctuality, Rejection> {
+        let appointment = self.effective_appointment(procedure, now)?;
+        if let Some(closure) = &self.closure {
+            return Ok(Punctuality::of_finish(closure.at, appointment));
+        }
+        if now > appointment {
+            return Ok(Punctuality::Late);
+        }
+        let calendar = procedure.calendar();
+        let left = calendar.elapsed(now, appointment).map_err(calendar_error)?;
+        let soon =
+            procedure.spec().due_soon.unwrap_or(crate::WorkingDuration::days(1)).to_minutes(calendar.day_minutes());
+        Ok(if left <= soon { Punctuality::DueSoon } else { Punctuality::OnTime })
+    }
+
+    /// The appointment, moved by any suspension still running at `now`.
+    pub fn effective_appointment(
+        &self,
+        procedure: &Procedure,
+        now: DateTime<FixedOffset>,
+    ) -> Result<DateTime<FixedOffset>, Rejection> {
+        match (self.deadline.suspended_since, &self.closure) {
+            (Some(since), None) if now > since => {
+                let calendar = procedure.calendar();
+                let suspended = calendar.elapsed(since, now).map_err(calendar_error)?;
+                calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)
+            }
+            _ => Ok(self.deadline.appointment),
+        }
+    }
+
+    /// Whether national reporting counts the dossier as late: more than one supplement
+    /// request, an extension, or closed after (or still open past) its appointment.
+    pub fn late_for_reporting(&self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<bool, Rejection> {
+        Ok(self.supplement_requests > 1
+            || self.deadline.extended
+            || self.punctuality(procedure, now)? == Punctuality::Late)
     }
 
     /// The dossier identifier.
@@ -671,19 +1131,37 @@ impl Dossier {
         self.supplement_requests
     }
 
+    /// The legal clock and appointment.
+    pub fn deadline(&self) -> &Deadline {
+        &self.deadline
+    }
+
+    /// The steps the dossier went through: the process-control slip.
+    pub fn log(&self) -> &[StepRecord] {
+        &self.log
+    }
+
+    /// Working minutes used per agency kind (the applicant's steps under `None`).
+    pub fn time_by_agency(&self) -> BTreeMap<Option<&str>, u64> {
+        let mut out = BTreeMap::new();
+        for r in &self.log {
+            *out.entry(r.agency.as_deref()).or_insert(0) += r.used_minutes;
+        }
+        out
+    }
+
     /// Every event, in order.
     pub fn history(&self) -> &[Event] {
         &self.history
     }
 
-    /// The actions the active steps offer now, as `(step, action)` identifiers.
+    /// The actions the active steps offer to people now, as `(step, action)` identifiers
+    /// (timer actions are the engine's and not listed).
     pub fn available_actions<'p>(&self, procedure: &'p Procedure) -> Vec<(&'p str, &'p str)> {
         let mut out = Vec::new();
-        for active in &self.active {
-            if let Some(ix) = procedure.step_ix(&active.step) {
-                let step = procedure.step(ix);
-                out.extend(step.actions.iter().map(|a| (step.id.as_str(), a.id.as_str())));
-            }
+        for ix in self.active_ixs(procedure) {
+            let step = procedure.step(ix);
+            out.extend(step.actions.iter().filter(|a| a.after.is_none()).map(|a| (step.id.as_str(), a.id.as_str())));
         }
         out
     }

@@ -112,6 +112,14 @@ pub enum CommandKind {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<String>,
     },
+    /// An officer extends the deadline with an apology (*phiếu xin lỗi và hẹn lại ngày trả
+    /// kết quả*): a new, later appointment and the reason. The dossier still counts as late.
+    Extend {
+        /// The new appointment.
+        appointment: DateTime<FixedOffset>,
+        /// Why the deadline will be missed.
+        reason: String,
+    },
 }
 
 /// An accepted change to a dossier: the source of truth, replayable.
@@ -128,6 +136,60 @@ pub struct Event {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
+    /// Deadlines computed from the calendar when the event was accepted. Replay reuses
+    /// them verbatim, so a dossier keeps the deadlines it was given even if calendar data
+    /// is amended later.
+    #[serde(default, skip_serializing_if = "Timing::is_empty")]
+    pub timing: Timing,
+}
+
+/// Deadline data an event fixed: see [`Event::timing`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Timing {
+    /// When the legal clock started (receipt, after the cut-off rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clock_start: Option<DateTime<FixedOffset>>,
+    /// The appointment (*ngày hẹn trả kết quả*) this event set or moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<DateTime<FixedOffset>>,
+    /// Working minutes the step that was left took (for the process-control slip).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub used_minutes: Option<u64>,
+    /// Working minutes of suspension that this event ended.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumed_after: Option<u64>,
+    /// Due instants of the steps this event started, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub started: Vec<StepDue>,
+}
+
+impl Timing {
+    /// Whether nothing was fixed.
+    pub fn is_empty(&self) -> bool {
+        self == &Timing::default()
+    }
+}
+
+/// When a started step is due, and when its timer fires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StepDue {
+    /// The step.
+    pub step: String,
+    /// End of its allotted time, when its clock runs and it has a budget.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<FixedOffset>>,
+    /// Its earliest timer: the action and when the engine takes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timer: Option<TimerDue>,
+}
+
+/// A timer action and the instant it fires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TimerDue {
+    /// The timer action.
+    pub action: String,
+    /// When the engine takes it.
+    pub at: DateTime<FixedOffset>,
 }
 
 /// What an event records.
@@ -170,6 +232,20 @@ pub enum EventKind {
     },
     /// An officer confirmed the withdrawal.
     Withdrawn,
+    /// The deadline was extended with an apology.
+    Extended {
+        /// The new appointment.
+        appointment: DateTime<FixedOffset>,
+        /// Why.
+        reason: String,
+    },
+    /// A timer action fired (taken by the engine in [`crate::Dossier::advance`]).
+    TimerFired {
+        /// The step.
+        step: String,
+        /// The timer action.
+        action: String,
+    },
 }
 
 /// Something the host must do after a command: send, print, index, notify.
@@ -206,6 +282,23 @@ pub enum EffectKind {
         agency: Option<String>,
         /// The role handling it.
         role: String,
+        /// End of the step's allotted time.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<FixedOffset>>,
+    },
+    /// The appointment was set or moved: print it on the slip, tell the applicant, re-index.
+    AppointmentSet {
+        /// The appointment.
+        appointment: DateTime<FixedOffset>,
+        /// Why it was set.
+        cause: AppointmentCause,
+    },
+    /// The legal clock stopped (every active step waits for the applicant).
+    ClockSuspended,
+    /// The legal clock runs again; the appointment moved by the suspended working time.
+    ClockResumed {
+        /// Working minutes the clock was suspended.
+        suspended_minutes: u64,
     },
     /// Send the dossier to another agency (*liên thông*).
     HandOff {
@@ -240,6 +333,18 @@ pub enum EffectKind {
         /// Its kind.
         kind: OutcomeKind,
     },
+}
+
+/// Why an appointment was set or moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentCause {
+    /// Counted from receipt.
+    Submitted,
+    /// Moved by the working time the clock was suspended.
+    Resumed,
+    /// Extended with an apology.
+    Extended,
 }
 
 /// The result of an accepted command.

@@ -46,6 +46,15 @@ pub struct ProcedureSpec {
     pub channels: Vec<Channel>,
     /// Processing deadline (*thời hạn giải quyết*) in working time, e.g. `3d`.
     pub legal_deadline: WorkingDuration,
+    /// The working-day calendar deadlines are counted on, e.g. `vn-gov`.
+    pub calendar: String,
+    /// Cut-off hour: a dossier received at or after it is counted from the next working day
+    /// (e.g. `"15:00"`). Omitted: counted from the instant of receipt.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cutoff: Option<crate::calendar::ClockTime>,
+    /// How close to its appointment an open dossier is reported "due soon" (default `1d`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_soon: Option<WorkingDuration>,
     /// Whether the applicant may withdraw the dossier before the result is issued (default yes).
     #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
     pub withdrawal: bool,
@@ -163,6 +172,11 @@ pub struct ActionSpec {
     /// The slip (*phiếu*) the action produces (Circular 03/2025/TT-VPCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slip: Option<SlipKind>,
+    /// Makes the action a timer: the engine takes it by itself when the step has waited
+    /// this much working time (e.g. no supplement within `15d` → processing stopped).
+    /// Nobody can take a timer action by command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<WorkingDuration>,
 }
 
 /// Who may take an action: a role, and optionally an agency kind other than the step's.
