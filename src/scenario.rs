@@ -5,11 +5,12 @@
 //! policy staff can try a spec before any portal sees it.
 //!
 //! ```
-//! use motcua::{Catalogue, Procedure, scenario::Scenario};
+//! use motcua::{Catalogue, Library, Procedure, scenario::Scenario};
 //!
-//! let catalogue = Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+//! let mut library = Library::new(Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+//! library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 //! let procedure = Procedure::from_yaml(
-//!     include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &catalogue)?;
+//!     include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
 //! let scenario = Scenario::from_yaml(r#"
 //! procedure: specs/procedures/business-registration.yaml
 //! name: {vi: Tiếp nhận, en: Reception}
