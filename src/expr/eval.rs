@@ -55,21 +55,39 @@ pub(crate) fn convert<'a>(json: &'a Json, ty: &Type) -> Val<'a> {
     }
 }
 
-/// `YYYY-MM-DD`, exactly.
+/// The number written by the ASCII digits `b` (at most 4 of them).
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, d| {
+        d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+    })
+}
+
+/// `YYYY-MM-DD`, exactly (years 0000–9999).
 pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
-    if s.len() != 10 {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    let year = i32::try_from(digits(&b[..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, digits(&b[5..7])?, digits(&b[8..])?)
 }
 
 /// `YYYY-MM-DDTHH:MM` or `YYYY-MM-DDTHH:MM:SS`, local time without an offset.
 pub(crate) fn parse_datetime(s: &str) -> Option<NaiveDateTime> {
-    match s.len() {
-        16 => NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M").ok(),
-        19 => NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok(),
-        _ => None,
+    let b = s.as_bytes();
+    if !(b.len() == 16 || b.len() == 19) || b[10] != b'T' || b[13] != b':' {
+        return None;
     }
+    let date = parse_date(s.get(..10)?)?;
+    let seconds = if b.len() == 19 {
+        if b[16] != b':' {
+            return None;
+        }
+        digits(&b[17..])?
+    } else {
+        0
+    };
+    date.and_hms_opt(digits(&b[11..13])?, digits(&b[14..16])?, seconds)
 }
 
 /// What an evaluation may look at.

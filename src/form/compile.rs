@@ -283,6 +283,12 @@ impl<'a> Compiler<'a> {
             self.schema.groups[id.0 as usize]
                 .fields
                 .insert(name.clone(), (ty, codes));
+            let group = &mut self.groups[id.0 as usize];
+            group.sorted = (0..group.fields.len()).collect();
+            let fields = &group.fields;
+            group
+                .sorted
+                .sort_by(|&a, &b| fields[a].id.cmp(&fields[b].id));
             pending.push(Pending {
                 group: id,
                 index,
@@ -293,13 +299,8 @@ impl<'a> Compiler<'a> {
         id
     }
 
-    fn pattern(&mut self, pattern: &str, path: &str) -> Option<regex_lite::Regex> {
-        let anchored = format!("^(?:{pattern})$");
-        match regex_lite::RegexBuilder::new(&anchored)
-            .size_limit(1 << 16)
-            .nest_limit(32)
-            .build()
-        {
+    fn pattern(&mut self, pattern: &str, path: &str) -> Option<super::pattern::Pattern> {
+        match super::pattern::Pattern::new(pattern) {
             Ok(re) => Some(re),
             Err(e) => {
                 let p = join(path, "pattern");

@@ -159,21 +159,28 @@ pub(crate) fn phone(s: &str) -> Result<(), &'static str> {
         Some(r) => (r, true),
         None => (s, false),
     };
-    let mut digits = String::with_capacity(12);
+    let mut digits = [0u8; 12];
+    let mut n = 0usize;
     if plus {
-        digits.push('0');
+        digits[0] = b'0';
+        n = 1;
     }
-    for c in rest.chars() {
+    for c in rest.bytes() {
         match c {
-            '0'..='9' => digits.push(c),
-            ' ' | '.' | '-' => {}
+            b'0'..=b'9' => {
+                if n == digits.len() {
+                    return Err("phone");
+                }
+                digits[n] = c;
+                n += 1;
+            }
+            b' ' | b'.' | b'-' => {}
             _ => return Err("phone"),
         }
     }
-    let b = digits.as_bytes();
-    let ok = match (b.len(), b.first(), b.get(1)) {
-        (10, Some(b'0'), Some(b'3' | b'5' | b'7' | b'8' | b'9')) => true,
-        (11, Some(b'0'), Some(b'2')) => true,
+    let ok = match (n, digits[0], digits[1]) {
+        (10, b'0', b'3' | b'5' | b'7' | b'8' | b'9') => true,
+        (11, b'0', b'2') => true,
         _ => false,
     };
     if ok { Ok(()) } else { Err("phone") }
@@ -198,17 +205,17 @@ pub(crate) fn email(s: &str) -> Result<(), &'static str> {
         && local
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
-    let labels: Vec<&str> = domain.split('.').collect();
-    let domain_ok = labels.len() >= 2
-        && labels.iter().all(|l| {
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
                 && !l.starts_with('-')
                 && !l.ends_with('-')
                 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
-        && labels
-            .last()
+        && domain
+            .rsplit('.')
+            .next()
             .is_some_and(|tld| tld.len() >= 2 && tld.bytes().all(|b| b.is_ascii_alphabetic()));
     if local_ok && domain_ok {
         Ok(())

@@ -67,6 +67,7 @@
 mod compile;
 mod ids;
 mod messages;
+mod pattern;
 mod spec;
 mod validate;
 
@@ -334,7 +335,7 @@ pub(crate) struct Field {
     pub max_length: Option<u32>,
     pub min: Option<CBound>,
     pub max: Option<CBound>,
-    pub pattern: Option<regex_lite::Regex>,
+    pub pattern: Option<pattern::Pattern>,
     pub pattern_message: Option<Text>,
     pub codes: Vec<String>,
     pub level: Option<AdminLevel>,
@@ -359,6 +360,8 @@ pub(crate) struct Rule {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Group {
     pub fields: Vec<Field>,
+    /// Field indices in the byte order of their ids (the order of JSON object keys).
+    pub sorted: Vec<usize>,
     pub rules: Vec<Rule>,
 }
 

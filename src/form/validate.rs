@@ -27,6 +27,24 @@ fn child_path(parent: &str, key: &str) -> String {
     }
 }
 
+/// Where a value stands; the JSON path string is built only when a problem needs it.
+#[derive(Clone, Copy)]
+enum At<'p> {
+    Path(&'p str),
+    Key(&'p str, &'p str),
+    Index(&'p str, usize),
+}
+
+impl At<'_> {
+    fn path(self) -> String {
+        match self {
+            At::Path(p) => p.to_owned(),
+            At::Key(parent, key) => child_path(parent, key),
+            At::Index(parent, i) => format!("{parent}[{i}]"),
+        }
+    }
+}
+
 fn num(n: f64) -> Json {
     if n.fract() == 0.0 && n.abs() < 9.0e15 {
         Json::from(n as i64)
@@ -215,7 +233,7 @@ impl<'a> Validator<'a> {
         &mut self,
         e: &'a CompiledExpr,
         scopes: &[&'a Map<String, Json>],
-        path: &str,
+        at: At<'_>,
         label: Option<&Text>,
     ) -> Option<Val<'a>> {
         match expr::eval(&e.node, &self.ctx(scopes)) {
@@ -225,7 +243,7 @@ impl<'a> Validator<'a> {
                     ("expression", e.source.clone().into()),
                     ("error", err.message.en.into()),
                 ]);
-                self.push(path.to_owned(), Code::ExpressionFailed, p, label);
+                self.push(at.path(), Code::ExpressionFailed, p, label);
                 None
             }
         }
@@ -235,10 +253,10 @@ impl<'a> Validator<'a> {
         &mut self,
         e: &'a CompiledExpr,
         scopes: &[&'a Map<String, Json>],
-        path: &str,
+        at: At<'_>,
         label: &Text,
     ) -> Option<bool> {
-        self.eval(e, scopes, path, Some(label))
+        self.eval(e, scopes, at, Some(label))
             .map(|v| v == Val::Bool(true))
     }
 
@@ -254,44 +272,83 @@ impl<'a> Validator<'a> {
             return;
         };
         scopes.push(obj);
-        for field in &group.fields {
-            let fpath = child_path(path, &field.id);
+        // One merge over the object's keys (sorted) and the field ids (sorted): each
+        // field's value, and the keys the form does not know.
+        let mut values: Vec<Option<&'a Json>> = vec![None; group.fields.len()];
+        let mut unexpected: Vec<&'a str> = Vec::new();
+        let mut entries = obj.iter().peekable();
+        let mut last: &str = "";
+        let mut sorted = true;
+        'merge: for &fi in &group.sorted {
+            let id = group.fields[fi].id.as_str();
+            while let Some(&(key, value)) = entries.peek() {
+                if key.as_str() < last {
+                    sorted = false;
+                    break 'merge;
+                }
+                last = key;
+                match key.as_str().cmp(id) {
+                    std::cmp::Ordering::Less => unexpected.push(key),
+                    std::cmp::Ordering::Equal => values[fi] = Some(value),
+                    std::cmp::Ordering::Greater => break,
+                }
+                entries.next();
+            }
+        }
+        if sorted {
+            unexpected.extend(entries.map(|(k, _)| k.as_str()));
+        } else {
+            // serde_json's `preserve_order` feature keeps insertion order: look keys up.
+            unexpected.clear();
+            for (fi, field) in group.fields.iter().enumerate() {
+                values[fi] = obj.get(&field.id);
+            }
+            unexpected.extend(
+                obj.keys()
+                    .filter(|k| !group.fields.iter().any(|f| f.id == **k))
+                    .map(String::as_str),
+            );
+        }
+        for (field, &value) in group.fields.iter().zip(&values) {
+            let at = At::Key(path, &field.id);
             if let Some(vis) = &field.visible_if {
-                if self.cond(vis, scopes, &fpath, &field.label) == Some(false) {
+                if self.cond(vis, scopes, at, &field.label) == Some(false) {
                     continue;
                 }
             }
-            let value = obj.get(&field.id);
             if absent(value, field.kind) {
                 let required = field.required
                     || match &field.required_if {
-                        Some(e) => self.cond(e, scopes, &fpath, &field.label) == Some(true),
+                        Some(e) => self.cond(e, scopes, at, &field.label) == Some(true),
                         None => false,
                     };
                 if required {
-                    self.push(fpath, Code::FieldRequired, Map::new(), Some(&field.label));
+                    self.push(
+                        at.path(),
+                        Code::FieldRequired,
+                        Map::new(),
+                        Some(&field.label),
+                    );
                 }
                 continue;
             }
             if let Some(value) = value {
-                self.value(field, value, &fpath, scopes);
+                self.value(field, value, at, scopes);
             }
         }
-        for key in obj.keys() {
-            if !group.fields.iter().any(|f| f.id == *key) {
-                let p = params([("field", key.clone().into())]);
-                self.push(child_path(path, key), Code::UnexpectedField, p, None);
-            }
+        for key in unexpected {
+            let p = params([("field", key.into())]);
+            self.push(child_path(path, key), Code::UnexpectedField, p, None);
         }
         for rule in &group.rules {
             let rpath = format!("{path}{}", rule.field);
             let label = rule.label.as_ref();
             if let Some(when) = &rule.when {
-                if self.eval(when, scopes, &rpath, label) != Some(Val::Bool(true)) {
+                if self.eval(when, scopes, At::Path(&rpath), label) != Some(Val::Bool(true)) {
                     continue;
                 }
             }
-            if self.eval(&rule.check, scopes, &rpath, label) == Some(Val::Bool(false)) {
+            if self.eval(&rule.check, scopes, At::Path(&rpath), label) == Some(Val::Bool(false)) {
                 let p = params([("rule", rule.id.clone().into())]);
                 self.push_message(rpath, Code::RuleViolated, p, label, &rule.message);
             }
@@ -299,30 +356,30 @@ impl<'a> Validator<'a> {
         scopes.pop();
     }
 
-    fn wrong_type(&mut self, path: &str, expected: &str, label: &Text) {
+    fn wrong_type(&mut self, at: At<'_>, expected: &str, label: &Text) {
         let p = params([("expected", expected.into())]);
-        self.push(path.to_owned(), Code::FieldType, p, Some(label));
+        self.push(at.path(), Code::FieldType, p, Some(label));
     }
 
     fn value(
         &mut self,
         field: &'a Field,
         value: &'a Json,
-        path: &str,
+        at: At<'_>,
         scopes: &mut Vec<&'a Map<String, Json>>,
     ) {
         let label = &field.label;
         let kind = field.kind;
         if kind.is_textual() {
             let Some(raw) = value.as_str() else {
-                return self.wrong_type(path, "text", label);
+                return self.wrong_type(at, "text", label);
             };
             let s = nfc(raw);
             let len = s.chars().count();
             if let Some(min) = field.min_length {
                 if len < min as usize {
                     self.push(
-                        path.to_owned(),
+                        at.path(),
                         Code::TooShort,
                         params([("min", min.into()), ("length", len.into())]),
                         Some(label),
@@ -332,7 +389,7 @@ impl<'a> Validator<'a> {
             if let Some(max) = field.max_length {
                 if len > max as usize {
                     self.push(
-                        path.to_owned(),
+                        at.path(),
                         Code::TooLong,
                         params([("max", max.into()), ("length", len.into())]),
                         Some(label),
@@ -346,14 +403,14 @@ impl<'a> Validator<'a> {
                         if !re.is_match(&s) {
                             match &field.pattern_message {
                                 Some(text) => self.push_message(
-                                    path.to_owned(),
+                                    at.path(),
                                     Code::PatternMismatch,
                                     Map::new(),
                                     Some(label),
                                     text,
                                 ),
                                 None => self.push(
-                                    path.to_owned(),
+                                    at.path(),
                                     Code::PatternMismatch,
                                     Map::new(),
                                     Some(label),
@@ -366,7 +423,7 @@ impl<'a> Validator<'a> {
                 FieldType::Code => {
                     if !field.codes.iter().any(|c| *c == *s) {
                         let p = params([("value", s.clone().into_owned().into())]);
-                        self.push(path.to_owned(), Code::NotInCodeList, p, Some(label));
+                        self.push(at.path(), Code::NotInCodeList, p, Some(label));
                     }
                     None
                 }
@@ -383,7 +440,7 @@ impl<'a> Validator<'a> {
             };
             if let Some((code, reason)) = failure {
                 self.push(
-                    path.to_owned(),
+                    at.path(),
                     code,
                     params([("reason", reason.into())]),
                     Some(label),
@@ -394,7 +451,7 @@ impl<'a> Validator<'a> {
         match kind {
             FieldType::Integer | FieldType::Money | FieldType::Decimal => {
                 let Some(n) = value.as_f64() else {
-                    return self.wrong_type(path, "number", label);
+                    return self.wrong_type(at, "number", label);
                 };
                 if kind != FieldType::Decimal
                     && (n.fract() != 0.0 || (kind == FieldType::Money && n < 0.0))
@@ -404,14 +461,14 @@ impl<'a> Validator<'a> {
                     } else {
                         Map::new()
                     };
-                    self.push(path.to_owned(), Code::NotInteger, p, Some(label));
+                    self.push(at.path(), Code::NotInteger, p, Some(label));
                     return;
                 }
-                self.bounds(field, Ord3::Num(n), path, scopes);
+                self.bounds(field, Ord3::Num(n), at, scopes);
             }
             FieldType::Boolean => {
                 if !value.is_boolean() {
-                    self.wrong_type(path, "boolean", label);
+                    self.wrong_type(at, "boolean", label);
                 }
             }
             FieldType::Date | FieldType::Datetime => {
@@ -423,7 +480,7 @@ impl<'a> Validator<'a> {
                     }
                 });
                 match parsed {
-                    Some(v) => self.bounds(field, v, path, scopes),
+                    Some(v) => self.bounds(field, v, at, scopes),
                     None => {
                         let reason = if kind == FieldType::Date {
                             "date"
@@ -431,7 +488,7 @@ impl<'a> Validator<'a> {
                             "datetime"
                         };
                         self.push(
-                            path.to_owned(),
+                            at.path(),
                             Code::InvalidFormat,
                             params([("reason", reason.into())]),
                             Some(label),
@@ -439,8 +496,8 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            FieldType::Attachment => self.attachment(field, value, path),
-            FieldType::Group => self.nested(field, value, path, scopes),
+            FieldType::Attachment => self.attachment(field, value, at),
+            FieldType::Group => self.nested(field, value, at, scopes),
             _ => {}
         }
     }
@@ -449,13 +506,13 @@ impl<'a> Validator<'a> {
         &mut self,
         b: &'a CBound,
         scopes: &[&'a Map<String, Json>],
-        path: &str,
+        at: At<'_>,
         label: &Text,
     ) -> Option<Ord3> {
         match b {
             CBound::Num(n) => Some(Ord3::Num(*n)),
             CBound::Date(d) => Some(Ord3::Date(*d)),
-            CBound::Expr(e) => match self.eval(e, scopes, path, Some(label))? {
+            CBound::Expr(e) => match self.eval(e, scopes, at, Some(label))? {
                 Val::Num(n) => Some(Ord3::Num(n)),
                 Val::Date(d) => Some(Ord3::Date(d)),
                 Val::DateTime(d) => Some(Ord3::DateTime(d)),
@@ -464,11 +521,11 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn bounds(&mut self, field: &'a Field, v: Ord3, path: &str, scopes: &[&'a Map<String, Json>]) {
+    fn bounds(&mut self, field: &'a Field, v: Ord3, at: At<'_>, scopes: &[&'a Map<String, Json>]) {
         let dated = !matches!(v, Ord3::Num(_));
         for (bound, is_min) in [(&field.min, true), (&field.max, false)] {
             let Some(b) = bound else { continue };
-            let Some(limit) = self.bound(b, scopes, path, &field.label) else {
+            let Some(limit) = self.bound(b, scopes, at, &field.label) else {
                 continue;
             };
             if !v.comparable(limit) {
@@ -485,20 +542,21 @@ impl<'a> Validator<'a> {
                 if dated {
                     p.insert("reason".into(), "date".into());
                 }
-                self.push(path.to_owned(), code, p, Some(&field.label));
+                self.push(at.path(), code, p, Some(&field.label));
             }
         }
     }
 
-    fn attachment(&mut self, field: &'a Field, value: &'a Json, path: &str) {
+    fn attachment(&mut self, field: &'a Field, value: &'a Json, at: At<'_>) {
         let label = &field.label;
         let Some(items) = value.as_array() else {
-            return self.wrong_type(path, "list of files", label);
+            return self.wrong_type(at, "list of files", label);
         };
+        let path = at.path();
         if let Some(max) = field.max_files {
             if items.len() > max as usize {
                 self.push(
-                    path.to_owned(),
+                    at.path(),
                     Code::TooManyItems,
                     params([("max", max.into())]),
                     Some(label),
@@ -506,7 +564,7 @@ impl<'a> Validator<'a> {
             }
         }
         for (i, item) in items.iter().enumerate() {
-            let ipath = format!("{path}[{i}]");
+            let ipath = At::Index(&path, i);
             let meta = item.as_object().and_then(|o| {
                 let media = o.get("media_type")?.as_str()?;
                 let size = o.get("size")?.as_u64()?;
@@ -514,7 +572,7 @@ impl<'a> Validator<'a> {
                 (o.len() == 3).then_some((media, size))
             });
             let Some((media, size)) = meta else {
-                self.wrong_type(&ipath, "file {name, media_type, size}", label);
+                self.wrong_type(ipath, "file {name, media_type, size}", label);
                 continue;
             };
             self.file(
@@ -522,7 +580,7 @@ impl<'a> Validator<'a> {
                 field.max_size,
                 media,
                 size,
-                &ipath,
+                ipath,
                 label,
             );
         }
@@ -534,7 +592,7 @@ impl<'a> Validator<'a> {
         max_size: Option<u64>,
         media: &str,
         size: u64,
-        path: &str,
+        at: At<'_>,
         label: &Text,
     ) {
         let media = media.to_ascii_lowercase();
@@ -548,12 +606,12 @@ impl<'a> Validator<'a> {
                 ("media_type", media.clone().into()),
                 ("accepted", accepted.join(", ").into()),
             ]);
-            self.push(path.to_owned(), Code::MediaTypeNotAccepted, p, Some(label));
+            self.push(at.path(), Code::MediaTypeNotAccepted, p, Some(label));
         }
         if let Some(max) = max_size {
             if size > max {
                 self.push(
-                    path.to_owned(),
+                    at.path(),
                     Code::FileTooLarge,
                     params([("max_size", max.into()), ("size", size.into())]),
                     Some(label),
@@ -566,24 +624,25 @@ impl<'a> Validator<'a> {
         &mut self,
         field: &'a Field,
         value: &'a Json,
-        path: &str,
+        at: At<'_>,
         scopes: &mut Vec<&'a Map<String, Json>>,
     ) {
         let Some(gid) = field.group else { return };
         let label = &field.label;
+        let path = at.path();
         let Some(repeat) = field.repeat else {
             match value.as_object() {
-                Some(obj) => self.group(gid, obj, path, scopes),
-                None => self.wrong_type(path, "object", label),
+                Some(obj) => self.group(gid, obj, &path, scopes),
+                None => self.wrong_type(at, "object", label),
             }
             return;
         };
         let Some(items) = value.as_array() else {
-            return self.wrong_type(path, "list", label);
+            return self.wrong_type(at, "list", label);
         };
         if items.len() < repeat.min as usize {
             self.push(
-                path.to_owned(),
+                at.path(),
                 Code::TooFewItems,
                 params([("min", repeat.min.into()), ("count", items.len().into())]),
                 Some(label),
@@ -591,7 +650,7 @@ impl<'a> Validator<'a> {
         }
         if items.len() > repeat.max as usize {
             self.push(
-                path.to_owned(),
+                at.path(),
                 Code::TooManyItems,
                 params([("max", repeat.max.into()), ("count", items.len().into())]),
                 Some(label),
@@ -602,7 +661,7 @@ impl<'a> Validator<'a> {
             let ipath = format!("{path}[{i}]");
             match item.as_object() {
                 Some(obj) => self.group(gid, obj, &ipath, scopes),
-                None => self.wrong_type(&ipath, "object", label),
+                None => self.wrong_type(At::Path(&ipath), "object", label),
             }
         }
     }
@@ -614,7 +673,7 @@ impl<'a> Validator<'a> {
             let path = child_path("$.documents", &doc.id);
             let name = &doc.spec.name;
             let required = match &doc.required_if {
-                Some(e) => self.cond(e, &scopes, &path, name) == Some(true),
+                Some(e) => self.cond(e, &scopes, At::Path(&path), name) == Some(true),
                 None => doc.spec.required.unwrap_or(true),
             };
             let submitted: Vec<&SubmittedDocument> = self
@@ -643,7 +702,7 @@ impl<'a> Validator<'a> {
                             doc.spec.max_size,
                             &f.media_type,
                             f.size,
-                            &fpath,
+                            At::Path(&fpath),
                             name,
                         );
                     }
