@@ -148,14 +148,14 @@ pub(crate) fn compile_with_source(
         });
     }
     for p in &pending {
-        if let Some(rules) = &p.spec.rules {
-            if let Some(g) = c.groups[p.group.0 as usize].fields[p.index].group {
-                pending_rules.push(PendingRules {
-                    group: g,
-                    rules,
-                    path: join(&p.path, "rules"),
-                });
-            }
+        if let Some(rules) = &p.spec.rules
+            && let Some(g) = c.groups[p.group.0 as usize].fields[p.index].group
+        {
+            pending_rules.push(PendingRules {
+                group: g,
+                rules,
+                path: join(&p.path, "rules"),
+            });
         }
     }
     for p in &pending {
@@ -174,6 +174,7 @@ pub(crate) fn compile_with_source(
         return Err(c.problems);
     }
     Ok(Form {
+        file: map.file().to_owned(),
         title: form.title.clone(),
         schema: c.schema,
         groups: c.groups,
@@ -398,35 +399,35 @@ impl<'a> Compiler<'a> {
                 "use either `required` or `required_if`, not both",
             );
         }
-        if let (Some(a), Some(b)) = (spec.min_length, spec.max_length) {
-            if a > b {
-                conflict(
-                    self,
-                    "min_length",
-                    "`min_length` lớn hơn `max_length`",
-                    "`min_length` is greater than `max_length`",
-                );
-            }
+        if let (Some(a), Some(b)) = (spec.min_length, spec.max_length)
+            && a > b
+        {
+            conflict(
+                self,
+                "min_length",
+                "`min_length` lớn hơn `max_length`",
+                "`min_length` is greater than `max_length`",
+            );
         }
-        if let (Some(Bound::Number(a)), Some(Bound::Number(b))) = (&spec.min, &spec.max) {
-            if a > b {
-                conflict(
-                    self,
-                    "min",
-                    "`min` lớn hơn `max`",
-                    "`min` is greater than `max`",
-                );
-            }
+        if let (Some(Bound::Number(a)), Some(Bound::Number(b))) = (&spec.min, &spec.max)
+            && a > b
+        {
+            conflict(
+                self,
+                "min",
+                "`min` lớn hơn `max`",
+                "`min` is greater than `max`",
+            );
         }
-        if let Some(r) = spec.repeat {
-            if r.min > r.max || r.max == 0 {
-                conflict(
-                    self,
-                    "repeat",
-                    "`repeat` cần 0 ≤ min ≤ max và max ≥ 1",
-                    "`repeat` needs 0 ≤ min ≤ max and max ≥ 1",
-                );
-            }
+        if let Some(r) = spec.repeat
+            && (r.min > r.max || r.max == 0)
+        {
+            conflict(
+                self,
+                "repeat",
+                "`repeat` cần 0 ≤ min ≤ max và max ≥ 1",
+                "`repeat` needs 0 ≤ min ≤ max and max ≥ 1",
+            );
         }
         if spec.max_files == Some(0) {
             conflict(
@@ -533,10 +534,10 @@ impl<'a> Compiler<'a> {
                     None
                 }
                 Bound::Expr(text) => {
-                    if want == Type::Date {
-                        if let Some(d) = expr::parse_date(text) {
-                            return Some(CBound::Date(d));
-                        }
+                    if want == Type::Date
+                        && let Some(d) = expr::parse_date(text)
+                    {
+                        return Some(CBound::Date(d));
                     }
                     c.expr(text, scope, &want, &join(&p.path, key))
                         .map(CBound::Expr)
@@ -655,19 +656,17 @@ impl<'a> Compiler<'a> {
             );
             ok = false;
         }
-        if let Some(db) = &spec.replaceable_by {
-            if !is_snake_case(db) {
-                self.error(
-                    Code::InvalidName,
-                    &join(path, "replaceable_by"),
-                    Part::Value,
-                    format!(
-                        "Tên cơ sở dữ liệu `{db}` phải viết dạng snake_case, ví dụ `population`"
-                    ),
-                    format!("database name `{db}` must be ASCII snake_case, e.g. `population`"),
-                );
-                ok = false;
-            }
+        if let Some(db) = &spec.replaceable_by
+            && !is_snake_case(db)
+        {
+            self.error(
+                Code::InvalidName,
+                &join(path, "replaceable_by"),
+                Part::Value,
+                format!("Tên cơ sở dữ liệu `{db}` phải viết dạng snake_case, ví dụ `population`"),
+                format!("database name `{db}` must be ASCII snake_case, e.g. `population`"),
+            );
+            ok = false;
         }
         for (i, m) in spec.formats.iter().flatten().enumerate() {
             if !media_type_ok(m) {

@@ -178,11 +178,10 @@ pub(crate) fn phone(s: &str) -> Result<(), &'static str> {
             _ => return Err("phone"),
         }
     }
-    let ok = match (n, digits[0], digits[1]) {
-        (10, b'0', b'3' | b'5' | b'7' | b'8' | b'9') => true,
-        (11, b'0', b'2') => true,
-        _ => false,
-    };
+    let ok = matches!(
+        (n, digits[0], digits[1]),
+        (10, b'0', b'3' | b'5' | b'7' | b'8' | b'9') | (11, b'0', b'2')
+    );
     if ok { Ok(()) } else { Err("phone") }
 }
 

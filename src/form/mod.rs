@@ -383,6 +383,7 @@ pub(crate) struct Document {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Form {
+    pub(crate) file: String,
     pub(crate) title: Option<Text>,
     pub(crate) schema: SchemaTable,
     pub(crate) groups: Vec<Group>,
@@ -409,13 +410,23 @@ impl Form {
     /// let err = motcua::Form::from_yaml("form:\n  fields:\n    a: {label: {vi: A}, type: text, visible_if: b > 1}\n", "f.yaml").unwrap_err();
     /// let d = &err.diagnostics()[0];
     /// assert_eq!(d.code, motcua::Code::UnknownReference);
-    /// assert_eq!((d.line, d.column), (3, 60));
+    /// assert_eq!((d.line, d.column), (3, 49));
     /// assert_eq!(d.path, "form.fields.a.visible_if");
     /// ```
     pub fn from_yaml(text: &str, file: &str) -> Result<Form, LoadError> {
         let (spec, map) = crate::yaml::from_str::<FormFile>(text, file, &Limits::default())?;
         compile_with_source(&spec.form, &spec.documents, &map, "", Some(text))
             .map_err(LoadError::new)
+    }
+
+    /// The file the form was loaded from, as the caller named it.
+    ///
+    /// ```
+    /// let f = motcua::Form::from_yaml("form:\n  fields: {}\n", "khai-sinh.yaml").unwrap();
+    /// assert_eq!(f.file(), "khai-sinh.yaml");
+    /// ```
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     /// The form's title, if the spec gives one.

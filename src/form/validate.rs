@@ -210,10 +210,11 @@ impl<'a> Validator<'a> {
     ) {
         let before = self.problems.len();
         self.push(path, code, params, label);
-        if self.problems.len() > before && !self.full {
-            if let Some(p) = self.problems.last_mut() {
-                p.message = Message::new(text.vi.clone(), text.get("en"));
-            }
+        if self.problems.len() > before
+            && !self.full
+            && let Some(p) = self.problems.last_mut()
+        {
+            p.message = Message::new(text.vi.clone(), text.get("en"));
         }
     }
 
@@ -311,10 +312,10 @@ impl<'a> Validator<'a> {
         }
         for (field, &value) in group.fields.iter().zip(&values) {
             let at = At::Key(path, &field.id);
-            if let Some(vis) = &field.visible_if {
-                if self.cond(vis, scopes, at, &field.label) == Some(false) {
-                    continue;
-                }
+            if let Some(vis) = &field.visible_if
+                && self.cond(vis, scopes, at, &field.label) == Some(false)
+            {
+                continue;
             }
             if absent(value, field.kind) {
                 let required = field.required
@@ -343,10 +344,10 @@ impl<'a> Validator<'a> {
         for rule in &group.rules {
             let rpath = format!("{path}{}", rule.field);
             let label = rule.label.as_ref();
-            if let Some(when) = &rule.when {
-                if self.eval(when, scopes, At::Path(&rpath), label) != Some(Val::Bool(true)) {
-                    continue;
-                }
+            if let Some(when) = &rule.when
+                && self.eval(when, scopes, At::Path(&rpath), label) != Some(Val::Bool(true))
+            {
+                continue;
             }
             if self.eval(&rule.check, scopes, At::Path(&rpath), label) == Some(Val::Bool(false)) {
                 let p = params([("rule", rule.id.clone().into())]);
@@ -376,45 +377,42 @@ impl<'a> Validator<'a> {
             };
             let s = nfc(raw);
             let len = s.chars().count();
-            if let Some(min) = field.min_length {
-                if len < min as usize {
-                    self.push(
-                        at.path(),
-                        Code::TooShort,
-                        params([("min", min.into()), ("length", len.into())]),
-                        Some(label),
-                    );
-                }
+            if let Some(min) = field.min_length
+                && len < min as usize
+            {
+                self.push(
+                    at.path(),
+                    Code::TooShort,
+                    params([("min", min.into()), ("length", len.into())]),
+                    Some(label),
+                );
             }
-            if let Some(max) = field.max_length {
-                if len > max as usize {
-                    self.push(
-                        at.path(),
-                        Code::TooLong,
-                        params([("max", max.into()), ("length", len.into())]),
-                        Some(label),
-                    );
-                }
+            if let Some(max) = field.max_length
+                && len > max as usize
+            {
+                self.push(
+                    at.path(),
+                    Code::TooLong,
+                    params([("max", max.into()), ("length", len.into())]),
+                    Some(label),
+                );
             }
             let this_year = chrono::Datelike::year(&self.today);
             let failure = match kind {
                 FieldType::Text => {
-                    if let Some(re) = &field.pattern {
-                        if !re.is_match(&s) {
-                            match &field.pattern_message {
-                                Some(text) => self.push_message(
-                                    at.path(),
-                                    Code::PatternMismatch,
-                                    Map::new(),
-                                    Some(label),
-                                    text,
-                                ),
-                                None => self.push(
-                                    at.path(),
-                                    Code::PatternMismatch,
-                                    Map::new(),
-                                    Some(label),
-                                ),
+                    if let Some(re) = &field.pattern
+                        && !re.is_match(&s)
+                    {
+                        match &field.pattern_message {
+                            Some(text) => self.push_message(
+                                at.path(),
+                                Code::PatternMismatch,
+                                Map::new(),
+                                Some(label),
+                                text,
+                            ),
+                            None => {
+                                self.push(at.path(), Code::PatternMismatch, Map::new(), Some(label))
                             }
                         }
                     }
@@ -466,10 +464,8 @@ impl<'a> Validator<'a> {
                 }
                 self.bounds(field, Ord3::Num(n), at, scopes);
             }
-            FieldType::Boolean => {
-                if !value.is_boolean() {
-                    self.wrong_type(at, "boolean", label);
-                }
+            FieldType::Boolean if !value.is_boolean() => {
+                self.wrong_type(at, "boolean", label);
             }
             FieldType::Date | FieldType::Datetime => {
                 let parsed = value.as_str().and_then(|s| {
@@ -553,15 +549,15 @@ impl<'a> Validator<'a> {
             return self.wrong_type(at, "list of files", label);
         };
         let path = at.path();
-        if let Some(max) = field.max_files {
-            if items.len() > max as usize {
-                self.push(
-                    at.path(),
-                    Code::TooManyItems,
-                    params([("max", max.into())]),
-                    Some(label),
-                );
-            }
+        if let Some(max) = field.max_files
+            && items.len() > max as usize
+        {
+            self.push(
+                at.path(),
+                Code::TooManyItems,
+                params([("max", max.into())]),
+                Some(label),
+            );
         }
         for (i, item) in items.iter().enumerate() {
             let ipath = At::Index(&path, i);
@@ -608,15 +604,15 @@ impl<'a> Validator<'a> {
             ]);
             self.push(at.path(), Code::MediaTypeNotAccepted, p, Some(label));
         }
-        if let Some(max) = max_size {
-            if size > max {
-                self.push(
-                    at.path(),
-                    Code::FileTooLarge,
-                    params([("max_size", max.into()), ("size", size.into())]),
-                    Some(label),
-                );
-            }
+        if let Some(max) = max_size
+            && size > max
+        {
+            self.push(
+                at.path(),
+                Code::FileTooLarge,
+                params([("max_size", max.into()), ("size", size.into())]),
+                Some(label),
+            );
         }
     }
 
