@@ -224,6 +224,96 @@ codes! {
         "Ngày nằm ngoài phạm vi của lịch làm việc", "The date is outside the calendar's years";
 
     // ---- expressions, forms and documents ----
+    /// An expression is not well-formed (a missing `)`, `=` instead of `==`, …).
+    ExprSyntax = "expr_syntax", Error,
+        "Biểu thức sai cú pháp", "The expression is not well-formed";
+    /// An expression names a field, document or variable that does not exist.
+    UnknownReference = "unknown_reference", Error,
+        "Biểu thức tham chiếu đến trường không tồn tại", "The expression refers to an unknown field";
+    /// An expression calls a function the language does not have.
+    UnknownFunction = "unknown_function", Error,
+        "Hàm không tồn tại", "Unknown function";
+    /// Operand types do not fit the operator or function (a date compared with a number, …).
+    TypeMismatch = "type_mismatch", Error,
+        "Kiểu dữ liệu không phù hợp", "The types do not match";
+    /// An expression compares a code-list field with a value that is not in its list.
+    UnknownCode = "unknown_code", Error,
+        "Giá trị không có trong danh mục mã", "The value is not in the field's code list";
+    /// An expression failed while running (division by zero, date out of range, fuel exhausted).
+    ExpressionFailed = "expression_failed", Error,
+        "Không tính được biểu thức", "The expression could not be evaluated";
+    /// A form field's definition does not fit its type (a `max_length` on a date, min above max, …).
+    InvalidFieldSpec = "invalid_field_spec", Error,
+        "Định nghĩa trường không hợp lệ", "The field definition is inconsistent";
+    /// A field `pattern` is not a valid regular expression.
+    InvalidPattern = "invalid_pattern", Error,
+        "Mẫu kiểm tra không hợp lệ", "The pattern is not a valid regular expression";
+    /// A required field has no value.
+    FieldRequired = "field_required", Error,
+        "Chưa nhập trường bắt buộc", "A required field is empty";
+    /// A value has the wrong JSON type for its field (text where a number is expected, …).
+    FieldType = "field_type", Error,
+        "Giá trị sai kiểu", "The value has the wrong type for the field";
+    /// The data has a key the form does not define.
+    UnexpectedField = "unexpected_field", Error,
+        "Trường không có trong biểu mẫu", "The form has no such field";
+    /// A text is shorter than its minimum length.
+    TooShort = "too_short", Error,
+        "Quá ngắn", "Too short";
+    /// A text is longer than its maximum length.
+    TooLong = "too_long", Error,
+        "Quá dài", "Too long";
+    /// A number or date is below its minimum.
+    BelowMinimum = "below_minimum", Error,
+        "Nhỏ hơn giá trị tối thiểu", "Below the minimum";
+    /// A number or date is above its maximum.
+    AboveMaximum = "above_maximum", Error,
+        "Lớn hơn giá trị tối đa", "Above the maximum";
+    /// A number has decimals where an integer (or money in đồng) is expected.
+    NotInteger = "not_integer", Error,
+        "Phải là số nguyên", "Must be a whole number";
+    /// A text does not match the field's pattern.
+    PatternMismatch = "pattern_mismatch", Error,
+        "Không đúng định dạng quy định", "Does not match the required pattern";
+    /// A value is not one of the field's codes.
+    NotInCodeList = "not_in_code_list", Error,
+        "Giá trị không có trong danh mục", "Not one of the allowed values";
+    /// A date, date-time, phone number, email or administrative-unit code is malformed.
+    InvalidFormat = "invalid_format", Error,
+        "Sai định dạng", "Malformed value";
+    /// A personal identification number (CCCD) is malformed.
+    InvalidCitizenId = "invalid_citizen_id", Error,
+        "Số định danh cá nhân không hợp lệ", "Invalid personal identification number";
+    /// A tax code is malformed or its check digit is wrong.
+    InvalidTaxCode = "invalid_tax_code", Error,
+        "Mã số thuế không hợp lệ", "Invalid tax code";
+    /// A repeating group or attachment has fewer items than required.
+    TooFewItems = "too_few_items", Error,
+        "Chưa đủ số lượng", "Too few items";
+    /// A repeating group or attachment has more items than allowed.
+    TooManyItems = "too_many_items", Error,
+        "Vượt quá số lượng cho phép", "Too many items";
+    /// A file's media type is not accepted.
+    MediaTypeNotAccepted = "media_type_not_accepted", Error,
+        "Định dạng tệp không được chấp nhận", "The file type is not accepted";
+    /// A file is larger than allowed.
+    FileTooLarge = "file_too_large", Error,
+        "Tệp quá lớn", "The file is too large";
+    /// A cross-field rule of the form does not hold.
+    RuleViolated = "rule_violated", Error,
+        "Dữ liệu không thỏa điều kiện", "A rule of the form does not hold";
+    /// A required document was not submitted.
+    DocumentMissing = "document_missing", Error,
+        "Thiếu giấy tờ trong thành phần hồ sơ", "A required document is missing";
+    /// A document was submitted with fewer originals or copies than required.
+    DocumentCount = "document_count", Error,
+        "Chưa đủ số bản chính hoặc bản sao", "Not enough originals or copies";
+    /// A submitted document is not on the procedure's checklist.
+    UnknownDocument = "unknown_document", Error,
+        "Giấy tờ không có trong thành phần hồ sơ", "The document is not on the checklist";
+    /// A document is marked as taken from a national database it cannot come from.
+    NotReplaceable = "not_replaceable", Error,
+        "Giấy tờ không thể thay bằng dữ liệu từ cơ sở dữ liệu quốc gia", "The document cannot be replaced by database data";
 }
 
 impl fmt::Display for Code {

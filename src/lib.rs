@@ -10,6 +10,8 @@ mod compile;
 mod diagnostic;
 mod dossier;
 mod duration;
+mod expr;
+mod form;
 mod library;
 mod limits;
 pub mod scenario;
@@ -30,6 +32,11 @@ pub use dossier::{
     Event, EventKind, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue, Timing,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
+pub use expr::{CompiledExpr, ExprError, ExprLimits, GroupId, Span, Type, Value};
+pub use form::{
+    AdminLevel, Bound, CITIZEN_ID_PROVINCES, DocumentSpec, FieldSpec, FieldType, FileMeta, Form, FormSpec, Messages,
+    Problem, Repeat, RuleSpec, SubmittedDocument, Validation, parse_guard,
+};
 pub use library::Library;
 pub use limits::Limits;
 pub use spec::procedure::{Channel, Clock, OutcomeKind, ServiceMode, SlipKind};

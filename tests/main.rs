@@ -3,6 +3,7 @@
 
 mod calendar;
 mod common;
+mod forms;
 mod lints;
 mod runtime;
 mod scenarios;
