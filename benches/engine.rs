@@ -70,6 +70,7 @@ fn business() -> (Procedure, Dossier) {
             channel: motcua::Channel::Online,
             jurisdiction: "01".into(),
             data: serde_json::Value::Null,
+            documents: Vec::new(),
         },
     )
     .expect("submit");
@@ -82,7 +83,7 @@ fn accept() -> Command {
         at: chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00+07:00").expect("time"),
         actor: Actor::official("one_stop_officer", "department_finance"),
         expected_version: Some(1),
-        kind: CommandKind::Act { action: "accept".into(), step: None },
+        kind: CommandKind::act("accept"),
     }
 }
 
@@ -114,7 +115,7 @@ fn replay_six_events(bencher: Bencher) {
         c.id = format!("c{i}");
         c.actor = Actor::official(role, "department_finance");
         c.expected_version = None;
-        c.kind = CommandKind::Act { action: action.into(), step: None };
+        c.kind = CommandKind::act(action);
         d.apply(&p, &c).expect("applies");
     }
     let history = d.history().to_vec();

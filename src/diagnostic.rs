@@ -211,6 +211,12 @@ codes! {
     /// An event history cannot be replayed (gap, wrong order, or rejected event).
     InvalidHistory = "invalid_history", Error,
         "Lịch sử hồ sơ không hợp lệ", "The event history cannot be replayed";
+    /// The form data or documents do not pass validation; the rejection lists every problem.
+    InvalidForm = "invalid_form", Error,
+        "Tờ khai hoặc giấy tờ chưa hợp lệ", "The form or the documents are not valid";
+    /// The action's guard does not hold for this dossier.
+    GuardFailed = "guard_failed", Error,
+        "Chưa đủ điều kiện thực hiện thao tác", "The action's condition does not hold";
 
     // ---- calendars and deadlines ----
     /// A procedure or calendar names a calendar that is not loaded.

@@ -87,6 +87,9 @@ pub struct ScenarioSubmit {
     /// Form data.
     #[serde(default)]
     pub data: serde_json::Value,
+    /// Documents submitted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<crate::form::SubmittedDocument>,
 }
 
 /// The withdrawal commands.
@@ -121,6 +124,12 @@ pub struct ScenarioCommand {
     /// The step, when several active steps offer the action.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
+    /// New form data the action brings (replacing the dossier's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data: Option<serde_json::Value>,
+    /// New document list the action brings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub documents: Option<Vec<crate::form::SubmittedDocument>>,
     /// A withdrawal command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub withdraw: Option<WithdrawOp>,
@@ -142,6 +151,9 @@ pub struct ScenarioCommand {
     /// The rejection code expected instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject: Option<Code>,
+    /// With `reject: invalid_form`: every problem expected, as `"<json path> <code>"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<String>>,
 }
 
 /// Expected state after a step of a scenario; every key is optional.
@@ -429,6 +441,7 @@ impl Scenario {
             channel: s.channel,
             jurisdiction: s.jurisdiction.clone(),
             data: s.data.clone(),
+            documents: s.documents.clone(),
         };
         let mut dossier = match Dossier::submit(procedure, submission) {
             Ok((dossier, applied)) => {
@@ -460,7 +473,13 @@ impl Scenario {
             } else {
                 let (kind, label) = match (&c.act, c.withdraw, c.extend) {
                     (Some(action), _, _) => {
-                        (CommandKind::Act { action: action.clone(), step: c.step.clone() }, action.clone())
+                        let kind = CommandKind::Act {
+                            action: action.clone(),
+                            step: c.step.clone(),
+                            data: c.data.clone(),
+                            documents: c.documents.clone(),
+                        };
+                        (kind, action.clone())
                     }
                     (None, Some(WithdrawOp::Request), _) => {
                         (CommandKind::RequestWithdrawal { reason: c.reason.clone() }, "withdraw:request".into())
@@ -493,7 +512,15 @@ impl Scenario {
                     check(&mut failures, &where_, c.expect.as_ref(), procedure, &dossier, c.at, &applied.effects);
                 }
                 Err(rejection) => match c.reject {
-                    Some(code) if code == rejection.code => {}
+                    Some(code) if code == rejection.code => {
+                        let actual: Vec<String> =
+                            rejection.problems.iter().map(|p| format!("{} {}", p.path, p.code)).collect();
+                        if let Some(expected) = &c.problems
+                            && expected != &actual
+                        {
+                            failures.push(format!("{line} ({label}): expected problems {expected:?}, got {actual:?}"));
+                        }
+                    }
                     Some(code) => failures.push(format!(
                         "{line} ({label}): expected rejection `{code}`, got `{}`: {}",
                         rejection.code, rejection.message.en

@@ -49,12 +49,38 @@ pub(crate) enum Part {
 pub(crate) struct SourceMap {
     file: String,
     places: HashMap<String, Place>,
+    source: String,
 }
 
 impl SourceMap {
     /// The file name diagnostics carry.
     pub(crate) fn file(&self) -> &str {
         &self.file
+    }
+
+    /// A diagnostic inside a one-line scalar value: `offset` is a byte offset into `value`
+    /// (the scalar's text), e.g. the span of an expression error. Multi-line values are
+    /// placed at their start.
+    pub(crate) fn value_diagnostic(
+        &self,
+        code: Code,
+        path: &str,
+        message: Message,
+        value: &str,
+        offset: usize,
+    ) -> Diagnostic {
+        let mut d = self.diagnostic(code, path, Part::Value, message);
+        if d.line > 0 && !value.contains('\n') {
+            let chars = value.get(..offset).map_or(0, |s| s.chars().count());
+            let mut column = d.column as usize + chars;
+            // A quoted scalar starts one column before its text.
+            let line = self.source.lines().nth(d.line as usize - 1);
+            if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
+                column += 1;
+            }
+            d.column = u32::try_from(column).unwrap_or(u32::MAX);
+        }
+        d
     }
 
     /// The position of `path` (or of its nearest recorded ancestor).
@@ -130,7 +156,7 @@ enum Frame {
 
 /// Pass 1: positions, duplicate keys and limits.
 fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut map = SourceMap { file: file.to_owned(), places: HashMap::new() };
+    let mut map = SourceMap { file: file.to_owned(), places: HashMap::new(), source: text.to_owned() };
     let mut problems = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut events = 0usize;

@@ -23,6 +23,18 @@ service_mode: full_online
 channels: [online, in_person]
 legal_deadline: 3d
 calendar: vn-gov
+documents:
+  birth_certificate:
+    name: {vi: Giấy chứng sinh}
+    originals: 1
+form:
+  fields:
+    child:
+      label: {vi: Trẻ}
+      type: group
+      fields:
+        name: {label: {vi: Họ tên}, type: text, required: true}
+        insured: {label: {vi: Đã có thẻ BHYT}, type: boolean}
 steps:
   receive:
     name: {vi: Tiếp nhận}
@@ -44,7 +56,7 @@ steps:
     role: civil_status_officer
     budget: 0.5d
     actions:
-      send: {to: [residence, card]}
+      send: {to: [residence, card], guard: "documents.birth_certificate.present"}
       refuse: {to: refused, slip: refusal}
   residence:
     name: {vi: Đăng ký thường trú}
@@ -88,6 +100,11 @@ fn submit(p: &Procedure) -> Dossier {
             channel: motcua::Channel::Online,
             jurisdiction: "00004".into(),
             data: serde_json::json!({"child": {"name": "Nguyễn Văn An"}}),
+            documents: vec![motcua::SubmittedDocument {
+                id: "birth_certificate".into(),
+                originals: 1,
+                ..Default::default()
+            }],
         },
     )
     .expect("submit");
@@ -100,7 +117,7 @@ fn act(id: &str, when: &str, role: &str, agency: Option<&str>, action: &str, ste
         at: at(when),
         actor: Actor { role: role.into(), agency: agency.map(str::to_owned), unit: None, user: None },
         expected_version: None,
-        kind: CommandKind::Act { action: action.into(), step: step.map(str::to_owned) },
+        kind: CommandKind::Act { action: action.into(), step: step.map(str::to_owned), data: None, documents: None },
     }
 }
 
@@ -366,7 +383,8 @@ fn replay_refuses_altered_histories() {
     assert!(err.message.en.starts_with("event 3:"), "{}", err.message.en);
 
     let mut renamed = history;
-    renamed[1].kind = EventKind::ActionTaken { step: "receive".into(), action: "approve".into() };
+    renamed[1].kind =
+        EventKind::ActionTaken { step: "receive".into(), action: "approve".into(), data: None, documents: None };
     assert_eq!(Dossier::replay(&p, &renamed).unwrap_err().code, Code::InvalidHistory);
     assert_eq!(Dossier::replay(&p, &[]).unwrap_err().code, Code::InvalidHistory);
 }
@@ -386,7 +404,7 @@ fn snapshots_round_trip_through_json() {
         "type": "act", "action": "send"
     });
     let command: Command = serde_json::from_value(commands).expect("command from JSON");
-    assert_eq!(command.kind, CommandKind::Act { action: "send".into(), step: None });
+    assert_eq!(command.kind, CommandKind::act("send"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -438,6 +456,8 @@ fn build(p: &Procedure, d: &Dossier, actors: &[Actor], r: &RandomCommand, n: usi
         0..=2 => CommandKind::Act {
             action: names[r.action % names.len()].to_owned(),
             step: r.step.map(|s| p.steps()[s % p.steps().len()].id.clone()),
+            data: None,
+            documents: None,
         },
         3 => CommandKind::RequestWithdrawal { reason: None },
         4 => CommandKind::ConfirmWithdrawal,
@@ -508,6 +528,7 @@ fn submit_to(p: &Procedure) -> Dossier {
             channel,
             jurisdiction: "00004".into(),
             data: serde_json::Value::Null,
+            documents: Vec::new(),
         },
     )
     .expect("submit");
@@ -525,6 +546,11 @@ fn submissions_are_checked_too() {
         channel: motcua::Channel::Postal,
         jurisdiction: "1".into(),
         data: serde_json::Value::Null,
+        documents: vec![motcua::SubmittedDocument {
+            id: "birth_certificate".into(),
+            originals: 1,
+            ..Default::default()
+        }],
     };
     assert_eq!(Dossier::submit(&p, ok.clone()).unwrap_err().field, "channel");
     let police = Submission {
@@ -558,6 +584,7 @@ fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
             channel: motcua::Channel::Online,
             jurisdiction: "00004".into(),
             data: serde_json::Value::Null,
+            documents: Vec::new(),
         },
     )
     .expect("submit");
@@ -591,6 +618,7 @@ fn a_submission_outside_the_calendar_is_refused_not_guessed() {
         channel: motcua::Channel::Online,
         jurisdiction: "00004".into(),
         data: serde_json::Value::Null,
+        documents: Vec::new(),
     };
     let err = Dossier::submit(&p, submission).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "at"));
@@ -649,4 +677,92 @@ fn the_process_control_slip_records_time_per_step_and_agency() {
     assert_eq!((log[1].step.as_str(), log[1].used_minutes), ("examine", 180));
     assert_eq!(log[1].punctuality(), Some(motcua::Punctuality::OnTime));
     assert_eq!(d.time_by_agency().get(&Some("commune_committee")), Some(&300));
+}
+
+#[test]
+fn an_invalid_submission_lists_every_problem_and_creates_nothing() {
+    let p = parallel();
+    let submission = Submission {
+        dossier_id: "HS-9".into(),
+        command_id: "s".into(),
+        at: at("2026-03-02T08:00:00+07:00"),
+        actor: Actor::citizen(),
+        channel: motcua::Channel::Online,
+        jurisdiction: "00004".into(),
+        data: serde_json::json!({"child": {"insured": "yes"}, "pet": 1}),
+        documents: Vec::new(),
+    };
+    let err = Dossier::submit(&p, submission).unwrap_err();
+    assert_eq!((err.code, err.field.as_str()), (Code::InvalidForm, "data"));
+    let problems: Vec<(String, Code)> = err.problems.iter().map(|p| (p.path.clone(), p.code)).collect();
+    assert_eq!(
+        problems,
+        [
+            ("$.child.name".to_owned(), Code::FieldRequired),
+            ("$.child.insured".to_owned(), Code::FieldType),
+            ("$.pet".to_owned(), Code::UnexpectedField),
+            ("$.documents.birth_certificate".to_owned(), Code::DocumentMissing),
+        ]
+    );
+    assert!(err.problems.iter().all(|p| !p.message.vi.is_empty() && p.message.vi != p.message.en));
+}
+
+#[test]
+fn a_guard_blocks_an_action_until_the_data_it_needs_is_supplied() {
+    let p = parallel();
+    let mut d = submit(&p);
+    d.apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None))
+        .expect("accept");
+    // The officer corrects the document list at the desk, dropping the birth certificate:
+    // the form requires it, so the change itself is refused with the problem listed.
+    let mut send =
+        act("c2", "2026-03-02T10:00:00+07:00", "civil_status_officer", Some("commune_committee"), "send", None);
+    send.kind = CommandKind::Act { action: "send".into(), step: None, data: None, documents: Some(Vec::new()) };
+    let before = d.clone();
+    let err = d.apply(&p, &send).unwrap_err();
+    assert_eq!(err.code, Code::InvalidForm);
+    assert_eq!(err.problems[0].path, "$.documents.birth_certificate");
+    assert_eq!(d, before);
+    // With new, valid data the action goes through and the dossier keeps the new data.
+    send.kind = CommandKind::Act {
+        action: "send".into(),
+        step: None,
+        data: Some(serde_json::json!({"child": {"name": "Nguyễn Văn Bình", "insured": false}})),
+        documents: None,
+    };
+    d.apply(&p, &send).expect("send");
+    assert_eq!(d.data()["child"]["name"], "Nguyễn Văn Bình");
+    assert_eq!(Dossier::replay(&p, d.history()).expect("replay"), d);
+}
+
+#[test]
+fn a_guard_that_does_not_hold_is_a_coded_rejection() {
+    let text = PARALLEL.replace("guard: \"documents.birth_certificate.present\"", "guard: \"child.insured == true\"");
+    let p = Procedure::from_yaml(&text, "guarded.yaml", &library()).expect("compiles");
+    let mut d = submit(&p);
+    d.apply(&p, &act("c1", "2026-03-02T09:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None))
+        .expect("accept");
+    let before = d.clone();
+    let err = d
+        .apply(
+            &p,
+            &act("c2", "2026-03-02T10:00:00+07:00", "civil_status_officer", Some("commune_committee"), "send", None),
+        )
+        .unwrap_err();
+    assert_eq!(err.code, Code::GuardFailed);
+    assert!(err.message.en.contains("child.insured == true"), "{}", err.message.en);
+    assert_eq!(d, before);
+}
+
+#[test]
+fn a_guard_naming_an_unknown_field_is_a_load_error_inside_the_expression() {
+    let text = PARALLEL.replace("guard: \"documents.birth_certificate.present\"", "guard: \"child.nmae == 'x'\"");
+    let err = Procedure::from_yaml(&text, "guarded.yaml", &library()).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!(d.code, Code::UnknownReference);
+    assert_eq!(d.path, "steps.register.actions.send.guard");
+    // The column points at the unknown member `nmae` inside the quoted expression.
+    let line = text.lines().nth(d.line as usize - 1).expect("line");
+    let at: String = line.chars().skip(d.column as usize - 1).take(4).collect();
+    assert_eq!(at, "nmae");
 }

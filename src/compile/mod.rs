@@ -108,6 +108,8 @@ pub struct Action {
     pub handoffs: Vec<(StepIx, HandOffRoute)>,
     /// For a timer action: the working time after which the engine takes it.
     pub after: Option<WorkingDuration>,
+    /// The guard, compiled against the procedure's form.
+    pub guard: Option<crate::expr::CompiledExpr>,
 }
 
 /// A compiled step.
@@ -183,6 +185,7 @@ pub struct Procedure {
     outcome_nodes: Vec<NodeIndex>,
     citizen_roles: Vec<String>,
     calendar: Arc<Calendar>,
+    form: crate::form::Form,
     warnings: Vec<Diagnostic>,
 }
 
@@ -287,6 +290,11 @@ impl Procedure {
     /// Whether a role is the applicant's (from the catalogue the procedure was compiled with).
     pub fn is_citizen_role(&self, role: &str) -> bool {
         self.citizen_roles.iter().any(|r| r == role)
+    }
+
+    /// The application form and document checklist (empty when the spec has none).
+    pub fn form(&self) -> &crate::form::Form {
+        &self.form
     }
 
     /// The working-day calendar its deadlines are counted on.
@@ -433,6 +441,16 @@ fn build(
     let outcomes: Vec<Outcome> =
         spec.outcomes.iter().map(|(id, o)| Outcome { id: id.clone(), name: o.name.clone(), kind: o.kind }).collect();
 
+    // The form and document checklist, then guards against them.
+    let empty = crate::form::FormSpec::default();
+    let form = match crate::form::compile(spec.form.as_ref().unwrap_or(&empty), &spec.documents, map, "") {
+        Ok(form) => Some(form),
+        Err(problems) => {
+            out.extend(problems);
+            None
+        }
+    };
+
     // Steps: resolve agencies, roles, defaults.
     let mut steps = Vec::with_capacity(spec.steps.len());
     for (i, (id, s)) in spec.steps.iter().enumerate() {
@@ -577,9 +595,21 @@ fn build(
                     Message::new("Hẹn giờ phải lớn hơn 0", "a timer must wait more than zero"),
                 ));
             }
+            let guard = match (&a.guard, &form) {
+                (Some(text), Some(form)) => match crate::form::parse_guard(text, form) {
+                    Ok(guard) => Some(guard),
+                    Err(err) => {
+                        let path = yaml::join(&apath, "guard");
+                        out.push(map.value_diagnostic(err.code, &path, err.message, text, err.span.start));
+                        None
+                    }
+                },
+                _ => None,
+            };
             actions.push(Action {
                 id: action_id.clone(),
                 after: a.after,
+                guard,
                 name: a.name.clone().unwrap_or_else(|| Text::new(action_id.clone(), None)),
                 targets,
                 role,
@@ -662,6 +692,7 @@ fn build(
         outcome_nodes,
         citizen_roles: catalogue.spec().roles.iter().filter(|(_, r)| r.citizen).map(|(id, _)| id.clone()).collect(),
         calendar: calendar?,
+        form: form?,
         warnings: Vec::new(),
     };
     // Structural lints need resolved references; skip them when references are broken.

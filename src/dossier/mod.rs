@@ -33,6 +33,7 @@ pub use types::{
 use crate::calendar::CalendarError;
 use crate::compile::{OutcomeIx, Procedure, StepIx, Target};
 use crate::diagnostic::Code;
+use crate::form::SubmittedDocument;
 use crate::limits::Limits;
 use crate::spec::procedure::{Channel, Clock, OutcomeKind, SlipKind};
 use crate::status::NationalStatus;
@@ -181,6 +182,7 @@ impl StepRecord {
 ///     channel: Channel::Online,
 ///     jurisdiction: "01".into(),
 ///     data: serde_json::json!({}),
+///     documents: vec![],
 /// }).unwrap();
 /// assert_eq!(dossier.status(), NationalStatus::New);
 /// assert_eq!(dossier.deadline().appointment, at("2026-03-05T09:00:00+07:00"));
@@ -190,7 +192,7 @@ impl StepRecord {
 ///     at: at("2026-03-02T09:30:00+07:00"),
 ///     actor: Actor::official("one_stop_officer", "department_finance"),
 ///     expected_version: Some(1),
-///     kind: CommandKind::Act { action: "accept".into(), step: None },
+///     kind: CommandKind::act("accept"),
 /// }).unwrap();
 /// assert_eq!(dossier.status(), NationalStatus::Received);
 /// assert_eq!(dossier.active_step_ids().collect::<Vec<_>>(), ["review"]);
@@ -210,6 +212,8 @@ pub struct Dossier {
     channel: Channel,
     jurisdiction: String,
     data: serde_json::Value,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    documents: Vec<SubmittedDocument>,
     submitted_at: DateTime<FixedOffset>,
     updated_at: DateTime<FixedOffset>,
     active: Vec<ActiveStep>,
@@ -262,7 +266,37 @@ impl Effects<'_> {
 }
 
 fn calendar_error(e: CalendarError) -> Rejection {
-    Rejection { code: e.code(), field: "at".into(), message: e.message().clone() }
+    Rejection { code: e.code(), field: "at".into(), message: e.message().clone(), problems: Vec::new() }
+}
+
+/// The date of `at` on the procedure's calendar: the `today` of form rules and guards.
+fn today(procedure: &Procedure, at: DateTime<FixedOffset>) -> chrono::NaiveDate {
+    at.with_timezone(&procedure.calendar().offset()).date_naive()
+}
+
+/// Validates form data and documents; every problem at once, as one rejection.
+fn validate(
+    procedure: &Procedure,
+    data: &serde_json::Value,
+    documents: &[SubmittedDocument],
+    at: DateTime<FixedOffset>,
+    field: &str,
+) -> Result<(), Rejection> {
+    let empty = serde_json::Value::Object(serde_json::Map::new());
+    let data = if data.is_null() { &empty } else { data };
+    let validation = procedure.form().validate(data, documents, today(procedure, at));
+    if validation.is_valid() {
+        return Ok(());
+    }
+    let n = validation.problems.len();
+    let mut rejection = Rejection::new(
+        Code::InvalidForm,
+        field,
+        format!("Hồ sơ có {n} lỗi cần sửa"),
+        format!("the dossier has {n} problem(s) to correct"),
+    );
+    rejection.problems = validation.problems;
+    Err(rejection)
 }
 
 /// Whether the legal clock runs while these steps are active.
@@ -317,6 +351,7 @@ impl Dossier {
                 "only the applicant or the receiving officer may submit a dossier",
             ));
         }
+        validate(procedure, &submission.data, &submission.documents, submission.at, "data")?;
         let calendar = procedure.calendar();
         let cutoff = procedure.spec().cutoff.map(|c| {
             chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
@@ -336,6 +371,7 @@ impl Dossier {
                 channel: submission.channel,
                 jurisdiction: submission.jurisdiction,
                 data: submission.data,
+                documents: submission.documents,
             },
             timing: Timing {
                 clock_start: Some(clock_start),
@@ -350,7 +386,8 @@ impl Dossier {
     }
 
     fn from_submitted(procedure: &Procedure, event: Event) -> Result<(Dossier, Vec<Effect>), Rejection> {
-        let EventKind::Submitted { dossier_id, procedure: code, version, channel, jurisdiction, data } = &event.kind
+        let EventKind::Submitted { dossier_id, procedure: code, version, channel, jurisdiction, data, documents } =
+            &event.kind
         else {
             return Err(history_error(
                 event.seq,
@@ -402,6 +439,7 @@ impl Dossier {
             channel: *channel,
             jurisdiction: jurisdiction.clone(),
             data: data.clone(),
+            documents: documents.clone(),
             submitted_at: event.at,
             updated_at: event.at,
             active: vec![ActiveStep {
@@ -473,9 +511,14 @@ impl Dossier {
         }
         self.check_history_room(limits)?;
         let kind = match &command.kind {
-            CommandKind::Act { action, step } => {
+            CommandKind::Act { action, step, data, documents } => {
                 let step = self.resolve_step(procedure, action, step.as_deref())?;
-                EventKind::ActionTaken { step, action: action.clone() }
+                EventKind::ActionTaken {
+                    step,
+                    action: action.clone(),
+                    data: data.clone(),
+                    documents: documents.clone(),
+                }
             }
             CommandKind::RequestWithdrawal { reason } => EventKind::WithdrawalRequested { reason: reason.clone() },
             CommandKind::ConfirmWithdrawal => EventKind::Withdrawn,
@@ -713,7 +756,7 @@ impl Dossier {
                 "Hồ sơ đã được nộp",
                 "the dossier was already submitted",
             )),
-            EventKind::ActionTaken { step, action } | EventKind::TimerFired { step, action } => {
+            EventKind::ActionTaken { step, action, .. } | EventKind::TimerFired { step, action } => {
                 let timer = matches!(event.kind, EventKind::TimerFired { .. });
                 let pos = self.active.iter().position(|a| &a.step == step).ok_or_else(|| {
                     Rejection::new(
@@ -757,6 +800,7 @@ impl Dossier {
                             format!("action `{action}` is reserved for {who}"),
                         ));
                     }
+                    self.check_data_and_guard(procedure, event, spec)?;
                 }
                 Ok(Plan::Act { pos, step: six, action: a, reach: self.reach(procedure, six, a) })
             }
@@ -820,6 +864,42 @@ impl Dossier {
         }
     }
 
+    /// Validates data an action brings and evaluates the action's guard on the data the
+    /// dossier will have.
+    fn check_data_and_guard(
+        &self,
+        procedure: &Procedure,
+        event: &Event,
+        action: &crate::compile::Action,
+    ) -> Result<(), Rejection> {
+        let EventKind::ActionTaken { data: new_data, documents: new_documents, .. } = &event.kind else {
+            return Ok(());
+        };
+        let data = new_data.as_ref().unwrap_or(&self.data);
+        let documents = new_documents.as_deref().unwrap_or(&self.documents);
+        if new_data.is_some() || new_documents.is_some() {
+            validate(procedure, data, documents, event.at, "data")?;
+        }
+        let Some(guard) = &action.guard else { return Ok(()) };
+        let empty = serde_json::Value::Object(serde_json::Map::new());
+        let data = if data.is_null() { &empty } else { data };
+        match procedure.form().eval_condition(guard, data, documents, today(procedure, event.at)) {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Rejection::new(
+                Code::GuardFailed,
+                "action",
+                format!("Chưa đủ điều kiện để thực hiện `{}`: {}", action.id, guard.source()),
+                format!("the condition of `{}` does not hold: {}", action.id, guard.source()),
+            )),
+            Err(e) => Err(Rejection {
+                code: Code::GuardFailed,
+                field: "action".into(),
+                message: e.message,
+                problems: Vec::new(),
+            }),
+        }
+    }
+
     fn check_responsible(&self, procedure: &Procedure, actor: &Actor, vi: &str, en: &str) -> Result<(), Rejection> {
         let handles = actor.agency.is_some()
             && !procedure.is_citizen_role(&actor.role)
@@ -873,6 +953,14 @@ impl Dossier {
                 let runs_before = clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
                 let from = procedure.step(step);
                 let action = &from.actions[action];
+                if let EventKind::ActionTaken { data, documents, .. } = &event.kind {
+                    if let Some(data) = data {
+                        self.data = data.clone();
+                    }
+                    if let Some(documents) = documents {
+                        self.documents = documents.clone();
+                    }
+                }
                 let left = self.active.remove(pos);
                 self.log.push(StepRecord {
                     step: left.step,
@@ -1084,6 +1172,11 @@ impl Dossier {
     /// Applicant and form data as submitted.
     pub fn data(&self) -> &serde_json::Value {
         &self.data
+    }
+
+    /// Documents submitted (as last replaced by an action).
+    pub fn documents(&self) -> &[SubmittedDocument] {
+        &self.documents
     }
 
     /// When it was submitted.

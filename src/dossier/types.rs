@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compile::Direction;
 use crate::diagnostic::{Code, Message};
+use crate::form::{Problem, SubmittedDocument};
 use crate::spec::procedure::{Channel, OutcomeKind, SlipKind};
 use crate::status::NationalStatus;
 
@@ -64,6 +65,9 @@ pub struct Submission {
     /// Applicant and form data, as JSON.
     #[serde(default)]
     pub data: serde_json::Value,
+    /// Documents submitted with it (or taken from a national database).
+    #[serde(default)]
+    pub documents: Vec<SubmittedDocument>,
 }
 
 /// A command a portal sends to a dossier.
@@ -97,6 +101,12 @@ pub enum CommandKind {
         /// The step, needed only when several active steps offer the action.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         step: Option<String>,
+        /// New form data replacing the dossier's (e.g. with a supplement); validated.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data: Option<serde_json::Value>,
+        /// New document list replacing the dossier's; validated with the data.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        documents: Option<Vec<SubmittedDocument>>,
     },
     /// The applicant asks to withdraw the dossier.
     RequestWithdrawal {
@@ -120,6 +130,18 @@ pub enum CommandKind {
         /// Why the deadline will be missed.
         reason: String,
     },
+}
+
+impl CommandKind {
+    /// Take `action` of the only active step offering it, with no new data.
+    ///
+    /// ```
+    /// let kind = motcua::CommandKind::act("accept");
+    /// assert_eq!(serde_json::to_value(&kind).unwrap(), serde_json::json!({"type": "act", "action": "accept"}));
+    /// ```
+    pub fn act(action: &str) -> CommandKind {
+        CommandKind::Act { action: action.to_owned(), step: None, data: None, documents: None }
+    }
 }
 
 /// An accepted change to a dossier: the source of truth, replayable.
@@ -210,6 +232,9 @@ pub enum EventKind {
         jurisdiction: String,
         /// Applicant and form data.
         data: serde_json::Value,
+        /// Submitted documents.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        documents: Vec<SubmittedDocument>,
     },
     /// An action of a step was taken.
     ActionTaken {
@@ -217,6 +242,12 @@ pub enum EventKind {
         step: String,
         /// The action.
         action: String,
+        /// Form data that replaced the dossier's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        data: Option<serde_json::Value>,
+        /// Documents that replaced the dossier's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        documents: Option<Vec<SubmittedDocument>>,
     },
     /// The applicant asked to withdraw.
     WithdrawalRequested {
@@ -362,7 +393,7 @@ pub struct Applied {
 /// A refused command: a stable code, the field at fault, a bilingual message.
 ///
 /// The dossier is left exactly as it was.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
 #[error("{code}: {} (at `{field}`)", message.en)]
 pub struct Rejection {
     /// What went wrong.
@@ -371,10 +402,13 @@ pub struct Rejection {
     pub field: String,
     /// Explanation in Vietnamese and English.
     pub message: Message,
+    /// For [`Code::InvalidForm`]: every problem of the form and documents, with its JSON path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 impl Rejection {
     pub(crate) fn new(code: Code, field: &str, vi: impl Into<String>, en: impl Into<String>) -> Rejection {
-        Rejection { code, field: field.to_owned(), message: Message::new(vi, en) }
+        Rejection { code, field: field.to_owned(), message: Message::new(vi, en), problems: Vec::new() }
     }
 }

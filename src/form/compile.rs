@@ -77,24 +77,25 @@ struct PendingRules<'s> {
 
 struct Compiler<'a> {
     map: &'a SourceMap,
-    source: Option<&'a str>,
     schema: SchemaTable,
     groups: Vec<Group>,
     limits: ExprLimits,
     problems: Vec<Diagnostic>,
 }
 
-/// Compiles with the YAML text at hand, so errors inside quoted expressions get exact columns.
-pub(crate) fn compile_with_source(
+/// Compiles a form and its document checklist, placing every problem with `map`
+/// (errors inside expressions get the exact column within the YAML value).
+///
+/// `base_path` is the dotted path of the mapping holding the `form:` and `documents:`
+/// keys (empty for the document root).
+pub(crate) fn compile(
     form: &FormSpec,
     documents: &IndexMap<String, DocumentSpec>,
     map: &SourceMap,
     base_path: &str,
-    source: Option<&str>,
 ) -> Result<Form, Vec<Diagnostic>> {
     let mut c = Compiler {
         map,
-        source,
         schema: SchemaTable { groups: Vec::new(), documents: documents.keys().cloned().collect() },
         groups: Vec::new(),
         limits: ExprLimits::default(),
@@ -372,19 +373,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn place(&self, err: &ExprError, text: &str, path: &str) -> Diagnostic {
-        let mut d = self.map.diagnostic(err.code, path, Part::Value, err.message.clone());
-        if d.line > 0 && !text.contains('\n') {
-            let offset = text.get(..err.span.start).map_or(0, |s| s.chars().count());
-            let mut column = d.column as usize + offset;
-            // A quoted scalar starts one column before its text.
-            let line = self.source.and_then(|s| s.lines().nth(d.line as usize - 1));
-            let first = line.and_then(|l| l.chars().nth(d.column as usize - 1));
-            if matches!(first, Some('"' | '\'')) {
-                column += 1;
-            }
-            d.column = u32::try_from(column).unwrap_or(u32::MAX);
-        }
-        d
+        self.map.value_diagnostic(err.code, path, err.message.clone(), text, err.span.start)
     }
 
     fn field_exprs(&mut self, p: &Pending<'_>) {

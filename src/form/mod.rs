@@ -80,12 +80,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
+use crate::diagnostic::{Code, LoadError, Message};
 use crate::expr::{self, CompiledExpr, EvalCtx, ExprError, ExprLimits, GroupId, Type, Value};
 use crate::limits::Limits;
 use crate::text::Text;
 
-pub(crate) use compile::compile_with_source;
+pub(crate) use compile::compile;
 pub use ids::CITIZEN_ID_PROVINCES;
 pub use messages::Messages;
 pub use spec::{AdminLevel, Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, Repeat, RuleSpec};
@@ -93,20 +93,6 @@ pub use spec::{AdminLevel, Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, 
 /// `s` in Unicode NFC, borrowed when it already is.
 pub(crate) fn nfc(s: &str) -> Cow<'_, str> {
     if is_nfc_quick(s.chars()) == IsNormalized::Yes { Cow::Borrowed(s) } else { Cow::Owned(s.nfc().collect()) }
-}
-
-/// Compiles a form and its document checklist, placing every problem with `map`.
-///
-/// `base_path` is the dotted path of the mapping holding the `form:` and `documents:`
-/// keys (empty for the document root).
-#[allow(dead_code)] // The procedure compiler's entry point.
-pub(crate) fn compile(
-    form: &FormSpec,
-    documents: &IndexMap<String, DocumentSpec>,
-    map: &crate::yaml::SourceMap,
-    base_path: &str,
-) -> Result<Form, Vec<Diagnostic>> {
-    compile_with_source(form, documents, map, base_path, None)
 }
 
 /// A document the citizen submitted (or the officer took from a national database).
@@ -399,7 +385,7 @@ impl Form {
     /// ```
     pub fn from_yaml(text: &str, file: &str) -> Result<Form, LoadError> {
         let (spec, map) = crate::yaml::from_str::<FormFile>(text, file, &Limits::default())?;
-        compile_with_source(&spec.form, &spec.documents, &map, "", Some(text)).map_err(LoadError::new)
+        compile(&spec.form, &spec.documents, &map, "").map_err(LoadError::new)
     }
 
     /// The file the form was loaded from, as the caller named it.

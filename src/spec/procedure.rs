@@ -55,6 +55,12 @@ pub struct ProcedureSpec {
     /// How close to its appointment an open dossier is reported "due soon" (default `1d`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_soon: Option<WorkingDuration>,
+    /// Required documents (*thành phần hồ sơ*), in the order of the legal checklist.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub documents: IndexMap<String, crate::form::DocumentSpec>,
+    /// The application form: fields, groups and cross-field rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<crate::form::FormSpec>,
     /// Whether the applicant may withdraw the dossier before the result is issued (default yes).
     #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
     pub withdrawal: bool,
@@ -172,6 +178,10 @@ pub struct ActionSpec {
     /// The slip (*phiếu*) the action produces (Circular 03/2025/TT-VPCP).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slip: Option<SlipKind>,
+    /// A condition in the expression language that must hold for the action to be taken,
+    /// e.g. `form_valid and documents.birth_certificate.present`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard: Option<String>,
     /// Makes the action a timer: the engine takes it by itself when the step has waited
     /// this much working time (e.g. no supplement within `15d` → processing stopped).
     /// Nobody can take a timer action by command.
