@@ -22,6 +22,28 @@ use crate::status::NationalStatus;
 use crate::text::Text;
 use crate::yaml::{self, Part, SourceMap};
 
+/// FNV-1a: the step and outcome name maps hold a few short ASCII keys looked up on every
+/// command, where SipHash's flood resistance buys nothing (the keys come from the spec).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type NameMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<FnvHasher>>;
+
 /// Index of a step in a [`Procedure`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StepIx(pub(crate) u32);
@@ -178,8 +200,8 @@ pub struct Procedure {
     spec: ProcedureSpec,
     steps: Vec<Step>,
     outcomes: Vec<Outcome>,
-    step_by_id: HashMap<String, StepIx>,
-    outcome_by_id: HashMap<String, OutcomeIx>,
+    step_by_id: NameMap<StepIx>,
+    outcome_by_id: NameMap<OutcomeIx>,
     graph: DiGraph<Node, Edge>,
     step_nodes: Vec<NodeIndex>,
     outcome_nodes: Vec<NodeIndex>,
@@ -415,8 +437,8 @@ fn build(
     }
 
     // Identifiers: steps and outcomes share one namespace.
-    let mut step_by_id = HashMap::new();
-    let mut outcome_by_id = HashMap::new();
+    let mut step_by_id = NameMap::default();
+    let mut outcome_by_id = NameMap::default();
     for (i, id) in spec.steps.keys().enumerate() {
         check_identifier(id, map, &yaml::join("steps", id), Part::Key, out);
         step_by_id.insert(id.clone(), StepIx(i as u32));

@@ -260,8 +260,31 @@ struct Effects<'a> {
 
 impl Effects<'_> {
     fn push(&mut self, kind: EffectKind) {
-        let key = format!("{}/{}/{}", self.dossier, self.seq, self.out.len());
+        // `<dossier>/<seq>/<n>`, built without the formatting machinery: this runs for
+        // every effect of every command.
+        let mut key = String::with_capacity(self.dossier.len() + 12);
+        key.push_str(self.dossier);
+        key.push('/');
+        push_decimal(&mut key, self.seq);
+        key.push('/');
+        push_decimal(&mut key, self.out.len() as u64);
         self.out.push(Effect { key, kind });
+    }
+}
+
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
     }
 }
 
@@ -1287,4 +1310,16 @@ fn unknown_action(action: &str) -> Rejection {
 
 fn history_error(seq: u64, vi: &str, en: &str) -> Rejection {
     Rejection::new(Code::InvalidHistory, "events", format!("Sự kiện {seq}: {vi}"), format!("event {seq}: {en}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn decimals_are_written_like_display() {
+        for n in [0u64, 7, 10, 1234567890, u64::MAX] {
+            let mut s = String::new();
+            super::push_decimal(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
 }
