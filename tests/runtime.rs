@@ -438,7 +438,7 @@ struct RandomCommand {
 }
 
 fn random_command() -> impl Strategy<Value = RandomCommand> {
-    (any::<usize>(), 0u8..6, any::<usize>(), proptest::option::of(any::<usize>()), -30i64..3000, 0u8..8, any::<bool>())
+    (any::<usize>(), 0u8..8, any::<usize>(), proptest::option::of(any::<usize>()), -30i64..3000, 0u8..8, any::<bool>())
         .prop_map(|(actor, kind, action, step, minutes_later, version_skew, reuse_id)| RandomCommand {
             actor,
             kind,
@@ -461,7 +461,11 @@ fn build(p: &Procedure, d: &Dossier, actors: &[Actor], r: &RandomCommand, n: usi
         },
         3 => CommandKind::RequestWithdrawal { reason: None },
         4 => CommandKind::ConfirmWithdrawal,
-        _ => CommandKind::DeclineWithdrawal { reason: None },
+        5 => CommandKind::DeclineWithdrawal { reason: None },
+        _ => CommandKind::Extend {
+            appointment: d.deadline().appointment + chrono::Duration::hours(r.minutes_later / 60 - 10),
+            reason: "Quá tải".into(),
+        },
     };
     Command {
         id: if r.reuse_id && n > 0 { format!("c{}", n - 1) } else { format!("c{n}") },
@@ -491,17 +495,33 @@ proptest! {
         for (n, r) in commands.iter().enumerate() {
             let command = build(p, &d, &all_actors, r, n);
             let before = d.clone();
-            match d.apply(p, &command) {
+            let outcome = if r.kind == 7 {
+                // The host's periodic call: fire whatever timers are due.
+                d.advance(p, command.at)
+            } else {
+                d.apply(p, &command)
+            };
+            match outcome {
                 Err(rejection) => {
                     prop_assert_eq!(&d, &before, "rejected {:?} changed the dossier", rejection.code);
                     prop_assert!(!rejection.message.vi.is_empty() && !rejection.message.en.is_empty());
                 }
-                Ok(applied) if applied.duplicate => prop_assert_eq!(&d, &before),
+                // A repeated id, or an advance with nothing due: nothing changes.
+                Ok(applied) if applied.duplicate || applied.events.is_empty() => prop_assert_eq!(&d, &before),
                 Ok(applied) => {
-                    prop_assert_eq!(d.version(), before.version() + 1);
-                    prop_assert_eq!(applied.events.len(), 1);
+                    prop_assert_eq!(d.version(), before.version() + applied.events.len() as u64);
                     prop_assert_eq!(d.history().last(), applied.events.last());
+                    for e in &applied.events {
+                        prop_assert!(e.at <= command.at, "an event is never dated after the call");
+                    }
                 }
+            }
+            // Suspension and extension only ever move the appointment later.
+            prop_assert!(d.deadline().appointment >= before.deadline().appointment);
+            prop_assert!(d.deadline().appointment >= d.deadline().first_appointment);
+            // The host indexes the dossier by next_due: it is always an active step's timer.
+            if let Some(due) = d.next_due() {
+                prop_assert!(d.active().iter().any(|a| a.timer.as_ref().map(|t| t.at) == Some(due)));
             }
             for active in d.active() {
                 let ix = p.step_ix(&active.step);
@@ -765,4 +785,42 @@ fn a_guard_naming_an_unknown_field_is_a_load_error_inside_the_expression() {
     let line = text.lines().nth(d.line as usize - 1).expect("line");
     let at: String = line.chars().skip(d.column as usize - 1).take(4).collect();
     assert_eq!(at, "nmae");
+}
+
+#[test]
+fn a_dossier_keeps_its_deadlines_when_calendar_data_is_amended_later() {
+    let (p, mut d) = birth_submitted_at("2026-03-02T09:00:00+07:00");
+    d.apply(&p, &act("c1", "2026-03-02T10:00:00+07:00", "one_stop_officer", Some("commune_committee"), "accept", None))
+        .expect("accept");
+    // Later the government declares Wednesday 4 March 2026 a day off. A portal that reloads
+    // its calendars and replays the stored events still gets the appointment the applicant
+    // was given (Thursday 5/3 09:00), not a recomputed one.
+    let amended = crate::common::read("specs/calendars/vn-gov.yaml")
+        .replace("holidays:\n", "holidays:\n  - {date: 2026-03-04, label: {vi: Nghỉ đột xuất, en: Extra day off}}\n");
+    let mut library = motcua::Library::new(
+        motcua::Catalogue::from_yaml(&crate::common::read("specs/catalogue/vietnam.yaml"), "vietnam.yaml")
+            .expect("catalogue"),
+    );
+    library.add_calendar_yaml(&amended, "vn-gov.yaml").expect("amended calendar");
+    let file = "specs/procedures/birth-registration-residence-insurance.yaml";
+    let reloaded = Procedure::from_yaml(&crate::common::read(file), file, &library).expect("procedure");
+    let replayed = Dossier::replay(&reloaded, d.history()).expect("replay");
+    assert_eq!(replayed, d);
+    assert_eq!(replayed.deadline().appointment, at("2026-03-05T09:00:00+07:00"));
+    // A new dossier under the amended calendar gets the later appointment.
+    let (fresh, _) = Dossier::submit(
+        &reloaded,
+        Submission {
+            dossier_id: "KS-2".into(),
+            command_id: "s".into(),
+            at: at("2026-03-02T09:00:00+07:00"),
+            actor: Actor::citizen(),
+            channel: motcua::Channel::Online,
+            jurisdiction: "00004".into(),
+            data: serde_json::Value::Null,
+            documents: Vec::new(),
+        },
+    )
+    .expect("submit");
+    assert_eq!(fresh.deadline().appointment, at("2026-03-06T09:00:00+07:00"));
 }
