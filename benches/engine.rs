@@ -60,6 +60,12 @@ fn business() -> (Procedure, Dossier) {
         &library(),
     )
     .expect("compiles");
+    // Submissions are validated: the valid application of the shipped happy scenario.
+    let sample = motcua::scenario::Scenario::from_yaml(
+        &read("tests/scenarios/business-registration-happy.yaml"),
+        "business-registration-happy.yaml",
+    )
+    .expect("scenario");
     let (d, _) = Dossier::submit(
         &p,
         Submission {
@@ -69,8 +75,8 @@ fn business() -> (Procedure, Dossier) {
             actor: Actor::citizen(),
             channel: motcua::Channel::Online,
             jurisdiction: "01".into(),
-            data: serde_json::Value::Null,
-            documents: Vec::new(),
+            data: sample.submit.data,
+            documents: sample.submit.documents,
         },
     )
     .expect("submit");

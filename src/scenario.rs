@@ -11,7 +11,7 @@
 //! library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 //! let procedure = Procedure::from_yaml(
 //!     include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
-//! let scenario = Scenario::from_yaml(r#"
+//! let mut scenario = Scenario::from_yaml(r#"
 //! procedure: specs/procedures/business-registration.yaml
 //! name: {vi: Tiếp nhận, en: Reception}
 //! submit:
@@ -26,6 +26,11 @@
 //!     act: accept
 //!     expect: {status: 2, active: [review], effects: ["slip:receipt", "start:review", "status:2"]}
 //! "#, "reception.yaml")?;
+//! // Submissions are validated: borrow the valid application of a shipped scenario.
+//! let sample = Scenario::from_yaml(
+//!     include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+//! scenario.submit.data = sample.submit.data;
+//! scenario.submit.documents = sample.submit.documents;
 //! let timeline = scenario.run(&procedure);
 //! assert!(timeline.failures().is_empty(), "{:?}", timeline.failures());
 //! assert_eq!(timeline.entries().len(), 2);

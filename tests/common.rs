@@ -42,3 +42,24 @@ pub fn procedure(file: &str) -> Procedure {
 pub fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| panic!("{s}: {e}"))
 }
+
+/// A valid application for a shipped procedure: the form data and documents of the first
+/// scenario (sorted by file name) that runs against it. Submissions are validated, so
+/// tests that only need *a* dossier take one a scenario already proves valid.
+pub fn sample_application(procedure_file: &str) -> (serde_json::Value, Vec<motcua::SubmittedDocument>) {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/scenarios"))
+        .expect("tests/scenarios")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let scenario =
+            motcua::scenario::Scenario::from_yaml(&text, &path.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
+        if scenario.procedure == procedure_file {
+            return (scenario.submit.data, scenario.submit.documents);
+        }
+    }
+    panic!("no scenario runs against {procedure_file}")
+}

@@ -180,6 +180,77 @@ fn an_invalid_application_gets_every_error_then_is_corrected() {
     assert!(v.is_valid(), "{:#?}", v.problems);
 }
 
+// ---- the shipped birth procedure: validation through `Dossier::submit` ----
+
+#[test]
+fn the_shipped_birth_procedure_refuses_an_invalid_submission_then_accepts_it_corrected() {
+    use motcua::{Actor, Channel, Command, CommandKind, Dossier, NationalStatus, Submission};
+
+    const BIRTH: &str = "specs/procedures/birth-registration-residence-insurance.yaml";
+    let procedure = crate::common::procedure(BIRTH);
+    let (valid_data, valid_docs) = crate::common::sample_application(BIRTH);
+    let submission = |data: Json, documents: Vec<SubmittedDocument>| Submission {
+        dossier_id: "KS-2026-0100".into(),
+        command_id: "submit".into(),
+        at: crate::common::at("2026-03-09T08:15:00+07:00"),
+        actor: Actor::citizen(),
+        channel: Channel::Online,
+        jurisdiction: "00004".into(),
+        data,
+        documents,
+    };
+
+    let mut data = valid_data.clone();
+    data["declarant"]["phone"] = json!("0123456789"); // no such mobile prefix
+    data["child"]["birth_date"] = json!("2019-03-01"); // over 6 on 2026-03-09
+    data["mother"]["citizen_id"] = json!("099195012345"); // 099 is no province
+    data["residence"]["commune"] = json!("4"); // a commune code has 5 digits
+    data["insurance"]["card_delivery"] = json!("post"); // ... but no postal address
+    let mut docs = valid_docs.clone();
+    docs.retain(|d| d.id != "birth_certificate");
+    let rejection = Dossier::submit(&procedure, submission(data, docs)).unwrap_err();
+    assert_eq!((rejection.code, rejection.field.as_str()), (Code::InvalidForm, "data"));
+    let found: Vec<(&str, Code)> = rejection.problems.iter().map(|p| (p.path.as_str(), p.code)).collect();
+    assert_eq!(
+        found,
+        [
+            ("$.declarant.phone", Code::InvalidFormat),
+            ("$.child.birth_date", Code::BelowMinimum),
+            ("$.mother.citizen_id", Code::InvalidCitizenId),
+            ("$.residence.commune", Code::InvalidFormat),
+            ("$.insurance.postal_address", Code::FieldRequired),
+            ("$.documents.birth_certificate", Code::DocumentMissing),
+        ]
+    );
+    for p in &rejection.problems {
+        assert!(!p.message.vi.trim().is_empty() && !p.message.en.trim().is_empty(), "{p:?}");
+        assert_ne!(p.message.vi, p.message.en, "{p:?}");
+    }
+    assert_eq!(rejection.problems[1].params["min"], "2020-03-09");
+    assert_eq!(rejection.message.en, "the dossier has 6 problem(s) to correct");
+
+    // Corrected: the same application with the postal address, and the birth certificate.
+    let mut data = valid_data;
+    data["insurance"]["card_delivery"] = json!("post");
+    data["insurance"]["postal_address"] = json!("Số 12 ngõ 34 phố Kim Mã, phường Ba Đình, Hà Nội");
+    let (mut dossier, _) = Dossier::submit(&procedure, submission(data, valid_docs)).expect("valid");
+    assert_eq!(dossier.status(), NationalStatus::New);
+    dossier
+        .apply(
+            &procedure,
+            &Command {
+                id: "c1".into(),
+                at: crate::common::at("2026-03-09T09:00:00+07:00"),
+                actor: Actor::official("one_stop_officer", "commune_committee"),
+                expected_version: Some(1),
+                kind: CommandKind::act("accept"),
+            },
+        )
+        .expect("accepted: the guard finds the birth certificate");
+    assert_eq!(dossier.status(), NationalStatus::Received);
+    assert_eq!(dossier.active_step_ids().collect::<Vec<_>>(), ["examine"]);
+}
+
 #[test]
 fn hidden_fields_are_not_validated_and_optional_groups_may_be_absent() {
     let form = fixture();

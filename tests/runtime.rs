@@ -491,7 +491,7 @@ proptest! {
         let procedures: Vec<Procedure> = files.iter().map(|f| Procedure::from_yaml(&read(f), f, &library()).unwrap()).collect();
         let all_actors = actors(&procedures);
         let p = &procedures[spec % procedures.len()];
-        let mut d = submit_to(p);
+        let mut d = submit_to(p, &files[spec % files.len()]);
         for (n, r) in commands.iter().enumerate() {
             let command = build(p, &d, &all_actors, r, n);
             let before = d.clone();
@@ -536,8 +536,9 @@ proptest! {
     }
 }
 
-fn submit_to(p: &Procedure) -> Dossier {
+fn submit_to(p: &Procedure, file: &str) -> Dossier {
     let channel = p.spec().channels[0];
+    let (data, documents) = crate::common::sample_application(file);
     let (dossier, _) = Dossier::submit(
         p,
         Submission {
@@ -547,8 +548,8 @@ fn submit_to(p: &Procedure) -> Dossier {
             actor: Actor::citizen(),
             channel,
             jurisdiction: "00004".into(),
-            data: serde_json::Value::Null,
-            documents: Vec::new(),
+            data,
+            documents,
         },
     )
     .expect("submit");
@@ -592,8 +593,11 @@ fn submissions_are_checked_too() {
 // ---------------------------------------------------------------------------------------
 // Deadlines on the shipped birth-registration procedure (cut-off 15:00, vn-gov calendar).
 
+const BIRTH: &str = "specs/procedures/birth-registration-residence-insurance.yaml";
+
 fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
-    let p = crate::common::procedure("specs/procedures/birth-registration-residence-insurance.yaml");
+    let p = crate::common::procedure(BIRTH);
+    let (data, documents) = crate::common::sample_application(BIRTH);
     let (d, _) = Dossier::submit(
         &p,
         Submission {
@@ -603,8 +607,8 @@ fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
             actor: Actor::citizen(),
             channel: motcua::Channel::Online,
             jurisdiction: "00004".into(),
-            data: serde_json::Value::Null,
-            documents: Vec::new(),
+            data,
+            documents,
         },
     )
     .expect("submit");
@@ -629,7 +633,8 @@ fn received_friday_before_tet_at_16h_is_due_wednesday_after_tet_at_17h() {
 
 #[test]
 fn a_submission_outside_the_calendar_is_refused_not_guessed() {
-    let p = crate::common::procedure("specs/procedures/birth-registration-residence-insurance.yaml");
+    let p = crate::common::procedure(BIRTH);
+    let (data, documents) = crate::common::sample_application(BIRTH);
     let submission = Submission {
         dossier_id: "KS-2030".into(),
         command_id: "s".into(),
@@ -637,8 +642,8 @@ fn a_submission_outside_the_calendar_is_refused_not_guessed() {
         actor: Actor::citizen(),
         channel: motcua::Channel::Online,
         jurisdiction: "00004".into(),
-        data: serde_json::Value::Null,
-        documents: Vec::new(),
+        data,
+        documents,
     };
     let err = Dossier::submit(&p, submission).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "at"));

@@ -51,7 +51,9 @@ fn a_failing_expectation_is_reported_with_its_line() {
 fn a_command_with_both_act_and_withdraw_is_a_placed_error() {
     let text = read("tests/scenarios/business-registration-happy.yaml")
         .replace("    act: accept\n", "    act: accept\n    withdraw: request\n");
+    // The first command's `- at:` line (the submission above it carries the form data).
+    let line = text.lines().position(|l| l.starts_with("  - at:")).expect("a command") + 1;
     let err = Scenario::from_yaml(&text, "both.yaml").unwrap_err();
     let d = &err.diagnostics()[0];
-    assert_eq!((d.code, d.path.as_str(), d.line), (motcua::Code::InvalidCommand, "commands[0]", 12));
+    assert_eq!((d.code, d.path.as_str(), d.line as usize), (motcua::Code::InvalidCommand, "commands[0]", line));
 }

@@ -172,6 +172,11 @@ impl StepRecord {
 ///     &library,
 /// )?;
 /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// // The application is validated at submission: take the valid one of a shipped scenario.
+/// let sample = motcua::scenario::Scenario::from_yaml(
+///     include_str!("../../tests/scenarios/business-registration-happy.yaml"),
+///     "business-registration-happy.yaml",
+/// )?;
 ///
 /// // Submitted on Monday 2 March 2026 at 09:00: three working days later.
 /// let (mut dossier, _) = Dossier::submit(&procedure, Submission {
@@ -181,8 +186,8 @@ impl StepRecord {
 ///     actor: Actor::citizen(),
 ///     channel: Channel::Online,
 ///     jurisdiction: "01".into(),
-///     data: serde_json::json!({}),
-///     documents: vec![],
+///     data: sample.submit.data,
+///     documents: sample.submit.documents,
 /// }).unwrap();
 /// assert_eq!(dossier.status(), NationalStatus::New);
 /// assert_eq!(dossier.deadline().appointment, at("2026-03-05T09:00:00+07:00"));
