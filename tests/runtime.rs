@@ -813,6 +813,7 @@ fn a_dossier_keeps_its_deadlines_when_calendar_data_is_amended_later() {
     assert_eq!(replayed, d);
     assert_eq!(replayed.deadline().appointment, at("2026-03-05T09:00:00+07:00"));
     // A new dossier under the amended calendar gets the later appointment.
+    let (data, documents) = crate::common::sample_application(file);
     let (fresh, _) = Dossier::submit(
         &reloaded,
         Submission {
@@ -822,8 +823,8 @@ fn a_dossier_keeps_its_deadlines_when_calendar_data_is_amended_later() {
             actor: Actor::citizen(),
             channel: motcua::Channel::Online,
             jurisdiction: "00004".into(),
-            data: serde_json::Value::Null,
-            documents: Vec::new(),
+            data,
+            documents,
         },
     )
     .expect("submit");
