@@ -77,6 +77,7 @@ fn business() -> (Procedure, Dossier) {
             jurisdiction: "01".into(),
             data: sample.submit.data,
             documents: sample.submit.documents,
+            allow_incomplete: false,
         },
     )
     .expect("submit");

@@ -95,6 +95,12 @@ pub struct ScenarioSubmit {
     /// Documents submitted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub documents: Vec<crate::form::SubmittedDocument>,
+    /// Desk intake of an incomplete dossier (see [`Submission::allow_incomplete`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_incomplete: bool,
+    /// With `allow_incomplete`: the problems expected, as `"<json path> <code>"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<String>>,
 }
 
 /// The withdrawal commands.
@@ -244,8 +250,10 @@ pub struct Entry {
     pub status: NationalStatus,
     /// The scenario's remark.
     pub note: Option<Text>,
-    /// The appointment in force afterwards (moved by a running suspension).
+    /// The appointment in force afterwards.
     pub appointment: Option<DateTime<FixedOffset>>,
+    /// Whether the legal clock is suspended afterwards (the appointment will move).
+    pub suspended: bool,
     /// Early, on time, due soon or late at this instant.
     pub punctuality: Option<Punctuality>,
     /// Steps this line finished: (step, working minutes used, minutes allotted).
@@ -362,7 +370,9 @@ impl Timeline {
                 after,
                 effects,
                 step_time,
-                e.appointment.map(|a| a.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_default(),
+                e.appointment
+                    .map(|a| format!("{}{}", a.format("%Y-%m-%d %H:%M"), if e.suspended { " ⏸" } else { "" }))
+                    .unwrap_or_default(),
                 e.punctuality.map(|p| p.label().get(lang).to_owned()).unwrap_or_default(),
                 format!("{} {}", e.status.code(), label.get(lang)),
             ]);
@@ -447,10 +457,17 @@ impl Scenario {
             jurisdiction: s.jurisdiction.clone(),
             data: s.data.clone(),
             documents: s.documents.clone(),
+            allow_incomplete: s.allow_incomplete,
         };
         let mut dossier = match Dossier::submit(procedure, submission) {
             Ok((dossier, applied)) => {
                 check(&mut failures, "submit", self.expect.as_ref(), procedure, &dossier, s.at, &applied.effects);
+                let actual: Vec<String> = applied.problems.iter().map(|p| format!("{} {}", p.path, p.code)).collect();
+                if let Some(expected) = &s.problems
+                    && expected != &actual
+                {
+                    failures.push(format!("submit: expected problems {expected:?}, got {actual:?}"));
+                }
                 entries.push(entry(
                     procedure,
                     &dossier,
@@ -573,7 +590,8 @@ fn entry(
         },
         status: dossier.status(),
         note,
-        appointment: dossier.effective_appointment(procedure, at).ok(),
+        appointment: Some(dossier.deadline().appointment),
+        suspended: dossier.deadline().suspended_since.is_some() && dossier.closure().is_none(),
         punctuality: dossier.punctuality(procedure, at).ok(),
         step_times: dossier.log()[logged_before.min(dossier.log().len())..]
             .iter()

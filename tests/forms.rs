@@ -198,6 +198,7 @@ fn the_shipped_birth_procedure_refuses_an_invalid_submission_then_accepts_it_cor
         jurisdiction: "00004".into(),
         data,
         documents,
+        allow_incomplete: false,
     };
 
     let mut data = valid_data.clone();

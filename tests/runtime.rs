@@ -105,6 +105,7 @@ fn submit(p: &Procedure) -> Dossier {
                 originals: 1,
                 ..Default::default()
             }],
+            allow_incomplete: false,
         },
     )
     .expect("submit");
@@ -550,6 +551,7 @@ fn submit_to(p: &Procedure, file: &str) -> Dossier {
             jurisdiction: "00004".into(),
             data,
             documents,
+            allow_incomplete: false,
         },
     )
     .expect("submit");
@@ -572,6 +574,7 @@ fn submissions_are_checked_too() {
             originals: 1,
             ..Default::default()
         }],
+        allow_incomplete: false,
     };
     assert_eq!(Dossier::submit(&p, ok.clone()).unwrap_err().field, "channel");
     let police = Submission {
@@ -609,6 +612,7 @@ fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
             jurisdiction: "00004".into(),
             data,
             documents,
+            allow_incomplete: false,
         },
     )
     .expect("submit");
@@ -644,6 +648,7 @@ fn a_submission_outside_the_calendar_is_refused_not_guessed() {
         jurisdiction: "00004".into(),
         data,
         documents,
+        allow_incomplete: false,
     };
     let err = Dossier::submit(&p, submission).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "at"));
@@ -716,6 +721,7 @@ fn an_invalid_submission_lists_every_problem_and_creates_nothing() {
         jurisdiction: "00004".into(),
         data: serde_json::json!({"child": {"insured": "yes"}, "pet": 1}),
         documents: Vec::new(),
+        allow_incomplete: false,
     };
     let err = Dossier::submit(&p, submission).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (Code::InvalidForm, "data"));
@@ -825,8 +831,50 @@ fn a_dossier_keeps_its_deadlines_when_calendar_data_is_amended_later() {
             jurisdiction: "00004".into(),
             data,
             documents,
+            allow_incomplete: false,
         },
     )
     .expect("submit");
     assert_eq!(fresh.deadline().appointment, at("2026-03-06T09:00:00+07:00"));
+}
+
+#[test]
+fn the_desk_can_record_an_incomplete_dossier_and_refuse_to_receive_it() {
+    const BUSINESS: &str = "specs/procedures/business-registration.yaml";
+    let p = crate::common::procedure(BUSINESS);
+    let (data, mut documents) = crate::common::sample_application(BUSINESS);
+    documents.retain(|d| d.id != "charter");
+    let desk = Actor::official("one_stop_officer", "department_finance");
+    let intake = Submission {
+        dossier_id: "DN-DESK".into(),
+        command_id: "s".into(),
+        at: at("2026-03-02T09:00:00+07:00"),
+        actor: desk.clone(),
+        channel: motcua::Channel::InPerson,
+        jurisdiction: "01".into(),
+        data,
+        documents,
+        allow_incomplete: true,
+    };
+    // An applicant cannot bypass validation this way.
+    let online = Submission { actor: Actor::citizen(), channel: motcua::Channel::Online, ..intake.clone() };
+    assert_eq!(Dossier::submit(&p, online).unwrap_err().field, "allow_incomplete");
+    // Without the flag the desk gets the same problems as a rejection.
+    let strict = Submission { allow_incomplete: false, ..intake.clone() };
+    let rejected = Dossier::submit(&p, strict).unwrap_err();
+    assert_eq!(rejected.code, Code::InvalidForm);
+
+    let (mut d, applied) = Dossier::submit(&p, intake).expect("desk intake");
+    assert_eq!(applied.problems, rejected.problems);
+    assert!(applied.problems.iter().any(|p| p.path == "$.documents.charter"), "{:?}", applied.problems);
+    let refuse = Command {
+        id: "c1".into(),
+        at: at("2026-03-02T09:10:00+07:00"),
+        actor: desk,
+        expected_version: Some(1),
+        kind: CommandKind::act("refuse"),
+    };
+    let refused = d.apply(&p, &refuse).expect("refuse");
+    assert_eq!(compact(&refused), ["slip:refusal", "closed:not_received", "status:3"]);
+    assert_eq!(d.status(), NationalStatus::NotReceived);
 }

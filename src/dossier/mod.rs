@@ -188,6 +188,7 @@ impl StepRecord {
 ///     jurisdiction: "01".into(),
 ///     data: sample.submit.data,
 ///     documents: sample.submit.documents,
+///     allow_incomplete: false,
 /// }).unwrap();
 /// assert_eq!(dossier.status(), NationalStatus::New);
 /// assert_eq!(dossier.deadline().appointment, at("2026-03-05T09:00:00+07:00"));
@@ -379,7 +380,23 @@ impl Dossier {
                 "only the applicant or the receiving officer may submit a dossier",
             ));
         }
-        validate(procedure, &submission.data, &submission.documents, submission.at, "data")?;
+        let problems = if submission.allow_incomplete {
+            if procedure.is_citizen_role(&actor.role) {
+                return Err(Rejection::new(
+                    Code::Forbidden,
+                    "allow_incomplete",
+                    "Chỉ cán bộ tiếp nhận mới được ghi nhận hồ sơ chưa đầy đủ",
+                    "only the receiving officer may record an incomplete dossier",
+                ));
+            }
+            match validate(procedure, &submission.data, &submission.documents, submission.at, "data") {
+                Ok(()) => Vec::new(),
+                Err(rejection) => rejection.problems,
+            }
+        } else {
+            validate(procedure, &submission.data, &submission.documents, submission.at, "data")?;
+            Vec::new()
+        };
         let calendar = procedure.calendar();
         let cutoff = procedure.spec().cutoff.map(|c| {
             chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
@@ -409,7 +426,7 @@ impl Dossier {
             },
         };
         let (dossier, effects) = Dossier::from_submitted(procedure, event)?;
-        let applied = Applied { events: dossier.history.clone(), effects, duplicate: false };
+        let applied = Applied { events: dossier.history.clone(), effects, duplicate: false, problems };
         Ok((dossier, applied))
     }
 
@@ -566,7 +583,7 @@ impl Dossier {
         let plan = self.plan(procedure, &event)?;
         event.timing = self.timing(procedure, &event, &plan)?;
         let effects = self.commit(procedure, event.clone(), plan);
-        Ok(Applied { events: vec![event], effects, duplicate: false })
+        Ok(Applied { events: vec![event], effects, duplicate: false, problems: Vec::new() })
     }
 
     /// Fires every timer due at or before `now`, earliest first, each as an event dated
@@ -576,7 +593,7 @@ impl Dossier {
     pub fn advance(&mut self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Applied, Rejection> {
         self.check_procedure(procedure)?;
         let mut next = self.clone();
-        let mut applied = Applied { events: Vec::new(), effects: Vec::new(), duplicate: false };
+        let mut applied = Applied { events: Vec::new(), effects: Vec::new(), duplicate: false, problems: Vec::new() };
         let limits = Limits::default();
         while let Some((step, timer)) = next.due_timer(now) {
             next.check_history_room(&limits)?;
@@ -674,7 +691,7 @@ impl Dossier {
                 Err(_) => Vec::new(),
             }
         };
-        Some(Applied { events, effects, duplicate: true })
+        Some(Applied { events, effects, duplicate: true, problems: Vec::new() })
     }
 
     fn check_procedure(&self, procedure: &Procedure) -> Result<(), Rejection> {

@@ -68,6 +68,12 @@ pub struct Submission {
     /// Documents submitted with it (or taken from a national database).
     #[serde(default)]
     pub documents: Vec<SubmittedDocument>,
+    /// Desk intake: the receiving officer records a dossier even though the form or the
+    /// checklist has problems (they come back in [`Applied::problems`]), so that it can be
+    /// sent back for a supplement or refused (*không tiếp nhận*). Guards such as
+    /// `form_valid` still hold actions back until it is corrected. Applicants cannot use it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_incomplete: bool,
 }
 
 /// A command a portal sends to a dossier.
@@ -388,6 +394,9 @@ pub struct Applied {
     /// True when the command's id had already been applied: nothing changed, and these
     /// are the original events and effects.
     pub duplicate: bool,
+    /// Form and checklist problems recorded at a desk intake ([`Submission::allow_incomplete`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 /// A refused command: a stable code, the field at fault, a bilingual message.
