@@ -36,6 +36,14 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 step "core builds for wasm32-unknown-unknown"
 cargo build --lib --locked --target wasm32-unknown-unknown
 
+# Bindings and tools add their own checks here, one file each (sourced in name order,
+# with `step` available): scripts/test.d/*.sh.
+for extra in scripts/test.d/*.sh; do
+  [ -e "$extra" ] || continue
+  # shellcheck source=/dev/null
+  . "$extra"
+done
+
 step "main job: lint and simulate a shipped procedure"
 cargo run --quiet --locked --example simulate > /dev/null
 
