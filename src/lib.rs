@@ -8,6 +8,7 @@
 mod calendar;
 mod compile;
 mod diagnostic;
+pub mod diagram;
 mod dossier;
 mod duration;
 mod expr;

@@ -47,3 +47,23 @@ fn committed_json_schemas_are_up_to_date() {
         );
     }
 }
+
+#[test]
+fn diagrams_draw_every_step_lane_and_hand_off_kind() {
+    let p = crate::common::procedure("specs/procedures/land-first-certificate.yaml");
+    let mermaid = motcua::diagram::mermaid(&p, "en");
+    for step in p.steps() {
+        assert!(mermaid.contains(&format!("s_{}[", step.id)), "step {} missing", step.id);
+    }
+    for outcome in p.outcomes() {
+        assert!(mermaid.contains(&format!("o_{}([", outcome.id)), "outcome {} missing", outcome.id);
+    }
+    // The land procedure goes up to the province, across to tax, and back down.
+    assert!(mermaid.contains("-.->") && mermaid.contains(" ↑") && mermaid.contains(" ↓"), "{mermaid}");
+    assert!(mermaid.contains("==>"), "horizontal hand-off to the tax authority");
+    assert!(mermaid.contains("subgraph applicant"), "the applicant's own lane");
+    let dot = motcua::diagram::dot(&p, "vi");
+    assert_eq!(dot.matches("subgraph cluster_").count(), mermaid.matches("  subgraph ").count());
+    assert_eq!(dot.matches(" -> ").count(), mermaid.matches("|\"").count());
+    assert!(dot.trim_end().ends_with('}'));
+}
