@@ -603,17 +603,8 @@ fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
     let (data, documents) = crate::common::sample_application(BIRTH);
     let (d, _) = Dossier::submit(
         &p,
-        Submission {
-            dossier_id: "KS-1".into(),
-            command_id: "s".into(),
-            at: at(when),
-            actor: Actor::citizen(),
-            channel: motcua::Channel::Online,
-            jurisdiction: "00004".into(),
-            data,
-            documents,
-            allow_incomplete: false,
-        },
+        Submission::new("KS-1", at(when), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(data, documents),
     )
     .expect("submit");
     (p, d)
@@ -639,17 +630,9 @@ fn received_friday_before_tet_at_16h_is_due_wednesday_after_tet_at_17h() {
 fn a_submission_outside_the_calendar_is_refused_not_guessed() {
     let p = crate::common::procedure(BIRTH);
     let (data, documents) = crate::common::sample_application(BIRTH);
-    let submission = Submission {
-        dossier_id: "KS-2030".into(),
-        command_id: "s".into(),
-        at: at("2030-03-04T09:00:00+07:00"),
-        actor: Actor::citizen(),
-        channel: motcua::Channel::Online,
-        jurisdiction: "00004".into(),
-        data,
-        documents,
-        allow_incomplete: false,
-    };
+    let submission =
+        Submission::new("KS-2030", at("2030-03-04T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(data, documents);
     let err = Dossier::submit(&p, submission).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "at"));
 }
@@ -712,17 +695,9 @@ fn the_process_control_slip_records_time_per_step_and_agency() {
 #[test]
 fn an_invalid_submission_lists_every_problem_and_creates_nothing() {
     let p = parallel();
-    let submission = Submission {
-        dossier_id: "HS-9".into(),
-        command_id: "s".into(),
-        at: at("2026-03-02T08:00:00+07:00"),
-        actor: Actor::citizen(),
-        channel: motcua::Channel::Online,
-        jurisdiction: "00004".into(),
-        data: serde_json::json!({"child": {"insured": "yes"}, "pet": 1}),
-        documents: Vec::new(),
-        allow_incomplete: false,
-    };
+    let submission =
+        Submission::new("HS-9", at("2026-03-02T08:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(serde_json::json!({"child": {"insured": "yes"}, "pet": 1}), Vec::new());
     let err = Dossier::submit(&p, submission).unwrap_err();
     assert_eq!((err.code, err.field.as_str()), (Code::InvalidForm, "data"));
     let problems: Vec<(String, Code)> = err.problems.iter().map(|p| (p.path.clone(), p.code)).collect();
@@ -822,17 +797,8 @@ fn a_dossier_keeps_its_deadlines_when_calendar_data_is_amended_later() {
     let (data, documents) = crate::common::sample_application(file);
     let (fresh, _) = Dossier::submit(
         &reloaded,
-        Submission {
-            dossier_id: "KS-2".into(),
-            command_id: "s".into(),
-            at: at("2026-03-02T09:00:00+07:00"),
-            actor: Actor::citizen(),
-            channel: motcua::Channel::Online,
-            jurisdiction: "00004".into(),
-            data,
-            documents,
-            allow_incomplete: false,
-        },
+        Submission::new("KS-2", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(data, documents),
     )
     .expect("submit");
     assert_eq!(fresh.deadline().appointment, at("2026-03-06T09:00:00+07:00"));

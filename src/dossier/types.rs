@@ -76,6 +76,47 @@ pub struct Submission {
     pub allow_incomplete: bool,
 }
 
+impl Submission {
+    /// A submission with no form data or documents yet; its command id is
+    /// `<dossier id>/submit`. Add data with [`Submission::with_data`].
+    ///
+    /// ```
+    /// use motcua::{Actor, Channel, Submission};
+    /// let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap();
+    /// let s = Submission::new("HS-1", at, Actor::citizen(), Channel::Online, "00004")
+    ///     .with_data(serde_json::json!({"child": {"full_name": "Nguyễn An"}}), vec![]);
+    /// assert_eq!(s.command_id, "HS-1/submit");
+    /// assert!(!s.allow_incomplete);
+    /// ```
+    pub fn new(
+        dossier_id: impl Into<String>,
+        at: DateTime<FixedOffset>,
+        actor: Actor,
+        channel: Channel,
+        jurisdiction: impl Into<String>,
+    ) -> Submission {
+        let dossier_id = dossier_id.into();
+        Submission {
+            command_id: format!("{dossier_id}/submit"),
+            dossier_id,
+            at,
+            actor,
+            channel,
+            jurisdiction: jurisdiction.into(),
+            data: serde_json::Value::Object(serde_json::Map::new()),
+            documents: Vec::new(),
+            allow_incomplete: false,
+        }
+    }
+
+    /// Sets the form data and documents.
+    pub fn with_data(mut self, data: serde_json::Value, documents: Vec<SubmittedDocument>) -> Submission {
+        self.data = data;
+        self.documents = documents;
+        self
+    }
+}
+
 /// A command a portal sends to a dossier.
 ///
 /// Serialized flat, with the command's `type`:
