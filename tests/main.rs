@@ -7,4 +7,5 @@ mod forms;
 mod lints;
 mod runtime;
 mod scenarios;
+mod security;
 mod specs;
