@@ -135,3 +135,104 @@ fn only_the_applicant_can_ask_to_withdraw_and_only_the_handling_agency_decides()
         }
     }
 }
+
+/// Every leaf of a JSON value as a dotted path with array indices dropped.
+fn leaves(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                leaves(v, &path, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| leaves(v, prefix, out)),
+        _ => out.push(prefix.to_owned()),
+    }
+}
+
+#[test]
+fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares() {
+    let library = library();
+    let mut checked = 0;
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/scenarios"))
+        .expect("scenarios")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    for path in files {
+        let scenario = Scenario::from_yaml(&std::fs::read_to_string(&path).expect("read"), "s.yaml").expect("scenario");
+        let procedure =
+            Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
+        let timeline = scenario.run(&procedure);
+        for entry in timeline.entries() {
+            let motcua::scenario::EntryResult::Applied(effects) = &entry.result else { continue };
+            for effect in effects {
+                let motcua::EffectKind::HandOff { to_step, data, documents, .. } = &effect.kind else { continue };
+                let step = procedure.step(procedure.step_ix(to_step).expect("step"));
+                let declared: Vec<String> = step.receives.0.iter().map(|p| p.join(".")).collect();
+                let mut sent = Vec::new();
+                leaves(data, "", &mut sent);
+                for leaf in &sent {
+                    assert!(
+                        declared.iter().any(|d| leaf == d || leaf.starts_with(&format!("{d}."))),
+                        "{}: `{leaf}` left for {to_step} without being declared in {declared:?}",
+                        path.display()
+                    );
+                }
+                for doc in documents {
+                    assert!(step.receives.1.contains(&doc.id), "{}: document {} leaked", path.display(), doc.id);
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 10, "only {checked} hand-offs checked");
+}
+
+#[test]
+fn the_birth_hand_offs_split_the_data_between_police_and_insurance() {
+    let file = "specs/procedures/birth-registration-residence-insurance.yaml";
+    let procedure = crate::common::procedure(file);
+    let text = read("tests/scenarios/birth-registration-happy-police-first.yaml");
+    let timeline = Scenario::from_yaml(&text, "happy.yaml").expect("scenario").run(&procedure);
+    let mut payloads = std::collections::BTreeMap::new();
+    for entry in timeline.entries() {
+        if let motcua::scenario::EntryResult::Applied(effects) = &entry.result {
+            for e in effects {
+                if let motcua::EffectKind::HandOff { to_agency, data, .. } = &e.kind {
+                    payloads.insert(to_agency.clone(), data.clone());
+                }
+            }
+        }
+    }
+    let police = &payloads["commune_police"];
+    let insurance = &payloads["social_insurance"];
+    assert!(police["residence"].is_object() && police["child"]["full_name"].is_string());
+    // The father's ID goes to the police (household registration), never to insurance;
+    // the health facility goes to insurance, never to the police; the declarant's phone
+    // goes to neither.
+    assert!(police["father"]["citizen_id"].is_string());
+    assert!(insurance.get("father").is_none(), "{insurance}");
+    assert!(insurance["insurance"].is_object());
+    assert!(police.get("insurance").is_none(), "{police}");
+    assert!(police.get("declarant").is_none() && insurance.get("declarant").is_none());
+}
+
+#[test]
+fn receiving_an_unknown_field_or_document_is_a_load_error() {
+    let file = "specs/procedures/birth-registration-residence-insurance.yaml";
+    let text = read(file).replace("documents: [residence_form]", "documents: [residence_from]").replace(
+        "fields: [child, mother.full_name, mother.citizen_id, father.full_name",
+        "fields: [child, mother.fullname, mother.citizen_id, father.full_name",
+    );
+    let err = Procedure::from_yaml(&text, file, &library()).unwrap_err();
+    let found: Vec<(Code, &str)> = err.diagnostics().iter().map(|d| (d.code, d.path.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (Code::UnknownReference, "steps.residence.receives.fields[1]"),
+            (Code::UnknownDocument, "steps.residence.receives.documents[0]"),
+        ]
+    );
+}

@@ -67,3 +67,26 @@ fn diagrams_draw_every_step_lane_and_hand_off_kind() {
     assert_eq!(dot.matches(" -> ").count(), mermaid.matches("|\"").count());
     assert!(dot.trim_end().ends_with('}'));
 }
+
+#[test]
+fn every_hand_off_target_in_the_shipped_specs_declares_what_it_receives() {
+    for file in crate::common::procedure_files() {
+        let p = crate::common::procedure(&file);
+        for step in p.steps() {
+            for action in &step.actions {
+                for (target, route) in &action.handoffs {
+                    let to = p.step(*target);
+                    // Returning results to the agency that received the dossier needs no personal data.
+                    let returning = to.agency == p.start().agency;
+                    assert!(
+                        returning || !to.receives.0.is_empty(),
+                        "{file}: {} → {} ({}) hands off with no declared `receives`",
+                        step.id,
+                        to.id,
+                        route.to_agency
+                    );
+                }
+            }
+        }
+    }
+}

@@ -159,6 +159,8 @@ pub struct Step {
     pub join_branches: Option<u32>,
     /// Actions, in the order written.
     pub actions: Vec<Action>,
+    /// What the step's agency receives in a hand-off (field paths split on `.`, document ids).
+    pub receives: (Vec<Vec<String>>, Vec<String>),
 }
 
 impl Step {
@@ -640,7 +642,9 @@ fn build(
                 handoffs: Vec::new(),
             });
         }
+        let receives = check_receives(s.receives.as_ref(), spec.form.as_ref(), &spec.documents, map, &path, out);
         steps.push(Step {
+            receives,
             id: id.clone(),
             name: s.name.clone(),
             agency: s.agency.clone(),
@@ -722,6 +726,57 @@ fn build(
         lints::run(&mut procedure, map, out);
     }
     Some(procedure)
+}
+
+/// Resolves a step's `receives` against the form and the checklist.
+fn check_receives(
+    receives: Option<&crate::spec::procedure::Receives>,
+    form: Option<&crate::form::FormSpec>,
+    documents: &indexmap::IndexMap<String, crate::form::DocumentSpec>,
+    map: &SourceMap,
+    step_path: &str,
+    out: &mut Vec<Diagnostic>,
+) -> (Vec<Vec<String>>, Vec<String>) {
+    let Some(receives) = receives else { return (Vec::new(), Vec::new()) };
+    let mut fields = Vec::new();
+    for (i, path) in receives.fields.iter().enumerate() {
+        let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
+        let mut level = form.map(|f| &f.fields);
+        let mut found = true;
+        for segment in &segments {
+            match level.and_then(|l| l.get(segment)) {
+                Some(field) => level = field.fields.as_ref(),
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        if found {
+            fields.push(segments);
+        } else {
+            out.push(map.diagnostic(
+                Code::UnknownReference,
+                &format!("{step_path}.receives.fields[{i}]"),
+                Part::Value,
+                Message::new(format!("Tờ khai không có trường `{path}`"), format!("the form has no field `{path}`")),
+            ));
+        }
+    }
+    for (i, id) in receives.documents.iter().enumerate() {
+        if !documents.contains_key(id) {
+            out.push(map.diagnostic(
+                Code::UnknownDocument,
+                &format!("{step_path}.receives.documents[{i}]"),
+                Part::Value,
+                Message::new(
+                    format!("Thành phần hồ sơ không có giấy tờ `{id}`"),
+                    format!("the document checklist has no `{id}`"),
+                ),
+            ));
+        }
+    }
+    (fields, receives.documents.clone())
 }
 
 fn unknown_role(map: &SourceMap, path: &str, role: &str) -> Diagnostic {

@@ -1051,6 +1051,13 @@ impl Dossier {
                             to_level: route.to_level.clone(),
                             direction: route.direction,
                             jurisdiction: self.jurisdiction.clone(),
+                            data: minimize(&self.data, &to.receives.0),
+                            documents: self
+                                .documents
+                                .iter()
+                                .filter(|d| to.receives.1.contains(&d.id))
+                                .cloned()
+                                .collect(),
                         });
                     }
                     match r {
@@ -1305,6 +1312,49 @@ impl Dossier {
     }
 }
 
+/// The parts of `data` named by `paths` (dotted form paths split into segments), nothing
+/// else: what a hand-off may carry. A path through a repeating group applies to each member.
+fn minimize(data: &serde_json::Value, paths: &[Vec<String>]) -> serde_json::Value {
+    let mut out = serde_json::Value::Object(serde_json::Map::new());
+    for path in paths {
+        copy_path(data, &mut out, path);
+    }
+    out
+}
+
+fn copy_path(src: &serde_json::Value, dst: &mut serde_json::Value, path: &[String]) {
+    use serde_json::{Map, Value};
+    match src {
+        Value::Array(items) => {
+            if !matches!(dst, Value::Array(slots) if slots.len() == items.len()) {
+                *dst = Value::Array(vec![Value::Object(Map::new()); items.len()]);
+            }
+            if let Value::Array(slots) = dst {
+                for (item, slot) in items.iter().zip(slots) {
+                    copy_path(item, slot, path);
+                }
+            }
+        }
+        Value::Object(map) => {
+            let Some((head, rest)) = path.split_first() else {
+                *dst = src.clone();
+                return;
+            };
+            let Some(child) = map.get(head) else { return };
+            if !dst.is_object() {
+                *dst = Value::Object(Map::new());
+            }
+            let Value::Object(slots) = dst else { return };
+            if rest.is_empty() {
+                slots.insert(head.clone(), child.clone());
+            } else {
+                copy_path(child, slots.entry(head.clone()).or_insert(Value::Null), rest);
+            }
+        }
+        _ => {}
+    }
+}
+
 fn non_empty(value: &str, field: &str) -> Result<(), Rejection> {
     if value.trim().is_empty() || value.len() > 256 {
         return Err(Rejection::new(
@@ -1336,6 +1386,29 @@ fn history_error(seq: u64, vi: &str, en: &str) -> Rejection {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn minimize_keeps_only_the_named_paths() {
+        let data = json!({
+            "child": {"full_name": "An", "birth_date": "2026-01-02", "sex": "male"},
+            "father": {"citizen_id": "001088012233"},
+            "members": [{"full_name": "Bình", "citizen_id": "001"}, {"full_name": "Chi"}]
+        });
+        let paths: Vec<Vec<String>> = ["child.full_name", "members.full_name"]
+            .iter()
+            .map(|p| p.split('.').map(str::to_owned).collect())
+            .collect();
+        assert_eq!(
+            super::minimize(&data, &paths),
+            json!({"child": {"full_name": "An"}, "members": [{"full_name": "Bình"}, {"full_name": "Chi"}]})
+        );
+        let whole: Vec<Vec<String>> = vec![vec!["child".into()]];
+        assert_eq!(super::minimize(&data, &whole), json!({"child": data["child"]}));
+        assert_eq!(super::minimize(&data, &[]), json!({}));
+        assert_eq!(super::minimize(&json!(null), &whole), json!({}));
+    }
+
     #[test]
     fn decimals_are_written_like_display() {
         for n in [0u64, 7, 10, 1234567890, u64::MAX] {

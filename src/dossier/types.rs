@@ -394,6 +394,12 @@ pub enum EffectKind {
         direction: Direction,
         /// The dossier's administrative unit, for the host to resolve the receiving office.
         jurisdiction: String,
+        /// The form fields the receiving step declares in `receives`, and nothing else.
+        #[serde(default, skip_serializing_if = "is_empty_object")]
+        data: serde_json::Value,
+        /// The documents the receiving step declares in `receives`, and nothing else.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        documents: Vec<SubmittedDocument>,
     },
     /// Produce a slip (*phiếu*) for the applicant or the file.
     Slip {
@@ -411,6 +417,10 @@ pub enum EffectKind {
         /// Its kind.
         kind: OutcomeKind,
     },
+}
+
+fn is_empty_object(v: &serde_json::Value) -> bool {
+    v.as_object().is_some_and(serde_json::Map::is_empty) || v.is_null()
 }
 
 /// Why an appointment was set or moved.

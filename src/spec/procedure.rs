@@ -149,8 +149,26 @@ pub struct StepSpec {
     /// fork it closes has arrived.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub join: bool,
+    /// What the step's agency receives when the dossier is handed to it from another
+    /// agency. Nothing else leaves the sending agency (personal-data minimisation,
+    /// Decree 13/2023/NĐ-CP); omitted, a hand-off carries no form data and no documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receives: Option<Receives>,
     /// What can be done in the step, by identifier.
     pub actions: IndexMap<String, ActionSpec>,
+}
+
+/// The form fields and documents a receiving agency needs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receives {
+    /// Dotted form paths: a field (`child.birth_date`), a whole group (`child`), or a field
+    /// of each member of a repeating group (`household_members.full_name`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// Document ids from the checklist.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub documents: Vec<String>,
 }
 
 /// Whether the legal clock runs during a step.
