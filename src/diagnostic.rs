@@ -214,6 +214,9 @@ codes! {
     /// The form data or documents do not pass validation; the rejection lists every problem.
     InvalidForm = "invalid_form", Error,
         "Tờ khai hoặc giấy tờ chưa hợp lệ", "The form or the documents are not valid";
+    /// An event history whose hash chain is broken: an event was altered, removed or reordered.
+    TamperedHistory = "tampered_history", Error,
+        "Lịch sử hồ sơ đã bị thay đổi", "The event history was tampered with";
     /// The action's guard does not hold for this dossier.
     GuardFailed = "guard_failed", Error,
         "Chưa đủ điều kiện thực hiện thao tác", "The action's condition does not hold";

@@ -31,6 +31,7 @@ pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use dossier::{
     ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,
     Event, EventKind, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue, Timing,
+    verify_history,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
 pub use expr::{CompiledExpr, ExprError, ExprLimits, GroupId, Span, Type, Value};

@@ -236,3 +236,75 @@ fn receiving_an_unknown_field_or_document_is_a_load_error() {
         ]
     );
 }
+
+/// Histories of every shipped scenario, with the head their dossier recorded (built once).
+fn scenario_histories() -> &'static [(Vec<motcua::Event>, String)] {
+    static HISTORIES: std::sync::OnceLock<Vec<(Vec<motcua::Event>, String)>> = std::sync::OnceLock::new();
+    HISTORIES.get_or_init(build_histories)
+}
+
+fn build_histories() -> Vec<(Vec<motcua::Event>, String)> {
+    let library = library();
+    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/scenarios"))
+        .expect("scenarios")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let scenario = Scenario::from_yaml(&std::fs::read_to_string(&path).expect("read"), "s").expect("scenario");
+            let procedure =
+                Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
+            let timeline = scenario.run(&procedure);
+            let dossier = timeline.dossier().expect("dossier");
+            (dossier.history().to_vec(), dossier.head().to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn histories_verify_and_survive_a_json_round_trip() {
+    for (history, head) in scenario_histories() {
+        motcua::verify_history(history, Some(head)).expect("a shipped history verifies");
+        // As a host would store and reload them (e.g. in a jsonb column).
+        let json = serde_json::to_string(&history).expect("serialize");
+        let back: Vec<motcua::Event> = serde_json::from_str(&json).expect("deserialize");
+        motcua::verify_history(&back, Some(head)).expect("still verifies after a JSON round trip");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 256, ..Default::default() })]
+
+    /// Altering any field of any event, removing any event or swapping two neighbours is
+    /// always detected, at or before the place of the change.
+    #[test]
+    fn any_single_mutation_of_a_history_is_detected(which in 0usize..1000, at in 0usize..1000, how in 0u8..6) {
+        let histories = scenario_histories();
+        let (history, head) = &histories[which % histories.len()];
+        let i = at % history.len();
+        let mut mutated = history.clone();
+        match how {
+            0 => mutated[i].at += chrono::Duration::seconds(1),
+            1 => mutated[i].actor.role.push('x'),
+            2 => mutated[i].command_id.push('x'),
+            3 => mutated[i].timing.used_minutes = Some(mutated[i].timing.used_minutes.unwrap_or(0) + 1),
+            4 => {
+                mutated.remove(i);
+            }
+            _ => {
+                if i + 1 < mutated.len() {
+                    mutated.swap(i, i + 1);
+                } else {
+                    mutated[i].seq += 1;
+                }
+            }
+        }
+        proptest::prop_assume!(&mutated != history);
+        let err = motcua::verify_history(&mutated, Some(head));
+        proptest::prop_assert!(err.is_err(), "mutation {how} of event {} went unnoticed", i + 1);
+        proptest::prop_assert_eq!(err.unwrap_err().code, Code::TamperedHistory);
+    }
+}

@@ -17,6 +17,7 @@
 //! - Timer actions fire when the host calls [`Dossier::advance`]; [`Dossier::next_due`] says
 //!   when to call it next.
 
+mod chain;
 mod types;
 
 use std::collections::BTreeMap;
@@ -25,6 +26,7 @@ use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use chain::verify_history;
 pub use types::{
     Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, Rejection, StepDue,
     Submission, TimerDue, Timing,
@@ -232,6 +234,7 @@ pub struct Dossier {
     supplement_requests: u32,
     deadline: Deadline,
     log: Vec<StepRecord>,
+    head: String,
     history: Vec<Event>,
 }
 
@@ -418,6 +421,7 @@ impl Dossier {
                 data: submission.data,
                 documents: submission.documents,
             },
+            prev: String::new(),
             timing: Timing {
                 clock_start: Some(clock_start),
                 appointment: Some(appointment),
@@ -507,6 +511,7 @@ impl Dossier {
                 extended: false,
             },
             log: Vec::new(),
+            head: chain::event_hash(&event),
             history: vec![event],
         };
         Ok((dossier, out))
@@ -578,6 +583,7 @@ impl Dossier {
             command_id: command.id.clone(),
             actor: command.actor.clone(),
             kind,
+            prev: self.head.clone(),
             timing: Timing::default(),
         };
         let plan = self.plan(procedure, &event)?;
@@ -603,6 +609,7 @@ impl Dossier {
                 command_id: format!("timer/{}/{}", step, next.version + 1),
                 actor: Actor { role: SYSTEM_ROLE.into(), agency: None, unit: None, user: None },
                 kind: EventKind::TimerFired { step, action: timer.action },
+                prev: next.head.clone(),
                 timing: Timing::default(),
             };
             let plan = next.plan(procedure, &event)?;
@@ -657,6 +664,14 @@ impl Dossier {
             }
             if event.at < dossier.updated_at {
                 return Err(history_error(event.seq, "thời điểm đi lùi", "time goes backwards"));
+            }
+            if event.prev != dossier.head {
+                return Err(Rejection::new(
+                    Code::TamperedHistory,
+                    "events",
+                    format!("Sự kiện {} không nối tiếp sự kiện trước: lịch sử đã bị sửa", event.seq),
+                    format!("event {} does not follow the one before: the history was altered", event.seq),
+                ));
             }
             let plan = dossier.plan(procedure, event).map_err(|mut r| {
                 r.message.vi = format!("Sự kiện {}: {}", event.seq, r.message.vi);
@@ -1123,6 +1138,7 @@ impl Dossier {
         let effects = fx.out;
         self.version = event.seq;
         self.updated_at = at;
+        self.head = chain::event_hash(&event);
         self.history.push(event);
         effects
     }
@@ -1293,6 +1309,12 @@ impl Dossier {
             *out.entry(r.agency.as_deref()).or_insert(0) += r.used_minutes;
         }
         out
+    }
+
+    /// SHA-256 (hex) of the last event: store it with the snapshot and pass it to
+    /// [`verify_history`] to detect an altered last event or removed trailing events.
+    pub fn head(&self) -> &str {
+        &self.head
     }
 
     /// Every event, in order.

@@ -205,6 +205,9 @@ pub struct Event {
     /// What happened.
     #[serde(flatten)]
     pub kind: EventKind,
+    /// SHA-256 (hex) of the previous event; empty for the first. See [`crate::verify_history`].
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prev: String,
     /// Deadlines computed from the calendar when the event was accepted. Replay reuses
     /// them verbatim, so a dossier keeps the deadlines it was given even if calendar data
     /// is amended later.
