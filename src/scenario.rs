@@ -1,7 +1,7 @@
 //! Scenarios: a dossier's life written as data — a submission, then commands with instants
 //! and what each should produce — run against a procedure to give a [`Timeline`].
 //!
-//! The same files drive the integration tests, the `simulate` example and the CLI, so
+//! The same files drive the integration tests and the `motcua simulate` command (`bindings/cli`), so
 //! policy staff can try a spec before any portal sees it.
 //!
 //! ```

@@ -1,0 +1,65 @@
+//! `motcua graph SPEC --format mermaid|dot|svg [-o FILE]`: draws a procedure.
+//!
+//! Mermaid and DOT come from the core (`motcua::diagram`): swimlanes per agency, horizontal
+//! hand-offs bold, vertical ones dashed with an arrow, forks marked `‖`, budgets and national
+//! status codes on the labels. SVG is laid out in pure Rust by `layout-rs` from the same DOT,
+//! so no Graphviz is needed; that layout has no clusters, so lanes are not boxed in SVG.
+
+use std::panic::AssertUnwindSafe;
+
+use crate::args::Args;
+use crate::simulate::report_errors;
+use crate::{Fail, Format, Lang, Outcome, project, render};
+
+/// Lays out a DOT graph and renders it as SVG, without any outside tool.
+pub fn svg_from_dot(dot: &str) -> Result<String, String> {
+    // layout-rs asserts on shapes of graph it does not expect; the DOT is ours, but a panic
+    // must still become an error message, not a crash.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut parser = layout::gv::DotParser::new(dot);
+        let graph = parser.process()?;
+        let mut builder = layout::gv::GraphBuilder::new();
+        builder.visit_graph(&graph);
+        let mut visual = builder.get();
+        let mut svg = layout::backends::svg::SVGWriter::new();
+        visual.do_it(false, false, false, &mut svg);
+        Ok::<String, String>(svg.finalize())
+    }));
+    std::panic::set_hook(previous);
+    result.unwrap_or_else(|_| Err("layout failed".into()))
+}
+
+pub fn run(args: &Args, lang: Lang) -> Outcome {
+    args.allow(&["format", "output", "specs", "catalogue", "calendars"], 1)?;
+    let spec = args.required(0, "tệp thủ tục (SPEC)", "the procedure file (SPEC)")?;
+    let kind = args.get("format").unwrap_or("mermaid");
+    if !matches!(kind, "mermaid" | "dot" | "svg") {
+        return Err(Fail::new(
+            format!("định dạng `{kind}` không được hỗ trợ: chọn mermaid, dot hoặc svg"),
+            format!("format `{kind}` is not supported: choose mermaid, dot or svg"),
+        ));
+    }
+    let loaded = project::load_procedure(args, spec)?;
+    let procedure = match loaded.result {
+        Ok(p) => p,
+        Err(e) => {
+            report_errors(Format::Text, &loaded.source, e.diagnostics(), lang, render::colour());
+            return Ok(false);
+        }
+    };
+    let l = lang.code();
+    let text = match kind {
+        "mermaid" => motcua::diagram::mermaid(&procedure, l),
+        "dot" => motcua::diagram::dot(&procedure, l),
+        _ => svg_from_dot(&motcua::diagram::dot(&procedure, l))
+            .map_err(|e| Fail::new(format!("không vẽ được SVG: {e}"), format!("cannot draw the SVG: {e}")))?,
+    };
+    match args.get("output") {
+        Some(file) => std::fs::write(file, text.as_bytes())
+            .map_err(|e| Fail::new(format!("không ghi được {file}: {e}"), format!("cannot write {file}: {e}")))?,
+        None => print!("{}{}", text, if text.ends_with('\n') { "" } else { "\n" }),
+    }
+    Ok(true)
+}

@@ -1,0 +1,245 @@
+//! `motcua lint PATH…`: checks catalogue, calendar, procedure and scenario files.
+//!
+//! A file's kind comes from its folder: `catalogue/`, `calendars/`, `scenarios/`; anything
+//! else is a procedure. Folders are walked (YAML files only, hidden folders and `target/`
+//! skipped). The catalogue and calendars procedures are compiled against are found as in
+//! [`crate::project`]; when they are among the paths, their own diagnostics are reported.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use motcua::{Code, Diagnostic, Message};
+use serde_json::json;
+
+use crate::args::Args;
+use crate::project::{self, Source};
+use crate::{Fail, Format, Lang, Outcome, render};
+
+/// What a file is, by its folder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Catalogue,
+    Calendar,
+    Procedure,
+    Scenario,
+}
+
+impl Kind {
+    fn of(path: &Path) -> Kind {
+        let parent = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("");
+        match parent {
+            "catalogue" | "catalogues" => Kind::Catalogue,
+            "calendars" => Kind::Calendar,
+            "scenarios" => Kind::Scenario,
+            _ => Kind::Procedure,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Catalogue => "catalogue",
+            Kind::Calendar => "calendar",
+            Kind::Procedure => "procedure",
+            Kind::Scenario => "scenario",
+        }
+    }
+}
+
+/// Files at or under `path`, sorted within each folder.
+fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> Result<(), Fail> {
+    if path.is_file() {
+        if explicit || project::is_yaml(path) {
+            out.push(path.to_path_buf());
+        }
+        return Ok(());
+    }
+    if !path.is_dir() {
+        let shown = path.display();
+        return Err(Fail::new(format!("không tìm thấy {shown}"), format!("{shown} does not exist")));
+    }
+    let shown = path.display();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| {
+            Fail::new(format!("không đọc được thư mục {shown}: {e}"), format!("cannot read folder {shown}: {e}"))
+        })?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for entry in entries {
+        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if entry.is_dir() && (name.starts_with('.') || name == "target" || name == "node_modules") {
+            continue;
+        }
+        collect(&entry, false, out)?;
+    }
+    Ok(())
+}
+
+/// The result of one linted file.
+struct FileReport {
+    source: Source,
+    kind: Kind,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Shows `[n/total] file` on one stderr line while linting many files on a terminal.
+struct Progress {
+    on: bool,
+    total: usize,
+}
+
+impl Progress {
+    fn new(total: usize, format: Format) -> Progress {
+        let on = total >= 10 && std::io::stderr().is_terminal() && format == Format::Text;
+        Progress { on, total }
+    }
+
+    fn tick(&self, done: usize, file: &str) {
+        if self.on {
+            let width = 30;
+            let filled = width * done / self.total.max(1);
+            let bar = format!("{}{}", "█".repeat(filled), "░".repeat(width - filled));
+            let name: String = file.chars().rev().take(50).collect::<Vec<_>>().into_iter().rev().collect();
+            eprint!("\r\x1b[2K{bar} {done}/{} {name}", self.total);
+            let _ = std::io::stderr().flush();
+        }
+    }
+
+    fn finish(&self) {
+        if self.on {
+            eprint!("\r\x1b[2K");
+            let _ = std::io::stderr().flush();
+        }
+    }
+}
+
+pub fn run(args: &Args, lang: Lang) -> Outcome {
+    args.allow(&["format", "specs", "catalogue", "calendars"], usize::MAX)?;
+    let format = args.format()?;
+    if args.positional.is_empty() {
+        return Err(Fail::new("thiếu đường dẫn cần kiểm tra (tệp hoặc thư mục)", "no path to lint (files or folders)"));
+    }
+    let mut files = Vec::new();
+    for p in &args.positional {
+        collect(Path::new(p), true, &mut files)?;
+    }
+    files.dedup();
+    let sources = project::sources(args, args.positional.first().map(Path::new))?;
+    let shared = project::load(&sources)?;
+    // Shared files already loaded, by absolute path, so they are not read twice.
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut preloaded: BTreeMap<PathBuf, (&Source, &[Diagnostic])> = BTreeMap::new();
+    for f in shared.catalogue_files.iter().chain(&shared.calendar_files) {
+        preloaded.insert(canonical(&f.path), (&f.source, &f.diagnostics));
+    }
+
+    let progress = Progress::new(files.len(), format);
+    let mut reports = Vec::new();
+    for (i, path) in files.iter().enumerate() {
+        let name = path.display().to_string();
+        progress.tick(i, &name);
+        let kind = Kind::of(path);
+        let report = if let Some((source, diagnostics)) = preloaded.get(&canonical(path)) {
+            let mut diagnostics = diagnostics.to_vec();
+            for d in &mut diagnostics {
+                d.file = name.clone();
+            }
+            FileReport { source: Source { name: name.clone(), text: source.text.clone() }, kind, diagnostics }
+        } else {
+            let text = project::read(path, &name)?;
+            let diagnostics = lint_text(kind, &text, &name, &shared);
+            FileReport { source: Source { name, text }, kind, diagnostics }
+        };
+        reports.push(report);
+    }
+    progress.finish();
+
+    let errors: usize = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.is_error()).count();
+    let warnings: usize = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| !d.is_error()).count();
+    match format {
+        Format::Json => {
+            let files: Vec<_> = reports
+                .iter()
+                .map(|r| {
+                    let e = r.diagnostics.iter().filter(|d| d.is_error()).count();
+                    json!({"file": r.source.name, "kind": r.kind.name(), "errors": e, "warnings": r.diagnostics.len() - e})
+                })
+                .collect();
+            let diagnostics: Vec<&Diagnostic> = reports.iter().flat_map(|r| &r.diagnostics).collect();
+            crate::print_json(&json!({
+                "summary": {"files": reports.len(), "errors": errors, "warnings": warnings},
+                "files": files,
+                "diagnostics": diagnostics,
+            }));
+        }
+        Format::Text => {
+            let colour = render::colour();
+            let mut out = String::new();
+            for r in &reports {
+                for d in &r.diagnostics {
+                    out.push_str(&render::diagnostic(d, Some(&r.source.text), lang, colour));
+                    out.push('\n');
+                }
+            }
+            let files = reports.len();
+            let summary = match lang {
+                Lang::Vi => format!("Đã kiểm tra {files} tệp: {}", render::counts(errors, warnings, lang)),
+                Lang::En => format!(
+                    "Checked {files} file{}: {}",
+                    if files == 1 { "" } else { "s" },
+                    render::counts(errors, warnings, lang)
+                ),
+            };
+            out.push_str(&summary);
+            out.push('\n');
+            if errors > 0 {
+                out.push_str(lang.t(
+                    "Xem giải thích một mã lỗi: motcua explain MÃ\n",
+                    "For more about a code: motcua explain CODE\n",
+                ));
+            }
+            print!("{out}");
+        }
+    }
+    Ok(errors == 0)
+}
+
+/// Diagnostics of one file not among the shared files already loaded.
+fn lint_text(kind: Kind, text: &str, name: &str, shared: &project::Shared) -> Vec<Diagnostic> {
+    match kind {
+        Kind::Catalogue => match motcua::Catalogue::from_yaml(text, name) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.into_diagnostics(),
+        },
+        Kind::Calendar => {
+            // A calendar outside the shared set: check it against the shared calendars it may extend.
+            let mut set = shared.libraries.first().map(|l| l.calendars().clone()).unwrap_or_default();
+            match set.insert_yaml(text, name) {
+                Ok(()) => Vec::new(),
+                Err(e) => e.into_diagnostics(),
+            }
+        }
+        Kind::Scenario => match motcua::scenario::Scenario::from_yaml(text, name) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.into_diagnostics(),
+        },
+        Kind::Procedure => match shared.library_for(text) {
+            Some(library) => match motcua::Procedure::from_yaml(text, name, library) {
+                Ok(p) => p.warnings().to_vec(),
+                Err(e) => e.into_diagnostics(),
+            },
+            None => {
+                let mut d = Diagnostic::new(
+                    Code::CatalogueMismatch,
+                    Message::new(
+                        "Không kiểm tra được thủ tục: danh mục dùng chung không tải được",
+                        "Cannot check the procedure: the shared catalogue does not load",
+                    ),
+                );
+                d.file = name.to_owned();
+                vec![d]
+            }
+        },
+    }
+}

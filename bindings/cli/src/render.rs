@@ -1,0 +1,162 @@
+//! Diagnostics rendered like rustc: header, location, the source line, a caret under the
+//! exact place, the path as a label, and `= help:`.
+//!
+//! ```text
+//! error[unknown_step]: no step or outcome is named `revieww`
+//!   --> test.yaml:20:20
+//!    |
+//! 20 |       accept: {to: revieww}
+//!    |                    ^^^^^^^ at `steps.receive.actions.accept.to`
+//!    |
+//!    = help: did you mean `review`?
+//! ```
+//!
+//! Columns count characters (Unicode scalar values), as the core reports them. The caret is
+//! placed by *display width*: combining marks (Vietnamese typed in decomposed form) take no
+//! column, wide (CJK, emoji) characters take two, and a tab is shown as four spaces.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal as _;
+
+use motcua::{Diagnostic, Severity};
+
+use crate::Lang;
+
+/// Whether to colour output: stdout is a terminal and `NO_COLOR` is not set.
+pub fn colour() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn paint(on: bool, code: &str, text: &str) -> String {
+    if on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
+}
+
+/// Display width of one character in a terminal.
+pub fn char_width(c: char) -> usize {
+    let u = c as u32;
+    match u {
+        0x09 => 4,
+        // Combining marks: diacritics of decomposed Vietnamese, and zero-width characters.
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F | 0x200B..=0x200F => 0,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1FAFF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+fn width(chars: &[char]) -> usize {
+    chars.iter().copied().map(char_width).sum()
+}
+
+/// How many characters, from `start`, the caret should underline: a quoted scalar up to its
+/// closing quote, a key up to its colon, a plain value up to the next `,`, `]`, `}` or comment.
+pub fn span_len(chars: &[char], start: usize) -> usize {
+    let Some(&first) = chars.get(start) else { return 1 };
+    if first == '"' || first == '\'' {
+        let mut i = start + 1;
+        while i < chars.len() {
+            if chars[i] == '\\' && first == '"' {
+                i += 2;
+                continue;
+            }
+            if chars[i] == first {
+                return i + 1 - start;
+            }
+            i += 1;
+        }
+        return chars.len() - start;
+    }
+    if matches!(first, '{' | '[' | '|' | '>') {
+        return 1;
+    }
+    let mut end = start;
+    while end < chars.len() {
+        let c = chars[end];
+        let next = chars.get(end + 1).copied();
+        let comment = c == '#' && end > start && chars[end - 1].is_whitespace();
+        let key_end = c == ':' && next.is_none_or(char::is_whitespace);
+        if matches!(c, ',' | ']' | '}') || comment || key_end {
+            break;
+        }
+        end += 1;
+    }
+    while end > start && chars[end - 1].is_whitespace() {
+        end -= 1;
+    }
+    (end - start).max(1)
+}
+
+/// A source line as shown (tabs as four spaces).
+fn shown(chars: &[char]) -> String {
+    chars.iter().map(|&c| if c == '\t' { "    ".to_owned() } else { c.to_string() }).collect()
+}
+
+/// Renders one diagnostic; `source` is the text of its file when known.
+pub fn diagnostic(d: &Diagnostic, source: Option<&str>, lang: Lang, colour: bool) -> String {
+    let mut out = String::new();
+    let (word, code) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let _ = writeln!(
+        out,
+        "{}{}",
+        paint(colour, code, &format!("{word}[{}]", d.code)),
+        paint(colour, "1", &format!(": {}", d.message.get(lang.code())))
+    );
+    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line as usize - 1));
+    let gutter = if line_text.is_some() { d.line.to_string().len() } else { 1 };
+    let pad = " ".repeat(gutter);
+    let bar = paint(colour, "1;34", "|");
+    let place = match (d.line, d.column) {
+        (0, _) => d.file.clone(),
+        (l, 0) => format!("{}:{l}", d.file),
+        (l, c) => format!("{}:{l}:{c}", d.file),
+    };
+    let _ = writeln!(out, "{pad}{} {place}", paint(colour, "1;34", "-->"));
+    let at = if d.path.is_empty() { String::new() } else { format!("{} `{}`", lang.t("tại", "at"), d.path) };
+    if let Some(line) = line_text {
+        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+        let start = (d.column.max(1) as usize - 1).min(chars.len());
+        let len = span_len(&chars, start).min(chars.len().saturating_sub(start)).max(1);
+        let before = width(&chars[..start]);
+        let carets = width(&chars[start..(start + len).min(chars.len())]).max(1);
+        let _ = writeln!(out, "{pad} {bar}");
+        let _ = writeln!(out, "{} {bar} {}", paint(colour, "1;34", &d.line.to_string()), shown(&chars).trim_end());
+        let mark = paint(colour, code, &"^".repeat(carets));
+        let label = if at.is_empty() { String::new() } else { format!(" {}", paint(colour, code, &at)) };
+        let _ = writeln!(out, "{pad} {bar} {}{mark}{label}", " ".repeat(before));
+    } else if !at.is_empty() {
+        let _ = writeln!(out, "{pad} = note: {at}");
+    }
+    if let Some(help) = &d.help {
+        if line_text.is_some() {
+            let _ = writeln!(out, "{pad} {bar}");
+        }
+        let _ = writeln!(out, "{pad} = {}: {}", paint(colour, "1", "help"), help.get(lang.code()));
+    }
+    out
+}
+
+/// `1 lỗi, 2 cảnh báo` / `1 error, 2 warnings`.
+pub fn counts(errors: usize, warnings: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("{errors} lỗi, {warnings} cảnh báo"),
+        Lang::En => format!(
+            "{errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        ),
+    }
+}

@@ -1,0 +1,308 @@
+//! The `motcua` binary driven as a process: exit codes, and output compared with checked-in
+//! snapshots in `tests/expected/` (regenerate with `MOTCUA_BLESS=1 cargo test -p motcua-cli`).
+//!
+//! Every command runs from the repository root, as policy staff would, with colours off.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use motcua::Code;
+
+const BIRTH: &str = "specs/procedures/birth-registration-residence-insurance.yaml";
+const BUSINESS: &str = "specs/procedures/business-registration.yaml";
+const FIXTURES: &str = "bindings/cli/tests/fixtures";
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn motcua(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(args)
+        .current_dir(repo())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the motcua binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Compares `actual` with `tests/expected/{name}` line by line, naming the first difference.
+fn snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/expected").join(name);
+    if std::env::var_os("MOTCUA_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (run with MOTCUA_BLESS=1 to create it)", path.display()));
+    let (exp, act): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    for (i, (e, a)) in exp.iter().zip(&act).enumerate() {
+        assert_eq!(a, e, "{name}: line {} differs\n--- actual output ---\n{actual}", i + 1);
+    }
+    assert_eq!(act.len(), exp.len(), "{name}: line count differs\n--- actual output ---\n{actual}");
+}
+
+// ---- lint ----
+
+#[test]
+fn lint_shipped_specs_is_clean() {
+    let r = motcua(&["lint", "specs/"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "Đã kiểm tra 7 tệp: 0 lỗi, 0 cảnh báo\n");
+    let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("Checked 24 files: 0 errors, 0 warnings"), "{}", r.stdout);
+}
+
+#[test]
+fn lint_broken_specs_in_vietnamese_line_by_line() {
+    let r = motcua(&["lint", &format!("{FIXTURES}/broken-procedure.yaml"), &format!("{FIXTURES}/broken-value.yaml")]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    snapshot("lint-broken.vi.txt", &r.stdout);
+}
+
+#[test]
+fn lint_broken_specs_in_english() {
+    let r = motcua(&["lint", "--lang", "en", &format!("{FIXTURES}/broken-procedure.yaml")]);
+    assert_eq!(r.code, 1);
+    snapshot("lint-broken.en.txt", &r.stdout);
+}
+
+#[test]
+fn caret_stands_under_the_value_in_decomposed_vietnamese() {
+    // Same line, typed precomposed (NFC) and decomposed (NFD): the reported column differs
+    // (it counts characters) but the caret must be drawn at the same place on screen.
+    let caret = |file: &str| {
+        let r = motcua(&["lint", &format!("{FIXTURES}/{file}")]);
+        assert_eq!(r.code, 1);
+        r.stdout.lines().find(|l| l.contains('^')).map(str::to_owned).expect("a caret line")
+    };
+    let nfc = caret("broken-value.yaml");
+    let nfd = caret("broken-nfd.yaml");
+    assert_eq!(nfc, nfd);
+    assert_eq!(nfc, format!("   |{}^^^^^^^^^^^^ tại `outcomes.issued.kind`", " ".repeat(57)));
+}
+
+#[test]
+fn lint_json_for_pipelines() {
+    let r = motcua(&["lint", "--format", "json", FIXTURES]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(v["summary"]["errors"], 4, "{}", r.stdout);
+    let first = &v["diagnostics"][0];
+    assert_eq!(first["code"], "invalid_value");
+    assert_eq!(first["file"], format!("{FIXTURES}/broken-nfd.yaml"));
+    let step = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "unknown_step").unwrap();
+    assert_eq!((step["line"].as_u64(), step["column"].as_u64()), (Some(21), Some(20)));
+    assert_eq!(step["help"]["vi"], "Có phải `review`?");
+}
+
+#[test]
+fn lint_could_not_run_exits_2() {
+    let r = motcua(&["lint", "no/such/file.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("lỗi: không tìm thấy no/such/file.yaml"), "{}", r.stderr);
+    assert_eq!(motcua(&["lint"]).code, 2);
+    assert_eq!(motcua(&["lint", "--frmat", "json", "specs"]).code, 2);
+    assert_eq!(motcua(&["lint", "--lang", "fr", "specs"]).code, 2);
+    let r = motcua(&["frobnicate", "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown command `frobnicate`"), "{}", r.stderr);
+    // No catalogue anywhere near the file or the working directory.
+    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
+        .args(["lint", &repo().join(BIRTH).display().to_string()])
+        .current_dir(std::env::temp_dir())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "the catalogue is found from the file's own folder");
+}
+
+// ---- simulate ----
+
+#[test]
+fn simulate_main_job_prints_the_timeline() {
+    let r = motcua(&["simulate", BIRTH]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    snapshot("simulate-birth.vi.txt", &r.stdout);
+    assert!(r.stdout.contains("tests/scenarios/birth-registration-happy-police-first.yaml"));
+    assert!(r.stdout.contains("✓ Mọi kỳ vọng của kịch bản đều đúng"));
+}
+
+#[test]
+fn simulate_named_scenario_in_english_and_json() {
+    let scenario = "tests/scenarios/birth-registration-tet-extended.yaml";
+    let r = motcua(&["simulate", BIRTH, "--scenario", scenario, "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    snapshot("simulate-tet.en.txt", &r.stdout);
+    let r = motcua(&["simulate", BIRTH, "--scenario", scenario, "--format", "json"]);
+    assert_eq!(r.code, 0);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["passed"], true);
+    assert_eq!(v["procedure"]["code"], "1.001193");
+    assert_eq!(v["entries"][0]["command"], "submit");
+    assert_eq!(v["entries"][0]["appointment"], "2026-02-25T17:00:00+07:00");
+}
+
+#[test]
+fn simulate_failed_expectation_exits_1() {
+    let text = std::fs::read_to_string(repo().join("tests/scenarios/business-registration-happy.yaml")).unwrap();
+    let broken = text.replacen("expect: {status: 2, active: [review]", "expect: {status: 4, active: [review]", 1);
+    assert_ne!(text, broken);
+    let file = std::env::temp_dir().join(format!("motcua-cli-failing-{}.yaml", std::process::id()));
+    std::fs::write(&file, broken).unwrap();
+    let r = motcua(&["simulate", BUSINESS, "--scenario", &file.display().to_string()]);
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("✗ "), "{}", r.stdout);
+    assert!(r.stdout.contains("1 kỳ vọng không đúng"), "{}", r.stdout);
+}
+
+#[test]
+fn simulate_broken_spec_shows_diagnostics() {
+    let r = motcua(&[
+        "simulate",
+        &format!("{FIXTURES}/broken-value.yaml"),
+        "--scenario",
+        "tests/scenarios/business-registration-happy.yaml",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.starts_with("error[invalid_value]: Giá trị `result_isued` không hợp lệ"), "{}", r.stdout);
+    let r = motcua(&["simulate", &format!("{FIXTURES}/broken-value.yaml")]);
+    assert_eq!(r.code, 2, "no scenario is written for a fixture");
+}
+
+// ---- graph ----
+
+#[test]
+fn graph_mermaid_and_dot() {
+    let r = motcua(&["graph", BIRTH]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("flowchart"), "{}", r.stdout);
+    assert!(r.stdout.contains("subgraph"));
+    let r = motcua(&["graph", BIRTH, "--format", "dot", "--lang", "en"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.starts_with("digraph"), "{}", r.stdout);
+    assert!(r.stdout.contains("Register the child's permanent residence"));
+    assert_eq!(motcua(&["graph", BIRTH, "--format", "png"]).code, 2);
+}
+
+#[test]
+fn graph_svg_renders_to_pixels() {
+    for spec in [BIRTH, BUSINESS, "specs/procedures/land-first-certificate.yaml"] {
+        let r = motcua(&["graph", spec, "--format", "svg"]);
+        assert_eq!(r.code, 0, "{spec}: {}", r.stderr);
+        assert!(r.stdout.starts_with("<?xml") && r.stdout.contains("<svg"), "{spec}");
+        assert_eq!(motcua(&["graph", spec, "--format", "svg"]).stdout, r.stdout, "{spec}: SVG is deterministic");
+
+        let tree = resvg::usvg::Tree::from_str(&r.stdout, &resvg::usvg::Options::default()).expect("valid SVG");
+        let size = tree.size().to_int_size();
+        assert!(size.width() > 200 && size.height() > 200, "{spec}: {size:?}");
+        let mut pixmap = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).unwrap();
+        pixmap.fill(resvg::tiny_skia::Color::WHITE);
+        resvg::render(&tree, resvg::tiny_skia::Transform::default(), &mut pixmap.as_mut());
+        let drawn = pixmap.pixels().iter().filter(|p| p.red() < 128 && p.alpha() > 0).count();
+        assert!(drawn > 1000, "{spec}: only {drawn} dark pixels drawn");
+        if spec == BIRTH
+            && let Some(dir) = std::env::var_os("MOTCUA_PNG_DIR")
+        {
+            pixmap.save_png(Path::new(&dir).join("birth.png")).unwrap();
+        }
+    }
+}
+
+// ---- check-form ----
+
+#[test]
+fn check_form_table_and_json() {
+    let data = format!("{FIXTURES}/business-form.json");
+    let docs = format!("{FIXTURES}/business-documents.json");
+    let r = motcua(&["check-form", BUSINESS, &data, "--documents", &docs, "--today", "2026-03-02"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    snapshot("check-form.vi.txt", &r.stdout);
+    let r = motcua(&["check-form", BUSINESS, &data, "--today", "2026-03-02", "--format", "json", "--lang", "en"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    let codes: Vec<&str> = v["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    assert!(codes.contains(&"pattern_mismatch") && codes.contains(&"document_missing"), "{codes:?}");
+    // Bad input files are reported, never a panic.
+    assert_eq!(motcua(&["check-form", BUSINESS, "Cargo.toml"]).code, 2);
+    assert_eq!(motcua(&["check-form", BUSINESS, &data, "--documents", &data]).code, 2);
+}
+
+// ---- schema, explain, deadline ----
+
+#[test]
+fn schema_matches_the_committed_files() {
+    for kind in ["procedure", "catalogue", "calendar"] {
+        let r = motcua(&["schema", kind]);
+        assert_eq!(r.code, 0);
+        let committed = std::fs::read_to_string(repo().join(format!("specs/schema/{kind}.schema.json"))).unwrap();
+        assert_eq!(r.stdout.trim_end(), committed.trim_end(), "{kind}");
+    }
+    assert_eq!(motcua(&["schema", "dossier"]).code, 2);
+}
+
+#[test]
+fn explain_covers_every_code() {
+    for code in Code::ALL {
+        for (lang, example, fix) in [("vi", "Ví dụ:", "Cách sửa:"), ("en", "Example:", "Fix:")] {
+            let r = motcua(&["explain", code.as_str(), "--lang", lang]);
+            assert_eq!(r.code, 0, "no explanation for `{code}`: {}", r.stderr);
+            assert!(r.stdout.starts_with(code.as_str()), "{code}");
+            assert!(
+                r.stdout.contains(example) && r.stdout.contains(fix),
+                "`{code}` ({lang}) lacks an example or a fix"
+            );
+        }
+    }
+    let r = motcua(&["explain"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout.lines().count(), Code::ALL.len());
+    snapshot("explain-unknown_step.vi.txt", &motcua(&["explain", "unknown_step"]).stdout);
+    let r = motcua(&["explain", "unknown_stpe"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn deadline_across_tet_with_cutoff() {
+    let r = motcua(&[
+        "deadline",
+        "--calendar",
+        "vn-gov",
+        "--from",
+        "2026-02-13T16:00:00+07:00",
+        "--add",
+        "3d",
+        "--cutoff",
+        "15:00",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    snapshot("deadline-tet.vi.txt", &r.stdout);
+    let r =
+        motcua(&["deadline", "--calendar", "vn-gov", "--from", "2026-04-29T09:00", "--add", "1d", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["due"], "2026-05-04T09:00:00+07:00", "30/4 and 1/5 are holidays, then the weekend");
+    for bad in [
+        vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13", "--add", "3d"],
+        vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13T16:00:00+07:00", "--add", "3 ngày"],
+        vec!["deadline", "--calendar", "nowhere", "--from", "2026-02-13T16:00:00+07:00", "--add", "3d"],
+        vec!["deadline", "--calendar", "vn-gov", "--from", "2031-02-13T16:00:00+07:00", "--add", "3d"],
+    ] {
+        let r = motcua(&bad);
+        assert_eq!(r.code, 2, "{bad:?}: {}", r.stdout);
+        assert!(r.stderr.starts_with("lỗi: "), "{bad:?}: {}", r.stderr);
+    }
+}
