@@ -6,21 +6,20 @@
 //! events (PostgreSQL `jsonb` reorders keys) or on serde_json's `preserve_order` feature
 //! being switched on somewhere in the host's build.
 
+use chrono::{DateTime, FixedOffset};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::types::{Event, Rejection};
+use super::types::{Actor, Event, EventKind, Rejection, StepDue, TimerDue, Timing};
 use crate::diagnostic::Code;
+use crate::form::{FileMeta, SubmittedDocument};
 
 /// Lower-case hex SHA-256 of an event (including the hash of its predecessor it carries).
 pub(crate) fn event_hash(event: &Event) -> String {
-    let mut hasher = Sha256::new();
-    match serde_json::to_value(event) {
-        Ok(value) => write(&value, &mut hasher),
-        // An event always serializes; should it not, hash nothing rather than panic.
-        Err(_) => hasher.update(b"!"),
-    }
-    let digest = hasher.finalize();
+    let mut h = Sha256::new();
+    h.update(b"motcua-event-1");
+    event.feed(&mut h);
+    let digest = h.finalize();
     let mut hex = String::with_capacity(64);
     for byte in digest.iter() {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -30,39 +29,209 @@ pub(crate) fn event_hash(event: &Event) -> String {
     hex
 }
 
+/// The canonical encoding: type-tagged and length-prefixed, so two values encode alike only
+/// if they are equal; object keys in sorted order; `None` and empty lists left out, so a
+/// field added later with its empty value keeps old hashes. Every struct is destructured
+/// without `..`: a new field does not compile until its encoding is decided.
+trait Canon {
+    fn feed(&self, h: &mut Sha256);
+}
+
 fn write_str(s: &str, h: &mut Sha256) {
     h.update((s.len() as u64).to_le_bytes());
     h.update(s.as_bytes());
 }
 
-/// Type-tagged, length-prefixed, keys sorted: two values encode alike only if they are equal.
-fn write(value: &Value, h: &mut Sha256) {
-    match value {
-        Value::Null => h.update(b"n"),
-        Value::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
-        Value::Number(n) => {
-            h.update(b"#");
-            write_str(&n.to_string(), h);
+/// An object: `{`, then `(key, value)` pairs in the order given (callers pass sorted keys),
+/// skipping absent values, then `}`.
+struct Object<'h>(&'h mut Sha256);
+
+impl<'h> Object<'h> {
+    fn new(h: &'h mut Sha256) -> Self {
+        h.update(b"{");
+        Object(h)
+    }
+    fn field(self, key: &str, value: &dyn Canon) -> Self {
+        self.0.update(b"k");
+        write_str(key, self.0);
+        value.feed(self.0);
+        self
+    }
+    fn opt<T: Canon>(self, key: &str, value: &Option<T>) -> Self {
+        match value {
+            Some(v) => self.field(key, v),
+            None => self,
         }
-        Value::String(s) => {
-            h.update(b"s");
-            write_str(s, h);
-        }
-        Value::Array(items) => {
-            h.update(b"[");
-            h.update((items.len() as u64).to_le_bytes());
-            items.iter().for_each(|v| write(v, h));
-        }
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_unstable();
-            h.update(b"{");
-            h.update((keys.len() as u64).to_le_bytes());
-            for key in keys {
-                write_str(key, h);
-                write(&map[key], h);
+    }
+    fn list<T: Canon>(self, key: &str, values: &[T]) -> Self {
+        if values.is_empty() { self } else { self.field(key, &values) }
+    }
+    fn end(self) {
+        self.0.update(b"}");
+    }
+}
+
+impl Canon for &str {
+    fn feed(&self, h: &mut Sha256) {
+        h.update(b"s");
+        write_str(self, h);
+    }
+}
+
+impl Canon for String {
+    fn feed(&self, h: &mut Sha256) {
+        self.as_str().feed(h);
+    }
+}
+
+impl Canon for u64 {
+    fn feed(&self, h: &mut Sha256) {
+        h.update(b"u");
+        h.update(self.to_le_bytes());
+    }
+}
+
+impl Canon for u32 {
+    fn feed(&self, h: &mut Sha256) {
+        u64::from(*self).feed(h);
+    }
+}
+
+impl Canon for DateTime<FixedOffset> {
+    fn feed(&self, h: &mut Sha256) {
+        h.update(b"d");
+        h.update(self.timestamp().to_le_bytes());
+        h.update(self.timestamp_subsec_nanos().to_le_bytes());
+        h.update(self.offset().local_minus_utc().to_le_bytes());
+    }
+}
+
+impl<T: Canon> Canon for &[T] {
+    fn feed(&self, h: &mut Sha256) {
+        h.update(b"[");
+        h.update((self.len() as u64).to_le_bytes());
+        self.iter().for_each(|v| v.feed(h));
+    }
+}
+
+impl Canon for Value {
+    fn feed(&self, h: &mut Sha256) {
+        match self {
+            Value::Null => h.update(b"n"),
+            Value::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
+            Value::Number(n) => {
+                h.update(b"#");
+                write_str(&n.to_string(), h);
+            }
+            Value::String(s) => s.feed(h),
+            Value::Array(items) => items.as_slice().feed(h),
+            Value::Object(map) => {
+                // Sorted here, whatever order the map iterates in (serde_json's
+                // `preserve_order`, a jsonb round trip).
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort_unstable();
+                keys.into_iter().fold(Object::new(h), |o, k| o.field(k, &map[k])).end();
             }
         }
+    }
+}
+
+impl Canon for Actor {
+    fn feed(&self, h: &mut Sha256) {
+        let Actor { role, agency, unit, user } = self;
+        Object::new(h).opt("agency", agency).field("role", role).opt("unit", unit).opt("user", user).end();
+    }
+}
+
+impl Canon for FileMeta {
+    fn feed(&self, h: &mut Sha256) {
+        let FileMeta { name, media_type, size } = self;
+        Object::new(h).field("media_type", media_type).field("name", name).field("size", size).end();
+    }
+}
+
+impl Canon for SubmittedDocument {
+    fn feed(&self, h: &mut Sha256) {
+        let SubmittedDocument { id, originals, copies, files, from_database } = self;
+        Object::new(h)
+            .field("copies", copies)
+            .list("files", files)
+            .opt("from_database", from_database)
+            .field("id", id)
+            .field("originals", originals)
+            .end();
+    }
+}
+
+impl Canon for TimerDue {
+    fn feed(&self, h: &mut Sha256) {
+        let TimerDue { action, at } = self;
+        Object::new(h).field("action", action).field("at", at).end();
+    }
+}
+
+impl Canon for StepDue {
+    fn feed(&self, h: &mut Sha256) {
+        let StepDue { step, due, timer } = self;
+        Object::new(h).opt("due", due).field("step", step).opt("timer", timer).end();
+    }
+}
+
+impl Canon for Timing {
+    fn feed(&self, h: &mut Sha256) {
+        let Timing { clock_start, appointment, used_minutes, resumed_after, started } = self;
+        Object::new(h)
+            .opt("appointment", appointment)
+            .opt("clock_start", clock_start)
+            .opt("resumed_after", resumed_after)
+            .list("started", started)
+            .opt("used_minutes", used_minutes)
+            .end();
+    }
+}
+
+impl Canon for EventKind {
+    fn feed(&self, h: &mut Sha256) {
+        let o = Object::new(h);
+        let o = match self {
+            EventKind::Submitted { dossier_id, procedure, version, channel, jurisdiction, data, documents } => o
+                .field("channel", &u64::from(channel.national_code()))
+                .field("data", data)
+                .list("documents", documents)
+                .field("dossier_id", dossier_id)
+                .field("jurisdiction", jurisdiction)
+                .field("procedure", procedure)
+                .field("type", &"submitted")
+                .field("version", version),
+            EventKind::ActionTaken { step, action, data, documents } => o
+                .field("action", action)
+                .opt("data", data)
+                .opt("documents", &documents.as_deref())
+                .field("step", step)
+                .field("type", &"action_taken"),
+            EventKind::WithdrawalRequested { reason } => o.opt("reason", reason).field("type", &"withdrawal_requested"),
+            EventKind::WithdrawalDeclined { reason } => o.opt("reason", reason).field("type", &"withdrawal_declined"),
+            EventKind::Withdrawn => o.field("type", &"withdrawn"),
+            EventKind::Extended { appointment, reason } => {
+                o.field("appointment", appointment).field("reason", reason).field("type", &"extended")
+            }
+            EventKind::TimerFired { step, action } => {
+                o.field("action", action).field("step", step).field("type", &"timer_fired")
+            }
+        };
+        o.end();
+    }
+}
+
+impl Canon for Event {
+    fn feed(&self, h: &mut Sha256) {
+        let Event { seq, at, command_id, actor, kind, prev, timing } = self;
+        let o =
+            Object::new(h).field("actor", actor).field("at", at).field("command_id", command_id).field("kind", kind);
+        let o = if prev.is_empty() { o } else { o.field("prev", prev) };
+        let o = o.field("seq", seq);
+        let o = if timing.is_empty() { o } else { o.field("timing", timing) };
+        o.end();
     }
 }
 
