@@ -6,7 +6,7 @@
 use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use motcua::Message;
+use engine::Message;
 use serde::de::DeserializeOwned;
 
 use crate::error::Failure;

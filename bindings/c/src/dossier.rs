@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use motcua::{Applied, Command, Dossier, Event, Submission};
+use engine::{Applied, Command, Dossier, Event, Submission};
 
 use crate::base::{Opaque, Out, borrow, borrow_mut, free_handle, guard, guard_value, into_handle, json, text, to_json};
 use crate::error::Failure;

@@ -2,10 +2,12 @@
 
 use std::any::Any;
 
-use motcua::{CalendarError, Diagnostic, LoadError, Message, Rejection};
+use engine::{CalendarError, Diagnostic, LoadError, Message, Rejection};
 use serde_json::json;
 
-use crate::base::{NulString, Opaque, borrow, free_handle, guard_value, into_handle, message, motcua_result, motcua_str};
+use crate::base::{
+    NulString, Opaque, borrow, free_handle, guard_value, into_handle, message, motcua_result, motcua_str,
+};
 
 /// Why a call failed. Returned through the `err` argument of a fallible function; free it
 /// with `motcua_error_free`. Read it with the `motcua_error_*` accessors.
@@ -136,9 +138,7 @@ impl Failure {
     }
 
     pub(crate) fn into_error(self) -> *mut motcua_error {
-        let json = self
-            .json
-            .unwrap_or_else(|| json!({"code": self.code, "field": self.path, "message": self.message}));
+        let json = self.json.unwrap_or_else(|| json!({"code": self.code, "field": self.path, "message": self.message}));
         into_handle::<motcua_error>(ErrorData {
             result: self.result,
             code: NulString::new(self.code),

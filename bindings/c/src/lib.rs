@@ -17,6 +17,8 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![allow(non_camel_case_types)]
 #![warn(missing_docs)]
+// `Failure` is large, but it is the cold path, and it becomes a heap `motcua_error` anyway.
+#![allow(clippy::result_large_err)]
 
 mod base;
 mod dossier;
@@ -25,7 +27,7 @@ mod procedure;
 
 use std::ffi::c_char;
 
-use motcua::{Catalogue, Library, WorkingDuration};
+use engine::{Catalogue, Library, WorkingDuration};
 
 pub use base::{motcua_result, motcua_str};
 pub use dossier::*;
@@ -217,7 +219,7 @@ pub unsafe extern "C" fn motcua_library_add_working_time(
                     format!("Không có lịch `{id}`"),
                     format!("no calendar is named `{id}`"),
                 );
-                f.code = motcua::Code::UnknownCalendar.as_str().to_owned();
+                f.code = engine::Code::UnknownCalendar.as_str().to_owned();
                 f
             })?;
             let due = cal.add(start, duration).map_err(|e| Failure::calendar(&e, "duration"))?;
@@ -262,4 +264,29 @@ pub(crate) fn working_duration(s: &str) -> Result<WorkingDuration, Failure> {
             e.to_string(),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    fn read(path: &str) -> String {
+        std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    /// The C and Python tests submit JSON fixtures; they must stay the scenarios' submissions.
+    #[test]
+    fn fixtures_are_the_scenario_submissions() {
+        for (scenario, fixture) in [
+            ("tests/scenarios/business-registration-happy.yaml", "business-registration-submission.json"),
+            ("tests/scenarios/birth-registration-supplement-lapsed.yaml", "birth-registration-submission.json"),
+        ] {
+            let s = engine::scenario::Scenario::from_yaml(&read(scenario), scenario).unwrap().submit;
+            let f: serde_json::Value =
+                serde_json::from_str(&read(&format!("bindings/c/tests/data/{fixture}"))).unwrap();
+            assert_eq!(f["data"], s.data, "{fixture}");
+            let documents: Vec<engine::SubmittedDocument> = serde_json::from_value(f["documents"].clone()).unwrap();
+            assert_eq!(documents, s.documents, "{fixture}");
+            assert_eq!(f["dossier_id"], s.dossier_id.as_str(), "{fixture}");
+            assert_eq!(f["at"], serde_json::to_value(s.at).unwrap(), "{fixture}");
+        }
+    }
 }

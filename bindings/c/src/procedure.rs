@@ -2,11 +2,15 @@
 
 use std::ffi::c_char;
 
-use motcua::{Procedure, SubmittedDocument};
+use engine::{Procedure, SubmittedDocument};
 
-use crate::base::{NulString, Opaque, Out, borrow, free_handle, guard, guard_value, into_handle, json, lang, text, to_json};
+use crate::base::{
+    NulString, Opaque, Out, borrow, free_handle, guard, guard_value, into_handle, json, lang, text, to_json,
+};
 use crate::error::Failure;
-use crate::{instant, motcua_error, motcua_library, motcua_result, motcua_str, motcua_string, new_string, working_duration};
+use crate::{
+    instant, motcua_error, motcua_library, motcua_result, motcua_str, motcua_string, new_string, working_duration,
+};
 
 /// A compiled procedure (one version of one *thủ tục hành chính*).
 ///
@@ -200,7 +204,8 @@ pub unsafe extern "C" fn motcua_procedure_add_working_time(
             let compiled = borrow(procedure, "procedure")?;
             let start = instant(text(start, start_len, "start")?, "start")?;
             let duration = working_duration(text(duration, duration_len, "duration")?)?;
-            let due = compiled.procedure.calendar().add(start, duration).map_err(|e| Failure::calendar(&e, "duration"))?;
+            let due =
+                compiled.procedure.calendar().add(start, duration).map_err(|e| Failure::calendar(&e, "duration"))?;
             out.set(new_string(due.to_rfc3339()));
             Ok(())
         })
@@ -222,7 +227,7 @@ pub unsafe extern "C" fn motcua_procedure_mermaid(
     err: *mut *mut motcua_error,
 ) -> motcua_result {
     // SAFETY: the contract above.
-    unsafe { diagram(procedure, lang, lang_len, out, err, motcua::diagram::mermaid) }
+    unsafe { diagram(procedure, lang, lang_len, out, err, engine::diagram::mermaid) }
 }
 
 /// A diagram of the procedure, labels in `lang` (`vi` or `en`): Graphviz DOT with agency
@@ -240,7 +245,7 @@ pub unsafe extern "C" fn motcua_procedure_dot(
     err: *mut *mut motcua_error,
 ) -> motcua_result {
     // SAFETY: the contract above.
-    unsafe { diagram(procedure, lang, lang_len, out, err, motcua::diagram::dot) }
+    unsafe { diagram(procedure, lang, lang_len, out, err, engine::diagram::dot) }
 }
 
 /// # Safety
