@@ -7,7 +7,7 @@
 # Respects CARGO_TARGET_DIR (default target/). Needs cc; valgrind and python3 are used when
 # present (the run says so when one is missing). cbindgen is installed at the pinned version
 # only when the one on PATH differs.
-if [ -z "${BASH_SOURCE[1]:-}" ]; then
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then # run on its own, not sourced by scripts/test.sh
   set -euo pipefail
   cd "$(dirname "$0")/../.."
   step() { printf '\n==> %s\n' "$*"; }
