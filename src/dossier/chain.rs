@@ -16,10 +16,11 @@ use crate::form::{FileMeta, SubmittedDocument};
 
 /// Lower-case hex SHA-256 of an event (including the hash of its predecessor it carries).
 pub(crate) fn event_hash(event: &Event) -> String {
-    let mut h = Sha256::new();
-    h.update(b"motcua-event-1");
-    event.feed(&mut h);
-    let digest = h.finalize();
+    // Encode into one buffer, then hash once: far cheaper than many small updates.
+    let mut buf = Vec::with_capacity(512);
+    buf.extend_from_slice(b"motcua-event-1");
+    event.feed(&mut buf);
+    let digest = Sha256::digest(&buf);
     let mut hex = String::with_capacity(64);
     for byte in digest.iter() {
         const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -34,25 +35,25 @@ pub(crate) fn event_hash(event: &Event) -> String {
 /// field added later with its empty value keeps old hashes. Every struct is destructured
 /// without `..`: a new field does not compile until its encoding is decided.
 trait Canon {
-    fn feed(&self, h: &mut Sha256);
+    fn feed(&self, h: &mut Vec<u8>);
 }
 
-fn write_str(s: &str, h: &mut Sha256) {
-    h.update((s.len() as u64).to_le_bytes());
-    h.update(s.as_bytes());
+fn write_str(s: &str, h: &mut Vec<u8>) {
+    h.extend_from_slice(&(s.len() as u64).to_le_bytes());
+    h.extend_from_slice(s.as_bytes());
 }
 
 /// An object: `{`, then `(key, value)` pairs in the order given (callers pass sorted keys),
 /// skipping absent values, then `}`.
-struct Object<'h>(&'h mut Sha256);
+struct Object<'h>(&'h mut Vec<u8>);
 
 impl<'h> Object<'h> {
-    fn new(h: &'h mut Sha256) -> Self {
-        h.update(b"{");
+    fn new(h: &'h mut Vec<u8>) -> Self {
+        h.extend_from_slice(b"{");
         Object(h)
     }
     fn field(self, key: &str, value: &dyn Canon) -> Self {
-        self.0.update(b"k");
+        self.0.extend_from_slice(b"k");
         write_str(key, self.0);
         value.feed(self.0);
         self
@@ -67,60 +68,60 @@ impl<'h> Object<'h> {
         if values.is_empty() { self } else { self.field(key, &values) }
     }
     fn end(self) {
-        self.0.update(b"}");
+        self.0.extend_from_slice(b"}");
     }
 }
 
 impl Canon for &str {
-    fn feed(&self, h: &mut Sha256) {
-        h.update(b"s");
+    fn feed(&self, h: &mut Vec<u8>) {
+        h.extend_from_slice(b"s");
         write_str(self, h);
     }
 }
 
 impl Canon for String {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         self.as_str().feed(h);
     }
 }
 
 impl Canon for u64 {
-    fn feed(&self, h: &mut Sha256) {
-        h.update(b"u");
-        h.update(self.to_le_bytes());
+    fn feed(&self, h: &mut Vec<u8>) {
+        h.extend_from_slice(b"u");
+        h.extend_from_slice(&self.to_le_bytes());
     }
 }
 
 impl Canon for u32 {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         u64::from(*self).feed(h);
     }
 }
 
 impl Canon for DateTime<FixedOffset> {
-    fn feed(&self, h: &mut Sha256) {
-        h.update(b"d");
-        h.update(self.timestamp().to_le_bytes());
-        h.update(self.timestamp_subsec_nanos().to_le_bytes());
-        h.update(self.offset().local_minus_utc().to_le_bytes());
+    fn feed(&self, h: &mut Vec<u8>) {
+        h.extend_from_slice(b"d");
+        h.extend_from_slice(&self.timestamp().to_le_bytes());
+        h.extend_from_slice(&self.timestamp_subsec_nanos().to_le_bytes());
+        h.extend_from_slice(&self.offset().local_minus_utc().to_le_bytes());
     }
 }
 
 impl<T: Canon> Canon for &[T] {
-    fn feed(&self, h: &mut Sha256) {
-        h.update(b"[");
-        h.update((self.len() as u64).to_le_bytes());
+    fn feed(&self, h: &mut Vec<u8>) {
+        h.extend_from_slice(b"[");
+        h.extend_from_slice(&(self.len() as u64).to_le_bytes());
         self.iter().for_each(|v| v.feed(h));
     }
 }
 
 impl Canon for Value {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         match self {
-            Value::Null => h.update(b"n"),
-            Value::Bool(b) => h.update(if *b { b"t" } else { b"f" }),
+            Value::Null => h.extend_from_slice(b"n"),
+            Value::Bool(b) => h.extend_from_slice(if *b { b"t" } else { b"f" }),
             Value::Number(n) => {
-                h.update(b"#");
+                h.extend_from_slice(b"#");
                 write_str(&n.to_string(), h);
             }
             Value::String(s) => s.feed(h),
@@ -137,21 +138,21 @@ impl Canon for Value {
 }
 
 impl Canon for Actor {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let Actor { role, agency, unit, user } = self;
         Object::new(h).opt("agency", agency).field("role", role).opt("unit", unit).opt("user", user).end();
     }
 }
 
 impl Canon for FileMeta {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let FileMeta { name, media_type, size } = self;
         Object::new(h).field("media_type", media_type).field("name", name).field("size", size).end();
     }
 }
 
 impl Canon for SubmittedDocument {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let SubmittedDocument { id, originals, copies, files, from_database } = self;
         Object::new(h)
             .field("copies", copies)
@@ -164,21 +165,21 @@ impl Canon for SubmittedDocument {
 }
 
 impl Canon for TimerDue {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let TimerDue { action, at } = self;
         Object::new(h).field("action", action).field("at", at).end();
     }
 }
 
 impl Canon for StepDue {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let StepDue { step, due, timer } = self;
         Object::new(h).opt("due", due).field("step", step).opt("timer", timer).end();
     }
 }
 
 impl Canon for Timing {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let Timing { clock_start, appointment, used_minutes, resumed_after, started } = self;
         Object::new(h)
             .opt("appointment", appointment)
@@ -191,7 +192,7 @@ impl Canon for Timing {
 }
 
 impl Canon for EventKind {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let o = Object::new(h);
         let o = match self {
             EventKind::Submitted { dossier_id, procedure, version, channel, jurisdiction, data, documents } => o
@@ -224,7 +225,7 @@ impl Canon for EventKind {
 }
 
 impl Canon for Event {
-    fn feed(&self, h: &mut Sha256) {
+    fn feed(&self, h: &mut Vec<u8>) {
         let Event { seq, at, command_id, actor, kind, prev, timing } = self;
         let o =
             Object::new(h).field("actor", actor).field("at", at).field("command_id", command_id).field("kind", kind);
