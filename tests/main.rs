@@ -8,4 +8,5 @@ mod lints;
 mod runtime;
 mod scenarios;
 mod security;
+mod soak;
 mod specs;
