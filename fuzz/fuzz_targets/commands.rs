@@ -1,0 +1,76 @@
+//! Structured command sequences against every shipped procedure: a refused command changes
+//! nothing, and the live dossier always equals the replay of its history.
+#![no_main]
+
+#[path = "shipped.rs"]
+mod shipped;
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use motcua::{Actor, Command, CommandKind, Dossier, Submission};
+
+#[derive(Arbitrary, Debug)]
+struct Step {
+    kind: u8,
+    action: u16,
+    step: Option<u8>,
+    actor: u8,
+    minutes: u16,
+    stale: bool,
+}
+
+#[derive(Arbitrary, Debug)]
+struct Input {
+    procedure: u8,
+    steps: Vec<Step>,
+}
+
+fuzz_target!(|input: Input| {
+    let procedures = shipped::procedures();
+    let p = &procedures[usize::from(input.procedure) % procedures.len()];
+    let actions: Vec<(&str, &str, &motcua::Action)> =
+        p.steps().iter().flat_map(|s| s.actions.iter().map(move |a| (s.id.as_str(), a.id.as_str(), a))).collect();
+    let mut actors = vec![Actor::citizen()];
+    actors.extend(actions.iter().map(|(_, _, a)| Actor {
+        role: a.role.clone(),
+        agency: a.agency.clone(),
+        unit: None,
+        user: None,
+    }));
+    let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T08:00:00+07:00").expect("time");
+    let channel = p.spec().channels[0];
+    let submission = Submission::new("F-1", at, Actor::citizen(), channel, "00004").with_data(serde_json::json!({}), vec![]);
+    let Ok((mut dossier, _)) = Dossier::submit(p, Submission { allow_incomplete: false, ..submission.clone() })
+        .or_else(|_| Dossier::submit(p, Submission { actor: Actor::official(&p.start().role, p.start().agency.as_deref().unwrap_or("")), allow_incomplete: true, ..submission }))
+    else {
+        return;
+    };
+    for (n, s) in input.steps.iter().take(64).enumerate() {
+        let now = dossier.updated_at() + chrono::Duration::minutes(i64::from(s.minutes % 3000));
+        let (step, action, _) = actions[usize::from(s.action) % actions.len()];
+        let kind = match s.kind % 6 {
+            0 | 1 | 2 => CommandKind::Act {
+                action: action.to_owned(),
+                step: s.step.map(|_| step.to_owned()),
+                data: None,
+                documents: None,
+            },
+            3 => CommandKind::RequestWithdrawal { reason: None },
+            4 => CommandKind::ConfirmWithdrawal,
+            _ => CommandKind::Extend { appointment: dossier.deadline().appointment + chrono::Duration::hours(8), reason: "x".into() },
+        };
+        let command = Command {
+            id: format!("c{n}"),
+            at: now,
+            actor: actors[usize::from(s.actor) % actors.len()].clone(),
+            expected_version: Some(if s.stale { dossier.version().wrapping_sub(1) } else { dossier.version() }),
+            kind,
+        };
+        let before = dossier.clone();
+        if dossier.apply(p, &command).is_err() {
+            assert_eq!(dossier, before, "a refused command changed the dossier");
+        }
+    }
+    assert_eq!(Dossier::replay(p, dossier.history()).expect("replay"), dossier);
+    motcua::verify_history(dossier.history(), Some(dossier.head())).expect("chain");
+});

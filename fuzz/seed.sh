@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Seeds the fuzz corpora from the shipped specs and scenarios (corpora are not committed).
+set -euo pipefail
+cd "$(dirname "$0")"
+mkdir -p corpus/load_procedure corpus/commands corpus/validate_form corpus/calendar corpus/expression
+cp ../specs/procedures/*.yaml ../specs/catalogue/*.yaml corpus/load_procedure/
+# Form data of real submissions (kept in sync with the scenarios by the C binding's tests).
+for f in ../bindings/c/tests/data/*.json; do
+  [ -e "$f" ] && cp "$f" corpus/validate_form/
+done
+printf '%s' "age_years(child.birth_date) < 6 and present(child.full_name)" > corpus/expression/age
+printf '%s' "documents.birth_certificate.present or documents.witness_statement.present" > corpus/expression/docs
