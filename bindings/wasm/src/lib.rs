@@ -71,7 +71,7 @@ fn error_details(
     problems: &[Problem],
 ) -> Json {
     let (file, path, line, column) = place;
-    keys::to_camel(json!({
+    camel_json(&json!({
         "code": code,
         "messages": message,
         "file": file,
@@ -121,10 +121,16 @@ fn to_js_raw(value: &Json) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
 }
 
-/// A core value → JS, with the engine's keys in camelCase.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
-    match serde_json::to_value(value) {
-        Ok(json) => to_js_raw(&keys::to_camel(json)),
+fn camel_json<T: Serialize + ?Sized>(value: &T) -> Json {
+    keys::Tree::of(value).map(|t| keys::to_camel(t).to_value()).unwrap_or(Json::Null)
+}
+
+/// A core value → JS, with the engine's keys in camelCase, in the order the core gives them.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    match keys::Tree::of(value) {
+        Ok(tree) => keys::to_camel(tree)
+            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+            .unwrap_or(JsValue::NULL),
         Err(_) => JsValue::NULL,
     }
 }
@@ -139,8 +145,8 @@ fn from_js_raw(value: JsValue, what: &str) -> Result<Json, JsValue> {
 
 /// JS (camelCase or snake_case keys) → a core value.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let json = keys::to_snake(from_js_raw(value, what)?);
-    serde_json::from_value(json).map_err(|e| bad_input(what, e))
+    let tree: keys::Tree = serde_wasm_bindgen::from_value(value).map_err(|e| bad_input(what, e))?;
+    serde_json::from_value(keys::to_snake(tree).to_value()).map_err(|e| bad_input(what, e))
 }
 
 /// An instant: an RFC 3339 string with its offset, or a JS `Date`.
@@ -281,7 +287,12 @@ impl ProcedureHandle {
         let documents = documents(documents_)?;
         let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
         let problems: Vec<&Problem> = v.problems.iter().filter(|p| p.path.starts_with("$.documents")).collect();
-        Ok(to_js(&json!({"complete": v.documents_complete(), "problems": problems})))
+        #[derive(Serialize)]
+        struct DocumentCheck<'a> {
+            complete: bool,
+            problems: Vec<&'a Problem>,
+        }
+        Ok(to_js(&DocumentCheck { complete: v.documents_complete(), problems }))
     }
 
     /// Opens a dossier: `{dossier, applied}`; throws a `MotcuaError` (with `problems`) when refused.
@@ -384,7 +395,7 @@ impl DossierHandle {
         Ok(to_js(&applied))
     }
 
-    /// The next instant something is due (a timer or a deadline), for the host to index.
+    /// The earliest pending timer: when the host should call `advance` next, for it to index.
     #[wasm_bindgen(js_name = nextDue)]
     pub fn next_due(&self) -> Option<String> {
         self.inner.next_due().map(|t| t.to_rfc3339())
