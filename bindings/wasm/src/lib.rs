@@ -128,9 +128,9 @@ fn camel_json<T: Serialize + ?Sized>(value: &T) -> Json {
 /// A core value → JS, with the engine's keys in camelCase, in the order the core gives them.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     match keys::Tree::of(value) {
-        Ok(tree) => keys::to_camel(tree)
-            .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-            .unwrap_or(JsValue::NULL),
+        Ok(tree) => {
+            keys::to_camel(tree).serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+        }
         Err(_) => JsValue::NULL,
     }
 }
