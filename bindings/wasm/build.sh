@@ -20,20 +20,35 @@ cargo build --manifest-path "$root/Cargo.toml" --locked -p motcua-wasm \
   --target wasm32-unknown-unknown --profile wasm-release
 wasm="$target_dir/wasm32-unknown-unknown/wasm-release/motcua_wasm.wasm"
 
-rm -rf "$out"
-mkdir -p "$out"
-# One build serves browsers, bundlers and Node: `web` output is an ES module whose init
-# takes a URL (index.js) or the bytes (node.js).
-wasm-bindgen "$wasm" --out-dir "$out" --out-name motcua_wasm --target web --no-typescript --weak-refs
+# Nothing changed since the last build (module, package sources, README, tools): keep pkg/.
+stamp="$( (sha256sum "$wasm" "$here"/pkg-src/* "$here/README.md" "$here/build.sh" "$here/package-lock.json"; echo "$pinned") | sha256sum | cut -d' ' -f1)"
+if [ -f "$out/motcua_wasm_bg.wasm" ] && [ "$(cat "$out/.stamp" 2>/dev/null)" = "$stamp" ]; then
+  echo "pkg/ is up to date"
+  skip=1
+else
+  skip=0
+fi
 
-raw_before="$(wc -c < "$out/motcua_wasm_bg.wasm")"
-"$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
-  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/motcua_wasm_bg.wasm" -o "$out/motcua_wasm_bg.wasm"
+if [ "$skip" = 0 ]; then
+  rm -rf "$out"
+  mkdir -p "$out"
+  # One build serves browsers, bundlers and Node: `web` output is an ES module whose init
+  # takes a URL (index.js) or the bytes (node.js).
+  wasm-bindgen "$wasm" --out-dir "$out" --out-name motcua_wasm --target web --no-typescript --weak-refs
 
-cp "$here"/pkg-src/* "$out/"
-[ -f "$here/README.md" ] && cp "$here/README.md" "$out/"
+  raw_before="$(wc -c < "$out/motcua_wasm_bg.wasm")"
+  "$here/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers \
+    --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out/motcua_wasm_bg.wasm" -o "$out/motcua_wasm_bg.wasm"
+
+  cp "$here"/pkg-src/* "$out/"
+  cp "$here/README.md" "$out/"
+  echo "$raw_before" > "$out/.size-before-opt"
+  echo "$stamp" > "$out/.stamp"
+fi
+
+raw_before="$(cat "$out/.size-before-opt")"
 
 raw="$(wc -c < "$out/motcua_wasm_bg.wasm")"
 gz="$(gzip -9 -c "$out/motcua_wasm_bg.wasm" | wc -c)"

@@ -116,11 +116,16 @@ fn bad_input(what: &str, detail: impl std::fmt::Display) -> JsValue {
 
 // ---- values ----------------------------------------------------------------------------
 
-/// JSON → JS (objects as plain objects, integers as numbers). Keys as given.
-fn to_js_raw(value: &Json) -> JsValue {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
+/// JSON → JS through one string and the JS engine's native `JSON.parse`: one crossing
+/// instead of a property-by-property build (serde-wasm-bindgen), several times faster on
+/// validation results (bench/bench.mjs). Keys as given.
+fn json_to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_json::to_string(value).ok().and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL)
 }
 
+fn to_js_raw(value: &Json) -> JsValue {
+    json_to_js(value)
+}
 fn camel_json<T: Serialize + ?Sized>(value: &T) -> Json {
     keys::Tree::of(value).map(|t| keys::to_camel(t).to_value()).unwrap_or(Json::Null)
 }
@@ -128,30 +133,33 @@ fn camel_json<T: Serialize + ?Sized>(value: &T) -> Json {
 /// A core value → JS, with the engine's keys in camelCase, in the order the core gives them.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
     match keys::Tree::of(value) {
-        Ok(tree) => {
-            keys::to_camel(tree).serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or(JsValue::NULL)
-        }
+        Ok(tree) => json_to_js(&keys::to_camel(tree)),
         Err(_) => JsValue::NULL,
     }
 }
 
+/// JS → JSON text through the JS engine's native `JSON.stringify`: one crossing of a string
+/// instead of a property-by-property walk (serde-wasm-bindgen), which cost more than the
+/// validation itself on the birth form (bench/bench.mjs).
+fn js_to_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    let text = js_sys::JSON::stringify(value).map_err(|_| bad_input(what, "not serializable to JSON"))?;
+    text.as_string().ok_or_else(|| bad_input(what, "not serializable to JSON"))
+}
+
 /// JS → JSON, keys as given (form data).
-///
-/// Through the engine's native `JSON.stringify` and `serde_json`: one crossing of a string
-/// instead of a property-by-property walk (serde-wasm-bindgen), several times faster on a
-/// real form (bench/bench.mjs).
 fn from_js_raw(value: JsValue, what: &str) -> Result<Json, JsValue> {
     if value.is_undefined() {
         return Ok(Json::Null);
     }
-    let text = js_sys::JSON::stringify(&value).map_err(|_| bad_input(what, "not serializable to JSON"))?;
-    let text = text.as_string().unwrap_or_default();
-    serde_json::from_str(&text).map_err(|e| bad_input(what, e))
+    serde_json::from_str(&js_to_text(&value, what)?).map_err(|e| bad_input(what, e))
 }
 
 /// JS (camelCase or snake_case keys) → a core value.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    let tree: keys::Tree = serde_wasm_bindgen::from_value(value).map_err(|e| bad_input(what, e))?;
+    if value.is_undefined() {
+        return Err(bad_input(what, "missing"));
+    }
+    let tree: keys::Tree = serde_json::from_str(&js_to_text(&value, what)?).map_err(|e| bad_input(what, e))?;
     serde_json::from_value(keys::to_snake(tree).to_value()).map_err(|e| bad_input(what, e))
 }
 
@@ -234,7 +242,11 @@ pub struct ProcedureHandle {
     inner: Rc<Procedure>,
 }
 
+/// Validation results go straight to JS, without the key translation: the binding's own
+/// fields are renamed here, and a [`Problem`]'s keys (`path`, `code`, `params`, `label`,
+/// `message`) are single words, the same in both cases (a test holds that).
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ValidationJs<'a> {
     valid: bool,
     form_valid: bool,
@@ -283,7 +295,7 @@ impl ProcedureHandle {
         let data = from_js_raw(data, "data")?;
         let documents = documents(documents_)?;
         let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
-        Ok(to_js(&ValidationJs::of(&v)))
+        Ok(json_to_js(&ValidationJs::of(&v)))
     }
 
     /// The document checklist alone: `{complete, problems}` with the `$.documents…` problems.
@@ -298,7 +310,7 @@ impl ProcedureHandle {
             complete: bool,
             problems: Vec<&'a Problem>,
         }
-        Ok(to_js(&DocumentCheck { complete: v.documents_complete(), problems }))
+        Ok(json_to_js(&DocumentCheck { complete: v.documents_complete(), problems }))
     }
 
     /// Opens a dossier: `{dossier, applied}`; throws a `MotcuaError` (with `problems`) when refused.
@@ -435,5 +447,24 @@ impl DossierHandle {
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> JsValue {
         to_js(&self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_keys_need_no_translation() {
+        let form = motcua::Form::from_yaml(
+            "form:\n  fields:\n    n: {label: {vi: Tên, en: Name}, type: text, min_length: 3}\n",
+            "f.yaml",
+        )
+        .unwrap();
+        let v = form.validate(&json!({"n": "A"}), &[], NaiveDate::MIN);
+        let problem = serde_json::to_value(&v.problems[0]).unwrap();
+        let keys: Vec<&String> = problem.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["code", "label", "message", "params", "path"]);
+        assert!(keys.iter().all(|k| keys::camel(k) == **k));
     }
 }
