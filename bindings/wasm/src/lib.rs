@@ -5,7 +5,8 @@
 //!
 //! Two translations happen at the boundary:
 //!
-//! * **Values** go through `serde_json::Value` ([`keys`]): the keys the engine defines are
+//! * **Values** cross as JSON text (`JSON.stringify`/`JSON.parse` on the JS side, `serde_json`
+//!   on this side) and go through an order-keeping tree ([`keys`]): the keys the engine defines are
 //!   turned into camelCase on the way out and back into snake_case on the way in, while keys
 //!   the spec author or the host define (form data, step, action, document and field
 //!   identifiers) are left exactly as written. The core's serde names — the JSON of the
