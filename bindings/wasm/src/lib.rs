@@ -1,0 +1,471 @@
+//! WebAssembly bindings of [`motcua`]: the same engine in the browser and in Node.
+//!
+//! This crate only translates (ARCHITECTURE.md, decision 7): JS values in, core types, core
+//! calls, JS values out. Every rule lives in the core and is tested there.
+//!
+//! Two translations happen at the boundary:
+//!
+//! * **Values** cross as JSON text (`JSON.stringify`/`JSON.parse` on the JS side, `serde_json`
+//!   on this side) and go through an order-keeping tree ([`keys`]): the keys the engine defines are
+//!   turned into camelCase on the way out and back into snake_case on the way in, while keys
+//!   the spec author or the host define (form data, step, action, document and field
+//!   identifiers) are left exactly as written. The core's serde names — the JSON of the
+//!   published schema that the C library and stored events use — do not change.
+//! * **Errors** become a `MotcuaError` (a JS `Error` subclass defined by the package's entry
+//!   modules and handed over with `__setErrorClass`) carrying `code`, `path`, `line`,
+//!   `column`, `messages: {vi, en}`, and the `diagnostics` or `problems` behind it.
+//!
+//! The JS API (see the package's `index.d.ts`): `Engine.load`, `engine.loadProcedure`, and the
+//! `Procedure` and `Dossier` classes.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod keys;
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use motcua::{
+    CalendarError, Catalogue, Code, Command, Diagnostic, Dossier, Event, Library, LoadError, Message, Problem,
+    Procedure, Rejection, Submission, SubmittedDocument, Validation, WorkingDuration,
+};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value as Json, json};
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The constructor of `MotcuaError`, set once by the package's entry module.
+    static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Sets the class errors are thrown as (called by the package's entry modules; not public API).
+#[wasm_bindgen(js_name = "__setErrorClass")]
+pub fn set_error_class(class: js_sys::Function) {
+    ERROR_CLASS.with(|c| *c.borrow_mut() = Some(class));
+}
+
+// ---- errors ----------------------------------------------------------------------------
+
+/// Builds the thrown value from its details (camelCase JSON): a `MotcuaError` when the entry
+/// module registered the class, a plain `Error` with the same properties otherwise.
+fn throw(details: Json) -> JsValue {
+    let message = details["messages"]["en"].as_str().unwrap_or("motcua error").to_owned();
+    let details = to_js_raw(&details);
+    if let Some(class) = ERROR_CLASS.with(|c| c.borrow().clone())
+        && let Ok(err) = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&details))
+    {
+        return err;
+    }
+    let err = js_sys::Error::new(&message);
+    err.set_name("MotcuaError");
+    let _ = js_sys::Object::assign(&err, &details.unchecked_into());
+    err.into()
+}
+
+fn error_details(
+    code: Code,
+    message: &Message,
+    place: (&str, &str, u32, u32),
+    diagnostics: &[Diagnostic],
+    problems: &[Problem],
+) -> Json {
+    let (file, path, line, column) = place;
+    camel_json(&json!({
+        "code": code,
+        "messages": message,
+        "file": file,
+        "path": path,
+        "line": line,
+        "column": column,
+        "diagnostics": diagnostics,
+        "problems": problems,
+    }))
+}
+
+fn load_error(err: &LoadError) -> JsValue {
+    let diagnostics = err.diagnostics();
+    let first = err.errors().next().or(diagnostics.first());
+    match first {
+        Some(d) => {
+            let mut message = d.message.clone();
+            message.vi = format!("{}:{}:{}: {}", d.file, d.line, d.column, message.vi);
+            message.en = format!("{}:{}:{}: {}", d.file, d.line, d.column, message.en);
+            throw(error_details(d.code, &message, (&d.file, &d.path, d.line, d.column), diagnostics, &[]))
+        }
+        None => throw(error_details(Code::YamlSyntax, &Code::YamlSyntax.summary(), ("", "", 0, 0), &[], &[])),
+    }
+}
+
+fn rejection(r: &Rejection) -> JsValue {
+    throw(error_details(r.code, &r.message, ("", &r.field, 0, 0), &[], &r.problems))
+}
+
+fn calendar_error(e: &CalendarError) -> JsValue {
+    throw(error_details(e.code(), e.message(), ("", "", 0, 0), &[], &[]))
+}
+
+/// A JS value that does not fit the expected shape: `invalid_type`, with serde's explanation.
+fn bad_input(what: &str, detail: impl std::fmt::Display) -> JsValue {
+    let message = Message::new(
+        format!("{what}: dữ liệu không đúng cấu trúc ({detail})"),
+        format!("{what}: the value does not have the expected shape ({detail})"),
+    );
+    throw(error_details(Code::InvalidType, &message, ("", what, 0, 0), &[], &[]))
+}
+
+// ---- values ----------------------------------------------------------------------------
+
+/// JSON → JS through one string and the JS engine's native `JSON.parse`: one crossing
+/// instead of a property-by-property build (serde-wasm-bindgen), several times faster on
+/// validation results (bench/bench.mjs). Keys as given.
+fn json_to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_json::to_string(value).ok().and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL)
+}
+
+fn to_js_raw(value: &Json) -> JsValue {
+    json_to_js(value)
+}
+fn camel_json<T: Serialize + ?Sized>(value: &T) -> Json {
+    keys::Tree::of(value).map(|t| keys::to_camel(t).to_value()).unwrap_or(Json::Null)
+}
+
+/// A core value → JS, with the engine's keys in camelCase, in the order the core gives them.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    match keys::Tree::of(value) {
+        Ok(tree) => json_to_js(&keys::to_camel(tree)),
+        Err(_) => JsValue::NULL,
+    }
+}
+
+/// JS → JSON text through the JS engine's native `JSON.stringify`: one crossing of a string
+/// instead of a property-by-property walk (serde-wasm-bindgen), which cost more than the
+/// validation itself on the birth form (bench/bench.mjs).
+fn js_to_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    let text = js_sys::JSON::stringify(value).map_err(|_| bad_input(what, "not serializable to JSON"))?;
+    text.as_string().ok_or_else(|| bad_input(what, "not serializable to JSON"))
+}
+
+/// JS → JSON, keys as given (form data).
+fn from_js_raw(value: JsValue, what: &str) -> Result<Json, JsValue> {
+    if value.is_undefined() {
+        return Ok(Json::Null);
+    }
+    serde_json::from_str(&js_to_text(&value, what)?).map_err(|e| bad_input(what, e))
+}
+
+/// JS (camelCase or snake_case keys) → a core value.
+fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    if value.is_undefined() {
+        return Err(bad_input(what, "missing"));
+    }
+    let tree: keys::Tree = serde_json::from_str(&js_to_text(&value, what)?).map_err(|e| bad_input(what, e))?;
+    serde_json::from_value(keys::to_snake(tree).to_value()).map_err(|e| bad_input(what, e))
+}
+
+/// An instant: an RFC 3339 string with its offset, or a JS `Date`.
+fn instant(value: &JsValue, what: &str) -> Result<DateTime<FixedOffset>, JsValue> {
+    let text = match value.dyn_ref::<js_sys::Date>() {
+        Some(date) => String::from(date.to_iso_string()),
+        None => value.as_string().ok_or_else(|| bad_input(what, "expected an RFC 3339 string or a Date"))?,
+    };
+    DateTime::parse_from_rfc3339(&text).map_err(|e| bad_input(what, e))
+}
+
+fn date(value: &str, what: &str) -> Result<NaiveDate, JsValue> {
+    value.parse().map_err(|e| bad_input(what, e))
+}
+
+fn documents(value: JsValue) -> Result<Vec<SubmittedDocument>, JsValue> {
+    if value.is_undefined() || value.is_null() { Ok(Vec::new()) } else { from_js(value, "documents") }
+}
+
+/// Sets `key` of a fresh JS object for results that mix JSON and class instances.
+fn object(entries: &[(&str, &JsValue)]) -> JsValue {
+    let obj = js_sys::Object::new();
+    for (key, value) in entries {
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), value);
+    }
+    obj.into()
+}
+
+// ---- Engine ----------------------------------------------------------------------------
+
+#[derive(serde::Deserialize)]
+struct Source {
+    text: String,
+    #[serde(default)]
+    file: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+struct LoadOptions {
+    catalogue: Source,
+    #[serde(default)]
+    calendars: Vec<Source>,
+}
+
+/// The shared data procedures are compiled against: a catalogue and calendars.
+#[wasm_bindgen]
+pub struct Engine {
+    library: Library,
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// `Engine.load({catalogue: {text, file}, calendars: [{text, file}, …]})`.
+    pub fn load(options: JsValue) -> Result<Engine, JsValue> {
+        let options: LoadOptions = from_js(options, "options")?;
+        let file = |s: &Source, default: &str| s.file.clone().unwrap_or_else(|| default.to_owned());
+        let catalogue = Catalogue::from_yaml(&options.catalogue.text, &file(&options.catalogue, "catalogue.yaml"))
+            .map_err(|e| load_error(&e))?;
+        let mut library = Library::new(catalogue);
+        for calendar in &options.calendars {
+            library.add_calendar_yaml(&calendar.text, &file(calendar, "calendar.yaml")).map_err(|e| load_error(&e))?;
+        }
+        Ok(Engine { library })
+    }
+
+    /// Compiles a procedure; throws a `MotcuaError` with every diagnostic when it does not load.
+    #[wasm_bindgen(js_name = loadProcedure)]
+    pub fn load_procedure(&self, yaml: &str, file: &str) -> Result<ProcedureHandle, JsValue> {
+        let procedure = Procedure::from_yaml(yaml, file, &self.library).map_err(|e| load_error(&e))?;
+        Ok(ProcedureHandle { inner: Rc::new(procedure) })
+    }
+}
+
+// ---- Procedure -------------------------------------------------------------------------
+
+/// A compiled procedure.
+#[wasm_bindgen(js_name = Procedure)]
+pub struct ProcedureHandle {
+    inner: Rc<Procedure>,
+}
+
+/// Validation results go straight to JS, without the key translation: the binding's own
+/// fields are renamed here, and a [`Problem`]'s keys (`path`, `code`, `params`, `label`,
+/// `message`) are single words, the same in both cases (a test holds that).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ValidationJs<'a> {
+    valid: bool,
+    form_valid: bool,
+    documents_complete: bool,
+    problems: &'a [Problem],
+}
+
+impl ValidationJs<'_> {
+    fn of(v: &Validation) -> ValidationJs<'_> {
+        ValidationJs {
+            valid: v.is_valid(),
+            form_valid: v.form_valid(),
+            documents_complete: v.documents_complete(),
+            problems: &v.problems,
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = Procedure)]
+impl ProcedureHandle {
+    /// National procedure code, e.g. `"1.001193"`.
+    #[wasm_bindgen(getter)]
+    pub fn code(&self) -> String {
+        self.inner.code().to_owned()
+    }
+
+    /// Version of the spec.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.inner.version().to_owned()
+    }
+
+    /// The procedure as written (name, legal basis, deadline, documents, form, steps, outcomes).
+    pub fn info(&self) -> JsValue {
+        to_js(self.inner.spec())
+    }
+
+    /// Lint warnings of a procedure that loaded.
+    pub fn warnings(&self) -> JsValue {
+        to_js(&self.inner.warnings())
+    }
+
+    /// Validates form data and documents on `today` (`YYYY-MM-DD`).
+    #[wasm_bindgen(js_name = validateForm)]
+    pub fn validate_form(&self, data: JsValue, documents_: JsValue, today: &str) -> Result<JsValue, JsValue> {
+        let data = from_js_raw(data, "data")?;
+        let documents = documents(documents_)?;
+        let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
+        Ok(json_to_js(&ValidationJs::of(&v)))
+    }
+
+    /// The document checklist alone: `{complete, problems}` with the `$.documents…` problems.
+    #[wasm_bindgen(js_name = checkDocuments)]
+    pub fn check_documents(&self, documents_: JsValue, data: JsValue, today: &str) -> Result<JsValue, JsValue> {
+        let data = from_js_raw(data, "data")?;
+        let documents = documents(documents_)?;
+        let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
+        let problems: Vec<&Problem> = v.problems.iter().filter(|p| p.path.starts_with("$.documents")).collect();
+        #[derive(Serialize)]
+        struct DocumentCheck<'a> {
+            complete: bool,
+            problems: Vec<&'a Problem>,
+        }
+        Ok(json_to_js(&DocumentCheck { complete: v.documents_complete(), problems }))
+    }
+
+    /// Opens a dossier: `{dossier, applied}`; throws a `MotcuaError` (with `problems`) when refused.
+    pub fn submit(&self, submission: JsValue) -> Result<JsValue, JsValue> {
+        let submission: Submission = from_js(submission, "submission")?;
+        let (dossier, applied) = Dossier::submit(&self.inner, submission).map_err(|r| rejection(&r))?;
+        let dossier = DossierHandle { procedure: self.inner.clone(), inner: dossier };
+        Ok(object(&[("dossier", &dossier.into()), ("applied", &to_js(&applied))]))
+    }
+
+    /// Rebuilds a dossier from its stored events, re-checking every one.
+    pub fn replay(&self, events: JsValue) -> Result<DossierHandle, JsValue> {
+        let events: Vec<Event> = from_js(events, "events")?;
+        let dossier = Dossier::replay(&self.inner, &events).map_err(|r| rejection(&r))?;
+        Ok(DossierHandle { procedure: self.inner.clone(), inner: dossier })
+    }
+
+    /// When the legal clock starts for a dossier received at `received` (the cut-off rule).
+    #[wasm_bindgen(js_name = startOfCount)]
+    pub fn start_of_count(&self, received: JsValue) -> Result<String, JsValue> {
+        let received = instant(&received, "received")?;
+        // Type translation only: the spec's clock time as chrono's (as `Dossier::submit` does).
+        let cutoff = self.inner.spec().cutoff.map(|c| {
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
+        });
+        let start = self.inner.calendar().start_of_count(received, cutoff).map_err(|e| calendar_error(&e))?;
+        Ok(start.to_rfc3339())
+    }
+
+    /// `start` plus a working duration (`"3d"`, `"0.5d"`, `"4h"`) on the procedure's calendar.
+    #[wasm_bindgen(js_name = addWorkingTime)]
+    pub fn add_working_time(&self, start: JsValue, duration: &str) -> Result<String, JsValue> {
+        let start = instant(&start, "start")?;
+        let duration: WorkingDuration = duration.parse().map_err(|e| bad_input("duration", e))?;
+        let end = self.inner.calendar().add(start, duration).map_err(|e| calendar_error(&e))?;
+        Ok(end.to_rfc3339())
+    }
+
+    /// Working minutes between two instants on the procedure's calendar.
+    #[wasm_bindgen(js_name = workingMinutesBetween)]
+    pub fn working_minutes_between(&self, from: JsValue, to: JsValue) -> Result<f64, JsValue> {
+        let (from, to) = (instant(&from, "from")?, instant(&to, "to")?);
+        let minutes = self.inner.calendar().elapsed(from, to).map_err(|e| calendar_error(&e))?;
+        Ok(minutes as f64)
+    }
+
+    /// A Mermaid flowchart with agency swimlanes, labels in `lang` (`"vi"` or `"en"`).
+    #[wasm_bindgen(js_name = diagramMermaid)]
+    pub fn diagram_mermaid(&self, lang: &str) -> String {
+        motcua::diagram::mermaid(&self.inner, lang)
+    }
+
+    /// A Graphviz DOT digraph, labels in `lang`.
+    #[wasm_bindgen(js_name = diagramDot)]
+    pub fn diagram_dot(&self, lang: &str) -> String {
+        motcua::diagram::dot(&self.inner, lang)
+    }
+}
+
+// ---- Dossier ---------------------------------------------------------------------------
+
+/// One dossier, bound to the procedure version it was opened under.
+#[wasm_bindgen(js_name = Dossier)]
+pub struct DossierHandle {
+    procedure: Rc<Procedure>,
+    inner: Dossier,
+}
+
+#[wasm_bindgen(js_class = Dossier)]
+impl DossierHandle {
+    /// The host's dossier identifier.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.inner.id().to_owned()
+    }
+
+    /// Optimistic-concurrency version (the number of events).
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> f64 {
+        self.inner.version() as f64
+    }
+
+    /// National status code (1–10).
+    #[wasm_bindgen(getter)]
+    pub fn status(&self) -> u8 {
+        self.inner.status().code()
+    }
+
+    /// Applies a command; throws a `MotcuaError` and leaves the dossier untouched when refused.
+    pub fn apply(&mut self, command: JsValue) -> Result<JsValue, JsValue> {
+        let command: Command = from_js(command, "command")?;
+        let applied = self.inner.apply(&self.procedure, &command).map_err(|r| rejection(&r))?;
+        Ok(to_js(&applied))
+    }
+
+    /// Fires the timers due at `now`.
+    pub fn advance(&mut self, now: JsValue) -> Result<JsValue, JsValue> {
+        let now = instant(&now, "now")?;
+        let applied = self.inner.advance(&self.procedure, now).map_err(|r| rejection(&r))?;
+        Ok(to_js(&applied))
+    }
+
+    /// The earliest pending timer: when the host should call `advance` next, for it to index.
+    #[wasm_bindgen(js_name = nextDue)]
+    pub fn next_due(&self) -> Option<String> {
+        self.inner.next_due().map(|t| t.to_rfc3339())
+    }
+
+    /// `"early"`, `"on_time"`, `"due_soon"` or `"late"` at `now`.
+    pub fn punctuality(&self, now: JsValue) -> Result<String, JsValue> {
+        let now = instant(&now, "now")?;
+        let p = self.inner.punctuality(&self.procedure, now).map_err(|r| rejection(&r))?;
+        Ok(to_js(&p).as_string().unwrap_or_default())
+    }
+
+    /// The actions the active steps offer: `[{step, action}]`.
+    #[wasm_bindgen(js_name = availableActions)]
+    pub fn available_actions(&self) -> JsValue {
+        let actions: Vec<Json> = self
+            .inner
+            .available_actions(&self.procedure)
+            .into_iter()
+            .map(|(step, action)| json!({"step": step, "action": action}))
+            .collect();
+        to_js_raw(&Json::Array(actions))
+    }
+
+    /// The accepted events, oldest first: what the host stores.
+    pub fn history(&self) -> JsValue {
+        to_js(&self.inner.history())
+    }
+
+    /// The snapshot (camelCase); `JSON.stringify(dossier)` uses it.
+    #[wasm_bindgen(js_name = toJSON)]
+    pub fn to_json(&self) -> JsValue {
+        to_js(&self.inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn problem_keys_need_no_translation() {
+        let form = motcua::Form::from_yaml(
+            "form:\n  fields:\n    n: {label: {vi: Tên, en: Name}, type: text, min_length: 3}\n",
+            "f.yaml",
+        )
+        .unwrap();
+        let v = form.validate(&json!({"n": "A"}), &[], NaiveDate::MIN);
+        let problem = serde_json::to_value(&v.problems[0]).unwrap();
+        let keys: Vec<&String> = problem.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["code", "label", "message", "params", "path"]);
+        assert!(keys.iter().all(|k| keys::camel(k) == **k));
+    }
+}
