@@ -39,9 +39,19 @@ fuzz_target!(|input: Input| {
     }));
     let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T08:00:00+07:00").expect("time");
     let channel = p.spec().channels[0];
-    let submission = Submission::new("F-1", at, Actor::citizen(), channel, "00004").with_data(serde_json::json!({}), vec![]);
+    let submission =
+        Submission::new("F-1", at, Actor::citizen(), channel, "00004").with_data(serde_json::json!({}), vec![]);
     let Ok((mut dossier, _)) = Dossier::submit(p, Submission { allow_incomplete: false, ..submission.clone() })
-        .or_else(|_| Dossier::submit(p, Submission { actor: Actor::official(&p.start().role, p.start().agency.as_deref().unwrap_or("")), allow_incomplete: true, ..submission }))
+        .or_else(|_| {
+            Dossier::submit(
+                p,
+                Submission {
+                    actor: Actor::official(&p.start().role, p.start().agency.as_deref().unwrap_or("")),
+                    allow_incomplete: true,
+                    ..submission
+                },
+            )
+        })
     else {
         return;
     };
@@ -57,7 +67,10 @@ fuzz_target!(|input: Input| {
             },
             3 => CommandKind::RequestWithdrawal { reason: None },
             4 => CommandKind::ConfirmWithdrawal,
-            _ => CommandKind::Extend { appointment: dossier.deadline().appointment + chrono::Duration::hours(8), reason: "x".into() },
+            _ => CommandKind::Extend {
+                appointment: dossier.deadline().appointment + chrono::Duration::hours(8),
+                reason: "x".into(),
+            },
         };
         let command = Command {
             id: format!("c{n}"),

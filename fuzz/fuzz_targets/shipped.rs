@@ -26,6 +26,9 @@ pub fn library() -> &'static Library {
 pub fn procedures() -> &'static [Procedure] {
     static PROCS: OnceLock<Vec<Procedure>> = OnceLock::new();
     PROCS.get_or_init(|| {
-        PROCEDURES.iter().map(|(name, text)| Procedure::from_yaml(text, name, library()).expect("shipped spec")).collect()
+        PROCEDURES
+            .iter()
+            .map(|(name, text)| Procedure::from_yaml(text, name, library()).expect("shipped spec"))
+            .collect()
     })
 }
