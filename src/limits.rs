@@ -30,6 +30,8 @@ pub struct Limits {
     pub max_steps: usize,
     /// Most actions in one step.
     pub max_actions_per_step: usize,
+    /// Most form fields (counting fields inside groups) plus checklist documents.
+    pub max_fields: usize,
     /// Most events in one dossier's history.
     pub max_history: usize,
 }
@@ -43,6 +45,7 @@ impl Default for Limits {
             max_aliases: 64,
             max_steps: 256,
             max_actions_per_step: 32,
+            max_fields: 1000,
             max_history: 10_000,
         }
     }

@@ -277,3 +277,27 @@ fn too_many_steps_is_a_limit_error() {
     let err = Procedure::from_yaml_with_limits(BASE, "test.yaml", &crate::common::library(), &limits).unwrap_err();
     assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
 }
+
+#[test]
+fn too_many_actions_in_a_step_is_a_limit_error_at_the_actions() {
+    let mut limits = motcua::Limits::default();
+    limits.max_actions_per_step = 0;
+    let err = Procedure::from_yaml_with_limits(BASE, "test.yaml", &crate::common::library(), &limits).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!((d.code, d.path.as_str()), (Code::LimitExceeded, "steps.receive.actions"));
+    assert_eq!((d.line, d.column), place(BASE, "actions:", 0));
+}
+
+#[test]
+fn too_many_form_fields_is_a_limit_error() {
+    let file = "specs/procedures/birth-registration-residence-insurance.yaml";
+    let text = crate::common::read(file);
+    let mut limits = motcua::Limits::default();
+    limits.max_fields = 20;
+    let err = Procedure::from_yaml_with_limits(&text, file, &crate::common::library(), &limits).unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!((d.code, d.path.as_str()), (Code::LimitExceeded, "form"));
+    assert!(d.message.en.contains("at most 20"), "{}", d.message.en);
+    // The shipped spec is within the default.
+    assert!(Procedure::from_yaml(&text, file, &crate::common::library()).is_ok());
+}

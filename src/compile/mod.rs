@@ -466,6 +466,19 @@ fn build(
         spec.outcomes.iter().map(|(id, o)| Outcome { id: id.clone(), name: o.name.clone(), kind: o.kind }).collect();
 
     // The form and document checklist, then guards against them.
+    let fields = spec.form.as_ref().map_or(0, |f| count_fields(&f.fields)) + spec.documents.len();
+    if fields > limits.max_fields {
+        out.push(map.diagnostic(
+            Code::LimitExceeded,
+            "form",
+            Part::Key,
+            Message::new(
+                format!("Tờ khai và thành phần hồ sơ có {fields} mục, tối đa {}", limits.max_fields),
+                format!("{fields} form fields and documents, at most {}", limits.max_fields),
+            ),
+        ));
+        return None;
+    }
     let empty = crate::form::FormSpec::default();
     let form = match crate::form::compile(spec.form.as_ref().unwrap_or(&empty), &spec.documents, map, "") {
         Ok(form) => Some(form),
@@ -726,6 +739,11 @@ fn build(
         lints::run(&mut procedure, map, out);
     }
     Some(procedure)
+}
+
+/// Fields of a form, counting those inside groups.
+fn count_fields(fields: &indexmap::IndexMap<String, crate::form::FieldSpec>) -> usize {
+    fields.values().map(|f| 1 + f.fields.as_ref().map_or(0, count_fields)).sum()
 }
 
 /// Resolves a step's `receives` against the form and the checklist.
