@@ -806,3 +806,26 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_field_whose_name_starts_with_documents_is_a_form_problem_not_a_document_problem() {
+    let form = motcua::Form::from_yaml(
+        "form:\n  fields:\n    documents_note: {label: {vi: Ghi chú giấy tờ}, type: text, required: true}\ndocuments:\n  id_card: {name: {vi: CCCD}}\n",
+        "note.yaml",
+    )
+    .expect("form");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
+    let v = form.validate(&serde_json::json!({}), &[], today);
+    let paths: Vec<&str> = v.problems.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(paths, ["$.documents_note", "$.documents.id_card"]);
+    assert!(!v.form_valid() && !v.documents_complete());
+    let documents: Vec<&str> = v.document_problems().map(|p| p.path.as_str()).collect();
+    assert_eq!(documents, ["$.documents.id_card"]);
+    let only_note = form.validate(
+        &serde_json::json!({}),
+        &[motcua::SubmittedDocument { id: "id_card".into(), originals: 1, ..Default::default() }],
+        today,
+    );
+    assert!(!only_note.form_valid(), "a missing `documents_note` field is a form problem");
+    assert!(only_note.documents_complete());
+}

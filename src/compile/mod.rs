@@ -326,6 +326,18 @@ impl Procedure {
         &self.calendar
     }
 
+    /// When the legal clock starts for a dossier received at `received`: the procedure's
+    /// cut-off hour applied on its calendar (received at or after it, the next working day).
+    pub fn start_of_count(
+        &self,
+        received: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<chrono::DateTime<chrono::FixedOffset>, crate::calendar::CalendarError> {
+        let cutoff = self.spec.cutoff.map(|c| {
+            chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
+        });
+        self.calendar.start_of_count(received, cutoff)
+    }
+
     /// The first outcome of a kind, if the spec has one.
     pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.kind == kind)

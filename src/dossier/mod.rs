@@ -401,10 +401,7 @@ impl Dossier {
             Vec::new()
         };
         let calendar = procedure.calendar();
-        let cutoff = procedure.spec().cutoff.map(|c| {
-            chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
-        });
-        let clock_start = calendar.start_of_count(submission.at, cutoff).map_err(calendar_error)?;
+        let clock_start = procedure.start_of_count(submission.at).map_err(calendar_error)?;
         let appointment = calendar.add(clock_start, procedure.spec().legal_deadline).map_err(calendar_error)?;
         let first = step_due(procedure, StepIx(0), clock_start)?;
         let event = Event {

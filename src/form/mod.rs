@@ -244,12 +244,37 @@ impl Validation {
     /// assert!(v.form_valid() && !v.documents_complete());
     /// ```
     pub fn form_valid(&self) -> bool {
-        !self.problems.iter().any(|p| !p.path.starts_with("$.documents"))
+        self.problems.iter().all(Problem::is_document)
     }
 
     /// Whether the documents have no problem.
     pub fn documents_complete(&self) -> bool {
-        !self.problems.iter().any(|p| p.path.starts_with("$.documents"))
+        !self.problems.iter().any(Problem::is_document)
+    }
+
+    /// The problems of the document checklist (paths under `$.documents`).
+    pub fn document_problems(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.is_document())
+    }
+}
+
+impl Problem {
+    /// Whether the problem is about the document checklist (`$.documents`, `$.documents.<id>`)
+    /// rather than a form field — also when a field's name merely starts with `documents`.
+    ///
+    /// ```
+    /// let mut p: motcua::Problem = serde_json::from_value(serde_json::json!({
+    ///     "path": "$.documents.birth_certificate", "code": "document_missing", "params": {},
+    ///     "message": {"vi": "Thiếu giấy tờ", "en": "Missing document"}})).unwrap();
+    /// assert!(p.is_document());
+    /// p.path = "$.documents_note".into();
+    /// assert!(!p.is_document());
+    /// ```
+    pub fn is_document(&self) -> bool {
+        match self.path.strip_prefix("$.documents") {
+            Some(rest) => rest.is_empty() || rest.starts_with('.') || rest.starts_with('['),
+            None => false,
+        }
     }
 }
 

@@ -305,7 +305,7 @@ impl ProcedureHandle {
         let data = from_js_raw(data, "data")?;
         let documents = documents(documents_)?;
         let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
-        let problems: Vec<&Problem> = v.problems.iter().filter(|p| p.path.starts_with("$.documents")).collect();
+        let problems: Vec<&Problem> = v.document_problems().collect();
         #[derive(Serialize)]
         struct DocumentCheck<'a> {
             complete: bool,
@@ -333,11 +333,7 @@ impl ProcedureHandle {
     #[wasm_bindgen(js_name = startOfCount)]
     pub fn start_of_count(&self, received: JsValue) -> Result<String, JsValue> {
         let received = instant(&received, "received")?;
-        // Type translation only: the spec's clock time as chrono's (as `Dossier::submit` does).
-        let cutoff = self.inner.spec().cutoff.map(|c| {
-            chrono::NaiveTime::from_num_seconds_from_midnight_opt(c.minutes().min(1439) * 60, 0).unwrap_or_default()
-        });
-        let start = self.inner.calendar().start_of_count(received, cutoff).map_err(|e| calendar_error(&e))?;
+        let start = self.inner.start_of_count(received).map_err(|e| calendar_error(&e))?;
         Ok(start.to_rfc3339())
     }
 
