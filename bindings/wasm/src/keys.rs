@@ -4,34 +4,31 @@
 //! The core's JSON uses snake_case keys (that is the published schema, the C library's JSON
 //! and what hosts store). JS code expects camelCase. Mirroring every type with
 //! `#[serde(rename_all = "camelCase")]` would duplicate the whole data model in the binding
-//! and drift from it; renaming in the core would change the wire format. So the binding maps
-//! keys on the `serde_json::Value` between the two, with two exceptions:
+//! and drift from it; renaming in the core would change the wire format. So the binding
+//! rewrites the keys of the JSON *text* that crosses the boundary, in one pass and without
+//! building a tree, with two exceptions:
 //!
 //! * under [`VERBATIM`] keys (`data`, `params`) the value is the host's or the message's own
-//!   JSON and is not touched at all (form field names such as `citizen_id` stay);
+//!   JSON and is copied untouched (form field names such as `citizen_id` stay);
 //! * under [`ID_MAPS`] keys (`steps`, `documents`, `fields`, …) the object's keys are
 //!   identifiers from a spec (`civil_status`, `birth_certificate`): they stay, and only the
 //!   values below them are translated.
 //!
 //! Values (codes such as `"invalid_citizen_id"`, command types such as `"request_withdrawal"`)
-//! are never changed. Both directions are total, and `to_snake(to_camel(v)) == v` for every
-//! engine value whose keys are lowercase ASCII snake_case, which all of them are.
+//! are never changed, and neither are whitespace, numbers or the order of keys (the order of
+//! steps, documents and fields is meaningful). Both directions are total: text that is not
+//! JSON comes out with its keys renamed as far as it could be read, and the JSON parser that
+//! reads it next reports the error. `to_snake(&to_camel(t)) == t` for every engine value
+//! whose keys are lowercase ASCII snake_case, which all of them are.
 //!
 //! ```
-//! use motcua_wasm::keys::{Tree, to_camel, to_snake};
-//! use serde_json::json;
+//! use motcua_wasm::keys::{to_camel, to_snake};
 //!
-//! let core = Tree::of(&json!({"dossier_id": "KS-1", "data": {"citizen_id": "001"}, "arrived": {"civil_status": 1}}))?;
-//! let js = to_camel(core.clone());
-//! assert_eq!(js.to_value(), json!({"dossierId": "KS-1", "data": {"citizen_id": "001"}, "arrived": {"civil_status": 1}}));
-//! assert_eq!(to_snake(js), core);
-//! # Ok::<(), serde_json::Error>(())
+//! let core = r#"{"dossier_id":"KS-1","data":{"citizen_id":"001"},"arrived":{"civil_status":{"due_at":1}}}"#;
+//! let js = to_camel(core);
+//! assert_eq!(js, r#"{"dossierId":"KS-1","data":{"citizen_id":"001"},"arrived":{"civil_status":{"dueAt":1}}}"#);
+//! assert_eq!(to_snake(&js), core);
 //! ```
-use std::fmt;
-
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::Value;
 
 /// Keys whose whole value is someone else's JSON: left untouched.
 pub const VERBATIM: &[&str] = &["data", "params"];
@@ -41,168 +38,204 @@ pub const VERBATIM: &[&str] = &["data", "params"];
 pub const ID_MAPS: &[&str] =
     &["steps", "outcomes", "actions", "documents", "fields", "rules", "codes", "arrived", "agencies", "roles"];
 
-/// A JSON tree that keeps the order of object keys (the order of steps, documents and fields
-/// is meaningful), unlike `serde_json::Value` without its `preserve_order` feature — which the
-/// binding must not switch on, as features unify with the core's in the workspace.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Tree {
-    /// An object, keys in order.
-    Object(Vec<(String, Tree)>),
-    /// An array.
-    Array(Vec<Tree>),
-    /// A scalar.
-    Leaf(Value),
+/// Core JSON text → JS JSON text: engine keys in camelCase.
+pub fn to_camel(json: &str) -> String {
+    rewrite(json, camel)
 }
 
-impl Tree {
-    /// Any serializable value, keys in the order it serializes them.
-    pub fn of<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<Tree> {
-        serde_json::from_str(&serde_json::to_string(value)?)
-    }
-
-    /// As a `serde_json::Value` (for deserializing core types).
-    pub fn to_value(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
-    }
+/// JS JSON text → core JSON text: engine keys back in snake_case (snake_case input passes
+/// unchanged).
+pub fn to_snake(json: &str) -> String {
+    rewrite(json, snake)
 }
 
-impl Serialize for Tree {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Tree::Object(entries) => {
-                let mut map = serializer.serialize_map(Some(entries.len()))?;
-                for (k, v) in entries {
-                    map.serialize_entry(k, v)?;
-                }
-                map.end()
-            }
-            Tree::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for v in items {
-                    seq.serialize_element(v)?;
-                }
-                seq.end()
-            }
-            Tree::Leaf(v) => v.serialize(serializer),
-        }
-    }
+/// How the keys of a container and the values inside it are treated.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Mode {
+    /// Keys renamed; each value's mode follows from its key.
+    Engine,
+    /// An object keyed by identifiers: keys as written, values [`Mode::Engine`].
+    Ids,
 }
 
-impl<'de> Deserialize<'de> for Tree {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Tree, D::Error> {
-        deserializer.deserialize_any(TreeVisitor)
-    }
+/// One open container: an object (expecting a key or a value) or an array.
+#[derive(Clone, Copy, Debug)]
+enum Frame {
+    Object { mode: Mode, key_next: bool },
+    Array,
 }
 
-struct TreeVisitor;
-
-impl<'de> Visitor<'de> for TreeVisitor {
-    type Value = Tree;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Tree, E> {
-        Ok(Tree::Leaf(Value::Bool(v)))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Tree, E> {
-        Ok(Tree::Leaf(v.into()))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Tree, E> {
-        Ok(Tree::Leaf(v.into()))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Tree, E> {
-        Ok(Tree::Leaf(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Tree, E> {
-        Ok(Tree::Leaf(Value::String(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Tree, E> {
-        Ok(Tree::Leaf(Value::String(v)))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::Leaf(Value::Null))
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Tree, E> {
-        Ok(Tree::Leaf(Value::Null))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Tree, D::Error> {
-        Tree::deserialize(d)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Tree, A::Error> {
-        let mut items = Vec::new();
-        while let Some(v) = seq.next_element()? {
-            items.push(v);
-        }
-        Ok(Tree::Array(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Tree, A::Error> {
-        let mut entries = Vec::new();
-        while let Some((k, v)) = map.next_entry::<String, Tree>()? {
-            entries.push((k, v));
-        }
-        Ok(Tree::Object(entries))
-    }
+/// What the next value is, decided by the key before it.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Next {
+    Engine,
+    /// An object here is an identifier map; anything else is [`Next::Engine`].
+    IdMap,
+    Verbatim,
 }
 
-/// Core JSON → JS JSON: engine keys in camelCase.
-pub fn to_camel(tree: Tree) -> Tree {
-    walk(tree, &camel)
-}
-
-/// JS JSON → core JSON: engine keys back in snake_case (snake_case input passes unchanged).
-pub fn to_snake(tree: Tree) -> Tree {
-    walk(tree, &snake)
-}
-
-fn walk(tree: Tree, rename: &dyn Fn(&str) -> String) -> Tree {
-    match tree {
-        Tree::Object(entries) => Tree::Object(
-            entries
-                .into_iter()
-                .map(|(key, value)| {
-                    let value = if VERBATIM.contains(&key.as_str()) {
-                        value
-                    } else if ID_MAPS.contains(&key.as_str()) {
-                        id_map(value, rename)
-                    } else {
-                        walk(value, rename)
+fn rewrite(json: &str, rename: fn(&str, &mut String)) -> String {
+    let bytes = json.as_bytes();
+    let mut out = String::with_capacity(json.len() + json.len() / 8);
+    let mut stack: Vec<Frame> = Vec::with_capacity(16);
+    let mut next = Next::Engine;
+    let mut i = 0;
+    // Copies bytes[from..to]; both are char boundaries (ASCII positions or the ends).
+    let copy = |out: &mut String, from: usize, to: usize| out.push_str(json.get(from..to).unwrap_or(""));
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let end = string_end(bytes, i);
+                let key = matches!(stack.last(), Some(Frame::Object { key_next: true, .. }));
+                if key {
+                    let mode = match stack.last() {
+                        Some(Frame::Object { mode, .. }) => *mode,
+                        _ => Mode::Engine,
                     };
-                    (rename(&key), value)
-                })
-                .collect(),
-        ),
-        Tree::Array(items) => Tree::Array(items.into_iter().map(|v| walk(v, rename)).collect()),
-        leaf => leaf,
-    }
-}
-
-fn id_map(tree: Tree, rename: &dyn Fn(&str) -> String) -> Tree {
-    match tree {
-        Tree::Object(entries) => Tree::Object(entries.into_iter().map(|(id, v)| (id, walk(v, rename))).collect()),
-        other => walk(other, rename),
-    }
-}
-
-/// `suspended_minutes` → `suspendedMinutes`.
-pub fn camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for c in key.chars() {
-        if c == '_' && !out.is_empty() {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
+                    let raw = json.get(i + 1..end.saturating_sub(1).max(i + 1)).unwrap_or("");
+                    let name = decoded(raw);
+                    next = if mode == Mode::Ids {
+                        Next::Engine
+                    } else if VERBATIM.contains(&name.as_ref()) {
+                        Next::Verbatim
+                    } else if ID_MAPS.contains(&name.as_ref()) {
+                        Next::IdMap
+                    } else {
+                        Next::Engine
+                    };
+                    if mode == Mode::Engine
+                        && !raw.contains('\\')
+                        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    {
+                        out.push('"');
+                        rename(raw, &mut out);
+                        out.push('"');
+                    } else {
+                        copy(&mut out, i, end);
+                    }
+                    if let Some(Frame::Object { key_next, .. }) = stack.last_mut() {
+                        *key_next = false;
+                    }
+                } else {
+                    copy(&mut out, i, end);
+                    next = Next::Engine;
+                }
+                i = end;
+            }
+            b'{' | b'[' if next == Next::Verbatim => {
+                let end = value_end(bytes, i);
+                copy(&mut out, i, end);
+                next = Next::Engine;
+                i = end;
+            }
+            b'{' => {
+                let mode = if next == Next::IdMap { Mode::Ids } else { Mode::Engine };
+                stack.push(Frame::Object { mode, key_next: true });
+                next = Next::Engine;
+                out.push('{');
+                i += 1;
+            }
+            b'[' => {
+                stack.push(Frame::Array);
+                next = Next::Engine;
+                out.push('[');
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                out.push(bytes[i] as char);
+                i += 1;
+            }
+            b',' => {
+                if let Some(Frame::Object { key_next, .. }) = stack.last_mut() {
+                    *key_next = true;
+                }
+                next = Next::Engine;
+                out.push(',');
+                i += 1;
+            }
+            _ => {
+                // Whitespace, `:`, numbers and literals: copied as a run up to the next
+                // structural byte (all ASCII, so the run ends on a char boundary).
+                let start = i;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'{' | b'[' | b'}' | b']' | b',') {
+                    i += 1;
+                }
+                copy(&mut out, start, i);
+                if i == start {
+                    i += 1;
+                }
+            }
         }
     }
     out
 }
 
+/// The index just past the string starting at `start` (a `"`), or the end of the text.
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The index just past the object or array starting at `start`, or the end of the text.
+fn value_end(bytes: &[u8], start: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = start;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i = string_end(bytes, i);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+/// A key's text without its JSON escapes (escaped keys are rare: only then is it decoded).
+fn decoded(raw: &str) -> std::borrow::Cow<'_, str> {
+    if raw.contains('\\') {
+        serde_json::from_str::<String>(&format!("\"{raw}\"")).map_or(raw.into(), Into::into)
+    } else {
+        raw.into()
+    }
+}
+
+/// `suspended_minutes` → `suspendedMinutes`.
+pub fn camel(key: &str, out: &mut String) {
+    let mut upper = false;
+    let mut first = true;
+    for c in key.chars() {
+        if c == '_' && !first {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+        first = false;
+    }
+}
+
 /// `suspendedMinutes` → `suspended_minutes`.
-pub fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
+pub fn snake(key: &str, out: &mut String) {
     for c in key.chars() {
         if c.is_ascii_uppercase() {
             out.push('_');
@@ -211,7 +244,6 @@ pub fn snake(key: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -219,27 +251,64 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn key(f: fn(&str, &mut String), k: &str) -> String {
+        let mut out = String::new();
+        f(k, &mut out);
+        out
+    }
+
     #[test]
     fn keys_round_trip() {
-        for key in ["suspended_minutes", "from_step", "id", "expected_version", "to"] {
-            assert_eq!(snake(&camel(key)), key);
+        for k in ["suspended_minutes", "from_step", "id", "expected_version", "to"] {
+            assert_eq!(key(snake, &key(camel, k)), k);
         }
-        assert_eq!(camel("allow_incomplete"), "allowIncomplete");
-        assert_eq!(snake("mediaType"), "media_type");
+        assert_eq!(key(camel, "allow_incomplete"), "allowIncomplete");
+        assert_eq!(key(snake, "mediaType"), "media_type");
     }
 
     #[test]
     fn identifiers_stay_and_order_is_kept() {
-        let spec = json!({"steps": {"receive": {}, "civil_status": {"actions": {"send_back": {"to": "receive"}}}},
-                          "form": {"fields": {"birth_date": {"max_length": 3}}}});
-        let tree = Tree::of(&spec).unwrap();
-        let js = to_camel(tree.clone());
-        let v = js.to_value();
-        assert_eq!(v["steps"]["civil_status"]["actions"]["send_back"]["to"], "receive");
-        assert_eq!(v["form"]["fields"]["birth_date"]["maxLength"], 3);
-        assert_eq!(to_snake(js), tree);
-        let text = r#"{"z": 1, "a": {"y": 2, "b": 3}}"#;
-        let ordered: Tree = serde_json::from_str(text).unwrap();
-        assert_eq!(serde_json::to_string(&ordered).unwrap(), text.replace(' ', ""));
+        let spec = r#"{"steps":{"receive":{},"civil_status":{"actions":{"send_back":{"to":"receive","due_soon":1}}}},"form":{"fields":{"birth_date":{"max_length":3}}},"z_last":[{"a_b":"c_d"}]}"#;
+        let js = to_camel(spec);
+        assert_eq!(
+            js,
+            r#"{"steps":{"receive":{},"civil_status":{"actions":{"send_back":{"to":"receive","dueSoon":1}}}},"form":{"fields":{"birth_date":{"maxLength":3}}},"zLast":[{"aB":"c_d"}]}"#
+        );
+        assert_eq!(to_snake(&js), spec);
+    }
+
+    #[test]
+    fn verbatim_values_whitespace_and_escapes_are_copied() {
+        let text = "{ \"data\" : {\"a_b\": [1, {\"c_d\": \"}\\\"{\"}]}, \"params\": {\"max_len\": 3},\n \"x_y\": \"va\\\"l_ue\", \"n_m\": -1.5e3, \"ok_k\": true, \"q\\u005fr\": null, \"đ_ê\": 1 }";
+        let js = to_camel(text);
+        assert_eq!(
+            js,
+            "{ \"data\" : {\"a_b\": [1, {\"c_d\": \"}\\\"{\"}]}, \"params\": {\"max_len\": 3},\n \"xY\": \"va\\\"l_ue\", \"nM\": -1.5e3, \"okK\": true, \"q\\u005fr\": null, \"đ_ê\": 1 }"
+        );
+        let a: serde_json::Value = serde_json::from_str(text).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&js).unwrap();
+        assert_eq!(a["data"], b["data"]);
+        assert_eq!(a["params"], b["params"]);
+    }
+
+    #[test]
+    fn an_id_map_that_is_not_an_object_is_translated_as_usual() {
+        assert_eq!(
+            to_camel(r#"{"documents":[{"from_database":true}],"steps":null}"#),
+            r#"{"documents":[{"fromDatabase":true}],"steps":null}"#
+        );
+    }
+
+    #[test]
+    fn broken_text_never_panics_and_stays_broken() {
+        for text in ["", "{", "{\"a_b\"", "[\"", "{\"data\":{", "}}]]", "{\"a\\", "\"\\", "{,,}"] {
+            let out = to_camel(text);
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+                serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                "{text:?}"
+            );
+        }
+        assert_eq!(to_camel(&json!({"k_k": "ü"}).to_string()), r#"{"kK":"ü"}"#);
     }
 }

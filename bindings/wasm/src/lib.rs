@@ -6,11 +6,12 @@
 //! Two translations happen at the boundary:
 //!
 //! * **Values** cross as JSON text (`JSON.stringify`/`JSON.parse` on the JS side, `serde_json`
-//!   on this side) and go through an order-keeping tree ([`keys`]): the keys the engine defines are
-//!   turned into camelCase on the way out and back into snake_case on the way in, while keys
-//!   the spec author or the host define (form data, step, action, document and field
-//!   identifiers) are left exactly as written. The core's serde names — the JSON of the
-//!   published schema that the C library and stored events use — do not change.
+//!   on this side), and the keys of that text are rewritten in one pass ([`keys`]): the keys
+//!   the engine defines are turned into camelCase on the way out and back into snake_case on
+//!   the way in, while keys the spec author or the host define (form data, step, action,
+//!   document and field identifiers) are left exactly as written. The core's serde names —
+//!   the JSON of the published schema that the C library and stored events use — do not
+//!   change.
 //! * **Errors** become a `MotcuaError` (a JS `Error` subclass defined by the package's entry
 //!   modules and handed over with `__setErrorClass`) carrying `code`, `path`, `line`,
 //!   `column`, `messages: {vi, en}`, and the `diagnostics` or `problems` behind it.
@@ -52,7 +53,7 @@ pub fn set_error_class(class: js_sys::Function) {
 /// module registered the class, a plain `Error` with the same properties otherwise.
 fn throw(details: Json) -> JsValue {
     let message = details["messages"]["en"].as_str().unwrap_or("motcua error").to_owned();
-    let details = to_js_raw(&details);
+    let details = json_to_js(&details);
     if let Some(class) = ERROR_CLASS.with(|c| c.borrow().clone())
         && let Ok(err) = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&details))
     {
@@ -72,7 +73,7 @@ fn error_details(
     problems: &[Problem],
 ) -> Json {
     let (file, path, line, column) = place;
-    camel_json(&json!({
+    let details = json!({
         "code": code,
         "messages": message,
         "file": file,
@@ -81,7 +82,8 @@ fn error_details(
         "column": column,
         "diagnostics": diagnostics,
         "problems": problems,
-    }))
+    });
+    serde_json::from_str(&camel_text(&details)).unwrap_or(details)
 }
 
 fn load_error(err: &LoadError) -> JsValue {
@@ -117,26 +119,25 @@ fn bad_input(what: &str, detail: impl std::fmt::Display) -> JsValue {
 
 // ---- values ----------------------------------------------------------------------------
 
-/// JSON → JS through one string and the JS engine's native `JSON.parse`: one crossing
-/// instead of a property-by-property build (serde-wasm-bindgen), several times faster on
-/// validation results (bench/bench.mjs). Keys as given.
-fn json_to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value).ok().and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::NULL)
+/// JSON text → JS through the JS engine's native `JSON.parse`: one crossing of one string
+/// instead of a property-by-property build (serde-wasm-bindgen).
+fn text_to_js(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap_or(JsValue::NULL)
 }
 
-fn to_js_raw(value: &Json) -> JsValue {
-    json_to_js(value)
+/// A value → JS, keys as given.
+fn json_to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    serde_json::to_string(value).map_or(JsValue::NULL, |text| text_to_js(&text))
 }
-fn camel_json<T: Serialize + ?Sized>(value: &T) -> Json {
-    keys::Tree::of(value).map(|t| keys::to_camel(t).to_value()).unwrap_or(Json::Null)
+
+/// A core value → its JSON text with the engine's keys in camelCase (one pass, [`keys`]).
+fn camel_text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).map_or_else(|_| "null".to_owned(), |text| keys::to_camel(&text))
 }
 
 /// A core value → JS, with the engine's keys in camelCase, in the order the core gives them.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    match keys::Tree::of(value) {
-        Ok(tree) => json_to_js(&keys::to_camel(tree)),
-        Err(_) => JsValue::NULL,
-    }
+    text_to_js(&camel_text(value))
 }
 
 /// JS → JSON text through the JS engine's native `JSON.stringify`: one crossing of a string
@@ -147,21 +148,12 @@ fn js_to_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     text.as_string().ok_or_else(|| bad_input(what, "not serializable to JSON"))
 }
 
-/// JS → JSON, keys as given (form data).
-fn from_js_raw(value: JsValue, what: &str) -> Result<Json, JsValue> {
-    if value.is_undefined() {
-        return Ok(Json::Null);
-    }
-    serde_json::from_str(&js_to_text(&value, what)?).map_err(|e| bad_input(what, e))
-}
-
-/// JS (camelCase or snake_case keys) → a core value.
+/// JS (camelCase or snake_case keys) → a core value, parsed straight from the renamed text.
 fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     if value.is_undefined() {
         return Err(bad_input(what, "missing"));
     }
-    let tree: keys::Tree = serde_json::from_str(&js_to_text(&value, what)?).map_err(|e| bad_input(what, e))?;
-    serde_json::from_value(keys::to_snake(tree).to_value()).map_err(|e| bad_input(what, e))
+    serde_json::from_str(&keys::to_snake(&js_to_text(&value, what)?)).map_err(|e| bad_input(what, e))
 }
 
 /// An instant: an RFC 3339 string with its offset, or a JS `Date`.
@@ -177,8 +169,25 @@ fn date(value: &str, what: &str) -> Result<NaiveDate, JsValue> {
     value.parse().map_err(|e| bad_input(what, e))
 }
 
-fn documents(value: JsValue) -> Result<Vec<SubmittedDocument>, JsValue> {
-    if value.is_undefined() || value.is_null() { Ok(Vec::new()) } else { from_js(value, "documents") }
+/// Form data (keys as given) and submitted documents (camelCase or snake_case keys) in one
+/// crossing: `{data, documents}` is stringified once; the key rewrite leaves `data` verbatim.
+fn form_input(data: JsValue, documents: JsValue) -> Result<(Json, Vec<SubmittedDocument>), JsValue> {
+    #[derive(serde::Deserialize)]
+    struct FormInput {
+        #[serde(default)]
+        data: Json,
+        #[serde(default)]
+        documents: Option<Vec<SubmittedDocument>>,
+    }
+    let input = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&input, &JsValue::from_str("data"), &data);
+    let _ = js_sys::Reflect::set(&input, &JsValue::from_str("documents"), &documents);
+    let text = keys::to_snake(&js_to_text(&input, "data")?);
+    let input: FormInput = serde_json::from_str(&text).map_err(|e| {
+        // Data is any JSON: a shape error can only be in the documents.
+        bad_input("documents", e)
+    })?;
+    Ok((input.data, input.documents.unwrap_or_default()))
 }
 
 /// Sets `key` of a fresh JS object for results that mix JSON and class instances.
@@ -293,18 +302,18 @@ impl ProcedureHandle {
     /// Validates form data and documents on `today` (`YYYY-MM-DD`).
     #[wasm_bindgen(js_name = validateForm)]
     pub fn validate_form(&self, data: JsValue, documents_: JsValue, today: &str) -> Result<JsValue, JsValue> {
-        let data = from_js_raw(data, "data")?;
-        let documents = documents(documents_)?;
-        let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
+        let today = date(today, "today")?;
+        let (data, documents) = form_input(data, documents_)?;
+        let v = self.inner.form().validate(&data, &documents, today);
         Ok(json_to_js(&ValidationJs::of(&v)))
     }
 
     /// The document checklist alone: `{complete, problems}` with the `$.documents…` problems.
     #[wasm_bindgen(js_name = checkDocuments)]
     pub fn check_documents(&self, documents_: JsValue, data: JsValue, today: &str) -> Result<JsValue, JsValue> {
-        let data = from_js_raw(data, "data")?;
-        let documents = documents(documents_)?;
-        let v = self.inner.form().validate(&data, &documents, date(today, "today")?);
+        let today = date(today, "today")?;
+        let (data, documents) = form_input(data, documents_)?;
+        let v = self.inner.form().validate(&data, &documents, today);
         let problems: Vec<&Problem> = v.document_problems().collect();
         #[derive(Serialize)]
         struct DocumentCheck<'a> {
@@ -432,7 +441,7 @@ impl DossierHandle {
             .into_iter()
             .map(|(step, action)| json!({"step": step, "action": action}))
             .collect();
-        to_js_raw(&Json::Array(actions))
+        json_to_js(&actions)
     }
 
     /// The accepted events, oldest first: what the host stores.
@@ -462,6 +471,10 @@ mod tests {
         let problem = serde_json::to_value(&v.problems[0]).unwrap();
         let keys: Vec<&String> = problem.as_object().unwrap().keys().collect();
         assert_eq!(keys, ["code", "label", "message", "params", "path"]);
-        assert!(keys.iter().all(|k| keys::camel(k) == **k));
+        assert!(keys.iter().all(|k| {
+            let mut camel = String::new();
+            keys::camel(k, &mut camel);
+            camel == **k
+        }));
     }
 }
