@@ -16,6 +16,7 @@ mod form;
 mod library;
 mod limits;
 pub mod scenario;
+mod source;
 pub mod spec;
 mod status;
 mod text;

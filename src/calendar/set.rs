@@ -6,7 +6,7 @@ use chrono::{Datelike, FixedOffset, NaiveDate};
 
 use crate::calendar::compiled::{Calendar, Entry, EntryKind, Sess};
 use crate::calendar::spec::{CalendarSpec, Dated, Session, Weekday};
-use crate::yaml::{Part, SourceMap};
+use crate::source::{Part, SourceMap};
 use crate::{Code, Diagnostic, LoadError, Message};
 
 /// The most years one calendar may cover (bounds the size of its tables).

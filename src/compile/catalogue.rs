@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
+use crate::source::{self, Part};
 use crate::spec::catalogue::CatalogueSpec;
-use crate::yaml::{self, Part};
+use crate::yaml;
 
 use super::check_identifier;
 
@@ -63,12 +64,12 @@ impl Catalogue {
             }
         }
         for (id, agency) in &spec.agencies {
-            let path = yaml::join("agencies", id);
+            let path = source::join("agencies", id);
             check_identifier(id, &map, &path, Part::Key, &mut problems);
             if !level_rank.contains_key(&agency.level) {
                 problems.push(map.diagnostic(
                     Code::UnknownLevel,
-                    &yaml::join(&path, "level"),
+                    &source::join(&path, "level"),
                     Part::Value,
                     Message::new(
                         format!("Cấp `{}` không có trong danh sách `levels`", agency.level),
@@ -78,7 +79,7 @@ impl Catalogue {
             }
         }
         for id in spec.roles.keys() {
-            check_identifier(id, &map, &yaml::join("roles", id), Part::Key, &mut problems);
+            check_identifier(id, &map, &source::join("roles", id), Part::Key, &mut problems);
         }
         if problems.iter().any(Diagnostic::is_error) {
             return Err(LoadError::new(problems));

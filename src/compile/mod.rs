@@ -17,10 +17,11 @@ use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
 use crate::library::Library;
 use crate::limits::Limits;
+use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
 use crate::status::NationalStatus;
 use crate::text::Text;
-use crate::yaml::{self, Part, SourceMap};
+use crate::yaml;
 
 /// FNV-1a: the step and outcome name maps hold a few short ASCII keys looked up on every
 /// command, where SipHash's flood resistance buys nothing (the keys come from the spec).
@@ -454,11 +455,11 @@ fn build(
     let mut step_by_id = NameMap::default();
     let mut outcome_by_id = NameMap::default();
     for (i, id) in spec.steps.keys().enumerate() {
-        check_identifier(id, map, &yaml::join("steps", id), Part::Key, out);
+        check_identifier(id, map, &source::join("steps", id), Part::Key, out);
         step_by_id.insert(id.clone(), StepIx(i as u32));
     }
     for (i, id) in spec.outcomes.keys().enumerate() {
-        let path = yaml::join("outcomes", id);
+        let path = source::join("outcomes", id);
         check_identifier(id, map, &path, Part::Key, out);
         if step_by_id.contains_key(id) {
             out.push(map.diagnostic(
@@ -503,10 +504,10 @@ fn build(
     // Steps: resolve agencies, roles, defaults.
     let mut steps = Vec::with_capacity(spec.steps.len());
     for (i, (id, s)) in spec.steps.iter().enumerate() {
-        let path = yaml::join("steps", id);
+        let path = source::join("steps", id);
         let citizen = catalogue.is_citizen_role(&s.role);
         if !catalogue.has_role(&s.role) {
-            out.push(unknown_role(map, &yaml::join(&path, "role"), &s.role));
+            out.push(unknown_role(map, &source::join(&path, "role"), &s.role));
         }
         let level = match &s.agency {
             Some(agency) => match catalogue.agency_level(agency) {
@@ -516,7 +517,7 @@ fn build(
                     {
                         out.push(map.diagnostic(
                             Code::HistoricalLevel,
-                            &yaml::join(&path, "agency"),
+                            &source::join(&path, "agency"),
                             Part::Value,
                             Message::new(
                                 format!("Cấp `{level}` của `{agency}` đã bãi bỏ sau ngày {after}"),
@@ -527,7 +528,7 @@ fn build(
                     Some(level.to_owned())
                 }
                 None => {
-                    out.push(unknown_agency(map, &yaml::join(&path, "agency"), agency));
+                    out.push(unknown_agency(map, &source::join(&path, "agency"), agency));
                     None
                 }
             },
@@ -554,7 +555,7 @@ fn build(
                     out.push(
                         map.diagnostic(
                             Code::InvalidStatusCode,
-                            &yaml::join(&path, "status"),
+                            &source::join(&path, "status"),
                             Part::Value,
                             Message::new(
                                 format!("Bước không thể mang mã trạng thái {code}"),
@@ -573,7 +574,7 @@ fn build(
         if s.actions.len() > limits.max_actions_per_step {
             out.push(map.diagnostic(
                 Code::LimitExceeded,
-                &yaml::join(&path, "actions"),
+                &source::join(&path, "actions"),
                 Part::Key,
                 Message::new(
                     format!("Bước có {} thao tác, tối đa {}", s.actions.len(), limits.max_actions_per_step),
@@ -583,7 +584,7 @@ fn build(
         }
         let mut actions = Vec::with_capacity(s.actions.len());
         for (action_id, a) in &s.actions {
-            let apath = yaml::join(&yaml::join(&path, "actions"), action_id);
+            let apath = source::join(&source::join(&path, "actions"), action_id);
             check_identifier(action_id, map, &apath, Part::Key, out);
             let (role, agency) = match &a.by {
                 Some(by) => {
@@ -605,7 +606,7 @@ fn build(
                 None => (s.role.clone(), if citizen { None } else { s.agency.clone() }),
             };
             let mut targets = Vec::with_capacity(a.to.0.len());
-            let to_path = yaml::join(&apath, "to");
+            let to_path = source::join(&apath, "to");
             if a.to.0.is_empty() {
                 out.push(map.diagnostic(
                     Code::MissingField,
@@ -615,7 +616,7 @@ fn build(
                 ));
             }
             for (t, name) in a.to.0.iter().enumerate() {
-                let tpath = if a.to.0.len() == 1 { to_path.clone() } else { yaml::index(&to_path, t) };
+                let tpath = if a.to.0.len() == 1 { to_path.clone() } else { source::index(&to_path, t) };
                 if let Some(&six) = step_by_id.get(name) {
                     targets.push(Target::Step(six));
                 } else if let Some(&oix) = outcome_by_id.get(name) {
@@ -639,7 +640,7 @@ fn build(
             if a.after.is_some_and(WorkingDuration::is_zero) {
                 out.push(map.diagnostic(
                     Code::InvalidValue,
-                    &yaml::join(&apath, "after"),
+                    &source::join(&apath, "after"),
                     Part::Value,
                     Message::new("Hẹn giờ phải lớn hơn 0", "a timer must wait more than zero"),
                 ));
@@ -648,7 +649,7 @@ fn build(
                 (Some(text), Some(form)) => match crate::form::parse_guard(text, form) {
                     Ok(guard) => Some(guard),
                     Err(err) => {
-                        let path = yaml::join(&apath, "guard");
+                        let path = source::join(&apath, "guard");
                         out.push(map.value_diagnostic(err.code, &path, err.message, text, err.span.start));
                         None
                     }
