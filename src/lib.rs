@@ -13,6 +13,7 @@ mod dossier;
 mod duration;
 mod expr;
 mod form;
+mod json;
 mod library;
 mod limits;
 pub mod scenario;

@@ -35,18 +35,30 @@ pub(crate) enum Part {
     Value,
 }
 
+/// The format of the text a [`SourceMap`] describes: it decides how a column inside a
+/// quoted string is counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// YAML.
+    #[default]
+    Yaml,
+    /// JSON.
+    Json,
+}
+
 /// Where every node of one document stands, by dotted path.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SourceMap {
     file: String,
     places: HashMap<String, Place>,
     source: String,
+    syntax: Syntax,
 }
 
 impl SourceMap {
     /// An empty map of `source`, named `file` in diagnostics.
-    pub(crate) fn new(file: &str, source: &str) -> SourceMap {
-        SourceMap { file: file.to_owned(), places: HashMap::new(), source: source.to_owned() }
+    pub(crate) fn new(file: &str, source: &str, syntax: Syntax) -> SourceMap {
+        SourceMap { file: file.to_owned(), places: HashMap::new(), source: source.to_owned(), syntax }
     }
 
     /// Records where the node at `path` stands.
@@ -71,16 +83,32 @@ impl SourceMap {
         offset: usize,
     ) -> Diagnostic {
         let mut d = self.diagnostic(code, path, Part::Value, message);
-        if d.line > 0 && !value.contains('\n') {
-            let chars = value.get(..offset).map_or(0, |s| s.chars().count());
-            let mut column = d.column as usize + chars;
-            // A quoted scalar starts one column before its text.
-            let line = self.source.lines().nth(d.line as usize - 1);
-            if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
-                column += 1;
-            }
-            d.column = u32::try_from(column).unwrap_or(u32::MAX);
+        if d.line == 0 {
+            return d;
         }
+        let line = self.source.lines().nth(d.line as usize - 1);
+        let column = match self.syntax {
+            Syntax::Yaml if !value.contains('\n') => {
+                let chars = value.get(..offset).map_or(0, |s| s.chars().count());
+                let mut column = d.column as usize + chars;
+                // A quoted scalar starts one column before its text.
+                if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
+                    column += 1;
+                }
+                column
+            }
+            Syntax::Yaml => return d,
+            Syntax::Json => {
+                // A JSON string is on one line; escapes (`\"`, `\u1ec7`) take more columns than
+                // the characters they stand for.
+                let raw = line.map(|l| l.chars().skip(d.column as usize - 1));
+                match raw.map(|mut r| (r.next(), r)) {
+                    Some((Some('"'), rest)) => d.column as usize + 1 + json_string_columns(rest, offset),
+                    _ => return d,
+                }
+            }
+        };
+        d.column = u32::try_from(column).unwrap_or(u32::MAX);
         d
     }
 
@@ -141,6 +169,42 @@ impl SourceMap {
         }
         best.map(|(_, p)| p.to_owned()).unwrap_or_default()
     }
+}
+
+/// How many characters of a JSON string's text (after its opening quote) hold the first
+/// `offset` bytes of the string's value.
+fn json_string_columns(mut raw: impl Iterator<Item = char>, offset: usize) -> usize {
+    let (mut bytes, mut columns) = (0, 0);
+    while bytes < offset {
+        match raw.next() {
+            None | Some('"') => break,
+            Some('\\') => match raw.next() {
+                Some('u') => {
+                    let hex: String = raw.by_ref().take(4).collect();
+                    let unit = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+                    columns += 6;
+                    if (0xD800..0xDC00).contains(&unit) {
+                        // A surrogate pair: `\ud83d\ude00` is one character of four bytes.
+                        raw.by_ref().take(6).for_each(drop);
+                        columns += 6;
+                        bytes += 4;
+                    } else {
+                        bytes += char::from_u32(unit).map_or(3, char::len_utf8);
+                    }
+                }
+                Some(_) => {
+                    columns += 2;
+                    bytes += 1;
+                }
+                None => break,
+            },
+            Some(c) => {
+                columns += 1;
+                bytes += c.len_utf8();
+            }
+        }
+    }
+    columns
 }
 
 /// Joins a mapping key onto a path: `steps` + `receive` → `steps.receive`.
@@ -215,7 +279,7 @@ fn classify(en: &str) -> (Code, String) {
 }
 
 /// serde-saphyr reports a mistyped scalar as `invalid u32`: name the kind in both languages.
-fn scalar_kind(rust_type: &str) -> Option<(&'static str, &'static str)> {
+pub(crate) fn scalar_kind(rust_type: &str) -> Option<(&'static str, &'static str)> {
     Some(match rust_type {
         "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
             ("một số nguyên", "a whole number")
@@ -247,6 +311,17 @@ mod tests {
     #[test]
     fn paths_join_keys_and_indices() {
         assert_eq!(index(&join(&join("", "steps"), "receive"), 1), "steps.receive[1]");
+    }
+
+    #[test]
+    fn json_escapes_take_their_written_width() {
+        // `a\"b` then `ệ` written as `\u1ec7`, then a pair for 😀: offsets in the value's bytes.
+        let raw = r#"a\"b\u1ec7\ud83d\ude00c""#;
+        assert_eq!(json_string_columns(raw.chars(), 0), 0);
+        assert_eq!(json_string_columns(raw.chars(), 2), 3); // after `a\"`
+        assert_eq!(json_string_columns(raw.chars(), 3 + 3), 10); // after `\u1ec7`
+        assert_eq!(json_string_columns(raw.chars(), 10), 22); // after the pair
+        assert_eq!(json_string_columns(raw.chars(), 99), 23); // stops at the closing quote
     }
 
     #[test]

@@ -21,7 +21,7 @@ use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter};
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
-use crate::source::{Place, Pos, SourceMap, index, join, serde_message, too_large};
+use crate::source::{Place, Pos, SourceMap, Syntax, index, join, serde_message, too_large};
 
 fn pos_of(span: &Span) -> Pos {
     Pos {
@@ -37,7 +37,7 @@ enum Frame {
 
 /// Pass 1: positions, duplicate keys and limits.
 fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut map = SourceMap::new(file, text);
+    let mut map = SourceMap::new(file, text, Syntax::Yaml);
     let mut problems = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut events = 0usize;

@@ -21,7 +21,7 @@ use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
 use crate::status::NationalStatus;
 use crate::text::Text;
-use crate::yaml;
+use crate::{json, yaml};
 
 /// FNV-1a: the step and outcome name maps hold a few short ASCII keys looked up on every
 /// command, where SipHash's flood resistance buys nothing (the keys come from the spec).
@@ -230,8 +230,76 @@ impl Procedure {
         limits: &Limits,
     ) -> Result<Procedure, LoadError> {
         let (spec, map) = yaml::from_str::<ProcedureSpec>(text, file, limits)?;
+        Self::compile(spec, &map, library, limits)
+    }
+
+    /// Loads, compiles and lints a procedure written as JSON (the serialization of
+    /// [`ProcedureSpec`], as [`Procedure::to_json`] gives it) with default [`Limits`].
+    ///
+    /// The same checks as [`Procedure::from_yaml`], with diagnostics placed at the JSON
+    /// line, column and path. It never touches the YAML parser, so a build that loads
+    /// only JSON (a browser, sent specs by a server) leaves it out.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Library, Procedure};
+    ///
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let mut library = Library::new(catalogue);
+    /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let from_yaml = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
+    ///
+    /// // What a server ships to browsers:
+    /// let json = from_yaml.to_json();
+    /// let procedure = Procedure::from_json(&json, "business-registration.json", &library)?;
+    /// assert_eq!(procedure.spec(), from_yaml.spec());
+    ///
+    /// // Mistakes are placed in the JSON text.
+    /// let broken = json.replacen("\"to\":\"review\"", "\"to\":\"revieww\"", 1);
+    /// let err = Procedure::from_json(&broken, "broken.json", &library).unwrap_err();
+    /// let d = &err.diagnostics()[0];
+    /// assert_eq!((d.code, d.path.as_str()), (Code::UnknownStep, "steps.receive.actions.accept.to"));
+    /// let at = broken.find("\"revieww\"").unwrap();
+    /// assert_eq!((d.line, d.column as usize), (1, broken[..at].chars().count() + 1)); // columns count characters
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_json(text: &str, file: &str, library: &Library) -> Result<Procedure, LoadError> {
+        Self::from_json_with_limits(text, file, library, &Limits::default())
+    }
+
+    /// Loads, compiles and lints a procedure written as JSON with the given limits.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Library, Limits, Procedure};
+    ///
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let library = Library::new(catalogue);
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 100;
+    /// let text = format!("{{\"code\": \"{}\"}}", "9".repeat(100));
+    /// let err = Procedure::from_json_with_limits(&text, "big.json", &library, &limits).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_json_with_limits(
+        text: &str,
+        file: &str,
+        library: &Library,
+        limits: &Limits,
+    ) -> Result<Procedure, LoadError> {
+        let (spec, map) = json::from_str::<ProcedureSpec>(text, file, limits)?;
+        Self::compile(spec, &map, library, limits)
+    }
+
+    /// Compiles and lints a spec read by either reader.
+    fn compile(
+        spec: ProcedureSpec,
+        map: &SourceMap,
+        library: &Library,
+        limits: &Limits,
+    ) -> Result<Procedure, LoadError> {
         let mut diagnostics = Vec::new();
-        let procedure = build(spec, &map, library, limits, &mut diagnostics);
+        let procedure = build(spec, map, library, limits, &mut diagnostics);
         sort_by_place(&mut diagnostics);
         match procedure {
             Some(mut p) if !diagnostics.iter().any(Diagnostic::is_error) => {
@@ -245,6 +313,27 @@ impl Procedure {
     /// The spec as written.
     pub fn spec(&self) -> &ProcedureSpec {
         &self.spec
+    }
+
+    /// The spec as JSON, in the form [`Procedure::from_json`] reads: the serde serialization
+    /// of [`ProcedureSpec`] (snake_case keys, steps and outcomes in the order written,
+    /// durations as written, e.g. `"0.5d"`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// # let mut library = Library::new(catalogue);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
+    /// let json: serde_json::Value = serde_json::from_str(&procedure.to_json()).unwrap();
+    /// assert_eq!(json["legal_deadline"], "3d");
+    /// assert_eq!(json["steps"]["receive"]["actions"]["accept"]["to"], "review");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Serializing spec types cannot fail: every map key is a string.
+        serde_json::to_string(&self.spec).unwrap_or_default()
     }
 
     /// National procedure code.
