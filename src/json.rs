@@ -269,18 +269,8 @@ impl<'a> Scanner<'a> {
         let path = if first {
             parent.map(|p| join(&p, &key))
         } else {
-            let mut d = Diagnostic::new(
-                Code::DuplicateKey,
-                Message::new(
-                    format!("Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"),
-                    format!("key `{key}` appears twice; the later value is ignored"),
-                ),
-            );
-            d.file = self.map.file().to_owned();
-            d.line = key_pos.line;
-            d.column = key_pos.column;
-            d.path = join(parent.as_deref().unwrap_or_default(), &key);
-            self.problems.push(d);
+            let path = join(parent.as_deref().unwrap_or_default(), &key);
+            self.problems.push(self.map.duplicate_key(&key, key_pos, &path));
             None
         };
         if let Some(path) = &path {
@@ -590,26 +580,7 @@ fn locate<'s>(text: &str, spans: &'s [Span], offset: usize, code: Code) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Doc {
-        name: String,
-        items: Vec<Item>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Item {
-        id: u32,
-        #[serde(default)]
-        after: Option<crate::WorkingDuration>,
-        #[serde(default)]
-        tags: Vec<String>,
-    }
+    use crate::source::fixtures::Doc;
 
     fn err(text: &str) -> Vec<Diagnostic> {
         from_str::<Doc>(text, "t.json", &Limits::default()).unwrap_err().into_diagnostics()
@@ -621,8 +592,8 @@ mod tests {
     }
 
     fn place(text: &str) -> (Code, u32, u32) {
-        let d = &err(text)[0];
-        (d.code, d.line, d.column)
+        let (code, line, column, _) = one(text);
+        (code, line, column)
     }
 
     #[test]

@@ -151,6 +151,23 @@ impl SourceMap {
         d
     }
 
+    /// A key that appears twice in one mapping, placed at the second: readers report it
+    /// rather than silently keep one of the values.
+    pub(crate) fn duplicate_key(&self, key: &str, pos: Pos, path: &str) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            Code::DuplicateKey,
+            Message::new(
+                format!("Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"),
+                format!("key `{key}` appears twice; the later value is ignored"),
+            ),
+        );
+        d.file = self.file.clone();
+        d.line = pos.line;
+        d.column = pos.column;
+        d.path = path.to_owned();
+        d
+    }
+
     /// The path of the node that starts at `pos`, preferring keys, else the last node before it.
     pub(crate) fn path_at(&self, pos: Pos) -> String {
         let mut best: Option<(Pos, &str)> = None;
@@ -302,6 +319,31 @@ fn structure_kind(en: &str) -> Option<(&'static str, &'static str)> {
     } else {
         return None;
     })
+}
+
+/// The document the readers' unit tests read.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(crate) struct Doc {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(crate) struct Item {
+        id: u32,
+        #[serde(default)]
+        after: Option<crate::WorkingDuration>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
 }
 
 #[cfg(test)]

@@ -125,19 +125,7 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
                         if let Event::Scalar(ref key, ..) = event {
                             let key = key.to_string();
                             if !seen.insert(key.clone()) {
-                                let full = join(path, &key);
-                                let mut d = Diagnostic::new(
-                                    Code::DuplicateKey,
-                                    Message::new(
-                                        format!("Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"),
-                                        format!("key `{key}` appears twice; the later value is ignored"),
-                                    ),
-                                );
-                                d.file = map.file().to_owned();
-                                d.line = pos.line;
-                                d.column = pos.column;
-                                d.path = full;
-                                problems.push(d);
+                                problems.push(map.duplicate_key(&key, pos, &join(path, &key)));
                                 *pending_key = Some((String::from("\u{0}duplicate"), pos));
                             } else {
                                 *pending_key = Some((key, pos));
@@ -247,22 +235,7 @@ pub(crate) fn from_str<T: DeserializeOwned>(
 mod tests {
     use super::*;
     use crate::source::Part;
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Doc {
-        name: String,
-        items: Vec<Item>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Item {
-        id: u32,
-    }
+    use crate::source::fixtures::Doc;
 
     fn err(text: &str) -> Vec<Diagnostic> {
         from_str::<Doc>(text, "t.yaml", &Limits::default()).unwrap_err().into_diagnostics()

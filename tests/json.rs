@@ -4,7 +4,7 @@
 use motcua::scenario::Scenario;
 use motcua::{Calendars, Catalogue, Code, Diagnostic, Library, Procedure};
 
-use crate::common::{library, procedure_files, read, root};
+use crate::common::{library, procedure_files, read, scenario_files};
 
 /// The shipped calendars' ids, a parent before the calendar extending it.
 const CALENDARS: [&str; 2] = ["vn-gov", "vn-example-province"];
@@ -19,6 +19,20 @@ fn json_library() -> Library {
         library.add_calendar_json(&json, &format!("{id}.json")).unwrap_or_else(|e| panic!("{id}: {e}"));
     }
     library
+}
+
+/// A shipped procedure as indented JSON, with the first `from` replaced by `to`.
+fn pretty_json_with(file: &str, from: &str, to: &str) -> String {
+    let json = serde_json::to_string_pretty(crate::common::procedure(file).spec()).expect("serializes");
+    assert!(json.contains(from), "{from}");
+    json.replacen(from, to, 1)
+}
+
+/// The 1-based line and character column where `needle` first stands in `text`.
+fn place_of(text: &str, needle: &str) -> (u32, u32) {
+    let (line, l) = text.lines().enumerate().find(|(_, l)| l.contains(needle)).expect(needle);
+    let column = l[..l.find(needle).expect(needle)].chars().count() + 1;
+    (line as u32 + 1, column as u32)
 }
 
 /// What a warning says, without where (the JSON text has other lines and columns).
@@ -89,13 +103,7 @@ fn a_procedure_with_warnings_keeps_them_in_json() {
 #[test]
 fn every_scenario_behaves_the_same_on_the_json_procedure() {
     let (yaml_library, json_library) = (library(), json_library());
-    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/scenarios"))
-        .expect("tests/scenarios")
-        .map(|e| format!("tests/scenarios/{}", e.expect("entry").file_name().to_string_lossy()))
-        .filter(|f| f.ends_with(".yaml"))
-        .collect();
-    files.sort();
-    for file in files {
+    for file in scenario_files() {
         let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
         let from_yaml = Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &yaml_library)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -137,74 +145,67 @@ fn shipped_specs_as_json_validate_against_the_committed_schemas() {
 
 #[test]
 fn a_lint_error_in_json_is_placed_at_its_json_line_column_and_path() {
-    let procedure = crate::common::procedure("specs/procedures/business-registration.yaml");
-    let json = serde_json::to_string_pretty(procedure.spec()).expect("serializes").replacen(
+    let json = pretty_json_with(
+        "specs/procedures/business-registration.yaml",
         "\"agency\": \"department_finance\"",
         "\"agency\": \"department_finanse\"",
-        1,
     );
     let err = Procedure::from_json(&json, "business-registration.json", &json_library()).unwrap_err();
     let d = &err.diagnostics()[0];
-    let (line, text) = json.lines().enumerate().find(|(_, l)| l.contains("department_finanse")).expect("the typo");
-    let column = text[..text.find("\"department_finanse\"").expect("value")].chars().count() + 1;
-    assert_eq!(d.code, Code::UnknownAgency);
-    assert_eq!((d.file.as_str(), d.line as usize, d.column as usize), ("business-registration.json", line + 1, column));
-    assert_eq!(d.path, "steps.receive.agency");
+    assert_eq!((d.code, d.path.as_str()), (Code::UnknownAgency, "steps.receive.agency"));
+    assert_eq!(
+        (d.file.as_str(), (d.line, d.column)),
+        ("business-registration.json", place_of(&json, "\"department_finanse\""))
+    );
 }
 
 #[test]
 fn json_mistakes_get_the_yaml_codes_and_json_places() {
-    let procedure = crate::common::procedure("specs/procedures/business-registration.yaml");
-    let json = serde_json::to_string_pretty(procedure.spec()).expect("serializes");
     let library = json_library();
     let first = |text: &str| -> Diagnostic {
         Procedure::from_json(text, "p.json", &library).unwrap_err().diagnostics()[0].clone()
     };
-    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).expect(needle) as u32 + 1;
-
-    let typo = json.replacen("\"legal_deadline\"", "\"legal_deadlin\"", 1);
-    let d = first(&typo);
-    assert_eq!(
-        (d.code, d.path.as_str(), d.line),
-        (Code::UnknownField, "legal_deadlin", line_of(&typo, "legal_deadlin"))
+    let business = "specs/procedures/business-registration.yaml";
+    let check = |from: &str, to: &str, code: Code, path: &str, at: &str| {
+        let json = pretty_json_with(business, from, to);
+        let d = first(&json);
+        assert_eq!((d.code, d.path.as_str(), (d.line, d.column)), (code, path, place_of(&json, at)), "{to}");
+    };
+    check("\"legal_deadline\"", "\"legal_deadlin\"", Code::UnknownField, "legal_deadlin", "\"legal_deadlin\"");
+    check(
+        "\"legal_deadline\": \"3d\"",
+        "\"legal_deadline\": \"3 days\"",
+        Code::InvalidValue,
+        "legal_deadline",
+        "\"3 days\"",
     );
+    check("\"result_issued\"", "\"result_isued\"", Code::InvalidValue, "outcomes.issued.kind", "\"result_isued\"");
+    check(
+        "\"code\": \"2.001610\"",
+        "\"code\": \"x\",\n  \"code\": \"y\"",
+        Code::DuplicateKey,
+        "code",
+        "\"code\": \"y\"",
+    );
+    check("\"motcua\": 1", "\"motcua\": \"1\"", Code::InvalidType, "motcua", "\"1\"");
 
-    let duration = json.replacen("\"legal_deadline\": \"3d\"", "\"legal_deadline\": \"3 days\"", 1);
-    let d = first(&duration);
-    assert_eq!((d.code, d.path.as_str()), (Code::InvalidValue, "legal_deadline"));
-    assert_eq!(d.line, line_of(&duration, "3 days"));
-
-    let kind = json.replacen("\"kind\": \"result_issued\"", "\"kind\": \"result_isued\"", 1);
-    let d = first(&kind);
-    assert_eq!((d.code, d.path.as_str()), (Code::InvalidValue, "outcomes.issued.kind"));
-
-    let twice = json.replacen("\"code\":", "\"code\": \"x\",\n  \"code\":", 1);
-    let d = first(&twice);
-    assert_eq!((d.code, d.path.as_str(), d.line), (Code::DuplicateKey, "code", line_of(&twice, "\"code\": \"x\"") + 1));
-    assert_eq!(d.column, 3);
-
-    let d = first(&json.replacen(',', "", 1));
+    let d = first(&pretty_json_with(business, ",", ""));
     assert_eq!((d.code, d.line), (Code::JsonSyntax, 3));
-
     // The YAML text itself is not JSON.
-    let d = first(&read("specs/procedures/business-registration.yaml"));
+    let d = first(&read(business));
     assert_eq!((d.code, d.line, d.column), (Code::JsonSyntax, 1, 1));
 }
 
 #[test]
 fn an_expression_error_is_placed_inside_its_json_string_even_after_escapes() {
-    let file = "specs/procedures/birth-registration-residence-insurance.yaml";
-    let procedure = crate::common::procedure(file);
     // `"` inside the expression is escaped in JSON (`\"`): the caret must still land on the typo.
-    let json = serde_json::to_string_pretty(procedure.spec()).expect("serializes").replacen(
+    let json = pretty_json_with(
+        "specs/procedures/birth-registration-residence-insurance.yaml",
         "\"required_if\": \"age_years(birth_date) >= 14\"",
         "\"required_if\": \"relationship != \\\"x\\\" and age_yeers(birth_date) >= 14\"",
-        1,
     );
     let err = Procedure::from_json(&json, "birth.json", &json_library()).unwrap_err();
     let d = &err.diagnostics()[0];
-    let (line, text) = json.lines().enumerate().find(|(_, l)| l.contains("age_yeers")).expect("the typo");
-    let column = text[..text.find("age_yeers").expect("typo")].chars().count() + 1;
-    assert_eq!((d.line as usize, d.column as usize), (line + 1, column), "{d:?}");
+    assert_eq!((d.line, d.column), place_of(&json, "age_yeers"), "{d:?}");
     assert!(d.path.ends_with(".required_if"), "{d:?}");
 }
