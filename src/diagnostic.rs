@@ -114,6 +114,9 @@ codes! {
     /// The text is not well-formed YAML.
     YamlSyntax = "yaml_syntax", Error,
         "Cú pháp YAML không hợp lệ", "The text is not valid YAML";
+    /// The text is not well-formed JSON.
+    JsonSyntax = "json_syntax", Error,
+        "Cú pháp JSON không hợp lệ", "The text is not valid JSON";
     /// A key the format does not know (often a typo).
     UnknownField = "unknown_field", Error,
         "Trường không được hỗ trợ", "Unknown field";

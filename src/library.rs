@@ -39,6 +39,34 @@ impl Library {
         self.calendars.insert_yaml(text, file)
     }
 
+    /// Loads one calendar written as JSON (the serialization of [`CalendarSpec`](crate::CalendarSpec),
+    /// as [`Calendar::to_json`] gives it); a calendar that `extends` another needs that one first.
+    ///
+    /// With [`Catalogue::from_json`] and [`Procedure::from_json`](crate::Procedure::from_json),
+    /// everything a browser needs loads from JSON a server sends, without the YAML parser.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library, Procedure};
+    ///
+    /// // On the server, from the YAML files:
+    /// let catalogue = Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let mut server = Library::new(catalogue.clone());
+    /// server.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../specs/procedures/business-registration.yaml");
+    /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &server)?;
+    /// let shipped = (catalogue.to_json(), server.calendar("vn-gov").unwrap().to_json(), procedure.to_json());
+    ///
+    /// // In the browser, from JSON only:
+    /// let mut library = Library::new(Catalogue::from_json(&shipped.0, "vietnam.json")?);
+    /// library.add_calendar_json(&shipped.1, "vn-gov.json")?;
+    /// let procedure = Procedure::from_json(&shipped.2, "business-registration.json", &library)?;
+    /// assert_eq!(procedure.start().id, "receive");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn add_calendar_json(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
+        self.calendars.insert_json(text, file)
+    }
+
     /// The catalogue.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue

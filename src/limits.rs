@@ -18,11 +18,12 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Limits {
-    /// Largest spec or catalogue text, in bytes.
+    /// Largest spec, catalogue or calendar text (YAML or JSON), in bytes.
     pub max_input_bytes: usize,
-    /// Deepest nesting of YAML mappings and sequences.
+    /// Deepest nesting of YAML mappings and sequences (JSON objects and arrays).
     pub max_depth: usize,
-    /// Most YAML parser events (nodes, keys, collection ends) in one document.
+    /// Most YAML parser events (nodes, keys, collection ends) in one document; a JSON
+    /// document counts its keys and values against it.
     pub max_yaml_events: usize,
     /// Most alias uses (`*name`) in one document: blocks "billion laughs" expansion.
     pub max_aliases: usize,

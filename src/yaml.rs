@@ -10,10 +10,10 @@
 //!    the positions from pass 1.
 //!
 //! Nothing else in the crate names `serde_saphyr`; the compiler places its own
-//! diagnostics through [`SourceMap`].
+//! diagnostics through [`SourceMap`] (`crate::source`), which `crate::json` builds too.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use serde::de::DeserializeOwned;
 use serde_saphyr::granit_parser::{Event, Parser, Span};
@@ -21,126 +21,7 @@ use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter};
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
-
-/// A 1-based line and column.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Pos {
-    pub line: u32,
-    pub column: u32,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Place {
-    key: Option<Pos>,
-    value: Pos,
-}
-
-/// Which part of a mapping entry a diagnostic points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Part {
-    /// The key (`appraisal:` in `steps.appraisal`).
-    Key,
-    /// The value.
-    Value,
-}
-
-/// Where every node of one YAML document stands, by dotted path.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SourceMap {
-    file: String,
-    places: HashMap<String, Place>,
-    source: String,
-}
-
-impl SourceMap {
-    /// The file name diagnostics carry.
-    pub(crate) fn file(&self) -> &str {
-        &self.file
-    }
-
-    /// A diagnostic inside a one-line scalar value: `offset` is a byte offset into `value`
-    /// (the scalar's text), e.g. the span of an expression error. Multi-line values are
-    /// placed at their start.
-    pub(crate) fn value_diagnostic(
-        &self,
-        code: Code,
-        path: &str,
-        message: Message,
-        value: &str,
-        offset: usize,
-    ) -> Diagnostic {
-        let mut d = self.diagnostic(code, path, Part::Value, message);
-        if d.line > 0 && !value.contains('\n') {
-            let chars = value.get(..offset).map_or(0, |s| s.chars().count());
-            let mut column = d.column as usize + chars;
-            // A quoted scalar starts one column before its text.
-            let line = self.source.lines().nth(d.line as usize - 1);
-            if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
-                column += 1;
-            }
-            d.column = u32::try_from(column).unwrap_or(u32::MAX);
-        }
-        d
-    }
-
-    /// The position of `path` (or of its nearest recorded ancestor).
-    pub(crate) fn pos(&self, path: &str, part: Part) -> Pos {
-        let mut path = path;
-        loop {
-            if let Some(place) = self.places.get(path) {
-                return match part {
-                    Part::Key => place.key.unwrap_or(place.value),
-                    Part::Value => place.value,
-                };
-            }
-            match path.rfind(['.', '[']) {
-                Some(cut) => path = &path[..cut],
-                None if !path.is_empty() => path = "",
-                None => return Pos::default(),
-            }
-        }
-    }
-
-    /// Builds a diagnostic placed at `path`.
-    pub(crate) fn diagnostic(&self, code: Code, path: &str, part: Part, message: Message) -> Diagnostic {
-        let pos = self.pos(path, part);
-        let mut d = Diagnostic::new(code, message);
-        d.file = self.file.clone();
-        d.line = pos.line;
-        d.column = pos.column;
-        d.path = path.to_owned();
-        d
-    }
-
-    /// The path of the node that starts at `pos`, preferring keys, else the last node before it.
-    fn path_at(&self, pos: Pos) -> String {
-        let mut best: Option<(Pos, &str)> = None;
-        for (path, place) in &self.places {
-            for (candidate, is_key) in [(place.key, true), (Some(place.value), false)] {
-                let Some(candidate) = candidate else { continue };
-                if candidate == pos && is_key {
-                    return path.clone();
-                }
-                if candidate <= pos
-                    && best.is_none_or(|(b, p)| candidate > b || (candidate == b && path.len() > p.len()))
-                {
-                    best = Some((candidate, path));
-                }
-            }
-        }
-        best.map(|(_, p)| p.to_owned()).unwrap_or_default()
-    }
-}
-
-/// Joins a mapping key onto a path: `steps` + `receive` → `steps.receive`.
-pub(crate) fn join(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
-}
-
-/// Joins a sequence index onto a path: `to` + 1 → `to[1]`.
-pub(crate) fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
-}
+use crate::source::{Place, Pos, SourceMap, Syntax, index, join, serde_message, too_large};
 
 fn pos_of(span: &Span) -> Pos {
     Pos {
@@ -156,20 +37,13 @@ enum Frame {
 
 /// Pass 1: positions, duplicate keys and limits.
 fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagnostic>), Vec<Diagnostic>> {
-    let mut map = SourceMap { file: file.to_owned(), places: HashMap::new(), source: text.to_owned() };
+    let mut map = SourceMap::new(file, text, Syntax::Yaml);
     let mut problems = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut events = 0usize;
     let mut aliases = 0usize;
     let mut documents = 0usize;
-    let fail = |map: &SourceMap, code, pos: Pos, message: Message| {
-        let mut d = Diagnostic::new(code, message);
-        d.file = map.file.clone();
-        d.line = pos.line;
-        d.column = pos.column;
-        d.path = map.path_at(pos);
-        vec![d]
-    };
+    let fail = |map: &SourceMap, code, pos: Pos, message: Message| vec![map.diagnostic_at(code, pos, message)];
 
     for item in Parser::new_from_str(text) {
         let (event, span) = match item {
@@ -236,13 +110,13 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
             // Where does this node stand?
             let node_path: Option<String> = match stack.last_mut() {
                 None => {
-                    map.places.insert(String::new(), Place { key: None, value: pos });
+                    map.insert(String::new(), Place { key: None, value: pos });
                     Some(String::new())
                 }
                 Some(Frame::Seq { path, next }) => {
                     let p = index(path, *next);
                     *next += 1;
-                    map.places.insert(p.clone(), Place { key: None, value: pos });
+                    map.insert(p.clone(), Place { key: None, value: pos });
                     Some(p)
                 }
                 Some(Frame::Map { path, pending_key, expecting_key, seen }) => {
@@ -251,19 +125,7 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
                         if let Event::Scalar(ref key, ..) = event {
                             let key = key.to_string();
                             if !seen.insert(key.clone()) {
-                                let full = join(path, &key);
-                                let mut d = Diagnostic::new(
-                                    Code::DuplicateKey,
-                                    Message::new(
-                                        format!("Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"),
-                                        format!("key `{key}` appears twice; the later value is ignored"),
-                                    ),
-                                );
-                                d.file = map.file.clone();
-                                d.line = pos.line;
-                                d.column = pos.column;
-                                d.path = full;
-                                problems.push(d);
+                                problems.push(map.duplicate_key(&key, pos, &join(path, &key)));
                                 *pending_key = Some((String::from("\u{0}duplicate"), pos));
                             } else {
                                 *pending_key = Some((key, pos));
@@ -279,7 +141,7 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
                         match pending_key.take() {
                             Some((key, key_pos)) if !key.starts_with('\u{0}') => {
                                 let p = join(path, &key);
-                                map.places.insert(p.clone(), Place { key: Some(key_pos), value: pos });
+                                map.insert(p.clone(), Place { key: Some(key_pos), value: pos });
                                 Some(p)
                             }
                             _ => Some(String::from("\u{0}untracked")),
@@ -316,63 +178,6 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
     Ok((map, problems))
 }
 
-/// Classifies a serde error message into a code and a Vietnamese rendering.
-fn classify(en: &str) -> (Code, String) {
-    let quoted = |s: &str| -> String { s.split('`').nth(1).map(str::to_owned).unwrap_or_default() };
-    let expected = |s: &str| -> String { s.split_once("expected ").map(|(_, e)| e.to_owned()).unwrap_or_default() };
-    if en.starts_with("unknown field") {
-        let name = quoted(en);
-        let valid = expected(en).replace("one of ", "");
-        (Code::UnknownField, format!("Trường `{name}` không được hỗ trợ ở đây; các trường hợp lệ: {valid}"))
-    } else if en.starts_with("missing field") {
-        (Code::MissingField, format!("Thiếu trường bắt buộc `{}`", quoted(en)))
-    } else if en.starts_with("unknown variant") {
-        let valid = expected(en).replace("one of ", "");
-        (Code::InvalidValue, format!("Giá trị `{}` không hợp lệ; các giá trị hợp lệ: {valid}", quoted(en)))
-    } else if let Some(kind) = en.strip_prefix("invalid ").and_then(scalar_kind) {
-        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {}", kind.0))
-    } else if let Some((kind_vi, _)) = structure_kind(en) {
-        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {kind_vi}"))
-    } else if en.starts_with("invalid type") {
-        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {}", expected(en)))
-    } else if en.contains("budget") || en.contains("limit") {
-        (Code::LimitExceeded, format!("Vượt quá giới hạn tài nguyên: {en}"))
-    } else if en.starts_with("invalid working duration") {
-        (
-            Code::InvalidValue,
-            "Thời lượng không hợp lệ: ghi một số và đơn vị, ví dụ `3d` (ngày làm việc), `0.5d`, `4h`, `30m`".to_owned(),
-        )
-    } else {
-        (Code::InvalidValue, format!("Giá trị không hợp lệ: {en}"))
-    }
-}
-
-/// serde-saphyr reports a mistyped scalar as `invalid u32`: name the kind in both languages.
-fn scalar_kind(rust_type: &str) -> Option<(&'static str, &'static str)> {
-    Some(match rust_type {
-        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
-            ("một số nguyên", "a whole number")
-        }
-        "f32" | "f64" => ("một số", "a number"),
-        "bool" => ("true hoặc false", "true or false"),
-        _ => return None,
-    })
-}
-
-/// serde-saphyr reports a scalar where a collection belongs as `expected sequence start`.
-fn structure_kind(en: &str) -> Option<(&'static str, &'static str)> {
-    let rest = en.strip_prefix("expected ")?;
-    Some(if rest.starts_with("sequence") {
-        ("một danh sách", "a list")
-    } else if rest.starts_with("mapping") {
-        ("một nhóm khóa: giá trị", "a mapping of keys to values")
-    } else if rest.starts_with("scalar") || rest.starts_with("a scalar") {
-        ("một giá trị đơn", "a single value")
-    } else {
-        return None;
-    })
-}
-
 /// Reads one YAML document into `T`, with a map of where every node stands.
 ///
 /// On success also returns the non-fatal problems of pass 1 (none today: duplicate keys
@@ -382,15 +187,7 @@ pub(crate) fn from_str<T: DeserializeOwned>(
     file: &str,
     limits: &Limits,
 ) -> Result<(T, SourceMap), LoadError> {
-    if text.len() > limits.max_input_bytes {
-        let mut d = Diagnostic::new(
-            Code::LimitExceeded,
-            Message::new(
-                format!("Tệp quá lớn: {} byte, tối đa {} byte", text.len(), limits.max_input_bytes),
-                format!("input too large: {} bytes, at most {}", text.len(), limits.max_input_bytes),
-            ),
-        );
-        d.file = file.to_owned();
+    if let Some(d) = too_large(text, file, limits) {
         return Err(LoadError::new(vec![d]));
     }
     let (map, mut problems) = walk(text, file, limits).map_err(LoadError::new)?;
@@ -408,13 +205,7 @@ pub(crate) fn from_str<T: DeserializeOwned>(
         Ok(_) => Err(LoadError::new(problems)),
         Err(err) => {
             let en: Cow<'_, str> = serde_saphyr::DefaultMessageFormatter.format_message(&err);
-            let mut en = en.trim().to_owned();
-            let (code, vi) = classify(&en);
-            if let Some((_, kind_en)) = structure_kind(&en) {
-                en = format!("invalid type: expected {kind_en}");
-            } else if let Some((_, kind_en)) = en.strip_prefix("invalid ").and_then(scalar_kind) {
-                en = format!("invalid type: expected {kind_en}");
-            }
+            let (code, message) = serde_message(en.trim());
             let pos = err
                 .location()
                 .map(|l| Pos {
@@ -422,8 +213,8 @@ pub(crate) fn from_str<T: DeserializeOwned>(
                     column: u32::try_from(l.column()).unwrap_or(u32::MAX),
                 })
                 .unwrap_or_default();
-            let mut d = Diagnostic::new(code, Message::new(vi, en.clone()));
-            let odd_key = en.split('`').nth(1).is_some_and(|k| k.contains(' ') || !k.is_ascii());
+            let odd_key = message.en.split('`').nth(1).is_some_and(|k| k.contains(' ') || !k.is_ascii());
+            let mut d = Diagnostic::new(code, message);
             if code == Code::UnknownField && odd_key {
                 d = d.with_help(Message::new(
                     "Văn bản có dấu phẩy trong `{vi: ..., en: ...}` phải đặt trong dấu ngoặc kép: `{vi: \"Tiếp nhận, xử lý\"}`",
@@ -443,22 +234,8 @@ pub(crate) fn from_str<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Doc {
-        name: String,
-        items: Vec<Item>,
-    }
-
-    #[derive(Debug, Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Item {
-        id: u32,
-    }
+    use crate::source::Part;
+    use crate::source::fixtures::Doc;
 
     fn err(text: &str) -> Vec<Diagnostic> {
         from_str::<Doc>(text, "t.yaml", &Limits::default()).unwrap_err().into_diagnostics()

@@ -24,15 +24,25 @@ pub fn library() -> Library {
     library
 }
 
-/// Every shipped procedure file, relative to the crate root, sorted.
-pub fn procedure_files() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(root().join("specs/procedures"))
-        .expect("specs/procedures")
-        .map(|e| format!("specs/procedures/{}", e.expect("entry").file_name().to_string_lossy()))
+/// The YAML files of a folder, relative to the crate root, sorted.
+fn yaml_files(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .expect(dir)
+        .map(|e| format!("{dir}/{}", e.expect("entry").file_name().to_string_lossy()))
         .filter(|f| f.ends_with(".yaml"))
         .collect();
     files.sort();
     files
+}
+
+/// Every shipped procedure file, relative to the crate root, sorted.
+pub fn procedure_files() -> Vec<String> {
+    yaml_files("specs/procedures")
+}
+
+/// Every scenario file, relative to the crate root, sorted.
+pub fn scenario_files() -> Vec<String> {
+    yaml_files("tests/scenarios")
 }
 
 pub fn procedure(file: &str) -> Procedure {

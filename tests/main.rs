@@ -4,6 +4,7 @@
 mod calendar;
 mod common;
 mod forms;
+mod json;
 mod lints;
 mod runtime;
 mod scenarios;

@@ -5,17 +5,7 @@ use std::collections::BTreeMap;
 
 use motcua::scenario::Scenario;
 
-use crate::common::{library, procedure_files, read, root};
-
-fn scenario_files() -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(root().join("tests/scenarios"))
-        .expect("tests/scenarios")
-        .map(|e| format!("tests/scenarios/{}", e.expect("entry").file_name().to_string_lossy()))
-        .filter(|f| f.ends_with(".yaml"))
-        .collect();
-    files.sort();
-    files
-}
+use crate::common::{library, procedure_files, read, scenario_files};
 
 #[test]
 fn every_scenario_passes_and_replays() {

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
 
-use crate::calendar::spec::{Session, Weekday};
+use crate::calendar::spec::{CalendarSpec, Session, Weekday};
 use crate::{Code, Message, Text, WorkingDuration};
 
 const DAY_SECS: i64 = 86_400;
@@ -141,6 +141,8 @@ pub(crate) struct Sess {
 pub struct Calendar {
     pub(crate) id: String,
     pub(crate) name: Text,
+    /// The file as written (its own dates only, when it extends another).
+    pub(crate) spec: CalendarSpec,
     pub(crate) offset: FixedOffset,
     pub(crate) covers: (i32, i32),
     pub(crate) weekdays: Vec<Weekday>,
@@ -177,6 +179,36 @@ impl Calendar {
     /// ```
     pub fn id(&self) -> &str {
         &self.id
+    }
+
+    /// The calendar file as written. A calendar that `extends` another holds only what its
+    /// own file says; the compiled calendar has the parent's weekdays, hours and dates too.
+    ///
+    /// ```
+    /// # let mut set = motcua::Calendars::new();
+    /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let spec = set.get("vn-gov").unwrap().spec();
+    /// assert_eq!(spec.utc_offset.as_deref(), Some("+07:00"));
+    /// ```
+    pub fn spec(&self) -> &CalendarSpec {
+        &self.spec
+    }
+
+    /// The calendar file as JSON, in the form [`Calendars::insert_json`](crate::Calendars::insert_json)
+    /// and [`Library::add_calendar_json`](crate::Library::add_calendar_json) read: the serde
+    /// serialization of [`CalendarSpec`].
+    ///
+    /// ```
+    /// # let mut set = motcua::Calendars::new();
+    /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let json: serde_json::Value = serde_json::from_str(&set.get("vn-gov").unwrap().to_json()).unwrap();
+    /// assert_eq!(json["office_hours"][0], serde_json::json!({"from": "08:00", "to": "12:00"}));
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Serializing spec types cannot fail: every map key is a string.
+        serde_json::to_string(&self.spec).unwrap_or_default()
     }
 
     /// The human name.

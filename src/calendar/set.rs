@@ -6,7 +6,7 @@ use chrono::{Datelike, FixedOffset, NaiveDate};
 
 use crate::calendar::compiled::{Calendar, Entry, EntryKind, Sess};
 use crate::calendar::spec::{CalendarSpec, Dated, Session, Weekday};
-use crate::yaml::{Part, SourceMap};
+use crate::source::{Part, SourceMap};
 use crate::{Code, Diagnostic, LoadError, Message};
 
 /// The most years one calendar may cover (bounds the size of its tables).
@@ -64,7 +64,39 @@ impl Calendars {
     /// ```
     pub fn insert_yaml(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
         let (spec, map) = crate::yaml::from_str::<CalendarSpec>(text, file, &crate::Limits::default())?;
-        let calendar = self.compile(&spec, &map)?;
+        self.insert(spec, &map)
+    }
+
+    /// Reads, validates and compiles one calendar written as JSON (the serialization of
+    /// [`CalendarSpec`], as [`Calendar::to_json`] gives it) and adds it to the set.
+    ///
+    /// The same checks as [`Calendars::insert_yaml`], with diagnostics placed at the JSON
+    /// line, column and path.
+    ///
+    /// ```
+    /// use motcua::{Calendars, Code};
+    ///
+    /// let mut set = Calendars::new();
+    /// let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let json = set.get("vn-gov").unwrap().to_json();
+    ///
+    /// let mut browser = Calendars::new();
+    /// browser.insert_json(&json, "vn-gov.json").unwrap();
+    /// assert_eq!(browser.get("vn-gov").unwrap().spec(), set.get("vn-gov").unwrap().spec());
+    ///
+    /// let err = browser.insert_json("{\"id\": \"x\",\n \"name\": {\"vi\": \"X\"},\n \"extends\": \"nowhere\"}", "x.json").unwrap_err();
+    /// let d = &err.diagnostics()[0];
+    /// assert_eq!((d.code, d.line, d.column), (Code::UnknownCalendar, 3, 13));
+    /// ```
+    pub fn insert_json(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
+        let (spec, map) = crate::json::from_str::<CalendarSpec>(text, file, &crate::Limits::default())?;
+        self.insert(spec, &map)
+    }
+
+    /// Compiles a spec read by either reader and adds it.
+    fn insert(&mut self, spec: CalendarSpec, map: &SourceMap) -> Result<(), LoadError> {
+        let calendar = self.compile(spec, map)?;
         self.by_id.insert(calendar.id.clone(), calendar);
         Ok(())
     }
@@ -91,7 +123,7 @@ impl Calendars {
         self.by_id.keys().map(String::as_str)
     }
 
-    fn compile(&self, spec: &CalendarSpec, map: &SourceMap) -> Result<Calendar, LoadError> {
+    fn compile(&self, spec: CalendarSpec, map: &SourceMap) -> Result<Calendar, LoadError> {
         let mut diags: Vec<Diagnostic> = Vec::new();
         let invalid = |path: &str, vi: String, en: String| {
             map.diagnostic(Code::InvalidCalendar, path, Part::Value, Message::new(vi, en))
@@ -416,6 +448,7 @@ impl Calendars {
         Ok(Calendar {
             id: spec.id.clone(),
             name: spec.name.clone(),
+            spec,
             offset,
             covers,
             weekdays,

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
+use crate::source::{self, Part, SourceMap};
 use crate::spec::catalogue::CatalogueSpec;
-use crate::yaml::{self, Part};
+use crate::{json, yaml};
 
 use super::check_identifier;
 
@@ -45,11 +46,50 @@ impl Catalogue {
     /// Loads a catalogue from YAML text with the given limits.
     pub fn from_yaml_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Catalogue, LoadError> {
         let (spec, map) = yaml::from_str::<CatalogueSpec>(text, file, limits)?;
+        Self::build(spec, &map)
+    }
+
+    /// Loads a catalogue written as JSON (the serialization of [`CatalogueSpec`], as
+    /// [`Catalogue::to_json`] gives it) with default [`Limits`]; `file` names it in
+    /// diagnostics, which are placed at the JSON line, column and path.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code};
+    ///
+    /// let json = r#"{
+    ///   "id": "demo",
+    ///   "name": {"vi": "Thử nghiệm"},
+    ///   "levels": [{"id": "commune", "name": {"vi": "Cấp xã"}}],
+    ///   "agencies": {"commune_committee": {"name": {"vi": "UBND xã"}, "level": "commune"}},
+    ///   "roles": {"citizen": {"name": {"vi": "Công dân"}, "citizen": true}}
+    /// }"#;
+    /// let catalogue = Catalogue::from_json(json, "demo.json")?;
+    /// assert_eq!(catalogue.agency_level("commune_committee"), Some("commune"));
+    ///
+    /// let err = Catalogue::from_json(&json.replace("\"level\": \"commune\"", "\"level\": \"province\""), "demo.json")
+    ///     .unwrap_err();
+    /// let d = &err.diagnostics()[0];
+    /// assert_eq!((d.code, d.line, d.column), (Code::UnknownLevel, 5, 74));
+    /// assert_eq!(d.path, "agencies.commune_committee.level");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_json(text: &str, file: &str) -> Result<Catalogue, LoadError> {
+        Self::from_json_with_limits(text, file, &Limits::default())
+    }
+
+    /// Loads a catalogue written as JSON with the given limits.
+    pub fn from_json_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Catalogue, LoadError> {
+        let (spec, map) = json::from_str::<CatalogueSpec>(text, file, limits)?;
+        Self::build(spec, &map)
+    }
+
+    /// Checks a spec read by either reader.
+    fn build(spec: CatalogueSpec, map: &SourceMap) -> Result<Catalogue, LoadError> {
         let mut problems: Vec<Diagnostic> = Vec::new();
         let mut level_rank = HashMap::new();
         for (i, level) in spec.levels.iter().enumerate() {
             let path = format!("levels[{i}].id");
-            check_identifier(&level.id, &map, &path, Part::Value, &mut problems);
+            check_identifier(&level.id, map, &path, Part::Value, &mut problems);
             if level_rank.insert(level.id.clone(), i).is_some() {
                 problems.push(map.diagnostic(
                     Code::DuplicateKey,
@@ -63,12 +103,12 @@ impl Catalogue {
             }
         }
         for (id, agency) in &spec.agencies {
-            let path = yaml::join("agencies", id);
-            check_identifier(id, &map, &path, Part::Key, &mut problems);
+            let path = source::join("agencies", id);
+            check_identifier(id, map, &path, Part::Key, &mut problems);
             if !level_rank.contains_key(&agency.level) {
                 problems.push(map.diagnostic(
                     Code::UnknownLevel,
-                    &yaml::join(&path, "level"),
+                    &source::join(&path, "level"),
                     Part::Value,
                     Message::new(
                         format!("Cấp `{}` không có trong danh sách `levels`", agency.level),
@@ -78,7 +118,7 @@ impl Catalogue {
             }
         }
         for id in spec.roles.keys() {
-            check_identifier(id, &map, &yaml::join("roles", id), Part::Key, &mut problems);
+            check_identifier(id, map, &source::join("roles", id), Part::Key, &mut problems);
         }
         if problems.iter().any(Diagnostic::is_error) {
             return Err(LoadError::new(problems));
@@ -94,6 +134,21 @@ impl Catalogue {
     /// The catalogue as written.
     pub fn spec(&self) -> &CatalogueSpec {
         &self.spec
+    }
+
+    /// The catalogue as JSON, in the form [`Catalogue::from_json`] reads: the serde
+    /// serialization of [`CatalogueSpec`].
+    ///
+    /// ```
+    /// let yaml = include_str!("../../specs/catalogue/vietnam.yaml");
+    /// let catalogue = motcua::Catalogue::from_yaml(yaml, "vietnam.yaml")?;
+    /// let again = motcua::Catalogue::from_json(&catalogue.to_json(), "vietnam.json")?;
+    /// assert_eq!(again.spec(), catalogue.spec());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Serializing spec types cannot fail: every map key is a string.
+        serde_json::to_string(&self.spec).unwrap_or_default()
     }
 
     /// Position of a level on the ladder (0 = lowest), if it exists.

@@ -9,8 +9,8 @@ use petgraph::visit::{Dfs, DfsEvent, EdgeRef, Reversed, depth_first_search};
 
 use super::{Node, Procedure, StepIx, Target};
 use crate::diagnostic::{Code, Diagnostic, Message};
+use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, OutcomeKind};
-use crate::yaml::{self, Part, SourceMap};
 
 pub(super) fn run(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>) {
     let start = p.step_nodes[0];
@@ -23,7 +23,7 @@ pub(super) fn run(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>)
 }
 
 fn step_path(p: &Procedure, s: StepIx) -> String {
-    yaml::join("steps", &p.steps[s.0 as usize].id)
+    source::join("steps", &p.steps[s.0 as usize].id)
 }
 
 fn reachable_from(p: &Procedure, start: NodeIndex) -> HashSet<NodeIndex> {
@@ -52,7 +52,7 @@ fn unreachable(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, o
             Node::Outcome(o) => {
                 let id = &p.outcomes[o.0 as usize].id;
                 (
-                    yaml::join("outcomes", id),
+                    source::join("outcomes", id),
                     format!("Không thao tác nào dẫn đến kết quả `{id}`"),
                     format!("no action leads to outcome `{id}`"),
                 )

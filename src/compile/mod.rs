@@ -17,10 +17,11 @@ use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
 use crate::library::Library;
 use crate::limits::Limits;
+use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
 use crate::status::NationalStatus;
 use crate::text::Text;
-use crate::yaml::{self, Part, SourceMap};
+use crate::{json, yaml};
 
 /// FNV-1a: the step and outcome name maps hold a few short ASCII keys looked up on every
 /// command, where SipHash's flood resistance buys nothing (the keys come from the spec).
@@ -229,8 +230,76 @@ impl Procedure {
         limits: &Limits,
     ) -> Result<Procedure, LoadError> {
         let (spec, map) = yaml::from_str::<ProcedureSpec>(text, file, limits)?;
+        Self::compile(spec, &map, library, limits)
+    }
+
+    /// Loads, compiles and lints a procedure written as JSON (the serialization of
+    /// [`ProcedureSpec`], as [`Procedure::to_json`] gives it) with default [`Limits`].
+    ///
+    /// The same checks as [`Procedure::from_yaml`], with diagnostics placed at the JSON
+    /// line, column and path. It never touches the YAML parser, so a build that loads
+    /// only JSON (a browser, sent specs by a server) leaves it out.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Library, Procedure};
+    ///
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let mut library = Library::new(catalogue);
+    /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let from_yaml = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
+    ///
+    /// // What a server ships to browsers:
+    /// let json = from_yaml.to_json();
+    /// let procedure = Procedure::from_json(&json, "business-registration.json", &library)?;
+    /// assert_eq!(procedure.spec(), from_yaml.spec());
+    ///
+    /// // Mistakes are placed in the JSON text.
+    /// let broken = json.replacen("\"to\":\"review\"", "\"to\":\"revieww\"", 1);
+    /// let err = Procedure::from_json(&broken, "broken.json", &library).unwrap_err();
+    /// let d = &err.diagnostics()[0];
+    /// assert_eq!((d.code, d.path.as_str()), (Code::UnknownStep, "steps.receive.actions.accept.to"));
+    /// let at = broken.find("\"revieww\"").unwrap();
+    /// assert_eq!((d.line, d.column as usize), (1, broken[..at].chars().count() + 1)); // columns count characters
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_json(text: &str, file: &str, library: &Library) -> Result<Procedure, LoadError> {
+        Self::from_json_with_limits(text, file, library, &Limits::default())
+    }
+
+    /// Loads, compiles and lints a procedure written as JSON with the given limits.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Library, Limits, Procedure};
+    ///
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let library = Library::new(catalogue);
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 100;
+    /// let text = format!("{{\"code\": \"{}\"}}", "9".repeat(100));
+    /// let err = Procedure::from_json_with_limits(&text, "big.json", &library, &limits).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_json_with_limits(
+        text: &str,
+        file: &str,
+        library: &Library,
+        limits: &Limits,
+    ) -> Result<Procedure, LoadError> {
+        let (spec, map) = json::from_str::<ProcedureSpec>(text, file, limits)?;
+        Self::compile(spec, &map, library, limits)
+    }
+
+    /// Compiles and lints a spec read by either reader.
+    fn compile(
+        spec: ProcedureSpec,
+        map: &SourceMap,
+        library: &Library,
+        limits: &Limits,
+    ) -> Result<Procedure, LoadError> {
         let mut diagnostics = Vec::new();
-        let procedure = build(spec, &map, library, limits, &mut diagnostics);
+        let procedure = build(spec, map, library, limits, &mut diagnostics);
         sort_by_place(&mut diagnostics);
         match procedure {
             Some(mut p) if !diagnostics.iter().any(Diagnostic::is_error) => {
@@ -244,6 +313,27 @@ impl Procedure {
     /// The spec as written.
     pub fn spec(&self) -> &ProcedureSpec {
         &self.spec
+    }
+
+    /// The spec as JSON, in the form [`Procedure::from_json`] reads: the serde serialization
+    /// of [`ProcedureSpec`] (snake_case keys, steps and outcomes in the order written,
+    /// durations as written, e.g. `"0.5d"`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// # let mut library = Library::new(catalogue);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
+    /// let json: serde_json::Value = serde_json::from_str(&procedure.to_json()).unwrap();
+    /// assert_eq!(json["legal_deadline"], "3d");
+    /// assert_eq!(json["steps"]["receive"]["actions"]["accept"]["to"], "review");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn to_json(&self) -> String {
+        // Serializing spec types cannot fail: every map key is a string.
+        serde_json::to_string(&self.spec).unwrap_or_default()
     }
 
     /// National procedure code.
@@ -454,11 +544,11 @@ fn build(
     let mut step_by_id = NameMap::default();
     let mut outcome_by_id = NameMap::default();
     for (i, id) in spec.steps.keys().enumerate() {
-        check_identifier(id, map, &yaml::join("steps", id), Part::Key, out);
+        check_identifier(id, map, &source::join("steps", id), Part::Key, out);
         step_by_id.insert(id.clone(), StepIx(i as u32));
     }
     for (i, id) in spec.outcomes.keys().enumerate() {
-        let path = yaml::join("outcomes", id);
+        let path = source::join("outcomes", id);
         check_identifier(id, map, &path, Part::Key, out);
         if step_by_id.contains_key(id) {
             out.push(map.diagnostic(
@@ -503,10 +593,10 @@ fn build(
     // Steps: resolve agencies, roles, defaults.
     let mut steps = Vec::with_capacity(spec.steps.len());
     for (i, (id, s)) in spec.steps.iter().enumerate() {
-        let path = yaml::join("steps", id);
+        let path = source::join("steps", id);
         let citizen = catalogue.is_citizen_role(&s.role);
         if !catalogue.has_role(&s.role) {
-            out.push(unknown_role(map, &yaml::join(&path, "role"), &s.role));
+            out.push(unknown_role(map, &source::join(&path, "role"), &s.role));
         }
         let level = match &s.agency {
             Some(agency) => match catalogue.agency_level(agency) {
@@ -516,7 +606,7 @@ fn build(
                     {
                         out.push(map.diagnostic(
                             Code::HistoricalLevel,
-                            &yaml::join(&path, "agency"),
+                            &source::join(&path, "agency"),
                             Part::Value,
                             Message::new(
                                 format!("Cấp `{level}` của `{agency}` đã bãi bỏ sau ngày {after}"),
@@ -527,7 +617,7 @@ fn build(
                     Some(level.to_owned())
                 }
                 None => {
-                    out.push(unknown_agency(map, &yaml::join(&path, "agency"), agency));
+                    out.push(unknown_agency(map, &source::join(&path, "agency"), agency));
                     None
                 }
             },
@@ -554,7 +644,7 @@ fn build(
                     out.push(
                         map.diagnostic(
                             Code::InvalidStatusCode,
-                            &yaml::join(&path, "status"),
+                            &source::join(&path, "status"),
                             Part::Value,
                             Message::new(
                                 format!("Bước không thể mang mã trạng thái {code}"),
@@ -573,7 +663,7 @@ fn build(
         if s.actions.len() > limits.max_actions_per_step {
             out.push(map.diagnostic(
                 Code::LimitExceeded,
-                &yaml::join(&path, "actions"),
+                &source::join(&path, "actions"),
                 Part::Key,
                 Message::new(
                     format!("Bước có {} thao tác, tối đa {}", s.actions.len(), limits.max_actions_per_step),
@@ -583,7 +673,7 @@ fn build(
         }
         let mut actions = Vec::with_capacity(s.actions.len());
         for (action_id, a) in &s.actions {
-            let apath = yaml::join(&yaml::join(&path, "actions"), action_id);
+            let apath = source::join(&source::join(&path, "actions"), action_id);
             check_identifier(action_id, map, &apath, Part::Key, out);
             let (role, agency) = match &a.by {
                 Some(by) => {
@@ -605,7 +695,7 @@ fn build(
                 None => (s.role.clone(), if citizen { None } else { s.agency.clone() }),
             };
             let mut targets = Vec::with_capacity(a.to.0.len());
-            let to_path = yaml::join(&apath, "to");
+            let to_path = source::join(&apath, "to");
             if a.to.0.is_empty() {
                 out.push(map.diagnostic(
                     Code::MissingField,
@@ -615,7 +705,7 @@ fn build(
                 ));
             }
             for (t, name) in a.to.0.iter().enumerate() {
-                let tpath = if a.to.0.len() == 1 { to_path.clone() } else { yaml::index(&to_path, t) };
+                let tpath = if a.to.0.len() == 1 { to_path.clone() } else { source::index(&to_path, t) };
                 if let Some(&six) = step_by_id.get(name) {
                     targets.push(Target::Step(six));
                 } else if let Some(&oix) = outcome_by_id.get(name) {
@@ -639,7 +729,7 @@ fn build(
             if a.after.is_some_and(WorkingDuration::is_zero) {
                 out.push(map.diagnostic(
                     Code::InvalidValue,
-                    &yaml::join(&apath, "after"),
+                    &source::join(&apath, "after"),
                     Part::Value,
                     Message::new("Hẹn giờ phải lớn hơn 0", "a timer must wait more than zero"),
                 ));
@@ -648,7 +738,7 @@ fn build(
                 (Some(text), Some(form)) => match crate::form::parse_guard(text, form) {
                     Ok(guard) => Some(guard),
                     Err(err) => {
-                        let path = yaml::join(&apath, "guard");
+                        let path = source::join(&apath, "guard");
                         out.push(map.value_diagnostic(err.code, &path, err.message, text, err.span.start));
                         None
                     }

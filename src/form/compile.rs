@@ -6,7 +6,7 @@ use super::spec::{Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, RuleSpec}
 use super::{CBound, Document, Field, Form, Group, Messages, Rule, SchemaGroup, SchemaTable};
 use crate::diagnostic::{Code, Diagnostic, Message};
 use crate::expr::{self, CompiledExpr, ExprError, ExprLimits, GroupId, Type};
-use crate::yaml::{Part, SourceMap, join};
+use crate::source::{Part, SourceMap, join};
 
 /// Names no field or document may take.
 const RESERVED: &[&str] =
@@ -335,7 +335,7 @@ impl<'a> Compiler<'a> {
         }
         for (i, m) in spec.media_types.iter().flatten().enumerate() {
             if !media_type_ok(m) {
-                let p = crate::yaml::index(&join(path, "media_types"), i);
+                let p = crate::source::index(&join(path, "media_types"), i);
                 self.error(
                     Code::InvalidFieldSpec,
                     &p,
@@ -537,7 +537,7 @@ impl<'a> Compiler<'a> {
         }
         for (i, m) in spec.formats.iter().flatten().enumerate() {
             if !media_type_ok(m) {
-                let p = crate::yaml::index(&join(path, "formats"), i);
+                let p = crate::source::index(&join(path, "formats"), i);
                 self.error(
                     Code::InvalidValue,
                     &p,

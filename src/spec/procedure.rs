@@ -5,7 +5,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::duration::WorkingDuration;
 use crate::text::Text;
@@ -237,9 +237,29 @@ pub enum SlipKind {
 }
 
 /// The target(s) of an action: `to: review` or `to: [police, insurance]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
+///
+/// One target is written (and serialized) as a name, several as a list, as the schema
+/// says:
+///
+/// ```
+/// use motcua::spec::procedure::Targets;
+///
+/// let one: Targets = serde_json::from_str(r#""review""#).unwrap();
+/// assert_eq!(serde_json::to_string(&one).unwrap(), r#""review""#);
+/// let fork = Targets(vec!["police".into(), "insurance".into()]);
+/// assert_eq!(serde_json::to_string(&fork).unwrap(), r#"["police","insurance"]"#);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Targets(pub Vec<String>);
+
+impl Serialize for Targets {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.as_slice() {
+            [one] => serializer.serialize_str(one),
+            many => many.serialize(serializer),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Targets {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

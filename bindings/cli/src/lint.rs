@@ -18,7 +18,7 @@ use crate::{Fail, Format, Lang, Outcome, render};
 
 /// What a file is, by its folder.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub enum Kind {
     Catalogue,
     Calendar,
     Procedure,
@@ -26,7 +26,7 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(path: &Path) -> Kind {
+    pub fn of(path: &Path) -> Kind {
         let parent = path.parent().and_then(|p| p.file_name()).and_then(|n| n.to_str()).unwrap_or("");
         match parent {
             "catalogue" | "catalogues" => Kind::Catalogue,

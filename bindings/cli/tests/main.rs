@@ -242,6 +242,69 @@ fn check_form_table_and_json() {
     assert_eq!(motcua(&["check-form", BUSINESS, &data, "--documents", &data]).code, 2);
 }
 
+// ---- json ----
+
+fn read(file: &str) -> String {
+    std::fs::read_to_string(repo().join(file)).unwrap()
+}
+
+#[test]
+fn json_of_a_calendar_that_extends_another() {
+    let r = motcua(&["json", "specs/calendars/example-province.yaml"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    snapshot("json-example-province.json", &r.stdout);
+    // What it prints is what the loaders read, after the calendar it extends.
+    let mut set = motcua::Calendars::new();
+    set.insert_json(&motcua(&["json", "specs/calendars/vn-gov.yaml"]).stdout, "vn-gov.json").unwrap();
+    set.insert_json(&r.stdout, "example-province.json").unwrap();
+    assert_eq!(set.get("vn-example-province").unwrap().covers(), (2025, 2027));
+}
+
+#[test]
+fn json_of_the_catalogue_and_procedures_loads_with_from_json() {
+    let r = motcua(&["json", "specs/catalogue/vietnam.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let catalogue = motcua::Catalogue::from_json(&r.stdout, "vietnam.json").unwrap();
+    let yaml = motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").unwrap();
+    assert_eq!(catalogue.spec(), yaml.spec());
+
+    let mut library = motcua::Library::new(catalogue);
+    library.add_calendar_json(&motcua(&["json", "specs/calendars/vn-gov.yaml"]).stdout, "vn-gov.json").unwrap();
+    let yaml_library = {
+        let mut l = motcua::Library::new(yaml);
+        l.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
+        l
+    };
+    for spec in [BIRTH, BUSINESS] {
+        let r = motcua(&["json", spec]);
+        assert_eq!(r.code, 0, "{spec}: {}", r.stderr);
+        let from_json = motcua::Procedure::from_json(&r.stdout, spec, &library).unwrap();
+        let from_yaml = motcua::Procedure::from_yaml(&read(spec), spec, &yaml_library).unwrap();
+        assert_eq!(from_json.spec(), from_yaml.spec(), "{spec}");
+    }
+
+    // `-o` writes the file instead.
+    let out = std::env::temp_dir().join(format!("motcua-json-{}.json", std::process::id()));
+    let r = motcua(&["json", BUSINESS, "-o", out.to_str().unwrap()]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), motcua(&["json", BUSINESS]).stdout);
+    let _ = std::fs::remove_file(out);
+}
+
+#[test]
+fn json_of_a_broken_spec_shows_diagnostics_and_of_a_scenario_cannot_run() {
+    let r = motcua(&["json", "--lang", "en", &format!("{FIXTURES}/broken-value.yaml")]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("error[invalid_value]:"), "{}", r.stdout);
+    assert!(r.stdout.contains("^^^^^^^^^^^^ at `outcomes.issued.kind`"), "{}", r.stdout);
+
+    let r = motcua(&["json", "tests/scenarios/business-registration-happy.yaml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("lỗi: tệp kịch bản không có dạng JSON"), "{}", r.stderr);
+    assert_eq!(motcua(&["json"]).code, 2);
+    assert_eq!(motcua(&["json", BUSINESS, "--format", "json"]).code, 2);
+}
+
 // ---- schema, explain, deadline ----
 
 #[test]

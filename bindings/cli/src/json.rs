@@ -1,0 +1,72 @@
+//! `motcua json FILE [-o OUT]`: a catalogue, calendar or procedure as the JSON the core's
+//! `from_json` loaders read — what a server ships to browsers, which then need no YAML parser.
+//!
+//! The kind comes from the folder, as for `lint`. The file is loaded and checked first (a
+//! procedure against the catalogue and calendars found near it, a calendar after the calendar
+//! it extends), so only a spec that loads is converted; one with errors prints its
+//! diagnostics and exits 1.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use motcua::Catalogue;
+use serde::Serialize;
+
+use crate::args::Args;
+use crate::lint::Kind;
+use crate::project::{self, Source};
+use crate::simulate::report_errors;
+use crate::{Fail, Format, Lang, Outcome, render};
+
+pub fn run(args: &Args, lang: Lang) -> Outcome {
+    args.allow(&["output", "specs", "catalogue", "calendars"], 1)?;
+    let file = args.required(0, "tệp cần chuyển sang JSON (FILE)", "the file to convert to JSON (FILE)")?;
+    let path = Path::new(file);
+    let source = Source { name: file.to_owned(), text: project::read(path, file)? };
+    let converted = match Kind::of(path) {
+        Kind::Catalogue => Catalogue::from_yaml(&source.text, file).map(|c| pretty(c.spec())),
+        Kind::Calendar => calendar(args, path, &source)?,
+        Kind::Procedure => project::load_procedure(args, file)?.result.map(|p| pretty(p.spec())),
+        Kind::Scenario => {
+            return Err(Fail::new(
+                "tệp kịch bản không có dạng JSON: chỉ chuyển được danh mục, lịch làm việc và thủ tục",
+                "scenario files have no JSON form: only catalogues, calendars and procedures convert",
+            ));
+        }
+    };
+    let text = match converted {
+        Ok(text) => text,
+        Err(e) => {
+            report_errors(Format::Text, &source, e.diagnostics(), lang, render::colour());
+            return Ok(false);
+        }
+    };
+    match args.get("output") {
+        Some(out) => std::fs::write(out, text.as_bytes())
+            .map_err(|e| Fail::new(format!("không ghi được {out}: {e}"), format!("cannot write {out}: {e}")))?,
+        None => print!("{text}"),
+    }
+    Ok(true)
+}
+
+/// A spec as indented JSON with a final newline (any JSON layout loads the same).
+fn pretty(spec: &impl Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(spec).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Loads a calendar after the other calendars of its folder (it may extend one of them).
+fn calendar(args: &Args, path: &Path, source: &Source) -> Result<Result<String, motcua::LoadError>, Fail> {
+    let sources = project::sources(args, Some(path))?;
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let others: Vec<_> = sources.calendars.iter().filter(|p| canonical(p) != canonical(path)).cloned().collect();
+    let (mut set, _) = project::load_calendars(&others)?;
+    let before: BTreeSet<String> = set.ids().map(str::to_owned).collect();
+    if let Err(e) = set.insert_yaml(&source.text, &source.name) {
+        return Ok(Err(e));
+    }
+    let added = set.ids().find(|id| !before.contains(*id)).and_then(|id| set.get(id));
+    let calendar = added.ok_or_else(|| Fail::new("lịch không được nạp", "the calendar was not loaded"))?;
+    Ok(Ok(pretty(calendar.spec())))
+}

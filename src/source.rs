@@ -1,0 +1,377 @@
+//! Where every node of a spec's text stands, whatever the text's format.
+//!
+//! A [`SourceMap`] maps every key and value of one document to its line and column by
+//! dotted path (`steps.receive.actions.accept.to[1]`). The readers build it — `crate::yaml`
+//! from the YAML parser's events, `crate::json` from its own scan of JSON text — and the
+//! compiler places every diagnostic through it.
+//!
+//! This module names no parser: a build that reads only JSON carries no YAML code.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::{Code, Diagnostic, Message};
+use crate::limits::Limits;
+
+/// A 1-based line and column; columns count characters (Unicode scalar values).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// Where a mapping entry's key (if any) and its value start.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Place {
+    pub key: Option<Pos>,
+    pub value: Pos,
+}
+
+/// Which part of a mapping entry a diagnostic points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// The key (`appraisal:` in `steps.appraisal`).
+    Key,
+    /// The value.
+    Value,
+}
+
+/// The format of the text a [`SourceMap`] describes: it decides how a column inside a
+/// quoted string is counted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Syntax {
+    /// YAML.
+    #[default]
+    Yaml,
+    /// JSON.
+    Json,
+}
+
+/// Where every node of one document stands, by dotted path.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SourceMap {
+    file: String,
+    places: HashMap<String, Place>,
+    source: String,
+    syntax: Syntax,
+}
+
+impl SourceMap {
+    /// An empty map of `source`, named `file` in diagnostics.
+    pub(crate) fn new(file: &str, source: &str, syntax: Syntax) -> SourceMap {
+        SourceMap { file: file.to_owned(), places: HashMap::new(), source: source.to_owned(), syntax }
+    }
+
+    /// Records where the node at `path` stands.
+    pub(crate) fn insert(&mut self, path: String, place: Place) {
+        self.places.insert(path, place);
+    }
+
+    /// The file name diagnostics carry.
+    pub(crate) fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// A diagnostic inside a one-line scalar value: `offset` is a byte offset into `value`
+    /// (the scalar's text), e.g. the span of an expression error. Multi-line values are
+    /// placed at their start.
+    pub(crate) fn value_diagnostic(
+        &self,
+        code: Code,
+        path: &str,
+        message: Message,
+        value: &str,
+        offset: usize,
+    ) -> Diagnostic {
+        let mut d = self.diagnostic(code, path, Part::Value, message);
+        if d.line == 0 {
+            return d;
+        }
+        let line = self.source.lines().nth(d.line as usize - 1);
+        let column = match self.syntax {
+            Syntax::Yaml if !value.contains('\n') => {
+                let chars = value.get(..offset).map_or(0, |s| s.chars().count());
+                let mut column = d.column as usize + chars;
+                // A quoted scalar starts one column before its text.
+                if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
+                    column += 1;
+                }
+                column
+            }
+            Syntax::Yaml => return d,
+            Syntax::Json => {
+                // A JSON string is on one line; escapes (`\"`, `\u1ec7`) take more columns than
+                // the characters they stand for.
+                let raw = line.map(|l| l.chars().skip(d.column as usize - 1));
+                match raw.map(|mut r| (r.next(), r)) {
+                    Some((Some('"'), rest)) => d.column as usize + 1 + json_string_columns(rest, offset),
+                    _ => return d,
+                }
+            }
+        };
+        d.column = u32::try_from(column).unwrap_or(u32::MAX);
+        d
+    }
+
+    /// The position of `path` (or of its nearest recorded ancestor).
+    pub(crate) fn pos(&self, path: &str, part: Part) -> Pos {
+        let mut path = path;
+        loop {
+            if let Some(place) = self.places.get(path) {
+                return match part {
+                    Part::Key => place.key.unwrap_or(place.value),
+                    Part::Value => place.value,
+                };
+            }
+            match path.rfind(['.', '[']) {
+                Some(cut) => path = &path[..cut],
+                None if !path.is_empty() => path = "",
+                None => return Pos::default(),
+            }
+        }
+    }
+
+    /// Builds a diagnostic placed at `path`.
+    pub(crate) fn diagnostic(&self, code: Code, path: &str, part: Part, message: Message) -> Diagnostic {
+        let pos = self.pos(path, part);
+        let mut d = Diagnostic::new(code, message);
+        d.file = self.file.clone();
+        d.line = pos.line;
+        d.column = pos.column;
+        d.path = path.to_owned();
+        d
+    }
+
+    /// Builds a diagnostic placed at `pos`, with the path of the node there ([`Self::path_at`]).
+    pub(crate) fn diagnostic_at(&self, code: Code, pos: Pos, message: Message) -> Diagnostic {
+        let mut d = Diagnostic::new(code, message);
+        d.file = self.file.clone();
+        d.line = pos.line;
+        d.column = pos.column;
+        d.path = self.path_at(pos);
+        d
+    }
+
+    /// A key that appears twice in one mapping, placed at the second: readers report it
+    /// rather than silently keep one of the values.
+    pub(crate) fn duplicate_key(&self, key: &str, pos: Pos, path: &str) -> Diagnostic {
+        let mut d = Diagnostic::new(
+            Code::DuplicateKey,
+            Message::new(
+                format!("Khóa `{key}` xuất hiện hai lần; giá trị sau bị bỏ qua"),
+                format!("key `{key}` appears twice; the later value is ignored"),
+            ),
+        );
+        d.file = self.file.clone();
+        d.line = pos.line;
+        d.column = pos.column;
+        d.path = path.to_owned();
+        d
+    }
+
+    /// The path of the node that starts at `pos`, preferring keys, else the last node before it.
+    pub(crate) fn path_at(&self, pos: Pos) -> String {
+        let mut best: Option<(Pos, &str)> = None;
+        for (path, place) in &self.places {
+            for (candidate, is_key) in [(place.key, true), (Some(place.value), false)] {
+                let Some(candidate) = candidate else { continue };
+                if candidate == pos && is_key {
+                    return path.clone();
+                }
+                if candidate <= pos
+                    && best.is_none_or(|(b, p)| candidate > b || (candidate == b && path.len() > p.len()))
+                {
+                    best = Some((candidate, path));
+                }
+            }
+        }
+        best.map(|(_, p)| p.to_owned()).unwrap_or_default()
+    }
+}
+
+/// How many characters of a JSON string's text (after its opening quote) hold the first
+/// `offset` bytes of the string's value.
+fn json_string_columns(mut raw: impl Iterator<Item = char>, offset: usize) -> usize {
+    let (mut bytes, mut columns) = (0, 0);
+    while bytes < offset {
+        match raw.next() {
+            None | Some('"') => break,
+            Some('\\') => match raw.next() {
+                Some('u') => {
+                    let hex: String = raw.by_ref().take(4).collect();
+                    let unit = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+                    columns += 6;
+                    if (0xD800..0xDC00).contains(&unit) {
+                        // A surrogate pair: `\ud83d\ude00` is one character of four bytes.
+                        raw.by_ref().take(6).for_each(drop);
+                        columns += 6;
+                        bytes += 4;
+                    } else {
+                        bytes += char::from_u32(unit).map_or(3, char::len_utf8);
+                    }
+                }
+                Some(_) => {
+                    columns += 2;
+                    bytes += 1;
+                }
+                None => break,
+            },
+            Some(c) => {
+                columns += 1;
+                bytes += c.len_utf8();
+            }
+        }
+    }
+    columns
+}
+
+/// Joins a mapping key onto a path: `steps` + `receive` → `steps.receive`.
+pub(crate) fn join(parent: &str, key: &str) -> String {
+    if parent.is_empty() { key.to_owned() } else { format!("{parent}.{key}") }
+}
+
+/// Joins a sequence index onto a path: `to` + 1 → `to[1]`.
+pub(crate) fn index(parent: &str, i: usize) -> String {
+    format!("{parent}[{i}]")
+}
+
+/// The diagnostic for a text longer than [`Limits::max_input_bytes`], if it is.
+pub(crate) fn too_large(text: &str, file: &str, limits: &Limits) -> Option<Diagnostic> {
+    if text.len() <= limits.max_input_bytes {
+        return None;
+    }
+    let mut d = Diagnostic::new(
+        Code::LimitExceeded,
+        Message::new(
+            format!("Tệp quá lớn: {} byte, tối đa {} byte", text.len(), limits.max_input_bytes),
+            format!("input too large: {} bytes, at most {}", text.len(), limits.max_input_bytes),
+        ),
+    );
+    d.file = file.to_owned();
+    Some(d)
+}
+
+/// The code and the bilingual message of a serde error message (`unknown field `x`, expected
+/// one of …`, `invalid type: …`), whichever deserializer wrote it.
+pub(crate) fn serde_message(en: &str) -> (Code, Message) {
+    let (code, vi) = classify(en);
+    let en = if let Some((_, kind_en)) = structure_kind(en) {
+        format!("invalid type: expected {kind_en}")
+    } else if let Some((_, kind_en)) = en.strip_prefix("invalid ").and_then(scalar_kind) {
+        format!("invalid type: expected {kind_en}")
+    } else {
+        en.to_owned()
+    };
+    (code, Message::new(vi, en))
+}
+
+/// Classifies a serde error message into a code and a Vietnamese rendering.
+fn classify(en: &str) -> (Code, String) {
+    let quoted = |s: &str| -> String { s.split('`').nth(1).map(str::to_owned).unwrap_or_default() };
+    let expected = |s: &str| -> String { s.split_once("expected ").map(|(_, e)| e.to_owned()).unwrap_or_default() };
+    if en.starts_with("unknown field") {
+        let name = quoted(en);
+        let valid = expected(en).replace("one of ", "");
+        (Code::UnknownField, format!("Trường `{name}` không được hỗ trợ ở đây; các trường hợp lệ: {valid}"))
+    } else if en.starts_with("missing field") {
+        (Code::MissingField, format!("Thiếu trường bắt buộc `{}`", quoted(en)))
+    } else if en.starts_with("unknown variant") {
+        let valid = expected(en).replace("one of ", "");
+        (Code::InvalidValue, format!("Giá trị `{}` không hợp lệ; các giá trị hợp lệ: {valid}", quoted(en)))
+    } else if let Some(kind) = en.strip_prefix("invalid ").and_then(scalar_kind) {
+        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {}", kind.0))
+    } else if let Some((kind_vi, _)) = structure_kind(en) {
+        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {kind_vi}"))
+    } else if en.starts_with("invalid type") {
+        (Code::InvalidType, format!("Sai kiểu dữ liệu, cần {}", expected(en)))
+    } else if en.contains("budget") || en.contains("limit") {
+        (Code::LimitExceeded, format!("Vượt quá giới hạn tài nguyên: {en}"))
+    } else if en.starts_with("invalid working duration") {
+        (
+            Code::InvalidValue,
+            "Thời lượng không hợp lệ: ghi một số và đơn vị, ví dụ `3d` (ngày làm việc), `0.5d`, `4h`, `30m`".to_owned(),
+        )
+    } else {
+        (Code::InvalidValue, format!("Giá trị không hợp lệ: {en}"))
+    }
+}
+
+/// serde-saphyr reports a mistyped scalar as `invalid u32`: name the kind in both languages.
+pub(crate) fn scalar_kind(rust_type: &str) -> Option<(&'static str, &'static str)> {
+    Some(match rust_type {
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i8" | "i16" | "i32" | "i64" | "isize" => {
+            ("một số nguyên", "a whole number")
+        }
+        "f32" | "f64" => ("một số", "a number"),
+        "bool" => ("true hoặc false", "true or false"),
+        _ => return None,
+    })
+}
+
+/// serde-saphyr reports a scalar where a collection belongs as `expected sequence start`.
+fn structure_kind(en: &str) -> Option<(&'static str, &'static str)> {
+    let rest = en.strip_prefix("expected ")?;
+    Some(if rest.starts_with("sequence") {
+        ("một danh sách", "a list")
+    } else if rest.starts_with("mapping") {
+        ("một nhóm khóa: giá trị", "a mapping of keys to values")
+    } else if rest.starts_with("scalar") || rest.starts_with("a scalar") {
+        ("một giá trị đơn", "a single value")
+    } else {
+        return None;
+    })
+}
+
+/// The document the readers' unit tests read.
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(crate) struct Doc {
+        name: String,
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    pub(crate) struct Item {
+        id: u32,
+        #[serde(default)]
+        after: Option<crate::WorkingDuration>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_join_keys_and_indices() {
+        assert_eq!(index(&join(&join("", "steps"), "receive"), 1), "steps.receive[1]");
+    }
+
+    #[test]
+    fn json_escapes_take_their_written_width() {
+        // `a\"b` then `ệ` written as `\u1ec7`, then a pair for 😀: offsets in the value's bytes.
+        let raw = r#"a\"b\u1ec7\ud83d\ude00c""#;
+        assert_eq!(json_string_columns(raw.chars(), 0), 0);
+        assert_eq!(json_string_columns(raw.chars(), 2), 3); // after `a\"`
+        assert_eq!(json_string_columns(raw.chars(), 3 + 3), 10); // after `\u1ec7`
+        assert_eq!(json_string_columns(raw.chars(), 10), 22); // after the pair
+        assert_eq!(json_string_columns(raw.chars(), 99), 23); // stops at the closing quote
+    }
+
+    #[test]
+    fn serde_messages_get_codes_in_both_languages() {
+        let (code, m) = serde_message("invalid u32");
+        assert_eq!((code, m.en.as_str()), (Code::InvalidType, "invalid type: expected a whole number"));
+        let (code, m) = serde_message("unknown variant `x`, expected `a` or `b`");
+        assert_eq!(code, Code::InvalidValue);
+        assert!(m.vi.contains("`x`"));
+    }
+}
