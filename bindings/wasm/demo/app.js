@@ -1,7 +1,9 @@
 // The demo: the birth-registration form rendered from the procedure, validated by the engine
 // as the user types (Vietnamese messages), the document checklist, and the process diagram.
 // All rules come from the spec through the WASM package; this file only draws and collects.
-import { Engine, MotcuaError } from '../pkg/index.js';
+// The lite module: the browser download without the YAML parser; specs come as the JSON that
+// `motcua json FILE` prints (build.sh writes them to demo/specs/).
+import { Engine, MotcuaError } from '../pkg/lite.js';
 
 const params = new URLSearchParams(location.search);
 // The host owns the clock: `?today=YYYY-MM-DD&now=<RFC 3339>` pin it (the browser test does).
@@ -10,12 +12,12 @@ const now = () => params.get('now') ?? new Date();
 const $ = (id) => document.getElementById(id);
 const text = async (path) => (await fetch(path)).text();
 
-const engine = Engine.load({
-  catalogue: { text: await text('/specs/catalogue/vietnam.yaml'), file: 'specs/catalogue/vietnam.yaml' },
-  calendars: [{ text: await text('/specs/calendars/vn-gov.yaml'), file: 'specs/calendars/vn-gov.yaml' }],
+const engine = Engine.loadJson({
+  catalogue: { text: await text('./specs/vietnam.json'), file: 'vietnam.json' },
+  calendars: [{ text: await text('./specs/vn-gov.json'), file: 'vn-gov.json' }],
 });
-const file = 'specs/procedures/birth-registration-residence-insurance.yaml';
-const procedure = engine.loadProcedure(await text('/' + file), file);
+const file = 'birth-registration-residence-insurance.json';
+const procedure = engine.loadProcedureJson(await text('./specs/' + file), file);
 const info = procedure.info();
 const sample = await (await fetch('./sample.json')).json();
 

@@ -386,9 +386,14 @@ export interface LoadOptions {
 /** The catalogue and calendars procedures are compiled against. */
 export class Engine {
   private constructor();
+  /** Catalogue and calendars in YAML. */
   static load(options: LoadOptions): Engine;
-  /** Compiles a procedure; throws a MotcuaError with `diagnostics` when it does not load. */
+  /** Catalogue and calendars in JSON (`motcua json FILE`). */
+  static loadJson(options: LoadOptions): Engine;
+  /** Compiles a procedure written in YAML; throws a MotcuaError with `diagnostics` when it does not load. */
   loadProcedure(yaml: string, file: string): Procedure;
+  /** Compiles a procedure given as JSON (`motcua json FILE`): the same checks, placed in the JSON text. */
+  loadProcedureJson(json: string, file: string): Procedure;
   free(): void;
 }
 

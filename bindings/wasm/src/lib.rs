@@ -16,8 +16,10 @@
 //!   modules and handed over with `__setErrorClass`) carrying `code`, `path`, `line`,
 //!   `column`, `messages: {vi, en}`, and the `diagnostics` or `problems` behind it.
 //!
-//! The JS API (see the package's `index.d.ts`): `Engine.load`, `engine.loadProcedure`, and the
-//! `Procedure` and `Dossier` classes.
+//! The JS API (see the package's `index.d.ts`): `Engine.load`/`Engine.loadJson`,
+//! `engine.loadProcedure`/`engine.loadProcedureJson`, and the `Procedure` and `Dossier`
+//! classes. Built without the default `yaml` feature (the package's `lite` module) it reads
+//! JSON specs only and carries no YAML parser.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -216,30 +218,67 @@ struct LoadOptions {
 }
 
 /// The shared data procedures are compiled against: a catalogue and calendars.
+///
+/// The default build reads specs as YAML (`Engine.load`, `loadProcedure`) and as JSON
+/// (`Engine.loadJson`, `loadProcedureJson`); the `lite` build (`--no-default-features`, for
+/// browsers) reads JSON only, so it carries no YAML parser. The JSON is what
+/// `motcua json FILE` prints: the same spec, checked by the same compiler and lints.
 #[wasm_bindgen]
 pub struct Engine {
     library: Library,
 }
 
-#[wasm_bindgen]
+type CatalogueLoader = fn(&str, &str) -> Result<Catalogue, LoadError>;
+type CalendarLoader = fn(&mut Library, &str, &str) -> Result<(), LoadError>;
+
 impl Engine {
-    /// `Engine.load({catalogue: {text, file}, calendars: [{text, file}, …]})`.
-    pub fn load(options: JsValue) -> Result<Engine, JsValue> {
+    fn build(
+        options: JsValue,
+        catalogue: CatalogueLoader,
+        calendar: CalendarLoader,
+        ext: &str,
+    ) -> Result<Engine, JsValue> {
         let options: LoadOptions = from_js(options, "options")?;
-        let file = |s: &Source, default: &str| s.file.clone().unwrap_or_else(|| default.to_owned());
-        let catalogue = Catalogue::from_yaml(&options.catalogue.text, &file(&options.catalogue, "catalogue.yaml"))
-            .map_err(|e| load_error(&e))?;
+        let file = |s: &Source, default: &str| s.file.clone().unwrap_or_else(|| format!("{default}.{ext}"));
+        let catalogue =
+            catalogue(&options.catalogue.text, &file(&options.catalogue, "catalogue")).map_err(|e| load_error(&e))?;
         let mut library = Library::new(catalogue);
-        for calendar in &options.calendars {
-            library.add_calendar_yaml(&calendar.text, &file(calendar, "calendar.yaml")).map_err(|e| load_error(&e))?;
+        for source in &options.calendars {
+            calendar(&mut library, &source.text, &file(source, "calendar")).map_err(|e| load_error(&e))?;
         }
         Ok(Engine { library })
     }
+}
 
-    /// Compiles a procedure; throws a `MotcuaError` with every diagnostic when it does not load.
+#[wasm_bindgen]
+impl Engine {
+    /// `Engine.load({catalogue: {text, file}, calendars: [{text, file}, …]})`, texts in YAML.
+    #[cfg(feature = "yaml")]
+    pub fn load(options: JsValue) -> Result<Engine, JsValue> {
+        Engine::build(options, Catalogue::from_yaml, Library::add_calendar_yaml, "yaml")
+    }
+
+    /// `Engine.loadJson({catalogue: {text, file}, calendars: [{text, file}, …]})`, texts in
+    /// JSON (`motcua json FILE`).
+    #[wasm_bindgen(js_name = loadJson)]
+    pub fn load_json(options: JsValue) -> Result<Engine, JsValue> {
+        Engine::build(options, Catalogue::from_json, Library::add_calendar_json, "json")
+    }
+
+    /// Compiles a procedure written in YAML; throws a `MotcuaError` with every diagnostic
+    /// when it does not load.
+    #[cfg(feature = "yaml")]
     #[wasm_bindgen(js_name = loadProcedure)]
     pub fn load_procedure(&self, yaml: &str, file: &str) -> Result<ProcedureHandle, JsValue> {
         let procedure = Procedure::from_yaml(yaml, file, &self.library).map_err(|e| load_error(&e))?;
+        Ok(ProcedureHandle { inner: Rc::new(procedure) })
+    }
+
+    /// Compiles a procedure given as JSON (`motcua json FILE`); the same checks and
+    /// diagnostics as `loadProcedure`, placed in the JSON text.
+    #[wasm_bindgen(js_name = loadProcedureJson)]
+    pub fn load_procedure_json(&self, json: &str, file: &str) -> Result<ProcedureHandle, JsValue> {
+        let procedure = Procedure::from_json(json, file, &self.library).map_err(|e| load_error(&e))?;
         Ok(ProcedureHandle { inner: Rc::new(procedure) })
     }
 }
