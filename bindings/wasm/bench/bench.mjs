@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { createMachine, createActor } from 'xstate';
 import { Engine } from '../pkg/node.js';
+import { initSync as initLite, Engine as LiteEngine } from '../pkg/lite/motcua_wasm.js';
 
 const root = new URL('../../../', import.meta.url);
 const read = (p) => readFileSync(new URL(p, root), 'utf8');
@@ -18,6 +19,11 @@ const engine = Engine.load({
   calendars: [{ text: read('specs/calendars/vn-gov.yaml'), file: 'vn-gov.yaml' }],
 });
 const birth = engine.loadProcedure(read('specs/procedures/birth-registration-residence-insurance.yaml'), 'birth.yaml');
+// The lite module (the browsers' download), on the JSON specs build.sh writes to demo/specs/.
+initLite({ module: readFileSync(new URL('../pkg/lite/motcua_wasm_bg.wasm', import.meta.url)) });
+const demoSpec = (name) => readFileSync(new URL(`../demo/specs/${name}.json`, import.meta.url), 'utf8');
+const liteBirth = LiteEngine.loadJson({ catalogue: { text: demoSpec('vietnam') }, calendars: [{ text: demoSpec('vn-gov') }] })
+  .loadProcedureJson(demoSpec('birth-registration-residence-insurance'), 'birth.json');
 
 function bench(name, fn, ms = 1500) {
   for (let i = 0; i < 200; i++) fn(i); // warm up
@@ -77,6 +83,7 @@ bad.child.sex = 'x';
 
 console.log('\n1. form validation (birth application, 7 groups, 40 fields, 7 documents)');
 const fm = bench('motcua validateForm (form + documents), valid', () => birth.validateForm(sample.data, sample.documents, '2026-03-09'));
+const fl = bench('motcua lite module, same call', () => liteBirth.validateForm(sample.data, sample.documents, '2026-03-09'));
 const fa = bench('Ajv (JSON Schema, compiled), valid', () => validate(sample.data));
 const fmb = bench('motcua validateForm, 2 errors (messages vi+en)', () => birth.validateForm(bad, sample.documents, '2026-03-09'));
 const fab = bench('Ajv, 2 errors (allErrors)', () => validate(bad));
@@ -138,6 +145,7 @@ const tx = bench('XState v5 createActor + 6 send', runXState);
 const r = (a, b) => (a / b).toFixed(2);
 console.log(`\nratios (time motcua / time peer; < 1 means motcua is faster)`);
 console.log(`  form, valid, form+documents vs Ajv:   ${r(fm, fa)}`);
+console.log(`  form, valid, lite module vs Ajv:      ${r(fl, fa)}`);
 console.log(`  form, 2 errors vs Ajv:                ${r(fmb, fab)}`);
 console.log(`  transitions, whole dossier vs XState: ${r(tm, tx)}`);
 console.log(`  (the JSON crossing of the form input alone is ${r(fj, fa)}× Ajv's whole validation)`);
