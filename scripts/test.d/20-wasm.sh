@@ -22,7 +22,10 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get install -y chromium
 fi
 
-step "wasm: build the package (cargo, wasm-bindgen, wasm-opt)"
+step "wasm: clippy of the lite module (without the default yaml feature)"
+cargo clippy --locked -p motcua-wasm --no-default-features --target wasm32-unknown-unknown -- -D warnings
+
+step "wasm: build the package (cargo, wasm-bindgen, wasm-opt; full and lite modules)"
 bindings/wasm/build.sh
 
 step "wasm: TypeScript types (tsc --noEmit)"
