@@ -221,5 +221,6 @@ test('load errors carry code, file, line, column, path, messages and every diagn
   );
   assert.throws(() => Engine.load({}), { name: 'MotcuaError', code: 'invalid_type' });
   assert.throws(() => birth.validateForm({}, [{ id: 'x', originals: 'one' }], '2026-03-09'), { code: 'invalid_type', path: 'documents' });
+  assert.throws(() => birth.validateForm({ count: 1n }, [], '2026-03-09'), { code: 'invalid_type', path: 'data' });
   assert.throws(() => birth.validateForm({}, [], '9 March'), { code: 'invalid_type', path: 'today' });
 });
