@@ -829,3 +829,24 @@ fn a_field_whose_name_starts_with_documents_is_a_form_problem_not_a_document_pro
     assert!(!only_note.form_valid(), "a missing `documents_note` field is a form problem");
     assert!(only_note.documents_complete());
 }
+
+#[test]
+fn numeric_bounds_must_be_finite() {
+    // YAML can write infinity and NaN; JSON cannot, so such a spec could not be shipped to a
+    // browser as JSON. It is refused where it is written.
+    for (bound, column) in [("max: .inf", 50), ("min: -.inf", 50), ("max: .nan", 50)] {
+        let yaml = format!("form:\n  fields:\n    f: {{label: {{vi: Trường}}, type: integer, {bound}}}\n");
+        let err = Form::from_yaml(&yaml, "t.yaml").unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(
+            (d.code, d.path.as_str(), d.line, d.column),
+            (Code::InvalidValue, &*format!("form.fields.f.{}", &bound[..3]), 3, column),
+            "{bound}: {d:?}"
+        );
+        assert!(d.message.en.contains("finite"), "{}", d.message.en);
+    }
+    assert!(
+        Form::from_yaml("form:\n  fields:\n    f: {label: {vi: Trường}, type: integer, max: 1e300}\n", "t.yaml")
+            .is_ok()
+    );
+}

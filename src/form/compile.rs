@@ -390,6 +390,18 @@ impl<'a> Compiler<'a> {
         };
         let bound = |c: &mut Self, b: &Option<Bound>, key: &str| -> Option<CBound> {
             match b.as_ref()? {
+                // `.inf`/`.nan` read from YAML have no JSON form: the spec could not be
+                // shipped as JSON (`Procedure::to_json`) and compared with nothing sensible.
+                Bound::Number(n) if !n.is_finite() => {
+                    c.error(
+                        Code::InvalidValue,
+                        &join(&p.path, key),
+                        Part::Value,
+                        format!("`{key}` phải là một số hữu hạn; bỏ `{key}` nếu không giới hạn"),
+                        format!("`{key}` must be a finite number; leave `{key}` out for no limit"),
+                    );
+                    None
+                }
                 Bound::Number(n) if want == Type::Number => Some(CBound::Num(*n)),
                 Bound::Number(_) => {
                     c.error(
