@@ -2,8 +2,13 @@
 # Seeds the fuzz corpora from the shipped specs and scenarios (corpora are not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/load_procedure corpus/commands corpus/validate_form corpus/calendar corpus/expression
+mkdir -p corpus/load_procedure corpus/load_procedure_json corpus/commands corpus/validate_form corpus/calendar corpus/expression
 cp ../specs/procedures/*.yaml ../specs/catalogue/*.yaml corpus/load_procedure/
+# The same procedures as JSON (`motcua json`), as a server ships them to browsers.
+for f in ../specs/procedures/*.yaml; do
+  cargo run --quiet --locked --manifest-path ../Cargo.toml -p motcua-cli -- json "$f" \
+    > "corpus/load_procedure_json/$(basename "$f" .yaml).json"
+done
 # Form data of real submissions (kept in sync with the scenarios by the C binding's tests).
 for f in ../bindings/c/tests/data/*.json; do
   [ -e "$f" ] && cp "$f" corpus/validate_form/
