@@ -1,5 +1,6 @@
 //! `motcua json FILE [-o OUT]`: a catalogue, calendar or procedure as the JSON the core's
-//! `from_json` loaders read — what a server ships to browsers, which then need no YAML parser.
+//! `from_json` loaders read — what a server ships to browsers, which then need no YAML parser —
+//! or a scenario as JSON, for hosts that run scenarios outside Rust.
 //!
 //! The kind comes from the folder, as for `lint`. The file is loaded and checked first (a
 //! procedure against the catalogue and calendars found near it, a calendar after the calendar
@@ -27,12 +28,9 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         Kind::Catalogue => Catalogue::from_yaml(&source.text, file).map(|c| pretty(c.spec())),
         Kind::Calendar => calendar(args, path, &source)?,
         Kind::Procedure => project::load_procedure(args, file)?.result.map(|p| pretty(p.spec())),
-        Kind::Scenario => {
-            return Err(Fail::new(
-                "tệp kịch bản không có dạng JSON: chỉ chuyển được danh mục, lịch làm việc và thủ tục",
-                "scenario files have no JSON form: only catalogues, calendars and procedures convert",
-            ));
-        }
+        // Scenarios are read for the hosts that run them outside Rust (the WASM package's
+        // tests drive every shipped scenario through the JS API).
+        Kind::Scenario => motcua::scenario::Scenario::from_yaml(&source.text, file).map(|s| pretty(&s)),
     };
     let text = match converted {
         Ok(text) => text,

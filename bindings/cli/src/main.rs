@@ -7,7 +7,7 @@
 //! motcua check-form SPEC DATA.json           validate form data (and documents) against a procedure
 //! motcua schema procedure|catalogue|calendar print a JSON Schema
 //! motcua explain CODE                        explain a diagnostic or rejection code
-//! motcua json FILE [-o OUT]                  a catalogue, calendar or procedure as the JSON `from_json` reads
+//! motcua json FILE [-o OUT]                  a catalogue, calendar, procedure (or scenario) as JSON
 //! motcua deadline --calendar ID --from T --add 3d   working-day arithmetic
 //! ```
 //!
@@ -85,7 +85,7 @@ Cách dùng:
   motcua graph THỦ_TỤC [--format mermaid|dot|svg] [-o TỆP]   vẽ sơ đồ quy trình
   motcua check-form THỦ_TỤC DỮ_LIỆU.json [--documents GIẤY_TỜ.json] [--today NGÀY]
   motcua schema procedure|catalogue|calendar
-  motcua json TỆP [-o TỆP_RA]              danh mục, lịch hoặc thủ tục ở dạng JSON (cho from_json, trình duyệt)
+  motcua json TỆP [-o TỆP_RA]              danh mục, lịch, thủ tục (hoặc kịch bản) ở dạng JSON (cho from_json, trình duyệt)
   motcua explain [MÃ]                      giải thích một mã lỗi (không có MÃ: liệt kê mọi mã)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
 
@@ -107,7 +107,7 @@ Usage:
   motcua graph SPEC [--format mermaid|dot|svg] [-o FILE]   draw the procedure
   motcua check-form SPEC DATA.json [--documents DOCS.json] [--today DATE]
   motcua schema procedure|catalogue|calendar
-  motcua json FILE [-o OUT]                 a catalogue, calendar or procedure as JSON (for from_json, browsers)
+  motcua json FILE [-o OUT]                 a catalogue, calendar, procedure (or scenario) as JSON (for from_json, browsers)
   motcua explain [CODE]                     explain a code (no CODE: list every code)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
 
