@@ -30,13 +30,18 @@ cargo build --manifest-path "$root/Cargo.toml" --locked -p motcua-wasm --no-defa
   --target wasm32-unknown-unknown --profile wasm-release
 cp "$wasm" "$target_dir/motcua-wasm/lite.wasm"
 
-# The demo page loads the birth-registration procedure as JSON into the lite module.
+# The demo page loads the birth-registration procedure as JSON into the lite module; the Node
+# tests run every shipped scenario through the package (both with `motcua json`).
 cargo build --manifest-path "$root/Cargo.toml" --locked -q -p motcua-cli
 cli="$target_dir/debug/motcua"
 demo_specs="$here/demo/specs"
-mkdir -p "$demo_specs"
+mkdir -p "$demo_specs" "$here/test/scenarios"
 for spec in catalogue/vietnam calendars/vn-gov procedures/birth-registration-residence-insurance; do
   "$cli" json "$root/specs/$spec.yaml" > "$demo_specs/$(basename "$spec").json"
+done
+rm -f "$here"/test/scenarios/*.json
+for scenario in "$root"/tests/scenarios/*.yaml; do
+  "$cli" json "$scenario" > "$here/test/scenarios/$(basename "$scenario" .yaml).json"
 done
 
 # Nothing changed since the last build (modules, package sources, README, tools): keep pkg/.

@@ -32,7 +32,7 @@ step "wasm: TypeScript types (tsc --noEmit)"
 (cd bindings/wasm && node_modules/.bin/tsc --noEmit -p test/tsconfig.json)
 
 step "wasm: Node tests"
-(cd bindings/wasm && node --test test/engine.test.mjs test/lite.test.mjs)
+(cd bindings/wasm && node --test test/engine.test.mjs test/lite.test.mjs test/conformance.test.mjs)
 
 step "wasm: demo page in headless Chromium (Playwright)"
 (cd bindings/wasm && node --test test/browser.e2e.mjs)

@@ -188,6 +188,8 @@ export interface StepSpec {
   budget?: WorkingDuration;
   clock?: 'runs' | 'suspended';
   join?: boolean;
+  /** What the step's agency receives in a hand-off (form paths, document ids); nothing else leaves the sender. */
+  receives?: { fields?: string[]; documents?: string[] };
   actions: { [action: string]: ActionSpec };
 }
 
@@ -276,6 +278,8 @@ interface EventBase {
   at: Instant;
   commandId: string;
   actor: Actor;
+  /** SHA-256 (hex) of the previous event: the tamper-evident chain; absent on the first. */
+  prev?: string;
   timing?: Timing;
 }
 
@@ -302,7 +306,11 @@ export type Effect = { key: string } & (
   | { type: 'clock_resumed'; suspendedMinutes: number }
   | {
       type: 'hand_off'; fromStep: string; toStep: string; fromAgency: string; toAgency: string;
-      toLevel: string; direction: 'horizontal' | 'vertical'; jurisdiction: string;
+      toLevel: string; direction: 'horizontal' | 'upward' | 'downward'; jurisdiction: string;
+      /** The form fields the receiving step declares in `receives`, and nothing else. */
+      data?: Json;
+      /** The documents the receiving step declares in `receives`, and nothing else. */
+      documents?: SubmittedDocument[];
     }
   | { type: 'slip'; slip: SlipKind; step: string; action: string }
   | { type: 'closed'; outcome: string; kind: OutcomeKind }
@@ -316,6 +324,9 @@ export interface Applied {
   /** Problems recorded at a desk intake (`allowIncomplete`). */
   problems?: Problem[];
 }
+
+/** An action an active step offers. */
+export interface AvailableAction { step: string; action: string }
 
 export type Punctuality = 'early' | 'on_time' | 'due_soon' | 'late';
 
@@ -365,6 +376,8 @@ export interface DossierSnapshot {
   supplementRequests: number;
   deadline: Deadline;
   log: StepRecord[];
+  /** SHA-256 (hex) of the last event: what `verify_history` checks a stored history against. */
+  head: string;
   history: Event[];
 }
 
@@ -438,7 +451,7 @@ export class Dossier {
   /** The earliest pending timer: when the host should call `advance` next (undefined: none). */
   nextDue(): Instant | undefined;
   punctuality(now: Instant | Date): Punctuality;
-  availableActions(): { step: string; action: string }[];
+  availableActions(): AvailableAction[];
   history(): Event[];
   toJSON(): DossierSnapshot;
   free(): void;
