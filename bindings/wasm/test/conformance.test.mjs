@@ -4,7 +4,7 @@
 // a key the type does not declare (excess property), a required key that is missing, or a
 // value of the wrong kind (e.g. a string where a literal union is declared) fails the test.
 // This keeps pkg-src/index.d.ts from drifting when the core's types grow a field.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
