@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use motcua::scenario::Scenario;
 use motcua::{Catalogue, Library, Procedure};
 
 pub fn root() -> PathBuf {
@@ -45,6 +46,17 @@ pub fn scenario_files() -> Vec<String> {
     yaml_files("tests/scenarios")
 }
 
+/// Every scenario, loaded, with its file (relative to the crate root), sorted by file.
+pub fn scenarios() -> Vec<(String, Scenario)> {
+    scenario_files()
+        .into_iter()
+        .map(|file| {
+            let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
+            (file, scenario)
+        })
+        .collect()
+}
+
 pub fn procedure(file: &str) -> Procedure {
     Procedure::from_yaml(&read(file), file, &library()).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -57,16 +69,7 @@ pub fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
 /// scenario (sorted by file name) that runs against it. Submissions are validated, so
 /// tests that only need *a* dossier take one a scenario already proves valid.
 pub fn sample_application(procedure_file: &str) -> (serde_json::Value, Vec<motcua::SubmittedDocument>) {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/scenarios"))
-        .expect("tests/scenarios")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    for path in files {
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let scenario =
-            motcua::scenario::Scenario::from_yaml(&text, &path.to_string_lossy()).unwrap_or_else(|e| panic!("{e}"));
+    for (_, scenario) in scenarios() {
         if scenario.procedure == procedure_file {
             return (scenario.submit.data, scenario.submit.documents);
         }

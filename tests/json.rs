@@ -1,10 +1,9 @@
 //! JSON specs: every shipped file goes YAML → JSON → `from_json` and comes back the same
 //! spec, with the same warnings and the same behaviour; JSON mistakes are placed in the JSON.
 
-use motcua::scenario::Scenario;
 use motcua::{Calendars, Catalogue, Code, Diagnostic, Library, Procedure};
 
-use crate::common::{library, procedure_files, read, scenario_files};
+use crate::common::{library, procedure_files, read, scenarios};
 
 /// The shipped calendars' ids, a parent before the calendar extending it.
 const CALENDARS: [&str; 2] = ["vn-gov", "vn-example-province"];
@@ -103,8 +102,7 @@ fn a_procedure_with_warnings_keeps_them_in_json() {
 #[test]
 fn every_scenario_behaves_the_same_on_the_json_procedure() {
     let (yaml_library, json_library) = (library(), json_library());
-    for file in scenario_files() {
-        let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
+    for (file, scenario) in scenarios() {
         let from_yaml = Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &yaml_library)
             .unwrap_or_else(|e| panic!("{e}"));
         let from_json = Procedure::from_json(&from_yaml.to_json(), "p.json", &json_library)

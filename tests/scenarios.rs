@@ -5,14 +5,13 @@ use std::collections::BTreeMap;
 
 use motcua::scenario::Scenario;
 
-use crate::common::{library, procedure_files, read, scenario_files};
+use crate::common::{library, procedure_files, read, scenarios};
 
 #[test]
 fn every_scenario_passes_and_replays() {
     let library = library();
     let mut per_procedure: BTreeMap<String, usize> = BTreeMap::new();
-    for file in scenario_files() {
-        let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
+    for (file, scenario) in scenarios() {
         let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let timeline = scenario.run(&procedure);

@@ -5,7 +5,7 @@
 use motcua::scenario::Scenario;
 use motcua::{Actor, Code, Command, CommandKind, Dossier, Procedure};
 
-use crate::common::{library, read, root};
+use crate::common::{library, read, scenarios};
 
 /// Every (role, agency) the catalogue allows, plus the applicant and an agency-less official.
 fn every_actor(procedure_library: &motcua::Library) -> Vec<Actor> {
@@ -32,15 +32,8 @@ fn allowed(procedure: &Procedure, step: &str, action: &str, actor: &Actor) -> bo
 fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
     let library = library();
     let actors = every_actor(&library);
-    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/scenarios"))
-        .expect("scenarios")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
     let mut tries = 0usize;
-    for path in files {
-        let scenario = Scenario::from_yaml(&std::fs::read_to_string(&path).expect("read"), "s.yaml").expect("scenario");
+    for (file, scenario) in scenarios() {
         let procedure =
             Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
         let timeline = scenario.run(&procedure);
@@ -63,13 +56,10 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
                             documents: None,
                         },
                     };
-                    let err = d.apply(&procedure, &command).expect_err(&format!(
-                        "{}: {} @ {:?} took {step}.{action}",
-                        path.display(),
-                        actor.role,
-                        actor.agency
-                    ));
-                    assert_eq!(err.code, Code::Forbidden, "{}: {step}.{action} by {actor:?}", path.display());
+                    let err = d
+                        .apply(&procedure, &command)
+                        .expect_err(&format!("{}: {} @ {:?} took {step}.{action}", file, actor.role, actor.agency));
+                    assert_eq!(err.code, Code::Forbidden, "{}: {step}.{action} by {actor:?}", file);
                     assert_eq!(err.field, "actor");
                     assert_eq!(d, dossier, "a refused command changed the dossier");
                     tries += 1;
@@ -154,14 +144,7 @@ fn leaves(value: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
 fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares() {
     let library = library();
     let mut checked = 0;
-    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/scenarios"))
-        .expect("scenarios")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    for path in files {
-        let scenario = Scenario::from_yaml(&std::fs::read_to_string(&path).expect("read"), "s.yaml").expect("scenario");
+    for (file, scenario) in scenarios() {
         let procedure =
             Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
         let timeline = scenario.run(&procedure);
@@ -177,11 +160,11 @@ fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares(
                     assert!(
                         declared.iter().any(|d| leaf == d || leaf.starts_with(&format!("{d}."))),
                         "{}: `{leaf}` left for {to_step} without being declared in {declared:?}",
-                        path.display()
+                        file
                     );
                 }
                 for doc in documents {
-                    assert!(step.receives.1.contains(&doc.id), "{}: document {} leaked", path.display(), doc.id);
+                    assert!(step.receives.1.contains(&doc.id), "{}: document {} leaked", file, doc.id);
                 }
                 checked += 1;
             }
@@ -245,16 +228,9 @@ fn scenario_histories() -> &'static [(Vec<motcua::Event>, String)] {
 
 fn build_histories() -> Vec<(Vec<motcua::Event>, String)> {
     let library = library();
-    let mut files: Vec<_> = std::fs::read_dir(root().join("tests/scenarios"))
-        .expect("scenarios")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    files
+    scenarios()
         .into_iter()
-        .map(|path| {
-            let scenario = Scenario::from_yaml(&std::fs::read_to_string(&path).expect("read"), "s").expect("scenario");
+        .map(|(_, scenario)| {
             let procedure =
                 Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
             let timeline = scenario.run(&procedure);
