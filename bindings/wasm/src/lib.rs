@@ -51,31 +51,18 @@ pub fn set_error_class(class: js_sys::Function) {
 
 // ---- errors ----------------------------------------------------------------------------
 
-/// Builds the thrown value from its details (camelCase JSON): a `MotcuaError` when the entry
-/// module registered the class, a plain `Error` with the same properties otherwise.
-fn throw(details: Json) -> JsValue {
-    let message = details["messages"]["en"].as_str().unwrap_or("motcua error").to_owned();
-    let details = json_to_js(&details);
-    if let Some(class) = ERROR_CLASS.with(|c| c.borrow().clone())
-        && let Ok(err) = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&details))
-    {
-        return err;
-    }
-    let err = js_sys::Error::new(&message);
-    err.set_name("MotcuaError");
-    let _ = js_sys::Object::assign(&err, &details.unchecked_into());
-    err.into()
-}
-
-fn error_details(
+/// The thrown value: a `MotcuaError` when the entry module registered the class, a plain
+/// `Error` with the same properties otherwise. Its details cross as camelCase JSON, the
+/// diagnostics and problems behind it included.
+fn throw(
     code: Code,
     message: &Message,
     place: (&str, &str, u32, u32),
     diagnostics: &[Diagnostic],
     problems: &[Problem],
-) -> Json {
+) -> JsValue {
     let (file, path, line, column) = place;
-    let details = json!({
+    let details = text_to_js(&camel_text(&json!({
         "code": code,
         "messages": message,
         "file": file,
@@ -84,8 +71,16 @@ fn error_details(
         "column": column,
         "diagnostics": diagnostics,
         "problems": problems,
-    });
-    serde_json::from_str(&camel_text(&details)).unwrap_or(details)
+    })));
+    if let Some(class) = ERROR_CLASS.with(|c| c.borrow().clone())
+        && let Ok(err) = js_sys::Reflect::construct(&class, &js_sys::Array::of1(&details))
+    {
+        return err;
+    }
+    let err = js_sys::Error::new(&message.en);
+    err.set_name("MotcuaError");
+    let _ = js_sys::Object::assign(&err, &details.unchecked_into());
+    err.into()
 }
 
 fn load_error(err: &LoadError) -> JsValue {
@@ -96,18 +91,18 @@ fn load_error(err: &LoadError) -> JsValue {
             let mut message = d.message.clone();
             message.vi = format!("{}:{}:{}: {}", d.file, d.line, d.column, message.vi);
             message.en = format!("{}:{}:{}: {}", d.file, d.line, d.column, message.en);
-            throw(error_details(d.code, &message, (&d.file, &d.path, d.line, d.column), diagnostics, &[]))
+            throw(d.code, &message, (&d.file, &d.path, d.line, d.column), diagnostics, &[])
         }
-        None => throw(error_details(Code::YamlSyntax, &Code::YamlSyntax.summary(), ("", "", 0, 0), &[], &[])),
+        None => throw(Code::YamlSyntax, &Code::YamlSyntax.summary(), ("", "", 0, 0), &[], &[]),
     }
 }
 
 fn rejection(r: &Rejection) -> JsValue {
-    throw(error_details(r.code, &r.message, ("", &r.field, 0, 0), &[], &r.problems))
+    throw(r.code, &r.message, ("", &r.field, 0, 0), &[], &r.problems)
 }
 
 fn calendar_error(e: &CalendarError) -> JsValue {
-    throw(error_details(e.code(), e.message(), ("", "", 0, 0), &[], &[]))
+    throw(e.code(), e.message(), ("", "", 0, 0), &[], &[])
 }
 
 /// A JS value that does not fit the expected shape: `invalid_type`, with serde's explanation.
@@ -116,7 +111,7 @@ fn bad_input(what: &str, detail: impl std::fmt::Display) -> JsValue {
         format!("{what}: dữ liệu không đúng cấu trúc ({detail})"),
         format!("{what}: the value does not have the expected shape ({detail})"),
     );
-    throw(error_details(Code::InvalidType, &message, ("", what, 0, 0), &[], &[]))
+    throw(Code::InvalidType, &message, ("", what, 0, 0), &[], &[])
 }
 
 // ---- values ----------------------------------------------------------------------------
