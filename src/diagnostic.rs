@@ -149,6 +149,9 @@ codes! {
     /// A step or action names a role the catalogue does not define.
     UnknownRole = "unknown_role", Error,
         "Vai trò không có trong danh mục", "Unknown role";
+    /// A document names a national database the catalogue does not define.
+    UnknownDatabase = "unknown_database", Error,
+        "Cơ sở dữ liệu quốc gia không có trong danh mục", "Unknown national database";
     /// An agency kind names an administrative level the catalogue does not define.
     UnknownLevel = "unknown_level", Error,
         "Cấp hành chính không có trong danh mục", "Unknown administrative level";
@@ -170,6 +173,10 @@ codes! {
     /// A fork's branches never meet at a join step.
     ForkWithoutJoin = "fork_without_join", Error,
         "Rẽ nhánh song song không có điểm hợp nhất", "Parallel branches never join";
+    /// A path of a parallel branch reaches an outcome, or its own fork again, before the
+    /// join: the other branches' work would be dropped or counted twice.
+    BranchBypassesJoin = "branch_bypasses_join", Error,
+        "Nhánh song song kết thúc hoặc quay lại trước điểm hợp nhất", "A parallel branch leaves before its join";
     /// A join step is not reached by the branches of exactly one fork.
     InvalidJoin = "invalid_join", Error,
         "Điểm hợp nhất không hợp lệ", "A join step does not close exactly one fork";

@@ -214,6 +214,7 @@ impl Effect {
             EffectKind::HandOff { to_agency, direction, .. } => format!("hand_off:{to_agency}:{}", name(direction)),
             EffectKind::Slip { slip, .. } => format!("slip:{}", name(slip)),
             EffectKind::Closed { outcome, .. } => format!("closed:{outcome}"),
+            EffectKind::StepCancelled { step, .. } => format!("cancel:{step}"),
             EffectKind::AppointmentSet { appointment, .. } => {
                 format!("appointment:{}", appointment.format("%Y-%m-%d %H:%M"))
             }

@@ -5,7 +5,7 @@
 
 use motcua::{Code, Diagnostic, Procedure, Severity};
 
-const BASE: &str = r#"# yaml-language-server: $schema=../schema/procedure.schema.json
+pub(crate) const BASE: &str = r#"# yaml-language-server: $schema=../schema/procedure.schema.json
 motcua: 1
 catalogue: vietnam
 code: "T.0001"
@@ -38,7 +38,7 @@ outcomes:
 "#;
 
 /// Loads `text`, returning every diagnostic (errors and warnings).
-fn diagnostics(text: &str) -> Vec<Diagnostic> {
+pub(crate) fn diagnostics(text: &str) -> Vec<Diagnostic> {
     match Procedure::from_yaml(text, "test.yaml", &crate::common::library()) {
         Ok(p) => p.warnings().to_vec(),
         Err(e) => e.into_diagnostics(),
@@ -46,7 +46,7 @@ fn diagnostics(text: &str) -> Vec<Diagnostic> {
 }
 
 /// 1-based line and column (in characters) of the `nth` occurrence of `token`.
-fn place(text: &str, token: &str, nth: usize) -> (u32, u32) {
+pub(crate) fn place(text: &str, token: &str, nth: usize) -> (u32, u32) {
     let offset = text.match_indices(token).nth(nth).unwrap_or_else(|| panic!("`{token}` #{nth} not in text")).0;
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
@@ -54,14 +54,14 @@ fn place(text: &str, token: &str, nth: usize) -> (u32, u32) {
     (line as u32, column as u32)
 }
 
-fn edit(from: &str, to: &str) -> String {
+pub(crate) fn edit(from: &str, to: &str) -> String {
     assert!(BASE.contains(from), "`{from}` not in BASE");
     BASE.replacen(from, to, 1)
 }
 
 /// Asserts exactly one diagnostic with `code`, at the `nth` occurrence of `token`, with `path`.
 #[track_caller]
-fn assert_one(text: &str, code: Code, token: &str, nth: usize, path: &str) -> Diagnostic {
+pub(crate) fn assert_one(text: &str, code: Code, token: &str, nth: usize, path: &str) -> Diagnostic {
     let all = diagnostics(text);
     let found: Vec<&Diagnostic> = all.iter().filter(|d| d.code == code).collect();
     assert_eq!(found.len(), 1, "expected one `{code}`, got {all:#?}");
@@ -141,7 +141,7 @@ fn no_result_outcome_is_an_error_at_outcomes() {
     assert_one(&text, Code::NoOutcome, "outcomes:", 0, "outcomes");
 }
 
-const FORK: &str = "  review:
+pub(crate) const FORK: &str = "  review:
     name: {vi: Xử lý}
     agency: commune_committee
     role: officer
@@ -168,7 +168,7 @@ const FORK: &str = "  review:
       hand_over: {to: issued}
 ";
 
-fn fork_text(join_police: &str, join_insurance: &str, join: &str) -> String {
+pub(crate) fn fork_text(join_police: &str, join_insurance: &str, join: &str) -> String {
     let start = BASE.find("  review:").expect("review");
     let end = BASE.find("outcomes:").expect("outcomes");
     let steps =

@@ -4,6 +4,7 @@
 mod calendar;
 mod common;
 mod forms;
+mod hardening;
 mod json;
 mod lints;
 mod runtime;

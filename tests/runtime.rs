@@ -259,7 +259,7 @@ fn withdrawal_is_requested_by_the_applicant_and_confirmed_by_the_handling_agency
     assert_eq!(d.apply(&p, &confirm).unwrap_err().code, Code::Forbidden);
     confirm.actor = Actor::official("one_stop_officer", "commune_committee");
     let applied = d.apply(&p, &confirm).expect("confirm");
-    assert_eq!(compact(&applied), ["closed:withdrawn", "status:8"]);
+    assert_eq!(compact(&applied), ["cancel:receive", "closed:withdrawn", "status:8"]);
     assert_eq!(d.closure().map(|c| c.kind), Some(motcua::OutcomeKind::Withdrawn));
     assert_eq!(d.active().len(), 0);
 }

@@ -120,6 +120,9 @@ impl Catalogue {
         for id in spec.roles.keys() {
             check_identifier(id, map, &source::join("roles", id), Part::Key, &mut problems);
         }
+        for id in spec.databases.keys() {
+            check_identifier(id, map, &source::join("databases", id), Part::Key, &mut problems);
+        }
         if problems.iter().any(Diagnostic::is_error) {
             return Err(LoadError::new(problems));
         }
@@ -164,6 +167,16 @@ impl Catalogue {
     /// Whether a role exists.
     pub fn has_role(&self, role: &str) -> bool {
         self.spec.roles.contains_key(role)
+    }
+
+    /// Whether the catalogue lists a national database with this identifier.
+    pub fn has_database(&self, id: &str) -> bool {
+        self.spec.databases.contains_key(id)
+    }
+
+    /// Identifiers of the national databases, in the order written.
+    pub fn databases(&self) -> impl Iterator<Item = &String> {
+        self.spec.databases.keys()
     }
 
     /// Whether a role exists and is the applicant's.

@@ -140,6 +140,7 @@ fn first_joins(p: &Procedure, from: StepIx) -> BTreeSet<StepIx> {
 
 fn forks_and_joins(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>) {
     let mut closes: Vec<Option<(u32, String)>> = vec![None; p.steps.len()];
+    let mut forks: Vec<(usize, String, StepIx)> = Vec::new();
     for i in 0..p.steps.len() {
         for action in &p.steps[i].actions {
             if action.targets.len() < 2 {
@@ -195,6 +196,8 @@ fn forks_and_joins(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>
                 );
                 continue;
             };
+            bypasses(p, StepIx(i as u32), &branches, join, map, out);
+            forks.push((i, action.id.clone(), join));
             let n = branches.len() as u32;
             match &closes[join.0 as usize] {
                 Some((m, other)) if *m != n => out.push(map.diagnostic(
@@ -208,6 +211,11 @@ fn forks_and_joins(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>
                 )),
                 _ => closes[join.0 as usize] = Some((n, action.id.clone())),
             }
+        }
+    }
+    for (i, action, join) in forks {
+        if let Some(a) = p.steps[i].actions.iter_mut().find(|a| a.id == action) {
+            a.join = Some(join);
         }
     }
     for (i, closed) in closes.into_iter().enumerate() {
@@ -225,6 +233,72 @@ fn forks_and_joins(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>
                     format!("step `{}` is a join but no parallel fork leads to it", p.steps[i].id),
                 ),
             )),
+        }
+    }
+}
+
+/// Every path of a fork's branches must meet the join before it reaches an outcome (unless
+/// the action says it `cancels_branches`) or comes back to the fork itself.
+fn bypasses(p: &Procedure, fork: StepIx, branches: &[StepIx], join: StepIx, map: &SourceMap, out: &mut Vec<Diagnostic>) {
+    let mut seen: HashSet<StepIx> = HashSet::new();
+    let mut stack: Vec<StepIx> = branches.to_vec();
+    let mut reported: HashSet<(StepIx, usize)> = HashSet::new();
+    while let Some(s) = stack.pop() {
+        if s == join || !seen.insert(s) {
+            continue;
+        }
+        let step = &p.steps[s.0 as usize];
+        for (ai, action) in step.actions.iter().enumerate() {
+            for target in &action.targets {
+                let (vi, en) = match *target {
+                    Target::Step(t) if t == fork => (
+                        format!(
+                            "Thao tác `{}` đưa nhánh song song quay lại bước rẽ nhánh `{}` trước khi hợp nhất",
+                            action.id, p.steps[fork.0 as usize].id
+                        ),
+                        format!(
+                            "action `{}` takes a parallel branch back to its fork `{}` before the join",
+                            action.id, p.steps[fork.0 as usize].id
+                        ),
+                    ),
+                    Target::Step(t) => {
+                        stack.push(t);
+                        continue;
+                    }
+                    Target::Outcome(_) if action.cancels_branches => continue,
+                    Target::Outcome(o) => (
+                        format!(
+                            "Thao tác `{}` của nhánh song song kết thúc hồ sơ (`{}`) trước bước hợp nhất `{}`: công việc của các nhánh khác sẽ bị bỏ",
+                            action.id, p.outcomes[o.0 as usize].id, p.steps[join.0 as usize].id
+                        ),
+                        format!(
+                            "action `{}` of a parallel branch closes the dossier (`{}`) before the join `{}`: the other branches' work would be dropped",
+                            action.id, p.outcomes[o.0 as usize].id, p.steps[join.0 as usize].id
+                        ),
+                    ),
+                };
+                if !reported.insert((s, ai)) {
+                    continue;
+                }
+                out.push(
+                    map.diagnostic(
+                        Code::BranchBypassesJoin,
+                        &format!("steps.{}.actions.{}.to", step.id, action.id),
+                        Part::Value,
+                        Message::new(vi, en),
+                    )
+                    .with_help(Message::new(
+                        format!(
+                            "Dẫn thao tác tới bước hợp nhất `{}`, hoặc ghi `cancels_branches: true` nếu thao tác này chủ ý kết thúc toàn bộ hồ sơ",
+                            p.steps[join.0 as usize].id
+                        ),
+                        format!(
+                            "lead the action to the join `{}`, or write `cancels_branches: true` if it deliberately ends the whole dossier",
+                            p.steps[join.0 as usize].id
+                        ),
+                    )),
+                );
+            }
         }
     }
 }

@@ -133,6 +133,10 @@ pub struct Action {
     pub after: Option<WorkingDuration>,
     /// The guard, compiled against the procedure's form.
     pub guard: Option<crate::expr::CompiledExpr>,
+    /// Whether it ends the whole dossier from inside a parallel branch (`cancels_branches`).
+    pub cancels_branches: bool,
+    /// For a fork: the join step its branches meet at.
+    pub join: Option<StepIx>,
 }
 
 /// A compiled step.
@@ -581,6 +585,27 @@ fn build(
         ));
         return None;
     }
+    for (id, document) in &spec.documents {
+        // A name that is not snake_case is already reported by the form compiler.
+        if let Some(db) = &document.replaceable_by
+            && db.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && !catalogue.has_database(db)
+        {
+            let mut d = map.diagnostic(
+                Code::UnknownDatabase,
+                &source::join(&source::join("documents", id), "replaceable_by"),
+                Part::Value,
+                Message::new(
+                    format!("Cơ sở dữ liệu quốc gia `{db}` không có trong danh mục"),
+                    format!("national database `{db}` is not in the catalogue"),
+                ),
+            );
+            if let Some(near) = nearest(db, catalogue.databases()) {
+                d = d.with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")));
+            }
+            out.push(d);
+        }
+    }
     let empty = crate::form::FormSpec::default();
     let form = match crate::form::compile(spec.form.as_ref().unwrap_or(&empty), &spec.documents, map, "") {
         Ok(form) => Some(form),
@@ -755,6 +780,8 @@ fn build(
                 agency,
                 slip: a.slip,
                 handoffs: Vec::new(),
+                cancels_branches: a.cancels_branches,
+                join: None,
             });
         }
         let receives = check_receives(s.receives.as_ref(), spec.form.as_ref(), &spec.documents, map, &path, out);

@@ -67,6 +67,10 @@ pub struct Closure {
     pub kind: OutcomeKind,
     /// When.
     pub at: DateTime<FixedOffset>,
+    /// Steps that were still active and were cancelled by the closing (in the order they
+    /// were active); each also produced a `step_cancelled` effect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cancelled: Vec<String>,
 }
 
 /// A dossier's legal clock and appointment.
@@ -1003,7 +1007,8 @@ impl Dossier {
     /// every calendar computation is in the event's timing.
     fn commit(&mut self, procedure: &Procedure, event: Event, plan: Plan) -> Vec<Effect> {
         let at = event.at;
-        let mut fx = Effects { dossier: &self.id, seq: event.seq, out: Vec::new() };
+        let id = self.id.clone();
+        let mut fx = Effects { dossier: &id, seq: event.seq, out: Vec::new() };
         let status_before = self.status;
         match plan {
             Plan::Act { pos, step, action, reach } => {
@@ -1019,6 +1024,10 @@ impl Dossier {
                     }
                 }
                 let left = self.active.remove(pos);
+                if let Some(join) = action.join {
+                    // A fork (re)starts its branches: arrivals of an earlier round no longer count.
+                    self.arrived.remove(&procedure.step(join).id);
+                }
                 self.log.push(StepRecord {
                     step: left.step,
                     agency: from.agency.clone(),
@@ -1045,10 +1054,7 @@ impl Dossier {
                     let target = match r {
                         Reach::Close(o) => {
                             let outcome = procedure.outcome(o);
-                            self.active.clear();
-                            self.arrived.clear();
-                            self.closure = Some(Closure { outcome: outcome.id.clone(), kind: outcome.kind, at });
-                            fx.push(EffectKind::Closed { outcome: outcome.id.clone(), kind: outcome.kind });
+                            self.close(procedure, &mut fx, outcome.id.clone(), outcome.kind, at);
                             break;
                         }
                         Reach::Start(t) | Reach::Arrive(t) | Reach::Stay(t) => t,
@@ -1114,11 +1120,8 @@ impl Dossier {
                     Some(o) => (o.id.clone(), o.kind),
                     None => ("withdrawn".to_owned(), OutcomeKind::Withdrawn),
                 };
-                self.active.clear();
-                self.arrived.clear();
                 self.withdrawal_requested = false;
-                self.closure = Some(Closure { outcome: outcome.clone(), kind, at });
-                fx.push(EffectKind::Closed { outcome, kind });
+                self.close(procedure, &mut fx, outcome, kind, at);
             }
             Plan::Extend { appointment } => {
                 self.deadline.appointment = appointment;
@@ -1138,6 +1141,26 @@ impl Dossier {
         self.head = chain::event_hash(&event);
         self.history.push(event);
         effects
+    }
+
+    /// Closes the dossier, cancelling (with an effect each) the steps still active.
+    fn close(
+        &mut self,
+        procedure: &Procedure,
+        fx: &mut Effects<'_>,
+        outcome: String,
+        kind: OutcomeKind,
+        at: DateTime<FixedOffset>,
+    ) {
+        let mut cancelled = Vec::with_capacity(self.active.len());
+        for step in self.active.drain(..) {
+            let agency = procedure.step_ix(&step.step).and_then(|ix| procedure.step(ix).agency.clone());
+            fx.push(EffectKind::StepCancelled { step: step.step.clone(), agency });
+            cancelled.push(step.step);
+        }
+        self.arrived.clear();
+        self.closure = Some(Closure { outcome: outcome.clone(), kind, at, cancelled });
+        fx.push(EffectKind::Closed { outcome, kind });
     }
 
     /// The agencies answerable for the dossier now: those of its active steps or, while

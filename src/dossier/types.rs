@@ -413,6 +413,16 @@ pub enum EffectKind {
         /// The action that produced it.
         action: String,
     },
+    /// A step was still active when the dossier closed (a parallel branch ended by an
+    /// action that `cancels_branches`, or a withdrawal): take it off its agency's work queue
+    /// and tell that agency its work on the dossier stopped.
+    StepCancelled {
+        /// The step.
+        step: String,
+        /// The agency kind that was handling it (absent for the applicant's steps).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agency: Option<String>,
+    },
     /// The dossier reached a terminal outcome.
     Closed {
         /// The outcome.

@@ -39,6 +39,21 @@ pub struct CatalogueSpec {
     pub agencies: IndexMap<String, AgencySpec>,
     /// Roles by identifier.
     pub roles: IndexMap<String, RoleSpec>,
+    /// National databases (*cơ sở dữ liệu quốc gia*) a document may be taken from instead of
+    /// a paper copy (a document's `replaceable_by`), by identifier.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub databases: IndexMap<String, DatabaseSpec>,
+}
+
+/// One national database whose records may stand in for a document.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSpec {
+    /// Human name.
+    pub name: Text,
+    /// The legal document that establishes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_basis: Option<String>,
 }
 
 /// One administrative level.

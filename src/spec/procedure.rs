@@ -205,6 +205,12 @@ pub struct ActionSpec {
     /// Nobody can take a timer action by command.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<WorkingDuration>,
+    /// For an action of a parallel branch that leads to an outcome before the branches
+    /// join: it deliberately ends the whole dossier, and the other branches' active steps
+    /// are cancelled (each with a `step_cancelled` effect). Without it, such an action is a
+    /// load error (`branch_bypasses_join`), so no agency's work is dropped silently.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cancels_branches: bool,
 }
 
 /// Who may take an action: a role, and optionally an agency kind other than the step's.

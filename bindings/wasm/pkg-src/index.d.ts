@@ -313,6 +313,8 @@ export type Effect = { key: string } & (
       documents?: SubmittedDocument[];
     }
   | { type: 'slip'; slip: SlipKind; step: string; action: string }
+  /** A step still active when the dossier closed: take it off that agency's queue. */
+  | { type: 'step_cancelled'; step: string; agency?: string }
   | { type: 'closed'; outcome: string; kind: OutcomeKind }
 );
 
@@ -371,7 +373,8 @@ export interface DossierSnapshot {
   arrived?: { [step: string]: number };
   /** National status code 1–10. */
   status: number;
-  closure?: { outcome: string; kind: OutcomeKind; at: Instant };
+  /** `cancelled`: the steps still active when it closed (each had a `step_cancelled` effect). */
+  closure?: { outcome: string; kind: OutcomeKind; at: Instant; cancelled?: string[] };
   withdrawalRequested: boolean;
   supplementRequests: number;
   deadline: Deadline;
