@@ -227,6 +227,17 @@ codes! {
     /// An event history whose hash chain is broken: an event was altered, removed or reordered.
     TamperedHistory = "tampered_history", Error,
         "Lịch sử hồ sơ đã bị thay đổi", "The event history was tampered with";
+    /// A command reuses the id of an earlier command with another actor, time or body.
+    IdempotencyConflict = "idempotency_conflict", Error,
+        "Mã lệnh đã được dùng cho lệnh khác", "The command id was used for another command";
+    /// A snapshot does not equal the replay of its own history, or does not end at the
+    /// stored head: it was edited.
+    TamperedSnapshot = "tampered_snapshot", Error,
+        "Bản chụp hồ sơ đã bị thay đổi", "The dossier snapshot was tampered with";
+    /// A dossier deserialized from a snapshot was given a command before
+    /// `Dossier::from_snapshot` checked it.
+    UncheckedSnapshot = "unchecked_snapshot", Error,
+        "Bản chụp hồ sơ chưa được kiểm tra", "The snapshot was not checked against its history";
     /// The action's guard does not hold for this dossier.
     GuardFailed = "guard_failed", Error,
         "Chưa đủ điều kiện thực hiện thao tác", "The action's condition does not hold";

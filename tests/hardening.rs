@@ -9,7 +9,10 @@ use crate::lints::{BASE, assert_one, diagnostics, edit, fork_text};
 /// The fork of the lint tests, with a `refused` outcome and `extra` added to the police step.
 fn fork_with_police_action(extra: &str) -> String {
     fork_text("return_result", "return_result", "join: true")
-        .replace("      done: {to: return_result}\n  insurance:", &format!("      done: {{to: return_result}}\n      {extra}\n  insurance:"))
+        .replace(
+            "      done: {to: return_result}\n  insurance:",
+            &format!("      done: {{to: return_result}}\n      {extra}\n  insurance:"),
+        )
         .replace("outcomes:\n", "outcomes:\n  refused: {name: {vi: Từ chối}, kind: refused}\n")
 }
 
@@ -37,8 +40,10 @@ fn a_branch_that_closes_the_dossier_before_the_join_is_a_load_error() {
 
 #[test]
 fn a_branch_that_loops_back_to_its_fork_before_the_join_is_a_load_error() {
-    let text = fork_text("return_result", "return_result", "join: true")
-        .replace("      done: {to: return_result}\n  return_result:", "      done: {to: return_result}\n      back: {to: review}\n  return_result:");
+    let text = fork_text("return_result", "return_result", "join: true").replace(
+        "      done: {to: return_result}\n  return_result:",
+        "      done: {to: return_result}\n      back: {to: review}\n  return_result:",
+    );
     assert_one(&text, Code::BranchBypassesJoin, "review}", 1, "steps.insurance.actions.back.to");
 }
 
@@ -59,7 +64,12 @@ fn a_branch_that_deliberately_ends_the_dossier_cancels_the_other_branches_with_e
     let applied = dossier
         .apply(
             &procedure,
-            &command("c3", "2026-03-02T14:00:00+07:00", officer("police_officer", "commune_police"), CommandKind::act("refuse")),
+            &command(
+                "c3",
+                "2026-03-02T14:00:00+07:00",
+                officer("police_officer", "commune_police"),
+                CommandKind::act("refuse"),
+            ),
         )
         .expect("refuse");
     let closure = dossier.closure().expect("closed");
@@ -91,4 +101,155 @@ fn a_document_replaceable_by_an_unknown_national_database_is_a_load_error() {
     let fixed = text.replace("populaton", "population");
     assert_eq!(diagnostics(&fixed), []);
     assert!(!diagnostics(BASE).iter().any(|d| d.code == Code::UnknownDatabase));
+}
+
+// ---- 3. idempotency that trusted the id alone ----
+
+const BUSINESS: &str = "specs/procedures/business-registration.yaml";
+
+/// A business-registration dossier received and under review (version 2).
+fn business_dossier() -> (Procedure, Dossier) {
+    let procedure = crate::common::procedure(BUSINESS);
+    let (data, documents) = crate::common::sample_application(BUSINESS);
+    let submission = Submission::new("HS-B", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "01")
+        .with_data(data, documents);
+    let (mut dossier, _) = Dossier::submit(&procedure, submission).expect("submits");
+    let accept = command("c-accept", "2026-03-02T09:30:00+07:00", desk(), CommandKind::act("accept"));
+    dossier.apply(&procedure, &accept).expect("accept");
+    (procedure, dossier)
+}
+
+fn desk() -> Actor {
+    Actor::official("one_stop_officer", "department_finance")
+}
+
+#[test]
+fn a_reused_command_id_with_another_body_or_actor_is_a_conflict_and_changes_nothing() {
+    let (procedure, mut dossier) = business_dossier();
+    let before = dossier.clone();
+    let retry = command("c-accept", "2026-03-02T09:30:00+07:00", desk(), CommandKind::act("accept"));
+    let other_body = Command { kind: CommandKind::act("refuse"), ..retry.clone() };
+    let other_actor = Command { actor: Actor::official("officer", "department_finance"), ..retry.clone() };
+    let other_time = Command { at: at("2026-03-02T10:30:00+07:00"), ..retry.clone() };
+    for reused in [&other_body, &other_actor, &other_time] {
+        let err = dossier.apply(&procedure, reused).expect_err("conflict");
+        assert_eq!(err.code, Code::IdempotencyConflict, "{reused:?}");
+        assert_eq!(err.field, "id");
+        assert_eq!(dossier, before);
+    }
+    // The same request again gets its original outcome, marked as a duplicate.
+    let again = dossier.apply(&procedure, &retry).expect("retry");
+    assert!(again.duplicate);
+    assert_eq!(again.events, before.history()[1..]);
+    assert!(again.effects.iter().any(|e| e.compact() == "slip:receipt"), "{:?}", again.effects);
+    assert_eq!(dossier, before);
+}
+
+#[test]
+fn the_predictable_submission_id_does_not_hand_out_the_application() {
+    let (procedure, mut dossier) = business_dossier();
+    let probe = command("HS-B/submit", "2026-03-02T10:00:00+07:00", Actor::citizen(), CommandKind::act("resubmit"));
+    let err = dossier.apply(&procedure, &probe).expect_err("conflict");
+    assert_eq!(err.code, Code::IdempotencyConflict);
+    assert!(err.problems.is_empty());
+}
+
+#[test]
+fn a_retry_of_an_older_command_returns_the_effects_it_had() {
+    let (procedure, mut dossier) = business_dossier();
+    let officer = Actor::official("officer", "department_finance");
+    let propose = command("c-propose", "2026-03-03T09:00:00+07:00", officer, CommandKind::act("propose"));
+    let first = dossier.apply(&procedure, &propose).expect("propose");
+    let leader = Actor::official("leader", "department_finance");
+    dossier
+        .apply(&procedure, &command("c-sign", "2026-03-03T10:00:00+07:00", leader, CommandKind::act("sign")))
+        .expect("sign");
+    // Not the latest command any more: its effects are rebuilt from the history.
+    let again = dossier.apply(&procedure, &propose).expect("retry");
+    assert!(again.duplicate);
+    assert_eq!(again.events, first.events);
+    assert_eq!(again.effects, first.effects);
+    // And after a reload from a snapshot, the latest one too.
+    let json = serde_json::to_string(&dossier).expect("json");
+    let mut loaded =
+        Dossier::from_snapshot(&procedure, serde_json::from_str(&json).expect("parse"), Some(dossier.head()))
+            .expect("checked");
+    let sign = command(
+        "c-sign",
+        "2026-03-03T10:00:00+07:00",
+        Actor::official("leader", "department_finance"),
+        CommandKind::act("sign"),
+    );
+    let expected = dossier.clone().apply(&procedure, &sign).expect("retry live");
+    assert_eq!(loaded.apply(&procedure, &sign).expect("retry loaded").effects, expected.effects);
+    assert!(!expected.effects.is_empty());
+}
+
+// ---- 4. snapshots that were trusted ----
+
+/// The snapshot JSON of `dossier` with `edit` applied to its value.
+fn edited(dossier: &Dossier, edit: impl FnOnce(&mut serde_json::Value)) -> Dossier {
+    let mut value = serde_json::to_value(dossier).expect("json");
+    edit(&mut value);
+    serde_json::from_value(value).expect("still a dossier")
+}
+
+#[test]
+fn a_hand_edited_snapshot_is_refused_and_an_unchecked_one_takes_no_command() {
+    let (procedure, dossier) = business_dossier();
+    let head = dossier.head().to_owned();
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 7] = [
+        ("active step moved past review", |v| v["active"][0]["step"] = "return_result".into()),
+        ("status", |v| v["status"] = 9.into()),
+        ("data", |v| v["data"]["enterprise"] = serde_json::json!({"name": "Khác"})),
+        ("appointment", |v| v["deadline"]["appointment"] = "2027-01-01T09:00:00+07:00".into()),
+        ("unit", |v| v["jurisdiction"] = "79".into()),
+        ("version u64::MAX", |v| v["version"] = u64::MAX.into()),
+        ("head", |v| v["head"] = "0".repeat(64).into()),
+    ];
+    for (what, edit) in edits {
+        let bad = edited(&dossier, edit);
+        let err = Dossier::from_snapshot(&procedure, bad.clone(), Some(&head)).expect_err(what);
+        assert_eq!(err.code, Code::TamperedSnapshot, "{what}: {err:?}");
+        // Without the stored head, only the head edit can pass the replay check, and it does not.
+        let err = Dossier::from_snapshot(&procedure, bad.clone(), None).expect_err(what);
+        assert!(matches!(err.code, Code::TamperedSnapshot | Code::TamperedHistory), "{what}: {err:?}");
+        // Read straight from JSON, it takes no command.
+        let mut unchecked = bad;
+        let next = command(
+            "c-next",
+            "2026-03-03T09:00:00+07:00",
+            Actor::official("officer", "department_finance"),
+            CommandKind::act("propose"),
+        );
+        assert_eq!(unchecked.apply(&procedure, &next).expect_err(what).code, Code::UncheckedSnapshot);
+        assert_eq!(
+            unchecked.advance(&procedure, at("2026-06-01T09:00:00+07:00")).expect_err(what).code,
+            Code::UncheckedSnapshot
+        );
+    }
+    // The untouched snapshot loads, equal to the dossier, and takes commands.
+    let mut loaded = Dossier::from_snapshot(&procedure, edited(&dossier, |_| {}), Some(&head)).expect("clean");
+    assert_eq!(loaded, dossier);
+    let next = command(
+        "c-next",
+        "2026-03-03T09:00:00+07:00",
+        Actor::official("officer", "department_finance"),
+        CommandKind::act("propose"),
+    );
+    loaded.apply(&procedure, &next).expect("takes commands");
+}
+
+#[test]
+fn a_snapshot_whose_history_was_edited_with_its_state_is_found_by_the_stored_head() {
+    let (procedure, dossier) = business_dossier();
+    // The last event's actor and the log's record of it, edited together: the replay
+    // agrees with the edited state, but the history no longer ends at the stored head.
+    let bad = edited(&dossier, |v| {
+        v["history"][1]["actor"]["user"] = "someone-else".into();
+        v["log"][0]["by"]["user"] = "someone-else".into();
+    });
+    let err = Dossier::from_snapshot(&procedure, bad, Some(dossier.head())).expect_err("refused");
+    assert_eq!(err.code, Code::TamperedSnapshot);
 }

@@ -239,7 +239,14 @@ fn forks_and_joins(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>
 
 /// Every path of a fork's branches must meet the join before it reaches an outcome (unless
 /// the action says it `cancels_branches`) or comes back to the fork itself.
-fn bypasses(p: &Procedure, fork: StepIx, branches: &[StepIx], join: StepIx, map: &SourceMap, out: &mut Vec<Diagnostic>) {
+fn bypasses(
+    p: &Procedure,
+    fork: StepIx,
+    branches: &[StepIx],
+    join: StepIx,
+    map: &SourceMap,
+    out: &mut Vec<Diagnostic>,
+) {
     let mut seen: HashSet<StepIx> = HashSet::new();
     let mut stack: Vec<StepIx> = branches.to_vec();
     let mut reported: HashSet<(StepIx, usize)> = HashSet::new();

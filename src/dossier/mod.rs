@@ -240,6 +240,27 @@ pub struct Dossier {
     log: Vec<StepRecord>,
     head: String,
     history: Vec<Event>,
+    #[serde(skip)]
+    #[schemars(skip)]
+    derived: Derived,
+}
+
+/// What a dossier knows beyond its serialized state, rebuilt by [`Dossier::replay`] and
+/// [`Dossier::from_snapshot`]: never part of a snapshot, never part of equality.
+#[derive(Clone, Debug, Default)]
+struct Derived {
+    /// Built by the engine (submit, replay, a checked snapshot): may take commands. A
+    /// dossier deserialized from JSON is not, until [`Dossier::from_snapshot`] checks it.
+    checked: bool,
+    /// The effects of the last event, so a retry of the latest command is answered
+    /// without replaying the history.
+    last_effects: Vec<Effect>,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Derived) -> bool {
+        true
+    }
 }
 
 /// What one target of an action does.
@@ -282,6 +303,27 @@ impl Effects<'_> {
         key.push('/');
         push_decimal(&mut key, self.out.len() as u64);
         self.out.push(Effect { key, kind });
+    }
+}
+
+/// Whether `command` is the request that produced `event` (a retry), not another one
+/// that reuses its id.
+fn same_request(event: &Event, command: &Command) -> bool {
+    if event.actor != command.actor || event.at != command.at {
+        return false;
+    }
+    match (&event.kind, &command.kind) {
+        (
+            EventKind::ActionTaken { step, action, data, documents },
+            CommandKind::Act { action: a, step: s, data: d, documents: docs },
+        ) => action == a && s.as_ref().is_none_or(|s| s == step) && data == d && documents == docs,
+        (EventKind::WithdrawalRequested { reason }, CommandKind::RequestWithdrawal { reason: r }) => reason == r,
+        (EventKind::Withdrawn, CommandKind::ConfirmWithdrawal) => true,
+        (EventKind::WithdrawalDeclined { reason }, CommandKind::DeclineWithdrawal { reason: r }) => reason == r,
+        (EventKind::Extended { appointment, reason }, CommandKind::Extend { appointment: a, reason: r }) => {
+            appointment == a && reason == r
+        }
+        _ => false,
     }
 }
 
@@ -514,6 +556,7 @@ impl Dossier {
             log: Vec::new(),
             head: chain::event_hash(&event),
             history: vec![event],
+            derived: Derived { checked: true, last_effects: out.clone() },
         };
         Ok((dossier, out))
     }
@@ -536,8 +579,9 @@ impl Dossier {
     ) -> Result<Applied, Rejection> {
         non_empty(&command.id, "id")?;
         self.check_procedure(procedure)?;
-        if let Some(applied) = self.original_outcome(procedure, &command.id) {
-            return Ok(applied);
+        self.check_checked()?;
+        if let Some(applied) = self.original_outcome(procedure, command) {
+            return applied;
         }
         if self.closure.is_some() {
             return Err(closed());
@@ -579,7 +623,7 @@ impl Dossier {
             }
         };
         let mut event = Event {
-            seq: self.version + 1,
+            seq: self.next_seq()?,
             at: command.at,
             command_id: command.id.clone(),
             actor: command.actor.clone(),
@@ -599,15 +643,17 @@ impl Dossier {
     /// All or nothing: if any timer cannot be applied, the dossier is left untouched.
     pub fn advance(&mut self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Applied, Rejection> {
         self.check_procedure(procedure)?;
+        self.check_checked()?;
         let mut next = self.clone();
         let mut applied = Applied { events: Vec::new(), effects: Vec::new(), duplicate: false, problems: Vec::new() };
         let limits = Limits::default();
         while let Some((step, timer)) = next.due_timer(now) {
             next.check_history_room(&limits)?;
+            let seq = next.next_seq()?;
             let mut event = Event {
-                seq: next.version + 1,
+                seq,
                 at: timer.at.max(next.updated_at),
-                command_id: format!("timer/{}/{}", step, next.version + 1),
+                command_id: format!("timer/{step}/{seq}"),
                 actor: Actor { role: SYSTEM_ROLE.into(), agency: None, unit: None, user: None },
                 kind: EventKind::TimerFired { step, action: timer.action },
                 prev: next.head.clone(),
@@ -685,29 +731,127 @@ impl Dossier {
         Ok(dossier)
     }
 
-    /// The original events and effects of an already-applied command id, if any.
-    fn original_outcome(&self, procedure: &Procedure, command_id: &str) -> Option<Applied> {
-        let first = self.history.iter().position(|e| e.command_id == command_id)?;
-        let events: Vec<Event> =
-            self.history[first..].iter().take_while(|e| e.command_id == command_id).cloned().collect();
-        // Recompute the effects from the state just before those events.
-        let effects = if first == 0 {
-            Dossier::from_submitted(procedure, events[0].clone()).map(|(_, fx)| fx).unwrap_or_default()
+    /// Checks a stored snapshot against its own history and returns the dossier, ready to
+    /// take commands. The only way in for a dossier that was serialized.
+    ///
+    /// The history inside the snapshot is replayed with `procedure` (the version the
+    /// dossier was opened under); the replay must give exactly the snapshot, and when
+    /// `head` is given (the hash of the last event, kept by the host where the snapshot
+    /// cannot change it, e.g. its own column) the history must end in it. A snapshot whose
+    /// state, data, appointment, unit, version or head was edited is
+    /// [`Code::TamperedSnapshot`]; an altered history is [`Code::TamperedHistory`] or
+    /// [`Code::InvalidHistory`]. The cost is one replay, which recomputes no deadline.
+    ///
+    /// A dossier deserialized with serde can be read, but [`Dossier::apply`] and
+    /// [`Dossier::advance`] refuse it with [`Code::UncheckedSnapshot`] until it went
+    /// through this function.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Channel, Code, Dossier, Library, Procedure, Submission};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "b.yaml", &library)?;
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "s.yaml")?;
+    /// # let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap();
+    /// let submission = Submission::new("HS-1", at, Actor::citizen(), Channel::Online, "01")
+    ///     .with_data(sample.submit.data, sample.submit.documents);
+    /// let (dossier, _) = Dossier::submit(&procedure, submission).unwrap();
+    /// let (json, head) = (serde_json::to_string(&dossier).unwrap(), dossier.head().to_owned());
+    ///
+    /// // Later: load it back, checked against the head the host kept.
+    /// let stored: Dossier = serde_json::from_str(&json).unwrap();
+    /// assert_eq!(Dossier::from_snapshot(&procedure, stored, Some(&head)).unwrap(), dossier);
+    ///
+    /// // A snapshot edited by hand is refused.
+    /// let edited: Dossier = serde_json::from_str(&json.replace("\"status\":1", "\"status\":10")).unwrap();
+    /// let err = Dossier::from_snapshot(&procedure, edited, Some(&head)).unwrap_err();
+    /// assert_eq!(err.code, Code::TamperedSnapshot);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_snapshot(procedure: &Procedure, snapshot: Dossier, head: Option<&str>) -> Result<Dossier, Rejection> {
+        if let Some(head) = head
+            && snapshot.head != head
+        {
+            return Err(Rejection::new(
+                Code::TamperedSnapshot,
+                "head",
+                "Bản chụp hồ sơ không kết thúc ở sự kiện cuối cùng đã lưu",
+                "the snapshot does not end at the stored last event",
+            ));
+        }
+        snapshot.check_procedure(procedure)?;
+        let replayed = Dossier::replay(procedure, &snapshot.history)?;
+        if replayed != snapshot {
+            return Err(Rejection::new(
+                Code::TamperedSnapshot,
+                "snapshot",
+                "Bản chụp hồ sơ khác với kết quả dựng lại từ lịch sử của nó: bản chụp đã bị sửa",
+                "the snapshot differs from the replay of its own history: it was altered",
+            ));
+        }
+        Ok(replayed)
+    }
+
+    /// The outcome of an already-applied command id, if any: the original events and
+    /// effects when `command` is the same request (same actor, time and body), a
+    /// [`Code::IdempotencyConflict`] when the id was used for another request.
+    fn original_outcome(&self, procedure: &Procedure, command: &Command) -> Option<Result<Applied, Rejection>> {
+        let first = self.history.iter().position(|e| e.command_id == command.id)?;
+        let original = &self.history[first];
+        if !same_request(original, command) {
+            return Some(Err(Rejection::new(
+                Code::IdempotencyConflict,
+                "id",
+                format!("Mã lệnh `{}` đã được dùng cho một lệnh khác", command.id),
+                format!("command id `{}` was already used for another command", command.id),
+            )));
+        }
+        let events = vec![original.clone()];
+        let effects = if first + 1 == self.history.len() && !self.derived.last_effects.is_empty() {
+            self.derived.last_effects.clone()
         } else {
-            match Dossier::replay(procedure, &self.history[..first]) {
-                Ok(mut before) => {
-                    let mut fx = Vec::new();
-                    for e in &events {
-                        if let Ok(plan) = before.plan(procedure, e) {
-                            fx.extend(before.commit(procedure, e.clone(), plan));
-                        }
-                    }
-                    fx
+            // Recompute the effects from the state just before the event.
+            let before = Dossier::replay(procedure, &self.history[..first]);
+            match before.and_then(|mut before| {
+                let plan = before.plan(procedure, original)?;
+                Ok(before.commit(procedure, original.clone(), plan))
+            }) {
+                Ok(effects) => effects,
+                Err(_) => {
+                    return Some(Err(Rejection::new(
+                        Code::InvalidHistory,
+                        "id",
+                        format!("Không dựng lại được kết quả ban đầu của lệnh `{}`", command.id),
+                        format!("the original outcome of command `{}` cannot be reproduced", command.id),
+                    )));
                 }
-                Err(_) => Vec::new(),
             }
         };
-        Some(Applied { events, effects, duplicate: true, problems: Vec::new() })
+        Some(Ok(Applied { events, effects, duplicate: true, problems: Vec::new() }))
+    }
+
+    fn check_checked(&self) -> Result<(), Rejection> {
+        if self.derived.checked {
+            return Ok(());
+        }
+        Err(Rejection::new(
+            Code::UncheckedSnapshot,
+            "snapshot",
+            "Hồ sơ đọc từ bản chụp phải được kiểm tra bằng Dossier::from_snapshot trước khi xử lý",
+            "a dossier read from a snapshot must be checked with Dossier::from_snapshot before it takes commands",
+        ))
+    }
+
+    /// The sequence number of the next event, without wrapping.
+    fn next_seq(&self) -> Result<u64, Rejection> {
+        self.version.checked_add(1).ok_or_else(|| {
+            Rejection::new(
+                Code::LimitExceeded,
+                "version",
+                "Hồ sơ đã đạt số phiên bản tối đa",
+                "the dossier reached the highest version number",
+            )
+        })
     }
 
     fn check_procedure(&self, procedure: &Procedure) -> Result<(), Rejection> {
@@ -1136,6 +1280,7 @@ impl Dossier {
             fx.push(EffectKind::StatusChanged { from: Some(status_before), to: self.status });
         }
         let effects = fx.out;
+        self.derived.last_effects.clone_from(&effects);
         self.version = event.seq;
         self.updated_at = at;
         self.head = chain::event_hash(&event);
