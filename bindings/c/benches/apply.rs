@@ -17,7 +17,7 @@ use std::ptr;
 use divan::Bencher;
 use engine::{Applied, Command, Dossier, Library, Procedure, Submission};
 use motcua::{
-    motcua_dossier, motcua_dossier_apply, motcua_dossier_free, motcua_dossier_from_json, motcua_library_new,
+    motcua_dossier, motcua_dossier_apply, motcua_dossier_free, motcua_dossier_from_snapshot, motcua_library_new,
     motcua_procedure, motcua_procedure_compile, motcua_result, motcua_string, motcua_string_free,
 };
 
@@ -65,7 +65,7 @@ fn native_json(bencher: Bencher) {
 struct CDossier(*mut motcua_dossier);
 impl Drop for CDossier {
     fn drop(&mut self) {
-        // SAFETY: a live dossier from `motcua_dossier_from_json`, freed once.
+        // SAFETY: a live dossier from `motcua_dossier_from_snapshot`, freed once.
         unsafe { motcua_dossier_free(self.0) }
     }
 }
@@ -128,7 +128,17 @@ fn c_abi(bencher: Bencher) {
             let mut d = ptr::null_mut();
             // SAFETY: pointer and length of a live Rust string.
             let r =
-                unsafe { motcua_dossier_from_json(snapshot.as_ptr().cast(), snapshot.len(), &mut d, ptr::null_mut()) };
+                unsafe {
+                motcua_dossier_from_snapshot(
+                    procedure.0,
+                    snapshot.as_ptr().cast(),
+                    snapshot.len(),
+                    ptr::null(),
+                    0,
+                    &mut d,
+                    ptr::null_mut(),
+                )
+            };
             assert_eq!(r, motcua_result::Ok);
             CDossier(d)
         })

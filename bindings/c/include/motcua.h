@@ -57,6 +57,11 @@ typedef enum {
    * again from the host's store.
    */
   MOTCUA_RESULT_PANIC = 9,
+  /**
+   * A result could not be written as JSON (a value JSON cannot hold). Nothing was
+   * changed; this is not a panic and the library stays usable.
+   */
+  MOTCUA_RESULT_SERIALIZE_ERROR = 10,
 } motcua_result;
 
 /**
@@ -66,7 +71,7 @@ typedef enum {
  * must not be used by two threads at the same time (lock it, or keep it on one thread).
  * The usual host keeps no dossier in memory between requests: it stores the snapshot
  * (`motcua_dossier_snapshot`) or the events and loads them again
- * (`motcua_dossier_from_json`, `motcua_dossier_replay`).
+ * (`motcua_dossier_from_snapshot`, `motcua_dossier_replay`).
  */
 typedef struct motcua_dossier motcua_dossier;
 
@@ -325,7 +330,7 @@ motcua_result motcua_dossier_next_due(const motcua_dossier *dossier,
 
 /**
  * The dossier as JSON (the snapshot: status, active steps, deadline, log, history), for
- * the host to store and to load again with `motcua_dossier_from_json`.
+ * the host to store and to load again with `motcua_dossier_from_snapshot`.
  *
  * # Safety
  * `dossier` is NULL or a live dossier not being changed by another thread; `out` is valid
@@ -334,6 +339,19 @@ motcua_result motcua_dossier_next_due(const motcua_dossier *dossier,
 motcua_result motcua_dossier_snapshot(const motcua_dossier *dossier,
                                       motcua_string **out,
                                       motcua_error **err);
+
+/**
+ * The hash of the dossier's last event (SHA-256, hex): what the host stores beside the
+ * snapshot, where the snapshot cannot change it, and gives back to
+ * `motcua_dossier_from_snapshot`.
+ *
+ * # Safety
+ * `dossier` is NULL or a live dossier not being changed by another thread; `out` is valid
+ * for writing a pointer; `err` is NULL or valid for writing a pointer.
+ */
+motcua_result motcua_dossier_head(const motcua_dossier *dossier,
+                                  motcua_string **out,
+                                  motcua_error **err);
 
 /**
  * The dossier's version: the number of events recorded (use it as `expected_version`);
@@ -345,18 +363,26 @@ motcua_result motcua_dossier_snapshot(const motcua_dossier *dossier,
 uint64_t motcua_dossier_version(const motcua_dossier *dossier);
 
 /**
- * Loads a dossier from a snapshot made by `motcua_dossier_snapshot`. On success `*out` is
- * a new dossier. Commands later check that they run on the procedure it was opened under
- * (`wrong_procedure`).
+ * Loads a dossier from a snapshot made by `motcua_dossier_snapshot`, checked against its
+ * own history: the history is replayed with `procedure` (the version the dossier was
+ * opened under) and must give exactly the snapshot, ending at `head` (the dossier's last
+ * event hash, `"head"` in the snapshot, as the host stored it where the snapshot cannot
+ * change it; `head` NULL skips that comparison). An edited snapshot is
+ * `MOTCUA_RESULT_REJECTED` with code `tampered_snapshot` (or `tampered_history`,
+ * `invalid_history`, `wrong_procedure`). On success `*out` is a new dossier.
  *
  * # Safety
- * `snapshot` points to `snapshot_len` readable bytes; `out` is valid for writing a
- * pointer; `err` is NULL or valid for writing a pointer.
+ * `procedure` is NULL or a live procedure; `snapshot` points to `snapshot_len` readable
+ * bytes; `head` is NULL or points to `head_len` readable bytes; `out` is valid for writing
+ * a pointer; `err` is NULL or valid for writing a pointer.
  */
-motcua_result motcua_dossier_from_json(const char *snapshot,
-                                       size_t snapshot_len,
-                                       motcua_dossier **out,
-                                       motcua_error **err);
+motcua_result motcua_dossier_from_snapshot(const motcua_procedure *procedure,
+                                           const char *snapshot,
+                                           size_t snapshot_len,
+                                           const char *head,
+                                           size_t head_len,
+                                           motcua_dossier **out,
+                                           motcua_error **err);
 
 /**
  * Rebuilds a dossier from its events (a JSON array, as returned in `"events"`), checking

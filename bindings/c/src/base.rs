@@ -40,6 +40,9 @@ pub enum motcua_result {
     /// boundary; a dossier it was changing may be left half-changed: free it and load it
     /// again from the host's store.
     Panic = 9,
+    /// A result could not be written as JSON (a value JSON cannot hold). Nothing was
+    /// changed; this is not a panic and the library stays usable.
+    SerializeError = 10,
 }
 
 impl motcua_result {
@@ -54,6 +57,7 @@ impl motcua_result {
             motcua_result::InvalidArgument => "invalid_argument",
             motcua_result::LoadError => "load_error",
             motcua_result::Rejected => "rejected",
+            motcua_result::SerializeError => "serialize_error",
             motcua_result::CalendarError => "calendar_error",
             motcua_result::Panic => "panic",
         }
@@ -121,9 +125,23 @@ pub(crate) trait Opaque {
     const MAGIC: u64;
 }
 
+/// The addresses of the handles alive now. A pointer is dereferenced only when it is in
+/// this set, so a handle used after `_free` (or freed twice) is `MOTCUA_RESULT_INVALID_HANDLE`
+/// and never a read of freed memory. One lock and one hash look-up per call: noise beside
+/// the work of any call.
+static LIVE: std::sync::Mutex<Option<std::collections::HashSet<usize>>> = std::sync::Mutex::new(None);
+
+fn live() -> std::sync::MutexGuard<'static, Option<std::collections::HashSet<usize>>> {
+    // A panic while holding the lock cannot leave the set half-updated (insert and remove
+    // are single operations), so a poisoned lock is still good.
+    LIVE.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Moves `value` to the heap and returns it as a handle the caller owns.
 pub(crate) fn into_handle<O: Opaque>(value: O::Inner) -> *mut O {
-    Box::into_raw(Box::new(Handle { magic: O::MAGIC, value })).cast()
+    let ptr: *mut Handle<O::Inner> = Box::into_raw(Box::new(Handle { magic: O::MAGIC, value }));
+    live().get_or_insert_with(Default::default).insert(ptr as usize);
+    ptr.cast()
 }
 
 /// Checks a handle argument: not NULL and of the right type.
@@ -131,10 +149,18 @@ fn check<O: Opaque>(ptr: *const O, arg: &'static str) -> Result<*mut Handle<O::I
     if ptr.is_null() {
         return Err(Failure::null(arg));
     }
-    // SAFETY: the caller promises (the `# Safety` section of every function) that a handle
-    // argument is NULL or a live pointer returned by this library. Every such pointer is a
-    // `Handle<_>` with a `u64` tag at offset 0 and 8-byte alignment, so reading the tag is
-    // valid whichever handle type it really is.
+    if !live().as_ref().is_some_and(|set| set.contains(&(ptr as usize))) {
+        return Err(Failure::new(
+            motcua_result::InvalidHandle,
+            arg,
+            "Đối số không phải đối tượng còn hiệu lực (đã giải phóng?)",
+            "not a live handle (already freed?)",
+        ));
+    }
+    // SAFETY: the pointer is in the live set, so `into_handle` made it and no `_free` has
+    // taken it yet (the caller promises no other thread frees it meanwhile). Every such
+    // pointer is a `Handle<_>` with a `u64` tag at offset 0 and 8-byte alignment, so
+    // reading the tag is valid whichever handle type it really is.
     let magic = unsafe { ptr.cast::<u64>().read() };
     if magic != O::MAGIC {
         return Err(Failure::new(motcua_result::InvalidHandle, arg, "Đối số không đúng loại", "wrong handle type"));
@@ -164,12 +190,22 @@ pub(crate) unsafe fn borrow_mut<'a, O: Opaque>(ptr: *mut O, arg: &'static str) -
     Ok(unsafe { &mut (*handle).value })
 }
 
-/// Frees a handle; ignores NULL and handles of another type.
+/// Frees a handle; ignores NULL, handles of another type and handles already freed.
 ///
 /// # Safety
-/// `ptr` is NULL or a live handle from this library, not used after this call.
+/// `ptr` is NULL or a pointer returned by this library, not used after this call.
 pub(crate) unsafe fn free_handle<O: Opaque>(ptr: *mut O) {
     if let Ok(handle) = check(ptr, "handle") {
+        // Out of the live set before the memory goes: a second free finds nothing.
+        let mut live = live();
+        if let Some(set) = live.as_mut() {
+            set.remove(&(ptr as usize));
+            if set.is_empty() {
+                // Nothing alive: give the table back, so a host that freed everything
+                // leaves no allocation behind (valgrind sees none).
+                *live = None;
+            }
+        }
         // SAFETY: `handle` came from `Box::into_raw` in `into_handle` with this type (the tag
         // says so), and the caller gives up the pointer.
         drop(unsafe { Box::from_raw(handle) });
@@ -224,7 +260,7 @@ pub(crate) fn json<T: DeserializeOwned>(text: &str, arg: &'static str) -> Result
 pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, Failure> {
     serde_json::to_string(value).map_err(|e| {
         Failure::new(
-            motcua_result::Panic,
+            motcua_result::SerializeError,
             "",
             format!("Không tuần tự hóa được JSON: {e}"),
             format!("could not serialize JSON: {e}"),

@@ -14,7 +14,7 @@ use crate::{instant, motcua_error, motcua_procedure, motcua_result, motcua_strin
 /// must not be used by two threads at the same time (lock it, or keep it on one thread).
 /// The usual host keeps no dossier in memory between requests: it stores the snapshot
 /// (`motcua_dossier_snapshot`) or the events and loads them again
-/// (`motcua_dossier_from_json`, `motcua_dossier_replay`).
+/// (`motcua_dossier_from_snapshot`, `motcua_dossier_replay`).
 pub struct motcua_dossier {
     _private: [u8; 0],
 }
@@ -164,7 +164,7 @@ pub unsafe extern "C" fn motcua_dossier_next_due(
 }
 
 /// The dossier as JSON (the snapshot: status, active steps, deadline, log, history), for
-/// the host to store and to load again with `motcua_dossier_from_json`.
+/// the host to store and to load again with `motcua_dossier_from_snapshot`.
 ///
 /// # Safety
 /// `dossier` is NULL or a live dossier not being changed by another thread; `out` is valid
@@ -186,6 +186,30 @@ pub unsafe extern "C" fn motcua_dossier_snapshot(
     }
 }
 
+/// The hash of the dossier's last event (SHA-256, hex): what the host stores beside the
+/// snapshot, where the snapshot cannot change it, and gives back to
+/// `motcua_dossier_from_snapshot`.
+///
+/// # Safety
+/// `dossier` is NULL or a live dossier not being changed by another thread; `out` is valid
+/// for writing a pointer; `err` is NULL or valid for writing a pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn motcua_dossier_head(
+    dossier: *const motcua_dossier,
+    out: *mut *mut motcua_string,
+    err: *mut *mut motcua_error,
+) -> motcua_result {
+    // SAFETY: the contract above, passed on to each helper.
+    unsafe {
+        guard(err, || {
+            let out = Out::new(out, "out")?;
+            let dossier = borrow(dossier, "dossier")?;
+            out.set(new_string(dossier.head().to_owned()));
+            Ok(())
+        })
+    }
+}
+
 /// The dossier's version: the number of events recorded (use it as `expected_version`);
 /// 0 for NULL or a wrong handle.
 ///
@@ -199,17 +223,25 @@ pub unsafe extern "C" fn motcua_dossier_version(dossier: *const motcua_dossier) 
     })
 }
 
-/// Loads a dossier from a snapshot made by `motcua_dossier_snapshot`. On success `*out` is
-/// a new dossier. Commands later check that they run on the procedure it was opened under
-/// (`wrong_procedure`).
+/// Loads a dossier from a snapshot made by `motcua_dossier_snapshot`, checked against its
+/// own history: the history is replayed with `procedure` (the version the dossier was
+/// opened under) and must give exactly the snapshot, ending at `head` (the dossier's last
+/// event hash, `"head"` in the snapshot, as the host stored it where the snapshot cannot
+/// change it; `head` NULL skips that comparison). An edited snapshot is
+/// `MOTCUA_RESULT_REJECTED` with code `tampered_snapshot` (or `tampered_history`,
+/// `invalid_history`, `wrong_procedure`). On success `*out` is a new dossier.
 ///
 /// # Safety
-/// `snapshot` points to `snapshot_len` readable bytes; `out` is valid for writing a
-/// pointer; `err` is NULL or valid for writing a pointer.
+/// `procedure` is NULL or a live procedure; `snapshot` points to `snapshot_len` readable
+/// bytes; `head` is NULL or points to `head_len` readable bytes; `out` is valid for writing
+/// a pointer; `err` is NULL or valid for writing a pointer.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn motcua_dossier_from_json(
+pub unsafe extern "C" fn motcua_dossier_from_snapshot(
+    procedure: *const motcua_procedure,
     snapshot: *const c_char,
     snapshot_len: usize,
+    head: *const c_char,
+    head_len: usize,
     out: *mut *mut motcua_dossier,
     err: *mut *mut motcua_error,
 ) -> motcua_result {
@@ -217,7 +249,11 @@ pub unsafe extern "C" fn motcua_dossier_from_json(
     unsafe {
         guard(err, || {
             let out = Out::new(out, "out")?;
-            let dossier: Dossier = json(text(snapshot, snapshot_len, "snapshot")?, "snapshot")?;
+            let compiled = borrow(procedure, "procedure")?;
+            let stored: Dossier = json(text(snapshot, snapshot_len, "snapshot")?, "snapshot")?;
+            let head = if head.is_null() { None } else { Some(text(head, head_len, "head")?) };
+            let dossier =
+                Dossier::from_snapshot(&compiled.procedure, stored, head).map_err(|r| Failure::rejected(&r))?;
             out.set(into_handle::<motcua_dossier>(dossier));
             Ok(())
         })

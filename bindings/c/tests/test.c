@@ -480,11 +480,46 @@ static void test_dossier(motcua_procedure *procedure, const char *submission) {
   CHECK(OK(motcua_dossier_snapshot(dossier, &snapshot, &err)));
   CHECK(string_has(snapshot, "\"id\":\"DN-2026-0001\"") && string_has(snapshot, "\"history\":["));
   motcua_dossier *loaded = NULL;
-  CHECK(OK(motcua_dossier_from_json(motcua_string_ptr(snapshot), motcua_string_len(snapshot),
-                                    &loaded, &err)));
+  motcua_string *head = NULL;
+  CHECK(OK(motcua_dossier_head(dossier, &head, &err)));
+  CHECK(OK(motcua_dossier_from_snapshot(procedure, motcua_string_ptr(snapshot), motcua_string_len(snapshot),
+                                        motcua_string_ptr(head), motcua_string_len(head), &loaded, &err)));
   CHECK(OK(motcua_dossier_snapshot(loaded, &again, &err)));
   CHECK(string_eq(again, motcua_string_ptr(snapshot)));
   motcua_string_free(again);
+  motcua_dossier_free(loaded);
+
+  /* A snapshot edited by hand (the status moved on) is refused, with or without the head. */
+  {
+    size_t snapshot_len = motcua_string_len(snapshot);
+    char *edited = malloc(snapshot_len + 1);
+    CHECK(edited != NULL);
+    memcpy(edited, motcua_string_ptr(snapshot), snapshot_len + 1);
+    char *status = strstr(edited, "\"status\":");
+    CHECK(status != NULL);
+    status[strlen("\"status\":")] = status[strlen("\"status\":")] == '9' ? '8' : '9';
+    loaded = NULL;
+    EXPECT_ERROR(motcua_dossier_from_snapshot(procedure, edited, strlen(edited), motcua_string_ptr(head),
+                                              motcua_string_len(head), &loaded, ERR),
+                 MOTCUA_RESULT_REJECTED, "tampered_snapshot");
+    CHECK(loaded == NULL);
+    EXPECT_ERROR(motcua_dossier_from_snapshot(procedure, edited, strlen(edited), NULL, 0, &loaded, ERR),
+                 MOTCUA_RESULT_REJECTED, "tampered_snapshot");
+    free(edited);
+  }
+  /* The right snapshot with another head is refused too. */
+  EXPECT_ERROR(motcua_dossier_from_snapshot(procedure, motcua_string_ptr(snapshot), motcua_string_len(snapshot),
+                                            S("00"), &loaded, ERR),
+               MOTCUA_RESULT_REJECTED, "tampered_snapshot");
+  motcua_string_free(head);
+
+  /* A freed handle is a wrong handle if used again, and freeing it twice is harmless:
+     the library never reads freed memory (valgrind checks this run). */
+  CHECK(OK(motcua_dossier_from_snapshot(procedure, motcua_string_ptr(snapshot), motcua_string_len(snapshot),
+                                        NULL, 0, &loaded, &err)));
+  motcua_dossier_free(loaded);
+  EXPECT_ERROR(motcua_dossier_snapshot(loaded, &again, ERR), MOTCUA_RESULT_INVALID_HANDLE, "invalid_handle");
+  CHECK(motcua_dossier_version(loaded) == 0);
   motcua_dossier_free(loaded);
 
   char *events = json_array(motcua_string_ptr(snapshot), "history");
@@ -504,9 +539,11 @@ static void test_dossier(motcua_procedure *procedure, const char *submission) {
                "invalid_json");
   EXPECT_ERROR(motcua_dossier_replay(NULL, S("[]"), &replayed, ERR), MOTCUA_RESULT_NULL_ARGUMENT,
                "null_argument");
-  EXPECT_ERROR(motcua_dossier_from_json(S("{\"id\":\"x\"}"), &loaded, ERR),
+  EXPECT_ERROR(motcua_dossier_from_snapshot(procedure, S("{\"id\":\"x\"}"), NULL, 0, &loaded, ERR),
                MOTCUA_RESULT_INVALID_JSON, "invalid_json");
-  EXPECT_ERROR(motcua_dossier_from_json(S("[]"), NULL, ERR), MOTCUA_RESULT_NULL_ARGUMENT,
+  EXPECT_ERROR(motcua_dossier_from_snapshot(procedure, S("[]"), NULL, 0, NULL, ERR), MOTCUA_RESULT_NULL_ARGUMENT,
+               "null_argument");
+  EXPECT_ERROR(motcua_dossier_from_snapshot(NULL, S("[]"), NULL, 0, &loaded, ERR), MOTCUA_RESULT_NULL_ARGUMENT,
                "null_argument");
   EXPECT_ERROR(motcua_dossier_snapshot(dossier, NULL, ERR), MOTCUA_RESULT_NULL_ARGUMENT,
                "null_argument");

@@ -66,7 +66,8 @@ sig("motcua_dossier_advance", C.c_int, P, P, CHARS, SZ, PP, PP)
 sig("motcua_dossier_next_due", C.c_int, P, PP, PP)
 sig("motcua_dossier_snapshot", C.c_int, P, PP, PP)
 sig("motcua_dossier_version", C.c_uint64, P)
-sig("motcua_dossier_from_json", C.c_int, CHARS, SZ, PP, PP)
+sig("motcua_dossier_from_snapshot", C.c_int, P, CHARS, SZ, CHARS, SZ, PP, PP)
+sig("motcua_dossier_head", C.c_int, P, PP, PP)
 sig("motcua_dossier_replay", C.c_int, P, CHARS, SZ, PP, PP)
 sig("motcua_dossier_free", None, P)
 
@@ -241,7 +242,12 @@ def a_dossier_from_submission_to_result():
                                                          type="request_withdrawal"))
         # The host stores the snapshot or the events; both load back to the same dossier.
         snapshot = take(call("motcua_dossier_snapshot", dossier))
-        loaded = call("motcua_dossier_from_json", snapshot)
+        head = take(call("motcua_dossier_head", dossier))
+        assert head == json.loads(snapshot)["head"]
+        loaded = call("motcua_dossier_from_snapshot", procedure, snapshot, head)
+        edited = snapshot.replace('"status":10', '"status":9')
+        assert edited != snapshot
+        raises("tampered_snapshot", call, "motcua_dossier_from_snapshot", procedure, edited, head)
         replayed = call("motcua_dossier_replay", procedure, json.dumps(json.loads(snapshot)["history"]))
         try:
             assert take(call("motcua_dossier_snapshot", loaded)) == snapshot
