@@ -253,3 +253,51 @@ fn a_snapshot_whose_history_was_edited_with_its_state_is_found_by_the_stored_hea
     let err = Dossier::from_snapshot(&procedure, bad, Some(dossier.head())).expect_err("refused");
     assert_eq!(err.code, Code::TamperedSnapshot);
 }
+
+// ---- 5. time ----
+
+#[test]
+fn punctuality_reads_the_same_instant_alike_in_any_offset() {
+    let record = |left: &str| motcua::StepRecord {
+        step: "review".into(),
+        agency: Some("department_finance".into()),
+        entered: at("2026-03-02T09:00:00+07:00"),
+        left: at(left),
+        action: "propose".into(),
+        by: Actor::official("officer", "department_finance"),
+        due: Some(at("2026-03-05T09:00:00+07:00")),
+        allotted_minutes: 1440,
+        used_minutes: 1380,
+    };
+    // 08:00 in Hà Nội on the due day, written in Hà Nội's offset and in New York's.
+    let here = record("2026-03-05T08:00:00+07:00");
+    let there = record("2026-03-04T20:00:00-05:00");
+    assert_eq!(here.punctuality(), Some(motcua::Punctuality::OnTime));
+    assert_eq!(there.punctuality(), here.punctuality());
+    // A day earlier on the calendar's clock is early, in whatever offset it is written.
+    assert_eq!(record("2026-03-03T20:00:00-05:00").punctuality(), Some(motcua::Punctuality::Early));
+}
+
+#[test]
+fn commands_dated_outside_the_calendar_are_refused_whatever_their_kind() {
+    let (procedure, dossier) = business_dossier();
+    let officer = Actor::official("officer", "department_finance");
+    let kinds = [
+        (Actor::citizen(), CommandKind::RequestWithdrawal { reason: None }),
+        (officer.clone(), CommandKind::Extend { appointment: at("9999-01-01T09:00:00+07:00"), reason: "x".into() }),
+        (officer.clone(), CommandKind::act("propose")),
+    ];
+    for (actor, kind) in kinds {
+        let mut d = dossier.clone();
+        let err =
+            d.apply(&procedure, &command("far", "9999-01-01T08:00:00+07:00", actor, kind.clone())).expect_err("9999");
+        assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "at"), "{kind:?}");
+        assert_eq!(d, dossier);
+    }
+    // An extension to a date the calendar does not know is refused at its appointment.
+    let mut d = dossier.clone();
+    let kind = CommandKind::Extend { appointment: at("9999-01-01T09:00:00+07:00"), reason: "Cần xác minh".into() };
+    let err = d.apply(&procedure, &command("far", "2026-03-03T09:00:00+07:00", officer, kind)).expect_err("9999");
+    assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "appointment"));
+    assert_eq!(d, dossier);
+}

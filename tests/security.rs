@@ -7,14 +7,14 @@ use motcua::{Actor, Code, Command, CommandKind, Dossier, Procedure};
 
 use crate::common::{library, read, scenarios};
 
-/// Every (role, agency) the catalogue allows, plus the applicant and an agency-less official.
+/// Every (role, agency) the catalogue allows, plus the applicant, an agency-less official,
+/// and at every agency the roles an attacker would try: empty, the engine's own
+/// (`system`), and the applicant's with another spelling.
 fn every_actor(procedure_library: &motcua::Library) -> Vec<Actor> {
     let spec = procedure_library.catalogue().spec();
     let mut actors = vec![Actor::citizen(), Actor { role: "officer".into(), agency: None, unit: None, user: None }];
-    for (role, r) in &spec.roles {
-        if r.citizen {
-            continue;
-        }
+    let odd_roles = ["", motcua::SYSTEM_ROLE, "Citizen"];
+    for role in spec.roles.iter().filter(|(_, r)| !r.citizen).map(|(id, _)| id.as_str()).chain(odd_roles) {
         for agency in spec.agencies.keys() {
             actors.push(Actor::official(role, agency));
         }
@@ -105,8 +105,12 @@ fn only_the_applicant_can_ask_to_withdraw_and_only_the_handling_agency_decides()
     };
     d.apply(&procedure, &request).expect("the applicant may ask");
     let asked = d.clone();
+    // The roles the procedure gives the handling agency; any other role there, including
+    // the empty one, the engine's and the applicant's, may not decide.
+    let roles_there = ["one_stop_officer", "officer", "leader"];
     for actor in every_actor(&library) {
-        let handles = actor.agency.as_deref() == Some("department_finance") && actor.role != "citizen";
+        let handles =
+            actor.agency.as_deref() == Some("department_finance") && roles_there.contains(&actor.role.as_str());
         let mut e = asked.clone();
         let confirm = Command {
             id: "c".into(),
@@ -123,7 +127,58 @@ fn only_the_applicant_can_ask_to_withdraw_and_only_the_handling_agency_decides()
                 assert_eq!(e, asked);
             }
         }
+        // The same column for an extension with apology.
+        let mut e = dossier.clone();
+        let extend = Command {
+            id: "x".into(),
+            at,
+            actor: actor.clone(),
+            expected_version: None,
+            kind: CommandKind::Extend {
+                appointment: crate::common::at("2026-03-20T09:00:00+07:00"),
+                reason: "Cần xác minh".into(),
+            },
+        };
+        match e.apply(&procedure, &extend) {
+            Ok(_) => assert!(handles, "{actor:?} extended a deadline it does not handle"),
+            Err(err) => {
+                assert!(!handles, "{actor:?} should be able to extend: {err}");
+                assert_eq!(err.code, Code::Forbidden, "{actor:?}");
+                assert_eq!(e, dossier);
+            }
+        }
     }
+}
+
+#[test]
+fn only_the_applicant_who_submitted_may_ask_to_withdraw() {
+    let file = "specs/procedures/business-registration.yaml";
+    let procedure = crate::common::procedure(file);
+    let (data, documents) = crate::common::sample_application(file);
+    let at = crate::common::at("2026-03-02T09:00:00+07:00");
+    let applicant = Actor { user: Some("citizen-1".into()), ..Actor::citizen() };
+    let (dossier, _) = Dossier::submit(
+        &procedure,
+        motcua::Submission::new("DN-A", at, applicant.clone(), motcua::Channel::Online, "01")
+            .with_data(data, documents),
+    )
+    .expect("submit");
+    let request = |actor: Actor| Command {
+        id: "w".into(),
+        at,
+        actor,
+        expected_version: None,
+        kind: CommandKind::RequestWithdrawal { reason: None },
+    };
+    for other in [Actor { user: Some("citizen-2".into()), ..Actor::citizen() }, Actor::citizen()] {
+        let mut d = dossier.clone();
+        let err = d.apply(&procedure, &request(other.clone())).expect_err("someone else's dossier");
+        assert_eq!((err.code, err.field.as_str()), (Code::Forbidden, "actor"), "{other:?}");
+        assert_eq!(d, dossier);
+    }
+    let mut d = dossier.clone();
+    d.apply(&procedure, &request(applicant)).expect("the applicant may ask");
+    assert!(d.withdrawal_requested());
 }
 
 /// Every leaf of a JSON value as a dotted path with array indices dropped.

@@ -117,7 +117,11 @@ impl Punctuality {
         crate::Message::new(vi, en)
     }
 
+    /// Judged on the calendar's clock: `due` is always in the calendar's offset (the engine
+    /// computes it there), so `finished` is read in the same offset, whatever offset it
+    /// was written in.
     fn of_finish(finished: DateTime<FixedOffset>, due: DateTime<FixedOffset>) -> Punctuality {
+        let finished = finished.with_timezone(due.offset());
         if finished > due {
             Punctuality::Late
         } else if finished.date_naive() < due.date_naive() {
@@ -605,6 +609,15 @@ impl Dossier {
             ));
         }
         self.check_history_room(limits)?;
+        // Every instant a command carries must be one the calendar knows: a command dated
+        // 9999 would otherwise be accepted and leave the dossier stuck.
+        let calendar = procedure.calendar();
+        calendar.is_working_time(command.at).map_err(calendar_error)?;
+        if let CommandKind::Extend { appointment, .. } = &command.kind {
+            calendar
+                .is_working_time(*appointment)
+                .map_err(|e| Rejection { field: "appointment".into(), ..calendar_error(e) })?;
+        }
         let kind = match &command.kind {
             CommandKind::Act { action, step, data, documents } => {
                 let step = self.resolve_step(procedure, action, step.as_deref())?;
@@ -1010,7 +1023,12 @@ impl Dossier {
                 Ok(Plan::Act { pos, step: six, action: a, reach: self.reach(procedure, six, a) })
             }
             EventKind::WithdrawalRequested { .. } => {
-                if !procedure.is_citizen_role(&actor.role) {
+                // The applicant: the citizen role and, when the submission named its user,
+                // that same user.
+                let applicant = self.history.first().map(|e| &e.actor).filter(|a| procedure.is_citizen_role(&a.role));
+                let same_user =
+                    applicant.and_then(|a| a.user.as_ref()).is_none_or(|user| actor.user.as_ref() == Some(user));
+                if !procedure.is_citizen_role(&actor.role) || !same_user {
                     return Err(Rejection::new(
                         Code::Forbidden,
                         "actor",
@@ -1064,7 +1082,8 @@ impl Dossier {
                         "the new appointment must be later than the current one and than now",
                     ));
                 }
-                Ok(Plan::Extend { appointment: *appointment })
+                // On the calendar's clock, like every appointment the engine computes.
+                Ok(Plan::Extend { appointment: appointment.with_timezone(&procedure.calendar().offset()) })
             }
         }
     }
@@ -1105,8 +1124,17 @@ impl Dossier {
         }
     }
 
+    /// An officer of an agency handling the dossier, in a role the procedure gives that
+    /// agency (a step's or an action's): not the applicant, not the engine, not a role the
+    /// agency has no part in.
     fn check_responsible(&self, procedure: &Procedure, actor: &Actor, vi: &str, en: &str) -> Result<(), Rejection> {
+        let role_of_agency = procedure.steps().iter().any(|s| {
+            (s.agency == actor.agency && s.role == actor.role)
+                || s.actions.iter().any(|a| a.agency == actor.agency && a.role == actor.role)
+        });
         let handles = actor.agency.is_some()
+            && role_of_agency
+            && actor.role != SYSTEM_ROLE
             && !procedure.is_citizen_role(&actor.role)
             && self.responsible_agencies(procedure).any(|agency| Some(agency) == actor.agency.as_deref());
         if handles {

@@ -127,8 +127,7 @@ fn c_abi(bencher: Bencher) {
         .with_inputs(|| {
             let mut d = ptr::null_mut();
             // SAFETY: pointer and length of a live Rust string.
-            let r =
-                unsafe {
+            let r = unsafe {
                 motcua_dossier_from_snapshot(
                     procedure.0,
                     snapshot.as_ptr().cast(),
