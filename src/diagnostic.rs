@@ -287,6 +287,10 @@ codes! {
     /// The data has a key the form does not define.
     UnexpectedField = "unexpected_field", Error,
         "Trường không có trong biểu mẫu", "The form has no such field";
+    /// A text holds a control character (a line break where the field is not `multiline`,
+    /// NUL, …) or a bidirectional override or isolate (U+202E, …).
+    ControlCharacter = "control_character", Error,
+        "Có ký tự điều khiển hoặc ký tự đảo chiều", "Contains a control or bidirectional character";
     /// A text is shorter than its minimum length.
     TooShort = "too_short", Error,
         "Quá ngắn", "Too short";

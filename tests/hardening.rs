@@ -301,3 +301,44 @@ fn commands_dated_outside_the_calendar_are_refused_whatever_their_kind() {
     assert_eq!((err.code, err.field.as_str()), (Code::OutsideCalendar, "appointment"));
     assert_eq!(d, dossier);
 }
+
+// ---- 9. free text that took anything ----
+
+#[test]
+fn free_text_refuses_control_and_bidirectional_characters_unless_a_field_opts_into_lines() {
+    let form = motcua::Form::from_yaml(
+        "form:\n  fields:\n    name: {label: {vi: Họ tên}, type: text}\n    address: {label: {vi: Địa chỉ}, type: text, multiline: true}\n",
+        "f.yaml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
+    let problems = |name: &str, address: &str| -> Vec<(String, Code, serde_json::Value)> {
+        let data = serde_json::json!({"name": name, "address": address});
+        let v = form.validate(&data, &[], today);
+        v.problems.into_iter().map(|p| (p.path, p.code, serde_json::Value::Object(p.params))).collect()
+    };
+    assert_eq!(problems("Nguyễn An", "Số 1\nPhố Huế"), []);
+    for (bad, at, char) in [
+        ("Nguyễn\0An", 7, "U+0000"),
+        ("Nguyễn An\u{202E}gnầ", 10, "U+202E"),
+        ("Nguyễn\nAn", 7, "U+000A"),
+        ("\u{2066}An", 1, "U+2066"),
+        ("An\u{7}", 3, "U+0007"),
+    ] {
+        let found = problems(bad, "Số 1");
+        assert_eq!(found.len(), 1, "{bad:?}: {found:?}");
+        assert_eq!((found[0].0.as_str(), found[0].1), ("$.name", Code::ControlCharacter), "{bad:?}");
+        assert_eq!(found[0].2, serde_json::json!({"position": at, "char": char}), "{bad:?}");
+    }
+    // Lines are fine where the field says so; NUL and overrides are not.
+    assert_eq!(problems("An", "Số 1\r\n\tPhố Huế").len(), 0);
+    assert_eq!(problems("An", "Số 1\0").len(), 1);
+    assert_eq!(problems("An", "Số \u{202D}1").len(), 1);
+    // `multiline` belongs to text fields only.
+    let err = motcua::Form::from_yaml(
+        "form:\n  fields:\n    n: {label: {vi: N}, type: integer, multiline: true}\n",
+        "f.yaml",
+    )
+    .expect_err("misplaced");
+    assert_eq!(err.diagnostics()[0].code, Code::InvalidFieldSpec);
+}

@@ -219,6 +219,7 @@ impl<'a> Compiler<'a> {
                 max: None,
                 pattern,
                 pattern_message: spec.pattern_message.clone(),
+                multiline: spec.multiline,
                 codes: codes.clone(),
                 level: spec.level,
                 media_types,
@@ -276,6 +277,7 @@ impl<'a> Compiler<'a> {
         misplaced(self, "min", spec.min.is_some(), ordered);
         misplaced(self, "max", spec.max.is_some(), ordered);
         misplaced(self, "pattern", spec.pattern.is_some(), kind == FieldType::Text);
+        misplaced(self, "multiline", spec.multiline, kind == FieldType::Text);
         misplaced(self, "pattern_message", spec.pattern_message.is_some(), spec.pattern.is_some());
         misplaced(self, "codes", spec.codes.is_some(), kind == FieldType::Code);
         misplaced(self, "level", spec.level.is_some(), kind == FieldType::AdminUnit);

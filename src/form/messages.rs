@@ -20,6 +20,11 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ("unexpected_field", "Biểu mẫu không có trường `{field}`", "The form has no field `{field}`"),
     ("too_short", "{label}: cần ít nhất {min} ký tự", "{label}: at least {min} characters"),
     ("too_long", "{label}: tối đa {max} ký tự", "{label}: at most {max} characters"),
+    (
+        "control_character",
+        "{label}: có ký tự điều khiển hoặc ký tự đảo chiều ({char}) ở vị trí {position}",
+        "{label}: contains a control or bidirectional character ({char}) at position {position}",
+    ),
     ("below_minimum", "{label}: không được nhỏ hơn {min}", "{label}: must be at least {min}"),
     ("below_minimum.date", "{label}: không được trước ngày {min}", "{label}: must not be before {min}"),
     ("above_maximum", "{label}: không được lớn hơn {max}", "{label}: must be at most {max}"),

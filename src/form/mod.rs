@@ -332,6 +332,7 @@ pub(crate) struct Field {
     pub max: Option<CBound>,
     pub pattern: Option<pattern::Pattern>,
     pub pattern_message: Option<Text>,
+    pub multiline: bool,
     pub codes: Vec<String>,
     pub level: Option<AdminLevel>,
     pub media_types: Vec<String>,

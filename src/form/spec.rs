@@ -217,6 +217,11 @@ pub struct FieldSpec {
     /// The message shown when `pattern` does not match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pattern_message: Option<Text>,
+    /// A `text` field that may hold line breaks (and tabs), e.g. an address block or a
+    /// reason. Other control characters and bidirectional overrides are refused in every
+    /// text (`control_character`): they can make a printed slip say something else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multiline: bool,
     /// The allowed codes and their labels (`code` only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes: Option<IndexMap<String, Text>>,

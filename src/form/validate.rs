@@ -312,6 +312,11 @@ impl<'a> Validator<'a> {
                 return self.wrong_type(at, "text", label);
             };
             let s = nfc(raw);
+            if let Some((index, c)) = s.chars().enumerate().find(|&(_, c)| !allowed_in_text(c, field.multiline)) {
+                let p = params([("position", (index + 1).into()), ("char", format!("U+{:04X}", u32::from(c)).into())]);
+                self.push(at.path(), Code::ControlCharacter, p, Some(label));
+                return;
+            }
             let len = s.chars().count();
             if let Some(min) = field.min_length
                 && len < min as usize
@@ -590,4 +595,14 @@ mod tests {
         assert_eq!(num(3.0), Json::from(3));
         assert_eq!(num(2.5), serde_json::json!(2.5));
     }
+}
+
+/// Whether a character may stand in a submitted text: no control characters (line breaks
+/// and tabs only where the field is `multiline`), no bidirectional embeddings, overrides,
+/// isolates or marks, which can reorder what a printed slip shows.
+fn allowed_in_text(c: char, multiline: bool) -> bool {
+    if c.is_control() {
+        return multiline && matches!(c, '\n' | '\r' | '\t');
+    }
+    !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
