@@ -24,8 +24,9 @@ use crate::source::{Part, Place, Pos, SourceMap, Syntax, index, join, scalar_kin
 
 /// Reads one JSON document into `T`, with a map of where every node stands.
 ///
-/// On failure returns every problem found, placed: duplicate keys, then the first error
-/// of deserialization.
+/// On failure returns every problem found, placed: the duplicate keys if there are any
+/// (fix them first: the reader cannot tell which value was meant), otherwise the first
+/// error of deserialization.
 pub(crate) fn from_str<T: DeserializeOwned>(
     text: &str,
     file: &str,
@@ -36,15 +37,15 @@ pub(crate) fn from_str<T: DeserializeOwned>(
     }
     let Scanned { map, spans, mut problems } =
         Scanner::new(text, file, limits).run().map_err(|d| LoadError::new(vec![*d]))?;
+    if !problems.is_empty() {
+        // Duplicate keys, found by the scan. serde would report a duplicate struct field
+        // again (in its own words) or silently keep the last value of any other map.
+        return Err(LoadError::new(problems));
+    }
     match serde_json::from_str::<T>(text) {
-        Ok(value) if problems.is_empty() => Ok((value, map)),
-        Ok(_) => Err(LoadError::new(problems)),
+        Ok(value) => Ok((value, map)),
         Err(err) => {
-            let d = serde_diagnostic(&err, text, &map, &spans);
-            // A duplicate struct field is already reported by the scan, at both keys' place.
-            if problems.is_empty() || !d.message.en.starts_with("duplicate field") {
-                problems.push(d);
-            }
+            problems.push(serde_diagnostic(&err, text, &map, &spans));
             Err(LoadError::new(problems))
         }
     }

@@ -342,3 +342,67 @@ fn free_text_refuses_control_and_bidirectional_characters_unless_a_field_opts_in
     .expect_err("misplaced");
     assert_eq!(err.diagnostics()[0].code, Code::InvalidFieldSpec);
 }
+
+// ---- 6. silent paths and unbounded costs ----
+
+#[test]
+fn advance_keeps_the_callers_history_limit() {
+    let text = edit("accept: {to: review}", "accept: {to: review}\n      lapse: {to: issued, after: 1d}");
+    let procedure = Procedure::from_yaml(&text, "test.yaml", &library()).unwrap_or_else(|e| panic!("{e}"));
+    let dossier = submit(&procedure, "HS-T");
+    let due = dossier.next_due().expect("a timer");
+    let mut limits = motcua::Limits::default();
+    limits.max_history = 1;
+    let mut d = dossier.clone();
+    let err = d.advance_with_limits(&procedure, due, &limits).expect_err("no room");
+    assert_eq!(err.code, Code::LimitExceeded);
+    assert_eq!(d, dossier);
+    // With room, the timer fires.
+    let applied = d.advance(&procedure, due).expect("fires");
+    assert_eq!(applied.events.len(), 1);
+    assert_eq!(d.closure().map(|c| c.outcome.as_str()), Some("issued"));
+}
+
+const GROUP_FORM: &str = "form:
+  fields:
+    members:
+      label: {vi: Thành viên}
+      type: group
+      repeat: {max: MAX}
+      fields:
+        n: {label: {vi: Số}, type: integer}
+      rules:
+        unique: {check: 'count(members, x -> x.n == n) == 1', field: n, message: {vi: Trùng số, en: Duplicate number}}
+";
+
+#[test]
+fn a_whole_validation_has_one_fuel_budget_and_absurd_repeats_do_not_load() {
+    let form = motcua::Form::from_yaml(&GROUP_FORM.replace("MAX", "1000"), "f.yaml").unwrap_or_else(|e| panic!("{e}"));
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
+    // Small: every item checked, the duplicate found.
+    let small = serde_json::json!({"members": [{"n": 1}, {"n": 2}, {"n": 1}]});
+    let codes: Vec<_> = form.validate(&small, &[], today).problems.iter().map(|p| (p.path.clone(), p.code)).collect();
+    assert_eq!(
+        codes,
+        [("$.members[0].n".to_owned(), Code::RuleViolated), ("$.members[2].n".to_owned(), Code::RuleViolated)]
+    );
+    // 1,000 items, each rule scanning all 1,000: ~5M steps, over the budget of one validation.
+    let big: Vec<_> = (0..1000).map(|n| serde_json::json!({"n": n})).collect();
+    let problems = form.validate(&serde_json::json!({"members": big}), &[], today).problems;
+    assert_eq!(problems.len(), 1, "{:?}", &problems[..problems.len().min(3)]);
+    assert_eq!((problems[0].path.as_str(), problems[0].code), ("$", Code::LimitExceeded));
+    // A repeat no form needs is a load error where it is written.
+    let err = motcua::Form::from_yaml(&GROUP_FORM.replace("MAX", "4000000000"), "f.yaml").expect_err("absurd");
+    let d = &err.diagnostics()[0];
+    assert_eq!((d.code, d.path.as_str(), d.line), (Code::LimitExceeded, "form.fields.members.repeat.max", 6));
+}
+
+#[test]
+fn duplicate_json_keys_are_found_by_the_reader_alone() {
+    let json = crate::common::read("specs/procedures/business-registration.yaml");
+    let procedure = Procedure::from_yaml(&json, "b.yaml", &library()).expect("loads");
+    let text = procedure.to_json().replacen("\"code\":", "\"code\":\"x\",\"code\":", 1);
+    let err = Procedure::from_json(&text, "b.json", &library()).expect_err("duplicate");
+    let codes: Vec<_> = err.diagnostics().iter().map(|d| (d.code, d.path.as_str())).collect();
+    assert_eq!(codes, [(Code::DuplicateKey, "code")]);
+}

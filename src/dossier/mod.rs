@@ -654,14 +654,25 @@ impl Dossier {
     /// at its own instant. Returns the events and effects (none when nothing was due).
     ///
     /// All or nothing: if any timer cannot be applied, the dossier is left untouched.
+    /// Uses default [`Limits`]; see [`Dossier::advance_with_limits`].
     pub fn advance(&mut self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Applied, Rejection> {
+        self.advance_with_limits(procedure, now, &Limits::default())
+    }
+
+    /// [`Dossier::advance`] with the host's [`Limits`] (`max_history` bounds the events the
+    /// timers may add, as it bounds commands).
+    pub fn advance_with_limits(
+        &mut self,
+        procedure: &Procedure,
+        now: DateTime<FixedOffset>,
+        limits: &Limits,
+    ) -> Result<Applied, Rejection> {
         self.check_procedure(procedure)?;
         self.check_checked()?;
         let mut next = self.clone();
         let mut applied = Applied { events: Vec::new(), effects: Vec::new(), duplicate: false, problems: Vec::new() };
-        let limits = Limits::default();
         while let Some((step, timer)) = next.due_timer(now) {
-            next.check_history_room(&limits)?;
+            next.check_history_room(limits)?;
             let seq = next.next_seq()?;
             let mut event = Event {
                 seq,

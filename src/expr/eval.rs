@@ -111,8 +111,14 @@ fn failed(span: Span, vi: impl Into<String>, en: impl Into<String>) -> ExprError
 
 /// Evaluates `node`.
 pub(crate) fn eval<'a>(node: &'a Node, ctx: &EvalCtx<'a, '_>) -> Result<Val<'a>, ExprError> {
+    eval_counted(node, ctx).0
+}
+
+/// Evaluates `node`, also returning the fuel it used.
+pub(crate) fn eval_counted<'a>(node: &'a Node, ctx: &EvalCtx<'a, '_>) -> (Result<Val<'a>, ExprError>, u64) {
     let mut e = Evaluator { ctx, fuel: ctx.fuel, vars: Vec::new() };
-    e.eval(node)
+    let result = e.eval(node);
+    (result, ctx.fuel - e.fuel)
 }
 
 fn walk<'a>(mut val: Val<'a>, steps: &[Step]) -> Val<'a> {

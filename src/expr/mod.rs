@@ -120,7 +120,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::{Code, Message};
 
 pub(crate) use check::{Schema, check};
-pub(crate) use eval::{EvalCtx, Val, eval, parse_date, parse_datetime};
+pub(crate) use eval::{EvalCtx, Val, eval, eval_counted, parse_date, parse_datetime};
 pub(crate) use parser::parse;
 
 /// A half-open byte range `start..end` inside an expression's text.
@@ -211,11 +211,23 @@ pub struct ExprLimits {
     pub max_depth: usize,
     /// Evaluation steps one evaluation may take (each node visited costs one).
     pub fuel: u64,
+    /// Evaluation steps one whole form validation may take, over every rule, condition
+    /// and bound of every item: a large repeating group cannot make a validation slow.
+    pub validation_fuel: u64,
+    /// Largest `repeat.max` a repeating group may declare.
+    pub max_repeat: u32,
 }
 
 impl Default for ExprLimits {
     fn default() -> Self {
-        ExprLimits { max_bytes: 4096, max_nodes: 256, max_depth: 32, fuel: 100_000 }
+        ExprLimits {
+            max_bytes: 4096,
+            max_nodes: 256,
+            max_depth: 32,
+            fuel: 100_000,
+            validation_fuel: 1_000_000,
+            max_repeat: 1000,
+        }
     }
 }
 

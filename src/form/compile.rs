@@ -332,6 +332,17 @@ impl<'a> Compiler<'a> {
                 "`repeat` needs 0 ≤ min ≤ max and max ≥ 1",
             );
         }
+        if let Some(r) = spec.repeat
+            && r.max > self.limits.max_repeat
+        {
+            self.error(
+                Code::LimitExceeded,
+                &join(&join(path, "repeat"), "max"),
+                Part::Value,
+                format!("`repeat.max` là {}, tối đa {}", r.max, self.limits.max_repeat),
+                format!("`repeat.max` is {}, at most {}", r.max, self.limits.max_repeat),
+            );
+        }
         if spec.max_files == Some(0) {
             conflict(self, "max_files", "`max_files` phải ít nhất là 1", "`max_files` must be at least 1");
         }

@@ -21,6 +21,11 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     ("too_short", "{label}: cần ít nhất {min} ký tự", "{label}: at least {min} characters"),
     ("too_long", "{label}: tối đa {max} ký tự", "{label}: at most {max} characters"),
     (
+        "limit_exceeded",
+        "Tờ khai cần quá {steps} bước tính để kiểm tra; việc kiểm tra dừng lại",
+        "The form needs more than {steps} evaluation steps to check; validation stopped",
+    ),
+    (
         "control_character",
         "{label}: có ký tự điều khiển hoặc ký tự đảo chiều ({char}) ở vị trí {position}",
         "{label}: contains a control or bidirectional character ({char}) at position {position}",

@@ -94,6 +94,8 @@ struct Validator<'a> {
     documents: &'a [SubmittedDocument],
     problems: Vec<Problem>,
     full: bool,
+    /// Evaluation steps left for the whole validation.
+    fuel: u64,
 }
 
 impl Form {
@@ -122,7 +124,8 @@ impl Form {
     /// assert_eq!(paths, [("$.members[1].citizen_id", Code::FieldRequired), ("$.members[2].citizen_id", Code::InvalidCitizenId)]);
     /// ```
     pub fn validate(&self, data: &Json, documents: &[SubmittedDocument], today: NaiveDate) -> Validation {
-        let mut v = Validator { form: self, today, documents, problems: Vec::new(), full: false };
+        let fuel = self.limits.validation_fuel;
+        let mut v = Validator { form: self, today, documents, problems: Vec::new(), full: false, fuel };
         let empty = Map::new();
         let root = match data {
             Json::Object(m) => m,
@@ -186,7 +189,7 @@ impl<'a> Validator<'a> {
             documents: self.documents,
             form_valid: None,
             documents_complete: None,
-            fuel: self.form.limits.fuel,
+            fuel: self.form.limits.fuel.min(self.fuel),
         }
     }
 
@@ -198,8 +201,18 @@ impl<'a> Validator<'a> {
         at: At<'_>,
         label: Option<&Text>,
     ) -> Option<Val<'a>> {
-        match expr::eval(&e.node, &self.ctx(scopes)) {
+        if self.fuel == 0 {
+            return None; // already reported once
+        }
+        let (result, used) = expr::eval_counted(&e.node, &self.ctx(scopes));
+        self.fuel -= used;
+        match result {
             Ok(v) => Some(v),
+            Err(_) if self.fuel == 0 => {
+                let p = params([("steps", self.form.limits.validation_fuel.into())]);
+                self.push("$".into(), Code::LimitExceeded, p, None);
+                None
+            }
             Err(err) => {
                 let p = params([("expression", e.source.clone().into()), ("error", err.message.en.into())]);
                 self.push(at.path(), Code::ExpressionFailed, p, label);
