@@ -27,6 +27,18 @@ pub fn peek_lang(raw: &[String]) -> Lang {
     Lang::Vi
 }
 
+/// Whether `--format json` was asked for, so that even an argument error is JSON.
+pub fn peek_json(raw: &[String]) -> bool {
+    let mut it = raw.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--format" { it.next().map(String::as_str) } else { a.strip_prefix("--format=") };
+        if value == Some("json") {
+            return true;
+        }
+    }
+    false
+}
+
 impl Args {
     pub fn parse(raw: &[String]) -> Result<Args, Fail> {
         let mut args = Args::default();

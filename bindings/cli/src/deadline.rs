@@ -77,7 +77,8 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         let broken: Vec<String> =
             files.iter().flat_map(|f| &f.diagnostics).filter(|d| d.is_error()).map(ToString::to_string).collect();
         let known: Vec<&str> = set.ids().collect();
-        return Err(Fail::new(
+        return Err(Fail::coded(
+            motcua::Code::UnknownCalendar.as_str(),
             format!(
                 "không có lịch `{calendar_id}` (có: {}){}",
                 known.join(", "),
@@ -96,7 +97,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
             format!("invalid instant `{from_text}` (e.g. 2026-02-13T16:00:00+07:00)"),
         )
     })?;
-    let outside = |e: motcua::CalendarError| Fail(e.message().clone());
+    let outside = |e: motcua::CalendarError| Fail { code: e.code().as_str().to_owned(), message: e.message().clone() };
     let start = calendar.start_of_count(from, cutoff).map_err(outside)?;
     let due = calendar.add(start, duration).map_err(outside)?;
     let from_local = from.with_timezone(&calendar.offset());

@@ -56,7 +56,7 @@ fn collect(path: &Path, explicit: bool, out: &mut Vec<PathBuf>) -> Result<(), Fa
     }
     if !path.is_dir() {
         let shown = path.display();
-        return Err(Fail::new(format!("không tìm thấy {shown}"), format!("{shown} does not exist")));
+        return Err(Fail::coded("io_error", format!("không tìm thấy {shown}"), format!("{shown} does not exist")));
     }
     let shown = path.display();
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)

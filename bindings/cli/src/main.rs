@@ -63,13 +63,24 @@ pub enum Format {
     Json,
 }
 
-/// Why a command could not run (exit code 2), in both languages.
+/// Why a command could not run (exit code 2): a stable code and the message in both
+/// languages. Printed as `lỗi[code]: …` / `error[code]: …`, or as a JSON object with
+/// `--format json`.
 #[derive(Debug)]
-pub struct Fail(pub Message);
+pub struct Fail {
+    pub code: String,
+    pub message: Message,
+}
 
 impl Fail {
+    /// A usage error: bad arguments, an unknown command or option (`usage_error`).
     pub fn new(vi: impl Into<String>, en: impl Into<String>) -> Fail {
-        Fail(Message::new(vi, en))
+        Fail::coded("usage_error", vi, en)
+    }
+
+    /// A failure with its own stable code (`io_error`, `invalid_utf8`, an engine code, …).
+    pub fn coded(code: impl Into<String>, vi: impl Into<String>, en: impl Into<String>) -> Fail {
+        Fail { code: code.into(), message: Message::new(vi, en) }
     }
 }
 
@@ -124,12 +135,19 @@ fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     // The language is needed to report argument errors, so look for it first.
     let lang = args::peek_lang(&raw);
+    let json = args::peek_json(&raw);
     let code = match run(raw, lang) {
         Ok(true) => 0,
         Ok(false) => 1,
-        Err(Fail(message)) => {
+        Err(Fail { code, message }) => {
             let _ = std::io::stdout().flush();
-            eprintln!("{}: {}", lang.t("lỗi", "error"), message.get(lang.code()));
+            if json {
+                // Asked for JSON: the error is JSON too, on stdout where the answer would be.
+                print_json(&serde_json::json!({"error": {"code": code, "message": message}}));
+            } else {
+                let text = render::escape_controls(message.get(lang.code()));
+                eprintln!("{}[{code}]: {text}", lang.t("lỗi", "error"));
+            }
             2
         }
     };

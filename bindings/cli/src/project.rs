@@ -48,9 +48,23 @@ pub fn display(path: &Path) -> String {
     shown.display().to_string()
 }
 
+/// Reads a text file; bytes that are not UTF-8 are `invalid_utf8` at their line and column.
 pub fn read(path: &Path, shown: &str) -> Result<String, Fail> {
-    std::fs::read_to_string(path)
-        .map_err(|e| Fail::new(format!("không đọc được {shown}: {e}"), format!("cannot read {shown}: {e}")))
+    let bytes = std::fs::read(path).map_err(|e| {
+        Fail::coded("io_error", format!("không đọc được {shown}: {e}"), format!("cannot read {shown}: {e}"))
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        // Everything before the bad byte is valid UTF-8, so lines and columns count characters.
+        let before = std::str::from_utf8(good).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        Fail::coded(
+            "invalid_utf8",
+            format!("{shown}:{line}:{column}: tệp không phải văn bản UTF-8 hợp lệ"),
+            format!("{shown}:{line}:{column}: the file is not valid UTF-8 text"),
+        )
+    })
 }
 
 /// Whether `dir` holds `catalogue/` and `calendars/`.
@@ -80,7 +94,11 @@ pub fn find_specs_root(hint: Option<&Path>) -> Option<PathBuf> {
 pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, Fail> {
     let shown = display(dir);
     let entries = std::fs::read_dir(dir).map_err(|e| {
-        Fail::new(format!("không đọc được thư mục {shown}: {e}"), format!("cannot read folder {shown}: {e}"))
+        Fail::coded(
+            "io_error",
+            format!("không đọc được thư mục {shown}: {e}"),
+            format!("cannot read folder {shown}: {e}"),
+        )
     })?;
     let mut files: Vec<PathBuf> =
         entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file() && is_yaml(p)).collect();

@@ -31,8 +31,31 @@ fn paint(on: bool, code: &str, text: &str) -> String {
     if on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
 }
 
+/// Whether a character is shown escaped: control characters (but tab) and bidirectional
+/// embeddings, overrides and isolates, which would move the cursor, change the terminal's
+/// state (ESC, OSC) or reorder the line.
+fn escaped(c: char) -> bool {
+    (c.is_control() && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The escape a character is shown as: `\u{1b}`.
+fn escape(c: char) -> String {
+    format!("\\u{{{:x}}}", u32::from(c))
+}
+
+/// Text from a spec or a message, safe to print on a terminal: escaped as [`escape`] does.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(escaped) {
+        return text.to_owned();
+    }
+    text.chars().map(|c| if escaped(c) { escape(c) } else { c.to_string() }).collect()
+}
+
 /// Display width of one character in a terminal.
 pub fn char_width(c: char) -> usize {
+    if escaped(c) {
+        return escape(c).len();
+    }
     let u = c as u32;
     match u {
         0x09 => 4,
@@ -97,9 +120,16 @@ pub fn span_len(chars: &[char], start: usize) -> usize {
     (end - start).max(1)
 }
 
-/// A source line as shown (tabs as four spaces).
+/// A source line as shown: tabs as four spaces, control and bidirectional characters escaped.
 fn shown(chars: &[char]) -> String {
-    chars.iter().map(|&c| if c == '\t' { "    ".to_owned() } else { c.to_string() }).collect()
+    chars
+        .iter()
+        .map(|&c| match c {
+            '\t' => "    ".to_owned(),
+            c if escaped(c) => escape(c),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// Renders one diagnostic; `source` is the text of its file when known.
@@ -113,19 +143,23 @@ pub fn diagnostic(d: &Diagnostic, source: Option<&str>, lang: Lang, colour: bool
         out,
         "{}{}",
         paint(colour, code, &format!("{word}[{}]", d.code)),
-        paint(colour, "1", &format!(": {}", d.message.get(lang.code())))
+        paint(colour, "1", &format!(": {}", escape_controls(d.message.get(lang.code()))))
     );
     let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line as usize - 1));
     let gutter = if line_text.is_some() { d.line.to_string().len() } else { 1 };
     let pad = " ".repeat(gutter);
     let bar = paint(colour, "1;34", "|");
     let place = match (d.line, d.column) {
-        (0, _) => d.file.clone(),
-        (l, 0) => format!("{}:{l}", d.file),
-        (l, c) => format!("{}:{l}:{c}", d.file),
+        (0, _) => escape_controls(&d.file),
+        (l, 0) => format!("{}:{l}", escape_controls(&d.file)),
+        (l, c) => format!("{}:{l}:{c}", escape_controls(&d.file)),
     };
     let _ = writeln!(out, "{pad}{} {place}", paint(colour, "1;34", "-->"));
-    let at = if d.path.is_empty() { String::new() } else { format!("{} `{}`", lang.t("tại", "at"), d.path) };
+    let at = if d.path.is_empty() {
+        String::new()
+    } else {
+        format!("{} `{}`", lang.t("tại", "at"), escape_controls(&d.path))
+    };
     if let Some(line) = line_text {
         let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
         let start = (d.column.max(1) as usize - 1).min(chars.len());
@@ -144,7 +178,7 @@ pub fn diagnostic(d: &Diagnostic, source: Option<&str>, lang: Lang, colour: bool
         if line_text.is_some() {
             let _ = writeln!(out, "{pad} {bar}");
         }
-        let _ = writeln!(out, "{pad} = {}: {}", paint(colour, "1", "help"), help.get(lang.code()));
+        let _ = writeln!(out, "{pad} = {}: {}", paint(colour, "1", "help"), escape_controls(help.get(lang.code())));
     }
     out
 }

@@ -112,7 +112,7 @@ fn lint_json_for_pipelines() {
 fn lint_could_not_run_exits_2() {
     let r = motcua(&["lint", "no/such/file.yaml"]);
     assert_eq!(r.code, 2);
-    assert!(r.stderr.starts_with("lỗi: không tìm thấy no/such/file.yaml"), "{}", r.stderr);
+    assert!(r.stderr.starts_with("lỗi[io_error]: không tìm thấy no/such/file.yaml"), "{}", r.stderr);
     assert_eq!(motcua(&["lint"]).code, 2);
     assert_eq!(motcua(&["lint", "--frmat", "json", "specs"]).code, 2);
     assert_eq!(motcua(&["lint", "--lang", "fr", "specs"]).code, 2);
@@ -361,14 +361,87 @@ fn deadline_across_tet_with_cutoff() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["due"], "2026-05-04T09:00:00+07:00", "30/4 and 1/5 are holidays, then the weekend");
-    for bad in [
-        vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13", "--add", "3d"],
-        vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13T16:00:00+07:00", "--add", "3 ngày"],
-        vec!["deadline", "--calendar", "nowhere", "--from", "2026-02-13T16:00:00+07:00", "--add", "3d"],
-        vec!["deadline", "--calendar", "vn-gov", "--from", "2031-02-13T16:00:00+07:00", "--add", "3d"],
+    for (bad, code) in [
+        (vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13", "--add", "3d"], "usage_error"),
+        (
+            vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13T16:00:00+07:00", "--add", "3 ngày"],
+            "usage_error",
+        ),
+        (
+            vec!["deadline", "--calendar", "nowhere", "--from", "2026-02-13T16:00:00+07:00", "--add", "3d"],
+            "unknown_calendar",
+        ),
+        (
+            vec!["deadline", "--calendar", "vn-gov", "--from", "2031-02-13T16:00:00+07:00", "--add", "3d"],
+            "outside_calendar",
+        ),
     ] {
         let r = motcua(&bad);
         assert_eq!(r.code, 2, "{bad:?}: {}", r.stdout);
-        assert!(r.stderr.starts_with("lỗi: "), "{bad:?}: {}", r.stderr);
+        assert!(r.stderr.starts_with(&format!("lỗi[{code}]: ")), "{bad:?}: {}", r.stderr);
     }
+}
+
+// ---- every error carries its code; JSON when JSON was asked for; nothing raw reaches the terminal ----
+
+#[test]
+fn a_deadline_outside_the_calendar_is_coded_in_text_and_in_json() {
+    let args = ["deadline", "--calendar", "vn-gov", "--from", "2099-01-05T09:00:00+07:00", "--add", "1d"];
+    let r = motcua(&args);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.starts_with("lỗi[outside_calendar]: "), "{}", r.stderr);
+    let r = motcua(&[&args[..], &["--format", "json", "--lang", "en"]].concat());
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr, "");
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("a JSON error");
+    assert_eq!(json["error"]["code"], "outside_calendar");
+    assert!(json["error"]["message"]["en"].as_str().is_some_and(|m| !m.is_empty()), "{json}");
+}
+
+#[test]
+fn argument_errors_are_coded_and_json_when_asked() {
+    let r = motcua(&["lint", "--no-such-option", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).expect("a JSON error");
+    assert_eq!(json["error"]["code"], "usage_error");
+    let r = motcua(&["lint", "no/such/file.yaml", "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error[io_error]: "), "{}", r.stderr);
+}
+
+fn temp_spec(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("motcua-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("spec.yaml");
+    std::fs::write(&path, bytes).expect("write");
+    path
+}
+
+#[test]
+fn lint_escapes_terminal_control_bytes_of_a_spec() {
+    let spec = std::fs::read_to_string(repo().join(BUSINESS)).expect("spec");
+    // A target with ESC (a colour change), an OSC title sequence and NUL in it.
+    let evil = spec.replacen("accept: {to: review", "accept: {to: \"review\\e[31m\\e]0;pwned\\a\\0\"", 1);
+    assert_ne!(evil, spec);
+    let path = temp_spec("escape", evil.as_bytes());
+    let r = motcua(&["lint", path.to_str().expect("utf-8"), "--specs", "specs", "--lang", "en"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let all = format!("{}{}", r.stdout, r.stderr);
+    assert!(all.contains("error[unknown_step]"), "{all}");
+    for raw in ['\u{1b}', '\u{7}', '\0'] {
+        assert!(!all.contains(raw), "raw {raw:?} printed: {all:?}");
+    }
+    assert!(all.contains("\\u{1b}[31m") && all.contains("\\u{7}") && all.contains("\\u{0}"), "{all}");
+}
+
+#[test]
+fn a_spec_that_is_not_utf8_is_placed_at_its_first_bad_byte() {
+    let mut bytes = b"motcua: 1\ncatalogue: vietnam\nname: {vi: Th".to_vec();
+    bytes.extend_from_slice(&[0xff, 0xfe]);
+    bytes.extend_from_slice(b"}\n");
+    let path = temp_spec("utf8", &bytes);
+    let r = motcua(&["lint", path.to_str().expect("utf-8"), "--specs", "specs", "--lang", "en"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.starts_with("error[invalid_utf8]: "), "{}", r.stderr);
+    assert!(r.stderr.contains("spec.yaml:3:14: the file is not valid UTF-8 text"), "{}", r.stderr);
 }
