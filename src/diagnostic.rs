@@ -152,6 +152,9 @@ codes! {
     /// A document names a national database the catalogue does not define.
     UnknownDatabase = "unknown_database", Error,
         "Cơ sở dữ liệu quốc gia không có trong danh mục", "Unknown national database";
+    /// An administrative unit that is not listed, or a parent that is not above its unit.
+    UnknownUnit = "unknown_unit", Error,
+        "Đơn vị hành chính không có trong danh sách", "Unknown administrative unit";
     /// An agency kind names an administrative level the catalogue does not define.
     UnknownLevel = "unknown_level", Error,
         "Cấp hành chính không có trong danh mục", "Unknown administrative level";
@@ -206,6 +209,10 @@ codes! {
     /// The named step is not active.
     StepNotActive = "step_not_active", Error,
         "Bước không ở trạng thái đang xử lý", "The step is not active";
+    /// The actor belongs to another administrative unit than the one handling the step (or
+    /// names none).
+    WrongUnit = "wrong_unit", Error,
+        "Người thực hiện thuộc đơn vị hành chính khác", "The actor belongs to another administrative unit";
     /// The actor's role or agency may not take this action.
     Forbidden = "forbidden", Error,
         "Người thực hiện không có thẩm quyền", "The actor may not take this action";

@@ -27,7 +27,7 @@ pub use calendar::{
     Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, ParseClockTimeError, Session, Weekday, Years,
 };
 pub use compile::{
-    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step, StepIx, Target,
+    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step, StepIx, Target, Units,
 };
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use dossier::{

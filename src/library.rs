@@ -1,7 +1,9 @@
 //! What procedures are compiled against: the catalogue and the working-day calendars.
 
+use std::sync::Arc;
+
 use crate::calendar::{Calendar, Calendars};
-use crate::compile::Catalogue;
+use crate::compile::{Catalogue, Units};
 use crate::diagnostic::LoadError;
 
 /// The shared data procedures refer to: one [`Catalogue`] and a set of [`Calendars`].
@@ -21,17 +23,44 @@ use crate::diagnostic::LoadError;
 pub struct Library {
     catalogue: Catalogue,
     calendars: Calendars,
+    units: Option<Arc<Units>>,
 }
 
 impl Library {
     /// A library with a catalogue and no calendars yet.
     pub fn new(catalogue: Catalogue) -> Library {
-        Library { catalogue, calendars: Calendars::new() }
+        Library { catalogue, calendars: Calendars::new(), units: None }
     }
 
     /// A library with a catalogue and calendars already loaded.
     pub fn with_calendars(catalogue: Catalogue, calendars: Calendars) -> Library {
-        Library { catalogue, calendars }
+        Library { catalogue, calendars, units: None }
+    }
+
+    /// Loads the administrative units (e.g. `specs/units/vietnam.yaml`). Procedures
+    /// compiled afterwards resolve the unit handling every active step and refuse an
+    /// officer of another unit (`wrong_unit`); a dossier must then be filed with a listed
+    /// unit. Without units, actors' units are not checked.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library};
+    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// library.add_units_yaml(include_str!("../specs/units/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert_eq!(library.units().and_then(|u| u.ancestor_at("00004", "province")), Some("01"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn add_units_yaml(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
+        self.units = Some(Arc::new(Units::from_yaml(text, file, &self.catalogue)?));
+        Ok(())
+    }
+
+    /// The administrative units, if loaded.
+    pub fn units(&self) -> Option<&Units> {
+        self.units.as_deref()
+    }
+
+    pub(crate) fn units_arc(&self) -> Option<Arc<Units>> {
+        self.units.clone()
     }
 
     /// Loads one calendar file (a calendar that `extends` another needs that one first).

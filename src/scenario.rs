@@ -195,6 +195,24 @@ pub struct Expectation {
     pub late: Option<bool>,
 }
 
+/// The unit a scenario actor without `unit` is taken to belong to: the unit handling the
+/// active step of its agency (the named `step` if any), else the unit that last handled a
+/// step of its agency. Scenarios test the path of a dossier; wrong units are tested apart.
+fn unit_of_agency(
+    procedure: &Procedure,
+    dossier: &Dossier,
+    agency: Option<&str>,
+    step: Option<&str>,
+) -> Option<String> {
+    let agency_of = |id: &str| procedure.step_ix(id).and_then(|ix| procedure.step(ix).agency.as_deref());
+    dossier
+        .active()
+        .iter()
+        .filter(|a| step.is_none_or(|s| s == a.step) && agency_of(&a.step) == agency)
+        .find_map(|a| a.unit.clone())
+        .or_else(|| dossier.log().iter().rev().filter(|r| r.agency.as_deref() == agency).find_map(|r| r.unit.clone()))
+}
+
 impl Effect {
     /// A one-token summary used by scenarios and timelines: `status:2`, `start:review`,
     /// `slip:receipt`, `hand_off:commune_police:horizontal`, `closed:issued`.
@@ -450,11 +468,16 @@ impl Scenario {
         let mut entries = Vec::new();
         let mut failures = Vec::new();
         let s = &self.submit;
+        let mut submitter = s.actor.clone();
+        if submitter.unit.is_none() && !procedure.is_citizen_role(&submitter.role) {
+            let level = procedure.start().level.as_deref().unwrap_or_default();
+            submitter.unit = procedure.units().and_then(|u| u.ancestor_at(&s.jurisdiction, level)).map(str::to_owned);
+        }
         let submission = Submission {
             dossier_id: s.dossier_id.clone(),
             command_id: s.id.clone().unwrap_or_else(|| "submit".into()),
             at: s.at,
-            actor: s.actor.clone(),
+            actor: submitter,
             channel: s.channel,
             jurisdiction: s.jurisdiction.clone(),
             data: s.data.clone(),
@@ -518,10 +541,14 @@ impl Scenario {
                     ),
                     (None, None, None) => continue,
                 };
+                let mut actor = c.actor.clone();
+                if actor.unit.is_none() && !procedure.is_citizen_role(&actor.role) {
+                    actor.unit = unit_of_agency(procedure, &dossier, actor.agency.as_deref(), c.step.as_deref());
+                }
                 let command = Command {
                     id: c.id.clone().unwrap_or_else(|| format!("c{}", i + 1)),
                     at: c.at,
-                    actor: c.actor.clone(),
+                    actor,
                     expected_version: Some(c.expected_version.unwrap_or(dossier.version())),
                     kind,
                 };

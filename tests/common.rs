@@ -25,6 +25,16 @@ pub fn library() -> Library {
     library
 }
 
+/// The shipped library with the administrative units loaded too: every active step has
+/// its unit, and officers must belong to it.
+pub fn library_with_units() -> Library {
+    let mut library = library();
+    library
+        .add_units_yaml(&read("specs/units/vietnam.yaml"), "specs/units/vietnam.yaml")
+        .unwrap_or_else(|e| panic!("{e}"));
+    library
+}
+
 /// The YAML files of a folder, relative to the crate root, sorted.
 fn yaml_files(dir: &str) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(root().join(dir))

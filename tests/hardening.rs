@@ -261,6 +261,7 @@ fn punctuality_reads_the_same_instant_alike_in_any_offset() {
     let record = |left: &str| motcua::StepRecord {
         step: "review".into(),
         agency: Some("department_finance".into()),
+        unit: None,
         entered: at("2026-03-02T09:00:00+07:00"),
         left: at(left),
         action: "propose".into(),
@@ -405,4 +406,95 @@ fn duplicate_json_keys_are_found_by_the_reader_alone() {
     let err = Procedure::from_json(&text, "b.json", &library()).expect_err("duplicate");
     let codes: Vec<_> = err.diagnostics().iter().map(|d| (d.code, d.path.as_str())).collect();
     assert_eq!(codes, [(Code::DuplicateKey, "code")]);
+}
+
+// ---- 2. authorization by administrative unit ----
+
+/// BASE with a provincial step between review and the result: up, then back down.
+fn up_and_down() -> Procedure {
+    let text = edit("      approve: {to: issued}", "      approve: {to: province}")
+        .replace(
+            "outcomes:\n",
+            "  province:\n    name: {vi: Sở thẩm định}\n    agency: provincial_department\n    role: officer\n    actions:\n      agree: {to: hand_over}\n  hand_over:\n    name: {vi: Trả kết quả}\n    agency: commune_committee\n    role: one_stop_officer\n    actions:\n      done: {to: issued}\noutcomes:\n",
+        )
+        .replace("legal_deadline: 3d", "legal_deadline: 5d");
+    Procedure::from_yaml(&text, "test.yaml", &crate::common::library_with_units()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_step_is_handled_in_a_definite_unit_and_officers_of_another_are_refused() {
+    let procedure = up_and_down();
+    let mut dossier = submit(&procedure, "HS-U");
+    assert_eq!(dossier.active()[0].unit.as_deref(), Some("00004"));
+    let ward = |role: &str| Actor { unit: Some("00004".into()), ..Actor::official(role, "commune_committee") };
+    dossier
+        .apply(
+            &procedure,
+            &command("u1", "2026-03-02T10:00:00+07:00", ward("one_stop_officer"), CommandKind::act("accept")),
+        )
+        .expect("accept");
+    let up = dossier
+        .apply(&procedure, &command("u2", "2026-03-02T11:00:00+07:00", ward("officer"), CommandKind::act("approve")))
+        .expect("approve");
+    let hand_offs = |effects: &[motcua::Effect]| -> Vec<(motcua::Direction, Option<String>)> {
+        effects
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EffectKind::HandOff { direction, to_unit, .. } => Some((*direction, to_unit.clone())),
+                _ => None,
+            })
+            .collect()
+    };
+    // Upward: the ancestor of ward 00004 at the province level, Hà Nội.
+    assert_eq!(hand_offs(&up.effects), [(motcua::Direction::Upward, Some("01".to_owned()))]);
+    assert_eq!(dossier.active()[0].unit.as_deref(), Some("01"));
+    // A provincial officer of another province, of no unit, or of the ward itself: refused.
+    for unit in [Some("79"), None, Some("00004")] {
+        let officer = Actor { unit: unit.map(str::to_owned), ..Actor::official("officer", "provincial_department") };
+        let mut d = dossier.clone();
+        let err = d
+            .apply(&procedure, &command("u3", "2026-03-03T09:00:00+07:00", officer, CommandKind::act("agree")))
+            .expect_err("wrong unit");
+        assert_eq!((err.code, err.field.as_str()), (Code::WrongUnit, "actor.unit"), "{unit:?}");
+        assert_eq!(d, dossier);
+    }
+    let hanoi = Actor { unit: Some("01".into()), ..Actor::official("officer", "provincial_department") };
+    let down = dossier
+        .apply(&procedure, &command("u3", "2026-03-03T09:00:00+07:00", hanoi, CommandKind::act("agree")))
+        .expect("agree");
+    // Downward: back to the ward the dossier came from.
+    assert_eq!(hand_offs(&down.effects), [(motcua::Direction::Downward, Some("00004".to_owned()))]);
+    let started: Vec<_> = down
+        .effects
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EffectKind::StepStarted { step, unit, .. } => Some((step.as_str(), unit.as_deref())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(started, [("hand_over", Some("00004"))]);
+    // The process-control slip says which unit handled each step.
+    let units: Vec<_> = dossier.log().iter().map(|r| r.unit.as_deref()).collect();
+    assert_eq!(units, [Some("00004"), Some("00004"), Some("01")]);
+    assert_eq!(Dossier::replay(&procedure, dossier.history()).expect("replay"), dossier);
+}
+
+#[test]
+fn a_dossier_is_filed_with_a_listed_unit_from_which_every_step_resolves() {
+    let procedure = up_and_down();
+    let file =
+        |unit: &str| Submission::new("HS-J", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, unit);
+    let err = Dossier::submit(&procedure, file("99999")).expect_err("unlisted");
+    assert_eq!((err.code, err.field.as_str()), (Code::UnknownUnit, "jurisdiction"));
+    // Filed with a province, the commune steps have no unit to be handled in.
+    let err = Dossier::submit(&procedure, file("01")).expect_err("too high");
+    assert_eq!((err.code, err.field.as_str()), (Code::UnknownUnit, "jurisdiction"));
+    // A desk officer files for their own unit only.
+    let desk =
+        |unit: &str| Actor { unit: Some(unit.into()), ..Actor::official("one_stop_officer", "commune_committee") };
+    let mut submission = file("00004");
+    submission.actor = desk("00070");
+    assert_eq!(Dossier::submit(&procedure, submission.clone()).expect_err("other ward").code, Code::WrongUnit);
+    submission.actor = desk("00004");
+    Dossier::submit(&procedure, submission).expect("own ward");
 }

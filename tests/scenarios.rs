@@ -9,16 +9,33 @@ use crate::common::{library, procedure_files, read, scenarios};
 
 #[test]
 fn every_scenario_passes_and_replays() {
-    let library = library();
+    every_scenario_passes_and_replays_with(&library(), false);
+}
+
+/// With the administrative units loaded, the same scenarios give the same dossiers, and every
+/// step a dossier went through was handled in a definite unit.
+#[test]
+fn every_scenario_passes_and_replays_with_units() {
+    every_scenario_passes_and_replays_with(&crate::common::library_with_units(), true);
+}
+
+fn every_scenario_passes_and_replays_with(library: &motcua::Library, units: bool) {
     let mut per_procedure: BTreeMap<String, usize> = BTreeMap::new();
     for (file, scenario) in scenarios() {
-        let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library)
+        let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, library)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
         let timeline = scenario.run(&procedure);
         assert!(timeline.failures().is_empty(), "{file}:\n{}", timeline.failures().join("\n"));
         let dossier = timeline.dossier().expect("submitted");
         let replayed = motcua::Dossier::replay(&procedure, dossier.history()).expect("replay");
         assert_eq!(&replayed, dossier, "{file}: replay differs from the live dossier");
+        let handled: Vec<Option<&str>> = dossier
+            .log()
+            .iter()
+            .map(|r| r.unit.as_deref())
+            .chain(dossier.active().iter().map(|a| a.unit.as_deref()))
+            .collect();
+        assert!(handled.iter().all(|u| u.is_some() == units), "{file}: units {handled:?}");
         *per_procedure.entry(scenario.procedure).or_default() += 1;
     }
     for spec in procedure_files() {

@@ -28,11 +28,22 @@ fn allowed(procedure: &Procedure, step: &str, action: &str, actor: &Actor) -> bo
     a.role == actor.role && (a.agency.is_none() || a.agency == actor.agency)
 }
 
+/// Another listed unit at the same level as `unit`.
+fn other_unit(unit: &str) -> &'static str {
+    match unit {
+        "00070" => "00004",
+        u if u.len() == 5 => "00070",
+        "79" => "01",
+        _ => "79",
+    }
+}
+
 #[test]
 fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
-    let library = library();
+    let library = crate::common::library_with_units();
     let actors = every_actor(&library);
     let mut tries = 0usize;
+    let mut unit_tries = 0usize;
     for (file, scenario) in scenarios() {
         let procedure =
             Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
@@ -64,18 +75,56 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
                     assert_eq!(d, dossier, "a refused command changed the dossier");
                     tries += 1;
                 }
+                // The right role and agency, but of another unit, or of none said.
+                let ix = procedure.step_ix(step).expect("step");
+                let (_, spec) = procedure.step(ix).action(action).expect("action");
+                if procedure.is_citizen_role(&spec.role) || spec.after.is_some() {
+                    continue;
+                }
+                let right = dossier.active().iter().find(|a| a.step == step).and_then(|a| a.unit.clone());
+                let right = right.unwrap_or_else(|| panic!("{file}: {step} has no unit"));
+                for unit in [Some(other_unit(&right).to_owned()), None] {
+                    let mut d = dossier.clone();
+                    let actor = motcua::Actor {
+                        role: spec.role.clone(),
+                        agency: spec.agency.clone(),
+                        unit: unit.clone(),
+                        user: None,
+                    };
+                    let command = Command {
+                        id: format!("unit-{unit_tries}"),
+                        at,
+                        actor,
+                        expected_version: Some(d.version()),
+                        kind: CommandKind::Act {
+                            action: action.to_owned(),
+                            step: Some(step.to_owned()),
+                            data: None,
+                            documents: None,
+                        },
+                    };
+                    let err = d.apply(&procedure, &command).expect_err(&format!("{file}: {step}.{action} by {unit:?}"));
+                    assert_eq!(
+                        (err.code, err.field.as_str()),
+                        (Code::WrongUnit, "actor.unit"),
+                        "{file}: {step}.{action}"
+                    );
+                    assert_eq!(d, dossier, "a refused command changed the dossier");
+                    unit_tries += 1;
+                }
             }
         }
     }
     // Catalogue: 8 roles × 15 agencies; every shipped scenario point: thousands of tries.
     assert!(tries > 10_000, "only {tries} wrong-actor tries");
+    assert!(unit_tries > 100, "only {unit_tries} wrong-unit tries");
 }
 
 #[test]
 fn only_the_applicant_can_ask_to_withdraw_and_only_the_handling_agency_decides() {
-    let library = library();
+    let library = crate::common::library_with_units();
     let file = "specs/procedures/business-registration.yaml";
-    let procedure = crate::common::procedure(file);
+    let procedure = Procedure::from_yaml(&read(file), file, &library).expect("procedure");
     let (data, documents) = crate::common::sample_application(file);
     let at = crate::common::at("2026-03-02T09:00:00+07:00");
     let (dossier, _) = Dossier::submit(
@@ -108,7 +157,9 @@ fn only_the_applicant_can_ask_to_withdraw_and_only_the_handling_agency_decides()
     // The roles the procedure gives the handling agency; any other role there, including
     // the empty one, the engine's and the applicant's, may not decide.
     let roles_there = ["one_stop_officer", "officer", "leader"];
-    for actor in every_actor(&library) {
+    // Everyone of the dossier's unit (Hà Nội, "01"); below, the handlers of another one.
+    let of_hanoi = |a: Actor| Actor { unit: Some("01".into()), ..a };
+    for actor in every_actor(&library).into_iter().map(of_hanoi) {
         let handles =
             actor.agency.as_deref() == Some("department_finance") && roles_there.contains(&actor.role.as_str());
         let mut e = asked.clone();
@@ -145,6 +196,19 @@ fn only_the_applicant_can_ask_to_withdraw_and_only_the_handling_agency_decides()
                 assert!(!handles, "{actor:?} should be able to extend: {err}");
                 assert_eq!(err.code, Code::Forbidden, "{actor:?}");
                 assert_eq!(e, dossier);
+            }
+        }
+        // The handlers themselves, of Hồ Chí Minh City or of no unit said: refused.
+        if handles {
+            for unit in [Some("79".to_owned()), None] {
+                let other = Actor { unit, ..actor.clone() };
+                for (cmd, before) in [(&confirm, &asked), (&extend, &dossier)] {
+                    let mut e = before.clone();
+                    let err =
+                        e.apply(&procedure, &Command { actor: other.clone(), ..cmd.clone() }).expect_err("other unit");
+                    assert_eq!((err.code, err.field.as_str()), (Code::WrongUnit, "actor.unit"), "{other:?}");
+                    assert_eq!(&e, before);
+                }
             }
         }
     }

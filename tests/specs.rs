@@ -22,9 +22,11 @@ fn every_spec_starts_with_the_schema_modeline() {
     files.push("specs/catalogue/vietnam.yaml".into());
     files.push("specs/calendars/vn-gov.yaml".into());
     files.push("specs/calendars/example-province.yaml".into());
+    files.push("specs/units/vietnam.yaml".into());
     for file in files {
         let first = read(&file).lines().next().unwrap_or_default().to_owned();
-        let schema = ["catalogue", "calendar", "procedure"].into_iter().find(|s| file.contains(s)).unwrap_or_default();
+        let schema =
+            ["catalogue", "calendar", "units", "procedure"].into_iter().find(|s| file.contains(s)).unwrap_or_default();
         assert_eq!(first, format!("# yaml-language-server: $schema=../schema/{schema}.schema.json"), "{file}");
     }
 }
@@ -35,6 +37,7 @@ fn committed_json_schemas_are_up_to_date() {
         ("specs/schema/procedure.schema.json", motcua::spec::procedure_schema()),
         ("specs/schema/catalogue.schema.json", motcua::spec::catalogue_schema()),
         ("specs/schema/calendar.schema.json", motcua::spec::calendar_schema()),
+        ("specs/schema/units.schema.json", motcua::spec::units_schema()),
     ] {
         let path = root().join(file);
         if std::env::var_os("MOTCUA_BLESS").is_some() {

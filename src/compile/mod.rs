@@ -2,6 +2,7 @@
 
 mod catalogue;
 mod lints;
+mod units;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use catalogue::Catalogue;
+pub use units::Units;
 
 use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
@@ -213,6 +215,7 @@ pub struct Procedure {
     step_nodes: Vec<NodeIndex>,
     outcome_nodes: Vec<NodeIndex>,
     citizen_roles: Vec<String>,
+    units: Option<Arc<Units>>,
     calendar: Arc<Calendar>,
     form: crate::form::Form,
     warnings: Vec<Diagnostic>,
@@ -408,6 +411,11 @@ impl Procedure {
     /// Whether a role is the applicant's (from the catalogue the procedure was compiled with).
     pub fn is_citizen_role(&self, role: &str) -> bool {
         self.citizen_roles.iter().any(|r| r == role)
+    }
+
+    /// The administrative units of the library it was compiled with, if any were loaded.
+    pub fn units(&self) -> Option<&Units> {
+        self.units.as_deref()
     }
 
     /// The application form and document checklist (empty when the spec has none).
@@ -859,6 +867,7 @@ fn build(
         step_nodes,
         outcome_nodes,
         citizen_roles: catalogue.spec().roles.iter().filter(|(_, r)| r.citizen).map(|(id, _)| id.clone()).collect(),
+        units: library.units_arc(),
         calendar: calendar?,
         form: form?,
         warnings: Vec::new(),

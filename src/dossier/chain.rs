@@ -173,8 +173,8 @@ impl Canon for TimerDue {
 
 impl Canon for StepDue {
     fn feed(&self, h: &mut Vec<u8>) {
-        let StepDue { step, due, timer } = self;
-        Object::new(h).opt("due", due).field("step", step).opt("timer", timer).end();
+        let StepDue { step, due, timer, unit } = self;
+        Object::new(h).opt("due", due).field("step", step).opt("timer", timer).opt("unit", unit).end();
     }
 }
 

@@ -56,6 +56,9 @@ pub struct ActiveStep {
     /// Its earliest timer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer: Option<TimerDue>,
+    /// The administrative unit handling it (when the library has units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// How a dossier ended.
@@ -141,6 +144,9 @@ pub struct StepRecord {
     /// Its agency kind (absent for the applicant's steps).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agency: Option<String>,
+    /// The administrative unit that handled it (when the library has units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
     /// When the dossier entered it.
     pub entered: DateTime<FixedOffset>,
     /// When it left.
@@ -310,6 +316,55 @@ impl Effects<'_> {
     }
 }
 
+/// With units loaded, a dossier is filed with a listed unit from which every agency step
+/// of the procedure resolves (the unit is at or below the lowest level that handles it).
+fn check_jurisdiction(procedure: &Procedure, jurisdiction: &str) -> Result<(), Rejection> {
+    let Some(units) = procedure.units() else { return Ok(()) };
+    if !units.contains(jurisdiction) {
+        return Err(Rejection::new(
+            Code::UnknownUnit,
+            "jurisdiction",
+            format!("Đơn vị hành chính `{jurisdiction}` không có trong danh sách"),
+            format!("administrative unit `{jurisdiction}` is not listed"),
+        ));
+    }
+    for (i, step) in procedure.steps().iter().enumerate() {
+        if let Some(level) = &step.level
+            && unit_of(procedure, jurisdiction, StepIx(i as u32)).is_none()
+        {
+            return Err(Rejection::new(
+                Code::UnknownUnit,
+                "jurisdiction",
+                format!("Bước `{}` do cấp `{level}` xử lý: hồ sơ phải nộp cho đơn vị ở cấp đó hoặc thấp hơn", step.id),
+                format!(
+                    "step `{}` is handled at level `{level}`: file the dossier with a unit at or below it",
+                    step.id
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// An official acting on a step handled by `unit` must say they belong to it.
+fn check_unit(actor: &Actor, unit: Option<&str>) -> Result<(), Rejection> {
+    let Some(unit) = unit else { return Ok(()) };
+    if actor.unit.as_deref() == Some(unit) {
+        return Ok(());
+    }
+    let (vi, en) = match &actor.unit {
+        Some(theirs) => (
+            format!("Bước này do đơn vị `{unit}` xử lý; người thực hiện thuộc đơn vị `{theirs}`"),
+            format!("the step is handled by unit `{unit}`; the actor belongs to unit `{theirs}`"),
+        ),
+        None => (
+            format!("Bước này do đơn vị `{unit}` xử lý; người thực hiện phải nêu đơn vị của mình (`unit`)"),
+            format!("the step is handled by unit `{unit}`; the actor must name their unit (`unit`)"),
+        ),
+    };
+    Err(Rejection::new(Code::WrongUnit, "actor.unit", vi, en))
+}
+
 /// Whether `command` is the request that produced `event` (a retry), not another one
 /// that reuses its id.
 fn same_request(event: &Event, command: &Command) -> bool {
@@ -387,7 +442,23 @@ fn clock_runs(procedure: &Procedure, steps: impl IntoIterator<Item = StepIx>) ->
 }
 
 /// Due instant and earliest timer of a step started at `at`.
-fn step_due(procedure: &Procedure, step: StepIx, at: DateTime<FixedOffset>) -> Result<StepDue, Rejection> {
+/// The unit handling a step of a dossier filed with `jurisdiction`: its ancestor (or
+/// itself) at the level of the step's agency; the dossier's own unit for the applicant's
+/// steps. `None` without units in the library.
+fn unit_of(procedure: &Procedure, jurisdiction: &str, step: StepIx) -> Option<String> {
+    let units = procedure.units()?;
+    match &procedure.step(step).level {
+        Some(level) => units.ancestor_at(jurisdiction, level).map(str::to_owned),
+        None => Some(jurisdiction.to_owned()),
+    }
+}
+
+fn step_due(
+    procedure: &Procedure,
+    step: StepIx,
+    at: DateTime<FixedOffset>,
+    jurisdiction: &str,
+) -> Result<StepDue, Rejection> {
     let s = procedure.step(step);
     let calendar = procedure.calendar();
     let due = if s.clock == Clock::Runs && !s.budget.is_zero() {
@@ -404,7 +475,7 @@ fn step_due(procedure: &Procedure, step: StepIx, at: DateTime<FixedOffset>) -> R
             }
         }
     }
-    Ok(StepDue { step: s.id.clone(), due, timer })
+    Ok(StepDue { step: s.id.clone(), due, timer, unit: unit_of(procedure, jurisdiction, step) })
 }
 
 impl Dossier {
@@ -433,6 +504,10 @@ impl Dossier {
                 "only the applicant or the receiving officer may submit a dossier",
             ));
         }
+        check_jurisdiction(procedure, &submission.jurisdiction)?;
+        if !procedure.is_citizen_role(&actor.role) {
+            check_unit(actor, unit_of(procedure, &submission.jurisdiction, StepIx(0)).as_deref())?;
+        }
         let problems = if submission.allow_incomplete {
             if procedure.is_citizen_role(&actor.role) {
                 return Err(Rejection::new(
@@ -453,7 +528,7 @@ impl Dossier {
         let calendar = procedure.calendar();
         let clock_start = procedure.start_of_count(submission.at).map_err(calendar_error)?;
         let appointment = calendar.add(clock_start, procedure.spec().legal_deadline).map_err(calendar_error)?;
-        let first = step_due(procedure, StepIx(0), clock_start)?;
+        let first = step_due(procedure, StepIx(0), clock_start, &submission.jurisdiction)?;
         let event = Event {
             seq: 1,
             at: submission.at,
@@ -515,10 +590,12 @@ impl Dossier {
         let due = first.and_then(|s| s.due);
         let mut effects = Effects { dossier: dossier_id, seq: 1, out: Vec::new() };
         effects.push(EffectKind::StatusChanged { from: None, to: start.status });
+        let unit = first.and_then(|s| s.unit.clone());
         effects.push(EffectKind::StepStarted {
             step: start.id.clone(),
             agency: start.agency.clone(),
             role: start.role.clone(),
+            unit: unit.clone(),
             due,
         });
         effects.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Submitted });
@@ -543,6 +620,7 @@ impl Dossier {
                 since: clock_start,
                 due,
                 timer: first.and_then(|s| s.timer.clone()),
+                unit,
             }],
             arrived: BTreeMap::new(),
             status: start.status,
@@ -1029,6 +1107,9 @@ impl Dossier {
                             format!("action `{action}` is reserved for {who}"),
                         ));
                     }
+                    if !procedure.is_citizen_role(&actor.role) {
+                        check_unit(actor, self.active[pos].unit.as_deref())?;
+                    }
                     self.check_data_and_guard(procedure, event, spec)?;
                 }
                 Ok(Plan::Act { pos, step: six, action: a, reach: self.reach(procedure, six, a) })
@@ -1143,13 +1224,19 @@ impl Dossier {
             (s.agency == actor.agency && s.role == actor.role)
                 || s.actions.iter().any(|a| a.agency == actor.agency && a.role == actor.role)
         });
+        let mut responsible =
+            self.responsible(procedure).filter(|(agency, _)| Some(*agency) == actor.agency.as_deref());
         let handles = actor.agency.is_some()
             && role_of_agency
             && actor.role != SYSTEM_ROLE
-            && !procedure.is_citizen_role(&actor.role)
-            && self.responsible_agencies(procedure).any(|agency| Some(agency) == actor.agency.as_deref());
-        if handles {
-            return Ok(());
+            && !procedure.is_citizen_role(&actor.role);
+        if let (true, Some((_, unit))) = (handles, responsible.next()) {
+            // Of the agency kind handling the dossier: also of the unit handling it.
+            let units: Vec<Option<&str>> = std::iter::once(unit).chain(responsible.map(|(_, u)| u)).collect();
+            if units.contains(&actor.unit.as_deref()) || units.iter().all(Option::is_none) {
+                return Ok(());
+            }
+            return check_unit(actor, units.iter().flatten().next().copied());
         }
         Err(Rejection::new(
             Code::Forbidden,
@@ -1170,7 +1257,7 @@ impl Dossier {
         };
         for r in reach {
             if let Reach::Start(t) = r {
-                timing.started.push(step_due(procedure, *t, event.at)?);
+                timing.started.push(step_due(procedure, *t, event.at, &self.jurisdiction)?);
             }
         }
         let before = clock_runs(procedure, self.active_ixs(procedure));
@@ -1214,6 +1301,7 @@ impl Dossier {
                 self.log.push(StepRecord {
                     step: left.step,
                     agency: from.agency.clone(),
+                    unit: left.unit,
                     entered: left.since,
                     left: at,
                     action: action.id.clone(),
@@ -1243,7 +1331,15 @@ impl Dossier {
                         Reach::Start(t) | Reach::Arrive(t) | Reach::Stay(t) => t,
                     };
                     let to = procedure.step(target);
+                    let started = match r {
+                        Reach::Start(_) => dues.next().filter(|d| d.step == to.id),
+                        _ => None,
+                    };
                     if let Some((_, route)) = action.handoffs.iter().find(|(s, _)| *s == target) {
+                        let to_unit = match started {
+                            Some(d) => d.unit.clone(),
+                            None => unit_of(procedure, &self.jurisdiction, target),
+                        };
                         fx.push(EffectKind::HandOff {
                             from_step: from.id.clone(),
                             to_step: to.id.clone(),
@@ -1252,6 +1348,7 @@ impl Dossier {
                             to_level: route.to_level.clone(),
                             direction: route.direction,
                             jurisdiction: self.jurisdiction.clone(),
+                            to_unit,
                             data: minimize(&self.data, &to.receives.0),
                             documents: self
                                 .documents
@@ -1265,13 +1362,20 @@ impl Dossier {
                         Reach::Arrive(_) => *self.arrived.entry(to.id.clone()).or_insert(0) += 1,
                         Reach::Start(_) => {
                             self.arrived.remove(&to.id);
-                            let due = dues.next().filter(|d| d.step == to.id);
-                            let (due, timer) = due.map(|d| (d.due, d.timer.clone())).unwrap_or_default();
-                            self.active.push(ActiveStep { step: to.id.clone(), since: at, due, timer });
+                            let (due, timer, unit) =
+                                started.map(|d| (d.due, d.timer.clone(), d.unit.clone())).unwrap_or_default();
+                            self.active.push(ActiveStep {
+                                step: to.id.clone(),
+                                since: at,
+                                due,
+                                timer,
+                                unit: unit.clone(),
+                            });
                             fx.push(EffectKind::StepStarted {
                                 step: to.id.clone(),
                                 agency: to.agency.clone(),
                                 role: to.role.clone(),
+                                unit,
                                 due,
                             });
                         }
@@ -1347,13 +1451,18 @@ impl Dossier {
         fx.push(EffectKind::Closed { outcome, kind });
     }
 
-    /// The agencies answerable for the dossier now: those of its active steps or, while
-    /// only the applicant's steps are active (a supplement, a payment), the agency whose
-    /// step handed the dossier to the applicant.
-    fn responsible_agencies<'p>(&'p self, procedure: &'p Procedure) -> impl Iterator<Item = &'p str> + 'p {
+    /// The agencies (and their units) answerable for the dossier now: those of its active
+    /// steps or, while only the applicant's steps are active (a supplement, a payment), the
+    /// agency whose step handed the dossier to the applicant.
+    fn responsible<'p>(&'p self, procedure: &'p Procedure) -> impl Iterator<Item = (&'p str, Option<&'p str>)> + 'p {
         let agency_of = |step: &str| procedure.step_ix(step).and_then(|ix| procedure.step(ix).agency.as_deref());
-        let active: Vec<&str> = self.active.iter().filter_map(|a| agency_of(&a.step)).collect();
-        let fallback = if active.is_empty() { self.log.iter().rev().find_map(|r| r.agency.as_deref()) } else { None };
+        let active: Vec<(&str, Option<&str>)> =
+            self.active.iter().filter_map(|a| agency_of(&a.step).map(|agency| (agency, a.unit.as_deref()))).collect();
+        let fallback = if active.is_empty() {
+            self.log.iter().rev().find_map(|r| r.agency.as_deref().map(|agency| (agency, r.unit.as_deref())))
+        } else {
+            None
+        };
         active.into_iter().chain(fallback)
     }
 

@@ -253,6 +253,10 @@ pub struct StepDue {
     /// Its earliest timer: the action and when the engine takes it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timer: Option<TimerDue>,
+    /// The administrative unit handling it (when the library has units): recorded here so
+    /// a replay never re-resolves it, even after the list of units changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
 }
 
 /// A timer action and the instant it fires.
@@ -363,6 +367,10 @@ pub enum EffectKind {
         agency: Option<String>,
         /// The role handling it.
         role: String,
+        /// The administrative unit handling it, when the library has units: the work queue
+        /// is that unit's.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
         /// End of the step's allotted time.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         due: Option<DateTime<FixedOffset>>,
@@ -397,6 +405,11 @@ pub enum EffectKind {
         direction: Direction,
         /// The dossier's administrative unit, for the host to resolve the receiving office.
         jurisdiction: String,
+        /// The receiving unit, derived from the direction when the library has units:
+        /// horizontal, the same unit; upward, the dossier unit's ancestor at the receiving
+        /// level; downward, back to the dossier's unit at that level.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        to_unit: Option<String>,
         /// The form fields the receiving step declares in `receives`, and nothing else.
         #[serde(default, skip_serializing_if = "is_empty_object")]
         data: serde_json::Value,

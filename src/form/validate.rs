@@ -591,6 +591,16 @@ fn params_limit() -> Map<String, Json> {
     params([("max", MAX_PROBLEMS.into())])
 }
 
+/// Whether a character may stand in a submitted text: no control characters (line breaks
+/// and tabs only where the field is `multiline`), no bidirectional embeddings, overrides,
+/// isolates or marks, which can reorder what a printed slip shows.
+fn allowed_in_text(c: char, multiline: bool) -> bool {
+    if c.is_control() {
+        return multiline && matches!(c, '\n' | '\r' | '\t');
+    }
+    !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -608,14 +618,4 @@ mod tests {
         assert_eq!(num(3.0), Json::from(3));
         assert_eq!(num(2.5), serde_json::json!(2.5));
     }
-}
-
-/// Whether a character may stand in a submitted text: no control characters (line breaks
-/// and tabs only where the field is `multiline`), no bidirectional embeddings, overrides,
-/// isolates or marks, which can reorder what a printed slip shows.
-fn allowed_in_text(c: char, multiline: bool) -> bool {
-    if c.is_control() {
-        return multiline && matches!(c, '\n' | '\r' | '\t');
-    }
-    !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }

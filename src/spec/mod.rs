@@ -7,6 +7,7 @@
 
 pub mod catalogue;
 pub mod procedure;
+pub mod units;
 
 /// The JSON Schema of a procedure spec, as committed in `specs/schema/procedure.schema.json`.
 ///
@@ -26,6 +27,11 @@ pub fn catalogue_schema() -> String {
 /// The JSON Schema of a working-day calendar, as committed in `specs/schema/calendar.schema.json`.
 pub fn calendar_schema() -> String {
     schema_of::<crate::CalendarSpec>("motcua working-day calendar")
+}
+
+/// The JSON Schema of an administrative units file, as committed in `specs/schema/units.schema.json`.
+pub fn units_schema() -> String {
+    schema_of::<units::UnitsSpec>("motcua administrative units")
 }
 
 fn schema_of<T: schemars::JsonSchema>(title: &str) -> String {

@@ -28,6 +28,13 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         Kind::Catalogue => Catalogue::from_yaml(&source.text, file).map(|c| pretty(c.spec())),
         Kind::Calendar => calendar(args, path, &source)?,
         Kind::Procedure => project::load_procedure(args, file)?.result.map(|p| pretty(p.spec())),
+        Kind::Units => {
+            let shared = project::load(&project::sources(args, Some(path))?)?;
+            let catalogue = shared.libraries.first().map(|l| l.catalogue().clone()).ok_or_else(|| {
+                Fail::new("không tìm thấy danh mục cho danh sách đơn vị", "no catalogue found for the units")
+            })?;
+            motcua::Units::from_yaml(&source.text, file, &catalogue).map(|u| pretty(u.spec()))
+        }
         // Scenarios are read for the hosts that run them outside Rust (the WASM package's
         // tests drive every shipped scenario through the JS API).
         Kind::Scenario => motcua::scenario::Scenario::from_yaml(&source.text, file).map(|s| pretty(&s)),

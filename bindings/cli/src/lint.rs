@@ -21,6 +21,7 @@ use crate::{Fail, Format, Lang, Outcome, render};
 pub enum Kind {
     Catalogue,
     Calendar,
+    Units,
     Procedure,
     Scenario,
 }
@@ -31,6 +32,7 @@ impl Kind {
         match parent {
             "catalogue" | "catalogues" => Kind::Catalogue,
             "calendars" => Kind::Calendar,
+            "units" => Kind::Units,
             "scenarios" => Kind::Scenario,
             _ => Kind::Procedure,
         }
@@ -40,6 +42,7 @@ impl Kind {
         match self {
             Kind::Catalogue => "catalogue",
             Kind::Calendar => "calendar",
+            Kind::Units => "units",
             Kind::Procedure => "procedure",
             Kind::Scenario => "scenario",
         }
@@ -218,6 +221,20 @@ fn lint_text(kind: Kind, text: &str, name: &str, shared: &project::Shared) -> Ve
             match set.insert_yaml(text, name) {
                 Ok(()) => Vec::new(),
                 Err(e) => e.into_diagnostics(),
+            }
+        }
+        Kind::Units => {
+            // Checked against the catalogue it names (else the first one).
+            let wanted =
+                text.lines().find_map(|l| l.strip_prefix("catalogue:").map(|v| v.trim().trim_matches(['"', '\''])));
+            let library = shared
+                .libraries
+                .iter()
+                .find(|lib| Some(lib.catalogue().id()) == wanted)
+                .or_else(|| shared.libraries.first());
+            match library.map(|lib| motcua::Units::from_yaml(text, name, lib.catalogue())) {
+                Some(Err(e)) => e.into_diagnostics(),
+                _ => Vec::new(),
             }
         }
         Kind::Scenario => match motcua::scenario::Scenario::from_yaml(text, name) {

@@ -5,7 +5,7 @@
 //! motcua simulate SPEC [--scenario FILE]     run a dossier through a procedure, print its timeline
 //! motcua graph SPEC --format mermaid|dot|svg draw the procedure
 //! motcua check-form SPEC DATA.json           validate form data (and documents) against a procedure
-//! motcua schema procedure|catalogue|calendar print a JSON Schema
+//! motcua schema procedure|catalogue|calendar|units print a JSON Schema
 //! motcua explain CODE                        explain a diagnostic or rejection code
 //! motcua json FILE [-o OUT]                  a catalogue, calendar, procedure (or scenario) as JSON
 //! motcua deadline --calendar ID --from T --add 3d   working-day arithmetic
@@ -95,7 +95,7 @@ Cách dùng:
   motcua simulate THỦ_TỤC [--scenario TỆP] chạy thử một hồ sơ, in dòng thời gian
   motcua graph THỦ_TỤC [--format mermaid|dot|svg] [-o TỆP]   vẽ sơ đồ quy trình
   motcua check-form THỦ_TỤC DỮ_LIỆU.json [--documents GIẤY_TỜ.json] [--today NGÀY]
-  motcua schema procedure|catalogue|calendar
+  motcua schema procedure|catalogue|calendar|units
   motcua json TỆP [-o TỆP_RA]              danh mục, lịch, thủ tục (hoặc kịch bản) ở dạng JSON (cho from_json, trình duyệt)
   motcua explain [MÃ]                      giải thích một mã lỗi (không có MÃ: liệt kê mọi mã)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
@@ -117,7 +117,7 @@ Usage:
   motcua simulate SPEC [--scenario FILE]    run a dossier through a procedure, print its timeline
   motcua graph SPEC [--format mermaid|dot|svg] [-o FILE]   draw the procedure
   motcua check-form SPEC DATA.json [--documents DOCS.json] [--today DATE]
-  motcua schema procedure|catalogue|calendar
+  motcua schema procedure|catalogue|calendar|units
   motcua json FILE [-o OUT]                 a catalogue, calendar, procedure (or scenario) as JSON (for from_json, browsers)
   motcua explain [CODE]                     explain a code (no CODE: list every code)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
@@ -194,10 +194,11 @@ fn schema(args: &Args) -> Outcome {
         Some("procedure") => motcua::spec::procedure_schema(),
         Some("catalogue") => motcua::spec::catalogue_schema(),
         Some("calendar") => motcua::spec::calendar_schema(),
+        Some("units") => motcua::spec::units_schema(),
         Some(other) => {
             return Err(Fail::new(
-                format!("không có lược đồ `{other}`: chọn procedure, catalogue hoặc calendar"),
-                format!("no schema `{other}`: choose procedure, catalogue or calendar"),
+                format!("không có lược đồ `{other}`: chọn procedure, catalogue, calendar hoặc units"),
+                format!("no schema `{other}`: choose procedure, catalogue, calendar or units"),
             ));
         }
         None => {

@@ -16,6 +16,8 @@ use crate::args::Args;
 pub struct Sources {
     pub catalogues: Vec<PathBuf>,
     pub calendars: Vec<PathBuf>,
+    /// Administrative units (`specs/units/`), loaded into the library of their catalogue.
+    pub units: Vec<PathBuf>,
 }
 
 /// A file read for diagnostics: the name it is shown by and its text.
@@ -143,7 +145,11 @@ pub fn sources(args: &Args, hint: Option<&Path>) -> Result<Sources, Fail> {
              or pass --specs DIR, or --catalogue FILE --calendars DIR",
         ));
     }
-    Ok(Sources { catalogues, calendars })
+    let units = match &root {
+        Some(root) if root.join("units").is_dir() => yaml_files(&root.join("units"))?,
+        _ => Vec::new(),
+    };
+    Ok(Sources { catalogues, calendars, units })
 }
 
 /// Loads the calendars into a set, retrying those that extend a calendar not loaded yet.
@@ -200,6 +206,16 @@ pub fn load(sources: &Sources) -> Result<Shared, Fail> {
             Err(e) => e.into_diagnostics(),
         };
         catalogue_files.push(Loaded { path: path.clone(), source: Source { name, text }, diagnostics });
+    }
+    // Units go into the library of the catalogue they name; lint reports their problems.
+    for path in &sources.units {
+        let name = display(path);
+        let text = read(path, &name)?;
+        for library in &mut libraries {
+            if library.add_units_yaml(&text, &name).is_ok() {
+                break;
+            }
+        }
     }
     Ok(Shared { libraries, catalogue_files, calendar_files })
 }

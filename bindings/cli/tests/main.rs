@@ -59,10 +59,10 @@ fn snapshot(name: &str, actual: &str) {
 fn lint_shipped_specs_is_clean() {
     let r = motcua(&["lint", "specs/"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert_eq!(r.stdout, "Đã kiểm tra 7 tệp: 0 lỗi, 0 cảnh báo\n");
+    assert_eq!(r.stdout, "Đã kiểm tra 8 tệp: 0 lỗi, 0 cảnh báo\n");
     let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.starts_with("Checked 24 files: 0 errors, 0 warnings"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("Checked 25 files: 0 errors, 0 warnings"), "{}", r.stdout);
 }
 
 #[test]
@@ -444,4 +444,18 @@ fn a_spec_that_is_not_utf8_is_placed_at_its_first_bad_byte() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.starts_with("error[invalid_utf8]: "), "{}", r.stderr);
     assert!(r.stderr.contains("spec.yaml:3:14: the file is not valid UTF-8 text"), "{}", r.stderr);
+}
+
+#[test]
+fn lint_checks_a_units_file_against_the_catalogue() {
+    let dir = std::env::temp_dir().join(format!("motcua-cli-{}-units/units", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("broken.yaml");
+    let text = "id: t\ncatalogue: vietnam\nunits:\n  \"01\": {name: {vi: Hà Nội}, level: province, parent: VN}\n  \"00004\": {name: {vi: Ba Đình}, level: comune, parent: \"01\"}\n";
+    std::fs::write(&path, text).expect("write");
+    let r = motcua(&["lint", path.to_str().expect("utf-8"), "--specs", "specs", "--lang", "en"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("error[unknown_unit]: parent unit `VN` is not listed"), "{}", r.stdout);
+    assert!(r.stdout.contains("broken.yaml:4:"), "{}", r.stdout);
+    assert!(r.stdout.contains("error[unknown_level]: level `comune` is not in the catalogue"), "{}", r.stdout);
 }

@@ -263,7 +263,8 @@ export type Command = CommandBase & (
 );
 
 export interface TimerDue { action: string; at: Instant }
-export interface StepDue { step: string; due?: Instant; timer?: TimerDue }
+/** `unit`: the administrative unit handling the step, when the library has units. */
+export interface StepDue { step: string; due?: Instant; timer?: TimerDue; unit?: string }
 
 export interface Timing {
   clockStart?: Instant;
@@ -300,13 +301,15 @@ export type Event = EventBase & (
 /** Something the host must do: report, queue, send, print. `key` is an idempotency key. */
 export type Effect = { key: string } & (
   | { type: 'status_changed'; from?: number; to: number }
-  | { type: 'step_started'; step: string; agency?: string; role: string; due?: Instant }
+  | { type: 'step_started'; step: string; agency?: string; role: string; unit?: string; due?: Instant }
   | { type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended' }
   | { type: 'clock_suspended' }
   | { type: 'clock_resumed'; suspendedMinutes: number }
   | {
       type: 'hand_off'; fromStep: string; toStep: string; fromAgency: string; toAgency: string;
       toLevel: string; direction: 'horizontal' | 'upward' | 'downward'; jurisdiction: string;
+      /** The receiving administrative unit, when the library has units. */
+      toUnit?: string;
       /** The form fields the receiving step declares in `receives`, and nothing else. */
       data?: Json;
       /** The documents the receiving step declares in `receives`, and nothing else. */
@@ -332,7 +335,7 @@ export interface AvailableAction { step: string; action: string }
 
 export type Punctuality = 'early' | 'on_time' | 'due_soon' | 'late';
 
-export interface ActiveStep { step: string; since: Instant; due?: Instant; timer?: TimerDue }
+export interface ActiveStep { step: string; since: Instant; due?: Instant; timer?: TimerDue; unit?: string }
 
 export interface Deadline {
   clockStart: Instant;
@@ -347,6 +350,8 @@ export interface Deadline {
 export interface StepRecord {
   step: string;
   agency?: string;
+  /** The administrative unit that handled it, when the library has units. */
+  unit?: string;
   entered: Instant;
   left: Instant;
   action: string;
