@@ -2,7 +2,7 @@
 # Seeds the fuzz corpora from the shipped specs and scenarios (corpora are not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
-mkdir -p corpus/load_procedure corpus/load_procedure_json corpus/commands corpus/validate_form corpus/calendar corpus/expression
+mkdir -p corpus/load_procedure corpus/load_procedure_json corpus/commands corpus/validate_form corpus/calendar corpus/expression corpus/load_snapshot
 cp ../specs/procedures/*.yaml ../specs/catalogue/*.yaml corpus/load_procedure/
 # The same procedures as JSON (`motcua json`), as a server ships them to browsers.
 for f in ../specs/procedures/*.yaml; do

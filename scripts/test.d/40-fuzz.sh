@@ -15,7 +15,7 @@ else
     step "fuzz: build the targets (address sanitizer)"
     # Own target directory: CARGO_TARGET_DIR of the main build holds non-sanitized artefacts.
     CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-target}" cargo +nightly fuzz build -O
-    for target in load_procedure load_procedure_json commands validate_form calendar expression; do
+    for target in load_procedure load_procedure_json commands validate_form calendar expression load_snapshot; do
       step "fuzz: $target, 10 seconds"
       CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-target}" \
         cargo +nightly fuzz run -O "$target" "corpus/$target" -- -max_total_time=10 -print_final_stats=1 2>&1 \
