@@ -33,14 +33,21 @@ fn every_spec_starts_with_the_schema_modeline() {
 
 #[test]
 fn committed_json_schemas_are_up_to_date() {
+    let runtime = motcua::spec::runtime_schemas()
+        .into_iter()
+        .map(|(name, schema)| (format!("specs/schema/runtime/{name}.schema.json"), schema));
     for (file, fresh) in [
-        ("specs/schema/procedure.schema.json", motcua::spec::procedure_schema()),
-        ("specs/schema/catalogue.schema.json", motcua::spec::catalogue_schema()),
-        ("specs/schema/calendar.schema.json", motcua::spec::calendar_schema()),
-        ("specs/schema/units.schema.json", motcua::spec::units_schema()),
-    ] {
-        let path = root().join(file);
+        ("specs/schema/procedure.schema.json".to_owned(), motcua::spec::procedure_schema()),
+        ("specs/schema/catalogue.schema.json".to_owned(), motcua::spec::catalogue_schema()),
+        ("specs/schema/calendar.schema.json".to_owned(), motcua::spec::calendar_schema()),
+        ("specs/schema/units.schema.json".to_owned(), motcua::spec::units_schema()),
+    ]
+    .into_iter()
+    .chain(runtime)
+    {
+        let path = root().join(&file);
         if std::env::var_os("MOTCUA_BLESS").is_some() {
+            std::fs::create_dir_all(path.parent().expect("folder")).expect("schema folder");
             std::fs::write(&path, &fresh).expect("write schema");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
@@ -92,4 +99,57 @@ fn every_hand_off_target_in_the_shipped_specs_declares_what_it_receives() {
             }
         }
     }
+}
+
+/// Every result the shipped scenarios produce (submission, commands, events, effects,
+/// snapshots, rejections) validates against the committed runtime schemas.
+#[test]
+fn scenario_results_validate_against_the_runtime_schemas() {
+    let schema = |name: &str| {
+        let text = read(&format!("specs/schema/runtime/{name}.schema.json"));
+        let value: serde_json::Value = serde_json::from_str(&text).expect("schema JSON");
+        jsonschema::validator_for(&value).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let (event, effect, dossier, rejection, applied) =
+        (schema("event"), schema("effect"), schema("dossier"), schema("rejection"), schema("applied"));
+    let library = crate::common::library_with_units();
+    let mut checked = 0usize;
+    for (file, scenario) in crate::common::scenarios() {
+        let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library)
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        let timeline = scenario.run(&procedure);
+        let d = timeline.dossier().expect("submitted");
+        let check = |v: &jsonschema::Validator, value: serde_json::Value, what: &str| {
+            let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
+            assert!(errors.is_empty(), "{file}: {what}: {errors:?}");
+        };
+        check(&dossier, serde_json::to_value(d).expect("json"), "dossier");
+        for e in d.history() {
+            check(&event, serde_json::to_value(e).expect("json"), "event");
+        }
+        for entry in timeline.entries() {
+            match &entry.result {
+                motcua::scenario::EntryResult::Applied(effects) => {
+                    for fx in effects {
+                        check(&effect, serde_json::to_value(fx).expect("json"), "effect");
+                    }
+                }
+                motcua::scenario::EntryResult::Rejected(r) => {
+                    check(&rejection, serde_json::to_value(r).expect("json"), "rejection")
+                }
+            }
+            checked += 1;
+        }
+        let a = motcua::Applied {
+            events: d.history()[..1].to_vec(),
+            effects: Vec::new(),
+            duplicate: true,
+            problems: Vec::new(),
+        };
+        check(&applied, serde_json::to_value(&a).expect("json"), "applied");
+    }
+    assert!(checked > 100, "only {checked} results checked");
+    // And the schemas refuse what the engine never produces.
+    assert!(!effect.is_valid(&serde_json::json!({"key": "k", "type": "no_such_effect"})));
+    assert!(!rejection.is_valid(&serde_json::json!({"code": "forbidden"})));
 }

@@ -195,10 +195,17 @@ fn schema(args: &Args) -> Outcome {
         Some("catalogue") => motcua::spec::catalogue_schema(),
         Some("calendar") => motcua::spec::calendar_schema(),
         Some("units") => motcua::spec::units_schema(),
+        Some(name) if motcua::spec::runtime_schemas().iter().any(|(n, _)| *n == name) => {
+            motcua::spec::runtime_schemas().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s).unwrap_or_default()
+        }
         Some(other) => {
             return Err(Fail::new(
-                format!("không có lược đồ `{other}`: chọn procedure, catalogue, calendar hoặc units"),
-                format!("no schema `{other}`: choose procedure, catalogue, calendar or units"),
+                format!(
+                    "không có lược đồ `{other}`: chọn procedure, catalogue, calendar, units, submission, command, applied, event, effect, dossier hoặc rejection"
+                ),
+                format!(
+                    "no schema `{other}`: choose procedure, catalogue, calendar, units, submission, command, applied, event, effect, dossier or rejection"
+                ),
             ));
         }
         None => {

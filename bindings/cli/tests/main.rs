@@ -311,13 +311,15 @@ fn json_of_a_broken_spec_shows_diagnostics_and_of_a_scenario_is_the_scenario() {
 
 #[test]
 fn schema_matches_the_committed_files() {
-    for kind in ["procedure", "catalogue", "calendar"] {
+    let runtime = ["submission", "command", "applied", "event", "effect", "dossier", "rejection"];
+    for kind in ["procedure", "catalogue", "calendar", "units"].into_iter().chain(runtime) {
         let r = motcua(&["schema", kind]);
         assert_eq!(r.code, 0);
-        let committed = std::fs::read_to_string(repo().join(format!("specs/schema/{kind}.schema.json"))).unwrap();
+        let file = if runtime.contains(&kind) { format!("runtime/{kind}") } else { kind.to_owned() };
+        let committed = std::fs::read_to_string(repo().join(format!("specs/schema/{file}.schema.json"))).unwrap();
         assert_eq!(r.stdout.trim_end(), committed.trim_end(), "{kind}");
     }
-    assert_eq!(motcua(&["schema", "dossier"]).code, 2);
+    assert_eq!(motcua(&["schema", "dossiers"]).code, 2);
 }
 
 #[test]
