@@ -94,7 +94,10 @@ pub fn mermaid(procedure: &Procedure, lang: &str) -> String {
     let applicant = if lang == "vi" { "Người nộp hồ sơ" } else { "Applicant" };
     for lane in lanes(procedure) {
         let (id, title) = match lane {
-            Some(agency) => (agency.to_owned(), agency.to_owned()),
+            Some(agency) => (
+                agency.to_owned(),
+                procedure.agency_name(agency).map_or_else(|| agency.to_owned(), |name| name.get(lang).to_owned()),
+            ),
             None => ("applicant".to_owned(), applicant.to_owned()),
         };
         let _ = writeln!(out, "  subgraph {id}[\"{}\"]", mermaid_text(&title));
@@ -149,7 +152,10 @@ pub fn dot(procedure: &Procedure, lang: &str) -> String {
     let applicant = if lang == "vi" { "Người nộp hồ sơ" } else { "Applicant" };
     for lane in lanes(procedure) {
         let (id, title) = match lane {
-            Some(agency) => (agency.to_owned(), agency.to_owned()),
+            Some(agency) => (
+                agency.to_owned(),
+                procedure.agency_name(agency).map_or_else(|| agency.to_owned(), |name| name.get(lang).to_owned()),
+            ),
             None => ("applicant".to_owned(), applicant.to_owned()),
         };
         let _ = writeln!(out, "  subgraph cluster_{id} {{\n    label=\"{}\";\n    style=dashed;", dot_text(&title));

@@ -498,3 +498,16 @@ fn a_dossier_is_filed_with_a_listed_unit_from_which_every_step_resolves() {
     submission.actor = desk("00004");
     Dossier::submit(&procedure, submission).expect("own ward");
 }
+
+// ---- the house: diagram lanes are named, in the language asked ----
+
+#[test]
+fn diagram_lanes_are_named_by_the_agency_in_the_language_asked() {
+    let procedure = crate::common::procedure("specs/procedures/birth-registration-residence-insurance.yaml");
+    let en = motcua::diagram::mermaid(&procedure, "en");
+    assert!(en.contains("subgraph commune_police[\"Commune police\"]"), "{en}");
+    let vi = motcua::diagram::mermaid(&procedure, "vi");
+    assert!(vi.contains("subgraph commune_police[\"Công an cấp xã\"]"), "{vi}");
+    let dot = motcua::diagram::dot(&procedure, "en");
+    assert!(dot.contains("label=\"Commune police\""), "{dot}");
+}

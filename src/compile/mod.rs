@@ -215,6 +215,8 @@ pub struct Procedure {
     step_nodes: Vec<NodeIndex>,
     outcome_nodes: Vec<NodeIndex>,
     citizen_roles: Vec<String>,
+    /// Names of the agency kinds its steps use, from the catalogue.
+    agency_names: std::collections::BTreeMap<String, Text>,
     units: Option<Arc<Units>>,
     calendar: Arc<Calendar>,
     form: crate::form::Form,
@@ -411,6 +413,12 @@ impl Procedure {
     /// Whether a role is the applicant's (from the catalogue the procedure was compiled with).
     pub fn is_citizen_role(&self, role: &str) -> bool {
         self.citizen_roles.iter().any(|r| r == role)
+    }
+
+    /// The catalogue's name of an agency kind its steps use (`Sở Tài chính` for
+    /// `department_finance`).
+    pub fn agency_name(&self, agency: &str) -> Option<&Text> {
+        self.agency_names.get(agency)
     }
 
     /// The administrative units of the library it was compiled with, if any were loaded.
@@ -857,6 +865,11 @@ fn build(
         }
     }
 
+    let agency_names = steps
+        .iter()
+        .filter_map(|s: &Step| s.agency.as_ref())
+        .filter_map(|a| catalogue.spec().agencies.get(a).map(|spec| (a.clone(), spec.name.clone())))
+        .collect();
     let mut procedure = Procedure {
         spec,
         steps,
@@ -868,6 +881,7 @@ fn build(
         outcome_nodes,
         citizen_roles: catalogue.spec().roles.iter().filter(|(_, r)| r.citizen).map(|(id, _)| id.clone()).collect(),
         units: library.units_arc(),
+        agency_names,
         calendar: calendar?,
         form: form?,
         warnings: Vec::new(),
