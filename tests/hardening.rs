@@ -511,3 +511,27 @@ fn diagram_lanes_are_named_by_the_agency_in_the_language_asked() {
     let dot = motcua::diagram::dot(&procedure, "en");
     assert!(dot.contains("label=\"Commune police\""), "{dot}");
 }
+
+#[test]
+fn the_effects_of_every_event_are_rebuilt_exactly_as_they_were_given() {
+    let library = library();
+    for (file, scenario) in crate::common::scenarios() {
+        let procedure = Procedure::from_yaml(&crate::common::read(&scenario.procedure), &scenario.procedure, &library)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let timeline = scenario.run(&procedure);
+        let live: Vec<motcua::Effect> = timeline
+            .entries()
+            .iter()
+            .filter_map(|e| match &e.result {
+                motcua::scenario::EntryResult::Applied(effects) => Some(effects.clone()),
+                motcua::scenario::EntryResult::Rejected(_) => None,
+            })
+            .flatten()
+            .collect();
+        let dossier = timeline.dossier().expect("submitted");
+        let rebuilt: Vec<motcua::Effect> = (1..=dossier.version())
+            .flat_map(|seq| dossier.effects_of(&procedure, seq).unwrap_or_else(|e| panic!("{file}: {seq}: {e}")))
+            .collect();
+        assert_eq!(rebuilt, live, "{file}");
+    }
+}

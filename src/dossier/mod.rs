@@ -912,12 +912,7 @@ impl Dossier {
         let effects = if first + 1 == self.history.len() && !self.derived.last_effects.is_empty() {
             self.derived.last_effects.clone()
         } else {
-            // Recompute the effects from the state just before the event.
-            let before = Dossier::replay(procedure, &self.history[..first]);
-            match before.and_then(|mut before| {
-                let plan = before.plan(procedure, original)?;
-                Ok(before.commit(procedure, original.clone(), plan))
-            }) {
+            match self.effects_of(procedure, original.seq) {
                 Ok(effects) => effects,
                 Err(_) => {
                     return Some(Err(Rejection::new(
@@ -930,6 +925,46 @@ impl Dossier {
             }
         };
         Some(Ok(Applied { events, effects, duplicate: true, problems: Vec::new() }))
+    }
+
+    /// The effects event `seq` produced, rebuilt from the history before it (the host's
+    /// outbox should hold exactly these). The latest event's are kept and cost nothing;
+    /// an earlier one's cost a replay of the events before it.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Channel, Dossier, Library, Procedure, Submission};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "b.yaml", &library)?;
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "s.yaml")?;
+    /// # let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap();
+    /// let submission = Submission::new("HS-1", at, Actor::citizen(), Channel::Online, "01")
+    ///     .with_data(sample.submit.data, sample.submit.documents);
+    /// let (dossier, applied) = Dossier::submit(&procedure, submission).unwrap();
+    /// assert_eq!(dossier.effects_of(&procedure, 1).unwrap(), applied.effects);
+    /// assert!(dossier.effects_of(&procedure, 2).is_err());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn effects_of(&self, procedure: &Procedure, seq: u64) -> Result<Vec<Effect>, Rejection> {
+        let index = usize::try_from(seq).ok().and_then(|s| s.checked_sub(1)).filter(|&i| i < self.history.len());
+        let Some(index) = index else {
+            return Err(Rejection::new(
+                Code::InvalidCommand,
+                "seq",
+                format!("Hồ sơ không có sự kiện số {seq}"),
+                format!("the dossier has no event {seq}"),
+            ));
+        };
+        if index + 1 == self.history.len() && self.derived.checked {
+            return Ok(self.derived.last_effects.clone());
+        }
+        let event = &self.history[index];
+        if index == 0 {
+            return Dossier::from_submitted(procedure, event.clone()).map(|(_, effects)| effects);
+        }
+        let mut before = Dossier::replay(procedure, &self.history[..index])?;
+        let plan = before.plan(procedure, event)?;
+        Ok(before.commit(procedure, event.clone(), plan))
     }
 
     fn check_checked(&self) -> Result<(), Rejection> {
