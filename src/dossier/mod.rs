@@ -725,6 +725,7 @@ impl Dossier {
         let plan = self.plan(procedure, &event)?;
         event.timing = self.timing(procedure, &event, &plan)?;
         let effects = self.commit(procedure, event.clone(), plan);
+        self.derived.last_effects.clone_from(&effects);
         Ok(Applied { events: vec![event], effects, duplicate: false, problems: Vec::new() })
     }
 
@@ -763,7 +764,9 @@ impl Dossier {
             };
             let plan = next.plan(procedure, &event)?;
             event.timing = next.timing(procedure, &event, &plan)?;
-            applied.effects.extend(next.commit(procedure, event.clone(), plan));
+            let effects = next.commit(procedure, event.clone(), plan);
+            next.derived.last_effects.clone_from(&effects);
+            applied.effects.extend(effects);
             applied.events.push(event);
         }
         *self = next;
@@ -828,7 +831,8 @@ impl Dossier {
                 r.code = Code::InvalidHistory;
                 r
             })?;
-            dossier.commit(procedure, event.clone(), plan);
+            // Only the last event's effects are kept (for a retry): moved, not cloned.
+            dossier.derived.last_effects = dossier.commit(procedure, event.clone(), plan);
         }
         Ok(dossier)
     }
@@ -1458,7 +1462,6 @@ impl Dossier {
             fx.push(EffectKind::StatusChanged { from: Some(status_before), to: self.status });
         }
         let effects = fx.out;
-        self.derived.last_effects.clone_from(&effects);
         self.version = event.seq;
         self.updated_at = at;
         self.head = chain::event_hash(&event);
