@@ -30,4 +30,8 @@ mod spec;
 
 pub use compiled::{Calendar, CalendarError};
 pub use set::Calendars;
-pub use spec::{CalendarSpec, ClockTime, Dated, ParseClockTimeError, Session, Weekday, Years};
+pub use compiled::{DayKind, MarkedDay};
+pub use spec::{
+    CalendarSpec, ClockTime, DayStatus, Dated, KnownDifference, ParseClockTimeError, Session, StatutoryHoliday, Weekday,
+    Years,
+};

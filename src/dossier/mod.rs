@@ -22,7 +22,7 @@ mod types;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +85,11 @@ pub struct Deadline {
     pub suspended_minutes: u64,
     /// Whether the deadline was extended with an apology.
     pub extended: bool,
+    /// The provisional calendar days the appointment in force was counted across (see
+    /// [`Calendar::provisional_days`](crate::Calendar::provisional_days)): for the
+    /// receipt slip, "expected" until the notice is published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_days: Vec<NaiveDate>,
 }
 
 /// Early, on time, due soon or late (*trước hạn, đúng hạn, sắp đến hạn, trễ hạn*).
@@ -471,7 +476,12 @@ impl Dossier {
             role: start.role.clone(),
             due,
         });
-        effects.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Submitted });
+        let provisional_days = procedure.calendar().provisional_days(clock_start, appointment);
+        effects.push(EffectKind::AppointmentSet {
+            appointment,
+            cause: AppointmentCause::Submitted,
+            provisional_days: provisional_days.clone(),
+        });
         let runs = clock_runs(procedure, [StepIx(0)]);
         if !runs {
             effects.push(EffectKind::ClockSuspended);
@@ -506,6 +516,7 @@ impl Dossier {
                 suspended_since: (!runs).then_some(clock_start),
                 suspended_minutes: 0,
                 extended: false,
+                provisional_days,
             },
             log: Vec::new(),
             head: chain::event_hash(&event),
@@ -1102,7 +1113,14 @@ impl Dossier {
                         fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
                         if let Some(appointment) = event.timing.appointment {
                             self.deadline.appointment = appointment;
-                            fx.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Resumed });
+                            let provisional_days =
+                                procedure.calendar().provisional_days(self.deadline.clock_start, appointment);
+                            self.deadline.provisional_days = provisional_days.clone();
+                            fx.push(EffectKind::AppointmentSet {
+                                appointment,
+                                cause: AppointmentCause::Resumed,
+                                provisional_days,
+                            });
                         }
                     }
                 }
@@ -1123,9 +1141,14 @@ impl Dossier {
             Plan::Extend { appointment } => {
                 self.deadline.appointment = appointment;
                 self.deadline.extended = true;
+                self.deadline.provisional_days = Vec::new();
                 let step = self.active.first().map(|a| a.step.clone()).unwrap_or_default();
                 fx.push(EffectKind::Slip { slip: SlipKind::ApologyExtension, step, action: "extend".into() });
-                fx.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Extended });
+                fx.push(EffectKind::AppointmentSet {
+                    appointment,
+                    cause: AppointmentCause::Extended,
+                    provisional_days: Vec::new(),
+                });
             }
         }
         self.status = self.compute_status(procedure);

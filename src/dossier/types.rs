@@ -1,6 +1,6 @@
 //! The data that crosses the runtime boundary: commands, events, effects, rejections.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -373,6 +373,11 @@ pub enum EffectKind {
         appointment: DateTime<FixedOffset>,
         /// Why it was set.
         cause: AppointmentCause,
+        /// The provisional calendar days (expected, not yet announced) the deadline was
+        /// counted across: when not empty the appointment is "expected" and moves if the
+        /// notice differs. Empty for an appointment given by hand (an extension).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        provisional_days: Vec<NaiveDate>,
     },
     /// The legal clock stopped (every active step waits for the applicant).
     ClockSuspended,
