@@ -24,7 +24,7 @@ mod text;
 mod yaml;
 
 pub use calendar::{
-    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, DayKind, DayStatus, Dated, KnownDifference, MarkedDay,
+    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, DayKind, DayStatus, KnownDifference, MarkedDay,
     ParseClockTimeError, Session, StatutoryHoliday, Weekday, Years,
 };
 pub use compile::{

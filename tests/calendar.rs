@@ -179,7 +179,10 @@ fn late_january_2027_counts_tet_as_provisional_days_off() {
     assert_eq!(due, at(2027, 2, 18, 10, 0));
     let days = cal.provisional_days(start, due);
     assert_eq!(days.len(), 7);
-    assert_eq!((days[0], days[6]), (NaiveDate::from_ymd_opt(2027, 2, 4).unwrap(), NaiveDate::from_ymd_opt(2027, 2, 10).unwrap()));
+    assert_eq!(
+        (days[0], days[6]),
+        (NaiveDate::from_ymd_opt(2027, 2, 4).unwrap(), NaiveDate::from_ymd_opt(2027, 2, 10).unwrap())
+    );
     // Hùng Kings' day 2027 is Friday 16 April: Thursday 15 09:00 + 1 day is Monday 19.
     assert_eq!(cal.add(at(2027, 4, 15, 9, 0), dur("1d")).unwrap(), at(2027, 4, 19, 9, 0));
     // Statutory days are certain: a deadline across them only is not provisional.

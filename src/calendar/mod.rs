@@ -29,9 +29,9 @@ mod set;
 mod spec;
 
 pub use compiled::{Calendar, CalendarError};
-pub use set::Calendars;
 pub use compiled::{DayKind, MarkedDay};
+pub use set::Calendars;
 pub use spec::{
-    CalendarSpec, ClockTime, DayStatus, Dated, KnownDifference, ParseClockTimeError, Session, StatutoryHoliday, Weekday,
-    Years,
+    CalendarSpec, ClockTime, Dated, DayStatus, KnownDifference, ParseClockTimeError, Session, StatutoryHoliday,
+    Weekday, Years,
 };

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, FixedOffset, NaiveDate};
 
 use crate::calendar::compiled::{Calendar, DayKind, Entry, Sess};
-use crate::calendar::spec::{CalendarSpec, DayStatus, Dated, Session, StatutoryHoliday, Weekday};
+use crate::calendar::spec::{CalendarSpec, Dated, DayStatus, Session, StatutoryHoliday, Weekday};
 use crate::source::{Part, SourceMap};
 use crate::{Code, Diagnostic, LoadError, Message};
 
@@ -424,13 +424,15 @@ impl Calendars {
         if !diags.is_empty() {
             return Err(LoadError::new(diags));
         }
-        let marks = |kind: DayKind, date: NaiveDate| entries.iter().any(|e| e.kind == kind && e.from <= date && date <= e.to);
+        let marks =
+            |kind: DayKind, date: NaiveDate| entries.iter().any(|e| e.kind == kind && e.from <= date && date <= e.to);
         check_swaps(&spec, &weekdays, &marks, map, &mut diags);
-        let statutory =
-            if spec.statutory_holidays.is_empty() { parent.map(|p| p.statutory.clone()).unwrap_or_default() } else {
-                check_statutory_list(&spec.statutory_holidays, map, &mut diags);
-                spec.statutory_holidays.clone()
-            };
+        let statutory = if spec.statutory_holidays.is_empty() {
+            parent.map(|p| p.statutory.clone()).unwrap_or_default()
+        } else {
+            check_statutory_list(&spec.statutory_holidays, map, &mut diags);
+            spec.statutory_holidays.clone()
+        };
         for (field, list) in [
             ("holidays", &spec.holidays),
             ("compensatory_days_off", &spec.compensatory_days_off),
@@ -465,7 +467,10 @@ impl Calendars {
                     }
                 }
                 let weekdays_off = days.iter().filter(|d| chrono_days.contains(&d.weekday())).count();
-                let fixed = h.date.as_deref().and_then(|md| NaiveDate::parse_from_str(&format!("{year}-{md}"), "%Y-%m-%d").ok());
+                let fixed = h
+                    .date
+                    .as_deref()
+                    .and_then(|md| NaiveDate::parse_from_str(&format!("{year}-{md}"), "%Y-%m-%d").ok());
                 let fixed_missing = fixed.filter(|f| !days.contains(f));
                 if weekdays_off < usize::from(h.days) || fixed_missing.is_some() {
                     let (vi_date, en_date) = match fixed_missing {
@@ -617,9 +622,11 @@ fn check_dated(
     };
     match kind {
         DayKind::Holiday => {
-            for (set, field) in
-                [(d.swapped_with.is_some(), "swapped_with"), (d.observes.is_some(), "observes"), (d.no_make_up.is_some(), "no_make_up")]
-            {
+            for (set, field) in [
+                (d.swapped_with.is_some(), "swapped_with"),
+                (d.observes.is_some(), "observes"),
+                (d.no_make_up.is_some(), "no_make_up"),
+            ] {
                 if set {
                     diags.push(wrong_field(field, "ngày lễ", "a holiday"));
                 }
@@ -669,12 +676,14 @@ fn check_swaps(
     map: &SourceMap,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let unpaired = |at: &str, vi: String, en: String| map.diagnostic(Code::UnpairedSwap, at, Part::Value, Message::new(vi, en));
+    let unpaired =
+        |at: &str, vi: String, en: String| map.diagnostic(Code::UnpairedSwap, at, Part::Value, Message::new(vi, en));
     let rest_day = |d: NaiveDate| !weekdays.iter().any(|w| w.to_chrono() == d.weekday());
     for (i, d) in spec.compensatory_days_off.iter().enumerate() {
         let path = format!("compensatory_days_off[{i}]");
         let day = d.date.or(d.from).map(|d| d.to_string()).unwrap_or_default();
-        let given = [d.swapped_with.is_some(), d.observes.is_some(), d.no_make_up.is_some()].iter().filter(|b| **b).count();
+        let given =
+            [d.swapped_with.is_some(), d.observes.is_some(), d.no_make_up.is_some()].iter().filter(|b| **b).count();
         if given == 0 {
             diags.push(
                 unpaired(
@@ -751,7 +760,12 @@ fn check_swaps(
 fn check_statutory_list(list: &[StatutoryHoliday], map: &SourceMap, diags: &mut Vec<Diagnostic>) {
     for (i, h) in list.iter().enumerate() {
         let bad = |at: &str, vi: String, en: String| {
-            map.diagnostic(Code::InvalidCalendar, &format!("statutory_holidays[{i}].{at}"), Part::Value, Message::new(vi, en))
+            map.diagnostic(
+                Code::InvalidCalendar,
+                &format!("statutory_holidays[{i}].{at}"),
+                Part::Value,
+                Message::new(vi, en),
+            )
         };
         if h.id.is_empty()
             || !h.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
@@ -769,7 +783,11 @@ fn check_statutory_list(list: &[StatutoryHoliday], map: &SourceMap, diags: &mut 
         if let Some(md) = &h.date
             && NaiveDate::parse_from_str(&format!("2024-{md}"), "%Y-%m-%d").is_err()
         {
-            diags.push(bad("date", format!("Ngày `{md}` không hợp lệ: ghi MM-DD"), format!("invalid date `{md}`: write MM-DD")));
+            diags.push(bad(
+                "date",
+                format!("Ngày `{md}` không hợp lệ: ghi MM-DD"),
+                format!("invalid date `{md}`: write MM-DD"),
+            ));
         }
         if h.source.trim().is_empty() {
             diags.push(map.diagnostic(
@@ -861,17 +879,25 @@ mod tests {
         let (code, path, line) = one(&y);
         assert_eq!((code, path.as_str(), line), (Code::InvalidCalendar, "swapped_working_days[0]", 10));
         // A swapped working day that is a working day anyway is a mistake too.
-        let y = format!("{HEAD}swapped_working_days:\n  - {{date: 2026-05-04, label: {{vi: Làm}}, status: announced, source: s, swapped_with: 2026-05-01}}\n");
+        let y = format!(
+            "{HEAD}swapped_working_days:\n  - {{date: 2026-05-04, label: {{vi: Làm}}, status: announced, source: s, swapped_with: 2026-05-01}}\n"
+        );
         assert_eq!(one(&y).0, Code::InvalidCalendar);
     }
 
     #[test]
     fn malformed_entries_are_rejected() {
-        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, from: 2026-05-01, label: {{vi: X}}, status: announced, source: s}}\n");
+        let y = format!(
+            "{HEAD}holidays:\n  - {{date: 2026-05-01, from: 2026-05-01, label: {{vi: X}}, status: announced, source: s}}\n"
+        );
         assert_eq!(one(&y).1, "holidays[0]");
-        let y = format!("{HEAD}holidays:\n  - {{from: 2026-05-03, to: 2026-05-01, label: {{vi: X}}, status: announced, source: s}}\n");
+        let y = format!(
+            "{HEAD}holidays:\n  - {{from: 2026-05-03, to: 2026-05-01, label: {{vi: X}}, status: announced, source: s}}\n"
+        );
         assert_eq!(one(&y).1, "holidays[0].to");
-        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: announced, source: s, note: y}}\n");
+        let y = format!(
+            "{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: announced, source: s, note: y}}\n"
+        );
         assert_eq!(one(&y).0, Code::UnknownField);
         let y = HEAD.replace("'+07:00'", "'+7'");
         assert_eq!(one(&y), (Code::InvalidValue, "utc_offset".into(), 3));
@@ -907,7 +933,9 @@ mod tests {
         let wrong = observed.replace("2026-04-26", "2026-04-28");
         assert_eq!(one(&wrong).0, Code::UnpairedSwap);
         // A worked Saturday must name the day off it pays for.
-        let y = format!("{HEAD}swapped_working_days:\n  - {{date: 2026-01-10, label: {{vi: Làm}}, status: announced, source: s}}\n");
+        let y = format!(
+            "{HEAD}swapped_working_days:\n  - {{date: 2026-01-10, label: {{vi: Làm}}, status: announced, source: s}}\n"
+        );
         assert_eq!(one(&y), (Code::UnpairedSwap, "swapped_working_days[0]".into(), 8));
     }
 
@@ -915,7 +943,8 @@ mod tests {
     fn every_day_has_a_status_and_a_source() {
         let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, source: s}}\n");
         assert_eq!(one(&y).0, Code::MissingField);
-        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: announced, source: ' '}}\n");
+        let y =
+            format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: announced, source: ' '}}\n");
         assert_eq!(one(&y), (Code::MissingField, "holidays[0].source".into(), 8));
         let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: maybe, source: s}}\n");
         assert_eq!(one(&y).0, Code::InvalidValue);
@@ -935,7 +964,10 @@ mod tests {
         // No Tết 2027: an error at `covers` (line 6), naming the year and the holiday.
         let err = Calendars::new().insert_yaml(&format!("{two}{law}{days}"), "t.yaml").unwrap_err();
         let d = &err.diagnostics()[0];
-        assert_eq!((err.diagnostics().len(), d.code, d.path.as_str(), d.line), (1, Code::MissingStatutoryHoliday, "covers", 6));
+        assert_eq!(
+            (err.diagnostics().len(), d.code, d.path.as_str(), d.line),
+            (1, Code::MissingStatutoryHoliday, "covers", 6)
+        );
         assert!(d.message.en.contains("2027") && d.message.en.contains("`tet`"), "{}", d.message.en);
         // Four weekdays are not five.
         let short = days26.replace("2026-02-22", "2026-02-19");
