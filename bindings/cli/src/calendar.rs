@@ -1,5 +1,7 @@
 //! `motcua calendar diff OLD NEW [--format json] [--calendars DIR]`: the days that changed
-//! between two versions of a calendar file.
+//! between two versions of a calendar file; `motcua calendar days FILE [--format json]`:
+//! every covered day as the engine counts it (working or not, and the entry marking it),
+//! what the cross-check against an independent source reads (`scripts/calendar_crosscheck.py`).
 //!
 //! Calendars change by notice every year: a provisional Tết becomes announced, a swap is
 //! added. This lists, day by day, what a new version changes, with a stable code per
@@ -182,22 +184,80 @@ fn day_json(d: &Option<MarkedDay>, working: Option<bool>) -> serde_json::Value {
 pub fn run(args: &Args, lang: Lang) -> Outcome {
     args.allow(&["format", "calendars", "specs"], 3)?;
     let format = args.format()?;
-    let sub = args.required(0, "lệnh con (diff)", "subcommand (diff)")?;
-    if sub != "diff" {
-        return Err(Fail::new(
-            format!("lệnh con không tồn tại: `calendar {sub}` (có: diff)"),
-            format!("unknown subcommand `calendar {sub}` (known: diff)"),
-        ));
-    }
-    let old_path = PathBuf::from(args.required(1, "tệp lịch CŨ", "the OLD calendar file")?);
-    let new_path = PathBuf::from(args.required(2, "tệp lịch MỚI", "the NEW calendar file")?);
+    let sub = args.required(0, "lệnh con (diff, days)", "subcommand (diff, days)")?;
     let dir = match (args.get("calendars"), args.get("specs")) {
         (Some(d), _) => Some(PathBuf::from(d)),
         (None, Some(s)) => Some(Path::new(s).join("calendars")),
         (None, None) => None,
     };
-    let (old_set, old_id) = load(&old_path, dir.as_deref())?;
-    let (new_set, new_id) = load(&new_path, dir.as_deref())?;
+    match sub {
+        "diff" => diff(args, format, lang, dir.as_deref()),
+        "days" => days(args, format, lang, dir.as_deref()),
+        _ => Err(Fail::new(
+            format!("lệnh con không tồn tại: `calendar {sub}` (có: diff, days)"),
+            format!("unknown subcommand `calendar {sub}` (known: diff, days)"),
+        )),
+    }
+}
+
+fn days(args: &Args, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome {
+    if args.positional.len() > 2 {
+        let extra = &args.positional[2];
+        return Err(Fail::new(format!("thừa tham số `{extra}`"), format!("unexpected argument `{extra}`")));
+    }
+    let path = PathBuf::from(args.required(1, "tệp lịch", "the calendar file")?);
+    let (set, id) = load(&path, dir)?;
+    let Some(cal) = set.get(&id) else {
+        return Err(Fail::new("không nạp được lịch", "the calendar could not be loaded"));
+    };
+    let marked: BTreeMap<NaiveDate, MarkedDay> = cal.marked_days().into_iter().map(|d| (d.date, d)).collect();
+    let (from, to) = cal.covers();
+    let mut rows = Vec::new();
+    let mut day = NaiveDate::from_ymd_opt(from, 1, 1);
+    while let Some(d) = day.filter(|d| d.year() <= to) {
+        rows.push((d, cal.is_working_day(d).unwrap_or(false), marked.get(&d)));
+        day = d.succ_opt();
+    }
+    match format {
+        Format::Json => crate::print_json(&json!({
+            "id": cal.id(),
+            "covers": [from, to],
+            "days": rows.iter().map(|(d, w, m)| {
+                let mut o = json!({"date": d.to_string(), "working": w});
+                if let Some(m) = m {
+                    o["kind"] = json!(m.kind.as_str());
+                    o["status"] = json!(m.status.as_str());
+                    o["label"] = json!(m.label);
+                    o["source"] = json!(m.source);
+                }
+                o
+            }).collect::<Vec<_>>(),
+            "known_differences": cal.spec().known_differences,
+        })),
+        Format::Text => {
+            let mut out = String::new();
+            for (d, w, m) in &rows {
+                if let Some(m) = m {
+                    let state = if *w { lang.t("làm việc", "working") } else { lang.t("nghỉ", "off") };
+                    out.push_str(&format!(
+                        "{d}  {state:<9} {:<8} {:<12} {}\n",
+                        m.kind.as_str(),
+                        m.status.as_str(),
+                        m.label.get(lang.code())
+                    ));
+                }
+            }
+            print!("{out}");
+        }
+    }
+    Ok(true)
+}
+
+fn diff(args: &Args, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome {
+    let old_path = PathBuf::from(args.required(1, "tệp lịch CŨ", "the OLD calendar file")?);
+    let new_path = PathBuf::from(args.required(2, "tệp lịch MỚI", "the NEW calendar file")?);
+    let (old_set, old_id) = load(&old_path, dir)?;
+    let (new_set, new_id) = load(&new_path, dir)?;
     let (Some(old), Some(new)) = (old_set.get(&old_id), new_set.get(&new_id)) else {
         return Err(Fail::new("không nạp được lịch", "the calendars could not be loaded"));
     };

@@ -90,6 +90,7 @@ Cách dùng:
   motcua explain [MÃ]                      giải thích một mã lỗi (không có MÃ: liệt kê mọi mã)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
   motcua calendar diff CŨ.yaml MỚI.yaml    liệt kê các ngày thay đổi giữa hai phiên bản lịch
+  motcua calendar days LỊCH.yaml           mọi ngày được đánh dấu, với trạng thái và nguồn
 
 Tùy chọn chung:
   --lang vi|en           ngôn ngữ (mặc định: vi)
@@ -113,6 +114,7 @@ Usage:
   motcua explain [CODE]                     explain a code (no CODE: list every code)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
   motcua calendar diff OLD.yaml NEW.yaml   list the days that changed between two calendar versions
+  motcua calendar days CAL.yaml            every marked day, with its status and source
 
 Common options:
   --lang vi|en           language (default: vi)

@@ -459,3 +459,19 @@ fn calendar_diff_lists_the_days_a_notice_changes() {
         assert_eq!(r.code, 2, "{bad:?}: {}", r.stdout);
     }
 }
+
+#[test]
+fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
+    let r = motcua(&["calendar", "days", "specs/calendars/vn-gov.yaml", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let days = v["days"].as_array().unwrap();
+    assert_eq!(days.len(), 365 * 3, "2025-2027, no leap year");
+    let day = |d: &str| days.iter().find(|x| x["date"] == d).unwrap().clone();
+    assert_eq!(day("2026-01-10")["working"], true);
+    assert_eq!(day("2026-01-10")["kind"], "worked");
+    assert_eq!(day("2027-02-04")["working"], false);
+    assert_eq!(day("2027-02-04")["status"], "provisional");
+    assert_eq!(day("2027-03-01"), serde_json::json!({"date": "2027-03-01", "working": true}));
+    assert_eq!(v["known_differences"].as_array().unwrap().len(), 3);
+}
