@@ -639,6 +639,34 @@ fn an_appointment_across_tet_2027_is_marked_provisional() {
     assert_eq!(set, expected);
     let json = serde_json::to_value(&applied.effects).unwrap();
     assert!(json.to_string().contains("\"provisional_days\":[\"2027-02-04\""), "{json}");
+    // The mark is decided with the appointment and stored in the event: when the notice
+    // comes out (here: Tết 2027 announced with the same days), replay keeps what the
+    // applicant was told, and the history's hash chain is unchanged.
+    assert_eq!(d.history()[0].timing.provisional_days, expected);
+    let announced = crate::common::read("specs/calendars/vn-gov.yaml").replacen(
+        "    statutory: tet\n    status: provisional\n",
+        "    statutory: tet\n    status: announced\n",
+        1,
+    );
+    let mut library = motcua::Library::new(
+        motcua::Catalogue::from_yaml(&crate::common::read("specs/catalogue/vietnam.yaml"), "vietnam.yaml")
+            .expect("catalogue"),
+    );
+    library.add_calendar_yaml(&announced, "vn-gov.yaml").expect("announced calendar");
+    let reloaded = Procedure::from_yaml(&crate::common::read(BIRTH), BIRTH, &library).expect("procedure");
+    let replayed = Dossier::replay(&reloaded, d.history()).expect("replay");
+    assert_eq!(replayed, d);
+    assert!(motcua::verify_history(d.history(), Some(d.head())).is_ok());
+    // A dossier received after the notice is not marked.
+    let (data, documents) = crate::common::sample_application(BIRTH);
+    let (fresh, _) = Dossier::submit(
+        &reloaded,
+        Submission::new("KS-10", at("2027-02-03T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(data, documents),
+    )
+    .expect("submit");
+    assert_eq!(fresh.deadline().appointment, at("2027-02-15T09:00:00+07:00"));
+    assert!(fresh.deadline().provisional_days.is_empty());
     // Across announced days only (Tết 2026) nothing is marked, and the field is left out.
     let (_, d) = birth_submitted_at("2026-02-13T16:00:00+07:00");
     assert!(d.deadline().provisional_days.is_empty());

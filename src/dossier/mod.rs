@@ -428,6 +428,7 @@ impl Dossier {
                 clock_start: Some(clock_start),
                 appointment: Some(appointment),
                 started: vec![first],
+                provisional_days: calendar.provisional_days(clock_start, appointment),
                 ..Timing::default()
             },
         };
@@ -476,7 +477,7 @@ impl Dossier {
             role: start.role.clone(),
             due,
         });
-        let provisional_days = procedure.calendar().provisional_days(clock_start, appointment);
+        let provisional_days = event.timing.provisional_days.clone();
         effects.push(EffectKind::AppointmentSet {
             appointment,
             cause: AppointmentCause::Submitted,
@@ -1004,8 +1005,9 @@ impl Dossier {
         {
             let suspended = calendar.elapsed(since, event.at).map_err(calendar_error)?;
             timing.resumed_after = Some(suspended);
-            timing.appointment =
-                Some(calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?);
+            let appointment = calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?;
+            timing.appointment = Some(appointment);
+            timing.provisional_days = calendar.provisional_days(self.deadline.clock_start, appointment);
         }
         Ok(timing)
     }
@@ -1113,8 +1115,7 @@ impl Dossier {
                         fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
                         if let Some(appointment) = event.timing.appointment {
                             self.deadline.appointment = appointment;
-                            let provisional_days =
-                                procedure.calendar().provisional_days(self.deadline.clock_start, appointment);
+                            let provisional_days = event.timing.provisional_days.clone();
                             self.deadline.provisional_days = provisional_days.clone();
                             fx.push(EffectKind::AppointmentSet {
                                 appointment,

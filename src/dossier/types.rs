@@ -233,6 +233,10 @@ pub struct Timing {
     /// Due instants of the steps this event started, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub started: Vec<StepDue>,
+    /// The provisional calendar days the `appointment` was counted across (expected, not
+    /// yet announced), decided with it: the appointment is "expected" when not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_days: Vec<NaiveDate>,
 }
 
 impl Timing {

@@ -271,6 +271,8 @@ export interface Timing {
   usedMinutes?: number;
   resumedAfter?: number;
   started?: StepDue[];
+  /** Provisional calendar days (YYYY-MM-DD) the appointment was counted across. */
+  provisionalDays?: string[];
 }
 
 interface EventBase {
