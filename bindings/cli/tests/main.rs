@@ -62,7 +62,7 @@ fn lint_shipped_specs_is_clean() {
     assert_eq!(r.stdout, "Đã kiểm tra 7 tệp: 0 lỗi, 0 cảnh báo\n");
     let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.starts_with("Checked 24 files: 0 errors, 0 warnings"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("Checked 25 files: 0 errors, 0 warnings"), "{}", r.stdout);
 }
 
 #[test]
