@@ -259,6 +259,14 @@ codes! {
     /// A date outside the years a calendar covers: the engine does not guess.
     OutsideCalendar = "outside_calendar", Error,
         "Ngày nằm ngoài phạm vi của lịch làm việc", "The date is outside the calendar's years";
+    /// A compensatory day off without the day worked in its place (or the holiday it makes
+    /// up for, or a cited reason there is none), or a worked day without the day off it pays for.
+    UnpairedSwap = "unpaired_swap", Error,
+        "Ngày nghỉ hoán đổi không có ngày làm bù", "A swapped day off has no make-up day";
+    /// A covered year lacks a holiday the law gives every year (add it, as `provisional`
+    /// until the notice is published).
+    MissingStatutoryHoliday = "missing_statutory_holiday", Error,
+        "Năm trong lịch thiếu ngày nghỉ lễ theo luật định", "A covered year lacks a statutory holiday";
 
     // ---- expressions, forms and documents ----
     /// An expression is not well-formed (a missing `)`, `=` instead of `==`, …).

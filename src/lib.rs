@@ -24,7 +24,8 @@ mod text;
 mod yaml;
 
 pub use calendar::{
-    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, ParseClockTimeError, Session, Weekday, Years,
+    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, DayKind, DayStatus, KnownDifference, MarkedDay,
+    ParseClockTimeError, Session, StatutoryHoliday, Weekday, Years,
 };
 pub use compile::{
     Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step, StepIx, Target, Units,

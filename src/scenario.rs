@@ -215,7 +215,9 @@ fn unit_of_agency(
 
 impl Effect {
     /// A one-token summary used by scenarios and timelines: `status:2`, `start:review`,
-    /// `slip:receipt`, `hand_off:commune_police:horizontal`, `closed:issued`.
+    /// `slip:receipt`, `hand_off:commune_police:horizontal`, `closed:issued`,
+    /// `appointment:2026-02-25 17:00` (with `:provisional` when it was counted across
+    /// provisional calendar days).
     ///
     /// ```
     /// use motcua::{Effect, EffectKind, SlipKind};
@@ -233,8 +235,9 @@ impl Effect {
             EffectKind::Slip { slip, .. } => format!("slip:{}", name(slip)),
             EffectKind::Closed { outcome, .. } => format!("closed:{outcome}"),
             EffectKind::StepCancelled { step, .. } => format!("cancel:{step}"),
-            EffectKind::AppointmentSet { appointment, .. } => {
-                format!("appointment:{}", appointment.format("%Y-%m-%d %H:%M"))
+            EffectKind::AppointmentSet { appointment, provisional_days, .. } => {
+                let mark = if provisional_days.is_empty() { "" } else { ":provisional" };
+                format!("appointment:{}{mark}", appointment.format("%Y-%m-%d %H:%M"))
             }
             EffectKind::ClockSuspended => "clock:suspended".into(),
             EffectKind::ClockResumed { .. } => "clock:resumed".into(),

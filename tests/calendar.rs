@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeDelta, TimeZone, Timelike};
 use motcua::{Calendar, Calendars, Code, WorkingDuration};
 use proptest::prelude::*;
 
@@ -148,8 +148,82 @@ fn working_days_per_year() {
     // 1/9, 2/9) + Saturday 26/4 = 250.
     assert_eq!(year(2025), 250);
     // 2026: 261 weekdays - 13 (1/1, 2/1, Tết ×5, 27/4, 30/4, 1/5, 31/8, 1/9, 2/9)
-    // + Saturday 22/8 = 249.
-    assert_eq!(year(2026), 249);
+    // + Saturdays 10/1 and 22/8 = 250.
+    assert_eq!(year(2026), 250);
+    // 2027 (provisional): 261 weekdays - 12 (1/1, Tết ×5 Thu 4/2-Wed 10/2, 16/4, 30/4,
+    // 3/5 for Saturday 1/5, 2/9, 3/9, 24/11) = 249.
+    assert_eq!(year(2027), 249);
+}
+
+#[test]
+fn new_year_2026_is_swapped_with_saturday_10_january() {
+    let cal = gov();
+    // Fri 2/1 off, Sat 10/1 worked (dispatch 12729/VPCP-KGVX).
+    assert!(!cal.is_working_day(NaiveDate::from_ymd_opt(2026, 1, 2).unwrap()).unwrap());
+    assert!(cal.is_working_day(NaiveDate::from_ymd_opt(2026, 1, 10).unwrap()).unwrap());
+    // Friday 9 January 09:00 + 1 day: Saturday 10 at 09:00.
+    assert_eq!(cal.add(at(2026, 1, 9, 9, 0), dur("1d")).unwrap(), at(2026, 1, 10, 9, 0));
+    // Wednesday 31 December 2025 09:00 + 1 day: 1-4 January off, Monday 5 at 09:00.
+    assert_eq!(cal.add(at(2025, 12, 31, 9, 0), dur("1d")).unwrap(), at(2026, 1, 5, 9, 0));
+}
+
+#[test]
+fn late_january_2027_counts_tet_as_provisional_days_off() {
+    let cal = gov();
+    // Received Thursday 28 January 2027 at 10:00, 10 working days: Thu 28 (6 h: 10-12 and
+    // 13-17), Fri 29, Mon 1 to Wed 3 February, then Tết (provisional, Thu 4 to Wed 10), then
+    // Thu 11 to Wed 17 (five days), and the last 2 hours on Thu 18: due Thursday 18 February
+    // 10:00. Without Tết 2027 (the calendar before issue 20) it was Thursday 11 February.
+    let start = cal.start_of_count(at(2027, 1, 28, 10, 0), cutoff()).unwrap();
+    let due = cal.add(start, dur("10d")).unwrap();
+    assert_eq!(due, at(2027, 2, 18, 10, 0));
+    let days = cal.provisional_days(start, due);
+    assert_eq!(days.len(), 7);
+    assert_eq!(
+        (days[0], days[6]),
+        (NaiveDate::from_ymd_opt(2027, 2, 4).unwrap(), NaiveDate::from_ymd_opt(2027, 2, 10).unwrap())
+    );
+    // Hùng Kings' day 2027 is Friday 16 April: Thursday 15 09:00 + 1 day is Monday 19.
+    assert_eq!(cal.add(at(2027, 4, 15, 9, 0), dur("1d")).unwrap(), at(2027, 4, 19, 9, 0));
+    // Statutory days are certain: a deadline across them only is not provisional.
+    assert!(cal.provisional_days(at(2027, 4, 15, 9, 0), at(2027, 4, 19, 9, 0)).is_empty());
+    // The expected day adjacent to National Day 2027 and Vietnam Cultural Day are provisional.
+    assert_eq!(cal.provisional_days(at(2027, 9, 1, 9, 0), at(2027, 9, 6, 9, 0)).len(), 1);
+    assert_eq!(cal.provisional_days(at(2027, 11, 23, 9, 0), at(2027, 11, 25, 9, 0)).len(), 1);
+}
+
+#[test]
+fn every_shipped_day_has_a_status_and_a_source() {
+    use motcua::DayStatus;
+    let days = gov().marked_days();
+    assert!(days.iter().all(|d| !d.source.trim().is_empty()));
+    let status = |y, m, d| days.iter().find(|x| x.date == NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap().status;
+    assert_eq!(status(2026, 2, 17), DayStatus::Announced);
+    assert_eq!(status(2027, 1, 1), DayStatus::Statutory);
+    assert_eq!(status(2027, 2, 6), DayStatus::Provisional);
+    // Nothing announced in 2027 yet.
+    assert!(days.iter().filter(|d| d.date.year() == 2027).all(|d| d.status != DayStatus::Announced));
+}
+
+#[test]
+fn the_shipped_calendar_fails_without_a_make_up_day_or_tet_2027() {
+    let line_of = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() as u32 + 1;
+    // Drop the Saturday worked for Friday 2 January 2026 (and the worked day itself).
+    let cut = VN_GOV.replacen("    swapped_with: 2026-01-10\n", "", 1);
+    let err = Calendars::new().insert_yaml(&cut, "vn-gov.yaml").unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!((d.code, d.path.as_str()), (Code::UnpairedSwap, "compensatory_days_off[1]"));
+    assert_eq!(d.line, line_of(&cut, "- date: 2026-01-02"));
+    assert!(d.message.vi.contains("2026-01-02") && d.message.en.contains("make-up"));
+    // Drop Tết 2027: the year lacks a statutory holiday, reported at `covers`.
+    let start = VN_GOV.find("  - from: 2027-02-04").unwrap();
+    let end = start + VN_GOV[start..].find("  - date: 2027-04-16").unwrap();
+    let no_tet = format!("{}{}", &VN_GOV[..start], &VN_GOV[end..]);
+    let err = Calendars::new().insert_yaml(&no_tet, "vn-gov.yaml").unwrap_err();
+    let d = &err.diagnostics()[0];
+    assert_eq!((err.diagnostics().len(), d.code, d.path.as_str()), (1, Code::MissingStatutoryHoliday, "covers"));
+    assert_eq!((d.line, d.column), (line_of(&no_tet, "covers:"), 9));
+    assert!(d.message.en.contains("2027") && d.message.en.contains("tet"), "{}", d.message.en);
 }
 
 #[test]

@@ -611,6 +611,69 @@ fn birth_submitted_at(when: &str) -> (Procedure, Dossier) {
 }
 
 #[test]
+fn an_appointment_across_tet_2027_is_marked_provisional() {
+    // Tết 2027 is not announced: vn-gov expects the break Thu 4/2 to Wed 10/2 (provisional).
+    // Received Wednesday 3/2/2027 at 09:00 (before the cut-off), three working days: Wed 3
+    // 09:00-17:00 is 7 hours, then Thu 11, Fri 12 and one hour of Mon 15: due Mon 15/2 09:00.
+    let (p, d) = birth_submitted_at("2027-02-03T09:00:00+07:00");
+    assert_eq!(d.deadline().appointment, at("2027-02-15T09:00:00+07:00"));
+    let expected: Vec<chrono::NaiveDate> =
+        (4..=10).map(|day| chrono::NaiveDate::from_ymd_opt(2027, 2, day).unwrap()).collect();
+    assert_eq!(d.deadline().provisional_days, expected);
+    // The effect the one-stop desk prints from carries the mark too.
+    let (data, documents) = crate::common::sample_application(BIRTH);
+    let (_, applied) = Dossier::submit(
+        &p,
+        Submission::new("KS-9", at("2027-02-03T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(data, documents),
+    )
+    .expect("submit");
+    let set = applied
+        .effects
+        .iter()
+        .find_map(|e| match &e.kind {
+            EffectKind::AppointmentSet { provisional_days, .. } => Some(provisional_days.clone()),
+            _ => None,
+        })
+        .expect("appointment effect");
+    assert_eq!(set, expected);
+    let json = serde_json::to_value(&applied.effects).unwrap();
+    assert!(json.to_string().contains("\"provisional_days\":[\"2027-02-04\""), "{json}");
+    // The mark is decided with the appointment and stored in the event: when the notice
+    // comes out (here: Tết 2027 announced with the same days), replay keeps what the
+    // applicant was told, and the history's hash chain is unchanged.
+    assert_eq!(d.history()[0].timing.provisional_days, expected);
+    let announced = crate::common::read("specs/calendars/vn-gov.yaml").replacen(
+        "    statutory: tet\n    status: provisional\n",
+        "    statutory: tet\n    status: announced\n",
+        1,
+    );
+    let mut library = motcua::Library::new(
+        motcua::Catalogue::from_yaml(&crate::common::read("specs/catalogue/vietnam.yaml"), "vietnam.yaml")
+            .expect("catalogue"),
+    );
+    library.add_calendar_yaml(&announced, "vn-gov.yaml").expect("announced calendar");
+    let reloaded = Procedure::from_yaml(&crate::common::read(BIRTH), BIRTH, &library).expect("procedure");
+    let replayed = Dossier::replay(&reloaded, d.history()).expect("replay");
+    assert_eq!(replayed, d);
+    assert!(motcua::verify_history(d.history(), Some(d.head())).is_ok());
+    // A dossier received after the notice is not marked.
+    let (data, documents) = crate::common::sample_application(BIRTH);
+    let (fresh, _) = Dossier::submit(
+        &reloaded,
+        Submission::new("KS-10", at("2027-02-03T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(data, documents),
+    )
+    .expect("submit");
+    assert_eq!(fresh.deadline().appointment, at("2027-02-15T09:00:00+07:00"));
+    assert!(fresh.deadline().provisional_days.is_empty());
+    // Across announced days only (Tết 2026) nothing is marked, and the field is left out.
+    let (_, d) = birth_submitted_at("2026-02-13T16:00:00+07:00");
+    assert!(d.deadline().provisional_days.is_empty());
+    assert!(!serde_json::to_string(d.deadline()).unwrap().contains("provisional_days"));
+}
+
+#[test]
 fn received_friday_before_tet_at_16h_is_due_wednesday_after_tet_at_17h() {
     // 16:00 is after the 15:00 cut-off, Sat 14/2 to Sun 22/2 is Tết: the count starts
     // Monday 23/2 at 08:00 and three 8-hour days end Wednesday 25/2 at 17:00.
@@ -782,7 +845,7 @@ fn a_dossier_keeps_its_deadlines_when_calendar_data_is_amended_later() {
     // its calendars and replays the stored events still gets the appointment the applicant
     // was given (Thursday 5/3 09:00), not a recomputed one.
     let amended = crate::common::read("specs/calendars/vn-gov.yaml")
-        .replace("holidays:\n", "holidays:\n  - {date: 2026-03-04, label: {vi: Nghỉ đột xuất, en: Extra day off}}\n");
+        .replace("\nholidays:\n", "\nholidays:\n  - {date: 2026-03-04, label: {vi: Nghỉ đột xuất, en: Extra day off}, status: announced, source: test}\n");
     let mut library = motcua::Library::new(
         motcua::Catalogue::from_yaml(&crate::common::read("specs/catalogue/vietnam.yaml"), "vietnam.yaml")
             .expect("catalogue"),

@@ -1,8 +1,9 @@
 //! The compiled [`Calendar`] and its arithmetic.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
+use serde::Serialize;
 
-use crate::calendar::spec::{CalendarSpec, Session, Weekday};
+use crate::calendar::spec::{CalendarSpec, DayStatus, Session, StatutoryHoliday, Weekday};
 use crate::{Code, Message, Text, WorkingDuration};
 
 const DAY_SECS: i64 = 86_400;
@@ -65,15 +66,58 @@ impl CalendarError {
 pub(crate) struct Entry {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub kind: EntryKind,
+    pub kind: DayKind,
     pub label: Text,
+    pub status: DayStatus,
+    pub source: String,
+    pub statutory: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum EntryKind {
+/// What a dated entry makes of a day.
+///
+/// ```
+/// assert_eq!(serde_json::to_string(&motcua::DayKind::DayOff).unwrap(), "\"day_off\"");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayKind {
+    /// A public holiday (`holidays`).
     Holiday,
+    /// A compensatory day off (`compensatory_days_off`).
     DayOff,
+    /// A swapped working day (`swapped_working_days`).
     Worked,
+}
+
+impl DayKind {
+    /// `holiday`, `day_off` or `worked`.
+    ///
+    /// ```
+    /// assert_eq!(motcua::DayKind::Worked.as_str(), "worked");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::DayOff => "day_off",
+            DayKind::Worked => "worked",
+        }
+    }
+}
+
+/// One day a dated entry of the calendar (or of the one it extends) marks, with its
+/// provenance: see [`Calendar::marked_days`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MarkedDay {
+    /// The day.
+    pub date: NaiveDate,
+    /// Holiday, compensatory day off or swapped working day.
+    pub kind: DayKind,
+    /// How sure it is.
+    pub status: DayStatus,
+    /// What it is.
+    pub label: Text,
+    /// Where it comes from.
+    pub source: String,
 }
 
 /// One session in seconds of the local day, with the working seconds before it.
@@ -159,6 +203,10 @@ pub struct Calendar {
     pub(crate) cum: Vec<u32>,
     /// Day index of the k-th working day.
     pub(crate) work_days: Vec<u32>,
+    /// Day indices, ascending, of the days a provisional entry marks.
+    pub(crate) provisional: Vec<u32>,
+    /// The statutory holidays every covered year holds (own or inherited).
+    pub(crate) statutory: Vec<StatutoryHoliday>,
 }
 
 /// A calendar-local place: day index in the covered range and seconds into the day.
@@ -442,7 +490,90 @@ impl Calendar {
         self.instant_starting_at(self.position(local))
     }
 
+    /// The provisional days (marked by an entry with `status: provisional`) from the
+    /// calendar-local day of `from` to that of `to`, both inclusive, in order. A deadline
+    /// counted across any of them is provisional: it moves if the notice, once
+    /// published, differs. Instants outside the covered years contribute no days.
+    ///
+    /// ```
+    /// use chrono::{FixedOffset, NaiveDate, TimeZone};
+    /// # let mut set = motcua::Calendars::new();
+    /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let cal = set.get("vn-gov").unwrap();
+    /// let vn = FixedOffset::east_opt(7 * 3600).unwrap();
+    /// // Tết 2027 is not announced yet: its days are provisional.
+    /// let days = cal.provisional_days(
+    ///     vn.with_ymd_and_hms(2027, 2, 1, 9, 0, 0).unwrap(),
+    ///     vn.with_ymd_and_hms(2027, 2, 12, 9, 0, 0).unwrap(),
+    /// );
+    /// assert_eq!(days.first(), Some(&NaiveDate::from_ymd_opt(2027, 2, 4).unwrap()));
+    /// assert_eq!(days.len(), 7);
+    /// // Tết 2026 was announced.
+    /// let days = cal.provisional_days(
+    ///     vn.with_ymd_and_hms(2026, 2, 10, 9, 0, 0).unwrap(),
+    ///     vn.with_ymd_and_hms(2026, 2, 25, 9, 0, 0).unwrap(),
+    /// );
+    /// assert!(days.is_empty());
+    /// ```
+    pub fn provisional_days(&self, from: DateTime<FixedOffset>, to: DateTime<FixedOffset>) -> Vec<NaiveDate> {
+        let day = |t: DateTime<FixedOffset>| {
+            (t.timestamp() + i64::from(self.offset.local_minus_utc())).div_euclid(DAY_SECS) - self.first_day
+        };
+        let (a, b) = (day(from), day(to));
+        if b < a || self.provisional.is_empty() {
+            return Vec::new();
+        }
+        let lo = self.provisional.partition_point(|&d| i64::from(d) < a);
+        let hi = self.provisional.partition_point(|&d| i64::from(d) <= b);
+        self.provisional[lo..hi].iter().filter_map(|&d| self.date_of(d)).collect()
+    }
+
+    /// Every day a dated entry marks (holidays, compensatory days off, swapped working
+    /// days, inherited ones included), in date order, with its status and source. A day
+    /// two entries mark (a holiday inside a longer break) is listed once, with the entry
+    /// written last.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use motcua::{DayKind, DayStatus};
+    /// # let mut set = motcua::Calendars::new();
+    /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
+    /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();
+    /// let days = set.get("vn-gov").unwrap().marked_days();
+    /// let worked = days.iter().find(|d| d.date == NaiveDate::from_ymd_opt(2026, 8, 22).unwrap()).unwrap();
+    /// assert_eq!((worked.kind, worked.status), (DayKind::Worked, DayStatus::Announced));
+    /// ```
+    pub fn marked_days(&self) -> Vec<MarkedDay> {
+        let mut by_day = std::collections::BTreeMap::new();
+        for e in &self.entries {
+            let mut d = e.from;
+            while d <= e.to {
+                by_day.insert(
+                    d,
+                    MarkedDay {
+                        date: d,
+                        kind: e.kind,
+                        status: e.status,
+                        label: e.label.clone(),
+                        source: e.source.clone(),
+                    },
+                );
+                match d.succ_opt() {
+                    Some(n) => d = n,
+                    None => break,
+                }
+            }
+        }
+        by_day.into_values().collect()
+    }
+
     // ---- internals ----
+
+    fn date_of(&self, day: u32) -> Option<NaiveDate> {
+        let days = i32::try_from(self.first_day + i64::from(day)).ok()?;
+        NaiveDate::from_epoch_days(days)
+    }
 
     /// The calendar-local day and second of `t`; `round_up` rounds a fraction of a second up.
     #[inline]
@@ -561,8 +692,8 @@ mod tests {
         working_weekdays: [mon, tue, wed, thu, fri]\n\
         office_hours: [{from: '08:00', to: '12:00'}, {from: '13:00', to: '17:00'}]\n\
         covers: {from: 2026, to: 2026}\n\
-        holidays: [{date: 2026-03-04, label: {vi: Nghỉ}}]\n\
-        swapped_working_days: [{date: 2026-03-07, label: {vi: Làm}}]\n";
+        compensatory_days_off: [{date: 2026-03-04, label: {vi: Nghỉ}, status: announced, source: s, swapped_with: 2026-03-07}]\n\
+        swapped_working_days: [{date: 2026-03-07, label: {vi: Làm}, status: provisional, source: s, swapped_with: 2026-03-04}]\n";
 
     /// Every day, all day, UTC.
     const ALWAYS: &str = "id: always\nname: {vi: A}\nutc_offset: '+00:00'\n\

@@ -29,5 +29,9 @@ mod set;
 mod spec;
 
 pub use compiled::{Calendar, CalendarError};
+pub use compiled::{DayKind, MarkedDay};
 pub use set::Calendars;
-pub use spec::{CalendarSpec, ClockTime, Dated, ParseClockTimeError, Session, Weekday, Years};
+pub use spec::{
+    CalendarSpec, ClockTime, Dated, DayStatus, KnownDifference, ParseClockTimeError, Session, StatutoryHoliday,
+    Weekday, Years,
+};

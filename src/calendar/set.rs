@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, FixedOffset, NaiveDate};
 
-use crate::calendar::compiled::{Calendar, Entry, EntryKind, Sess};
-use crate::calendar::spec::{CalendarSpec, Dated, Session, Weekday};
+use crate::calendar::compiled::{Calendar, DayKind, Entry, Sess};
+use crate::calendar::spec::{CalendarSpec, Dated, DayStatus, Session, StatutoryHoliday, Weekday};
 use crate::source::{Part, SourceMap};
 use crate::{Code, Diagnostic, LoadError, Message};
 
@@ -322,9 +322,9 @@ impl Calendars {
         let inherited = entries.len();
         let mut paths: Vec<String> = Vec::new();
         for (field, list, kind) in [
-            ("holidays", &spec.holidays, EntryKind::Holiday),
-            ("compensatory_days_off", &spec.compensatory_days_off, EntryKind::DayOff),
-            ("swapped_working_days", &spec.swapped_working_days, EntryKind::Worked),
+            ("holidays", &spec.holidays, DayKind::Holiday),
+            ("compensatory_days_off", &spec.compensatory_days_off, DayKind::DayOff),
+            ("swapped_working_days", &spec.swapped_working_days, DayKind::Worked),
         ] {
             for (i, d) in list.iter().enumerate() {
                 let path = format!("{field}[{i}]");
@@ -381,7 +381,7 @@ impl Calendars {
         for (n, e) in entries.iter().enumerate() {
             // Inherited entries may reach beyond a narrower range: clip them.
             let (a, b) = (e.from.max(first), e.to.min(last));
-            if e.kind != EntryKind::Worked && a <= b {
+            if e.kind != DayKind::Worked && a <= b {
                 for day in index(a)..=index(b) {
                     working[day] = false;
                     off_by[day] = Some(n);
@@ -389,7 +389,7 @@ impl Calendars {
             }
         }
         for (n, e) in entries.iter().enumerate() {
-            if e.kind != EntryKind::Worked {
+            if e.kind != DayKind::Worked {
                 continue;
             }
             let path = if n >= inherited { paths[n - inherited].as_str() } else { "extends" };
@@ -424,6 +424,111 @@ impl Calendars {
         if !diags.is_empty() {
             return Err(LoadError::new(diags));
         }
+        let marks =
+            |kind: DayKind, date: NaiveDate| entries.iter().any(|e| e.kind == kind && e.from <= date && date <= e.to);
+        check_swaps(&spec, &weekdays, &marks, map, &mut diags);
+        let statutory = if spec.statutory_holidays.is_empty() {
+            parent.map(|p| p.statutory.clone()).unwrap_or_default()
+        } else {
+            check_statutory_list(&spec.statutory_holidays, map, &mut diags);
+            spec.statutory_holidays.clone()
+        };
+        for (field, list) in [
+            ("holidays", &spec.holidays),
+            ("compensatory_days_off", &spec.compensatory_days_off),
+            ("swapped_working_days", &spec.swapped_working_days),
+        ] {
+            for (i, d) in list.iter().enumerate() {
+                if let Some(tag) = &d.statutory
+                    && !statutory.iter().any(|h| &h.id == tag)
+                {
+                    diags.push(invalid(
+                        &format!("{field}[{i}].statutory"),
+                        format!("Không có ngày lễ luật định `{tag}` trong `statutory_holidays`"),
+                        format!("no statutory holiday `{tag}` in `statutory_holidays`"),
+                    ));
+                }
+            }
+        }
+        let at = if spec.covers.is_some() { "covers" } else { "extends" };
+        for year in covers.0..=covers.1 {
+            for h in &statutory {
+                let mut days: Vec<NaiveDate> = Vec::new();
+                for e in entries.iter().filter(|e| e.statutory.as_deref() == Some(h.id.as_str())) {
+                    let mut d = e.from.max(first);
+                    while d <= e.to.min(last) {
+                        if d.year() == year && !days.contains(&d) {
+                            days.push(d);
+                        }
+                        d = match d.succ_opt() {
+                            Some(n) => n,
+                            None => break,
+                        };
+                    }
+                }
+                let weekdays_off = days.iter().filter(|d| chrono_days.contains(&d.weekday())).count();
+                let fixed = h
+                    .date
+                    .as_deref()
+                    .and_then(|md| NaiveDate::parse_from_str(&format!("{year}-{md}"), "%Y-%m-%d").ok());
+                let fixed_missing = fixed.filter(|f| !days.contains(f));
+                if weekdays_off < usize::from(h.days) || fixed_missing.is_some() {
+                    let (vi_date, en_date) = match fixed_missing {
+                        Some(f) => (format!(", không có ngày {f}"), format!(", and not {f}")),
+                        None => (String::new(), String::new()),
+                    };
+                    diags.push(
+                        map.diagnostic(
+                            Code::MissingStatutoryHoliday,
+                            at,
+                            Part::Value,
+                            Message::new(
+                                format!(
+                                    "Năm {year} thiếu ngày nghỉ luật định {} (`{}`): cần {} ngày làm việc được nghỉ, lịch có {weekdays_off}{vi_date}",
+                                    h.label.vi, h.id, h.days
+                                ),
+                                format!(
+                                    "{year} lacks the statutory holiday {} (`{}`): it gives {} working days off, the calendar has {weekdays_off}{en_date}",
+                                    h.label.get("en"),
+                                    h.id,
+                                    h.days
+                                ),
+                            ),
+                        )
+                        .with_help(Message::new(
+                            format!("Thêm ngày nghỉ gắn `statutory: {}` với `status: provisional` cho đến khi có thông báo ({})", h.id, h.source),
+                            format!("add the days tagged `statutory: {}` with `status: provisional` until the notice is published ({})", h.id, h.source),
+                        )),
+                    );
+                }
+            }
+        }
+        for (i, k) in spec.known_differences.iter().enumerate() {
+            if k.date.year() < covers.0 || k.date.year() > covers.1 {
+                diags.push(map.diagnostic(
+                    Code::OutsideCalendar,
+                    &format!("known_differences[{i}].date"),
+                    Part::Value,
+                    Message::new(
+                        format!("Ngày {} nằm ngoài các năm của lịch ({}–{})", k.date, covers.0, covers.1),
+                        format!("{} is outside the calendar's years ({}–{})", k.date, covers.0, covers.1),
+                    ),
+                ));
+            }
+        }
+        if !diags.is_empty() {
+            return Err(LoadError::new(diags));
+        }
+
+        let mut provisional: Vec<u32> = Vec::new();
+        for e in entries.iter().filter(|e| e.status == DayStatus::Provisional) {
+            let (a, b) = (e.from.max(first), e.to.min(last));
+            if a <= b {
+                provisional.extend((index(a)..=index(b)).map(|d| d as u32));
+            }
+        }
+        provisional.sort_unstable();
+        provisional.dedup();
 
         let mut cum = Vec::with_capacity(ndays + 1);
         let mut work_days = Vec::new();
@@ -460,6 +565,8 @@ impl Calendars {
             working,
             cum,
             work_days,
+            provisional,
+            statutory,
         })
     }
 }
@@ -467,7 +574,7 @@ impl Calendars {
 /// Checks one dated entry: exactly one form, ordered, inside the covered years.
 fn check_dated(
     d: &Dated,
-    kind: EntryKind,
+    kind: DayKind,
     path: &str,
     covers: Option<(i32, i32)>,
     map: &SourceMap,
@@ -495,6 +602,45 @@ fn check_dated(
         ));
         return None;
     }
+    if d.source.trim().is_empty() {
+        diags.push(map.diagnostic(
+            Code::MissingField,
+            &format!("{path}.source"),
+            Part::Value,
+            Message::new(
+                "Ghi nguồn của ngày: số và ngày của văn bản thông báo, hoặc điều luật quy định".to_owned(),
+                "write the day's source: the notice's number and date, or the statute".to_owned(),
+            ),
+        ));
+    }
+    let wrong_field = |field: &str, vi: &str, en: &str| {
+        invalid(
+            &format!("{path}.{field}"),
+            format!("`{field}` không dùng cho {vi}"),
+            format!("`{field}` does not apply to {en}"),
+        )
+    };
+    match kind {
+        DayKind::Holiday => {
+            for (set, field) in [
+                (d.swapped_with.is_some(), "swapped_with"),
+                (d.observes.is_some(), "observes"),
+                (d.no_make_up.is_some(), "no_make_up"),
+            ] {
+                if set {
+                    diags.push(wrong_field(field, "ngày lễ", "a holiday"));
+                }
+            }
+        }
+        DayKind::Worked => {
+            for (set, field) in [(d.observes.is_some(), "observes"), (d.no_make_up.is_some(), "no_make_up")] {
+                if set {
+                    diags.push(wrong_field(field, "ngày làm bù", "a swapped working day"));
+                }
+            }
+        }
+        DayKind::DayOff => {}
+    }
     let (y0, y1) = covers?;
     for (date, at) in [(from, at_from), (to, at_to)] {
         if date.year() < y0 || date.year() > y1 {
@@ -510,7 +656,148 @@ fn check_dated(
             return None;
         }
     }
-    Some(Entry { from, to, kind, label: d.label.clone() })
+    Some(Entry {
+        from,
+        to,
+        kind,
+        label: d.label.clone(),
+        status: d.status,
+        source: d.source.clone(),
+        statutory: d.statutory.clone(),
+    })
+}
+
+/// Each compensatory day off says why it is off, and each swapped working day which day
+/// off it pays for: a swap without its make-up day is an [`Code::UnpairedSwap`] error.
+fn check_swaps(
+    spec: &CalendarSpec,
+    weekdays: &[Weekday],
+    marks: &dyn Fn(DayKind, NaiveDate) -> bool,
+    map: &SourceMap,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let unpaired =
+        |at: &str, vi: String, en: String| map.diagnostic(Code::UnpairedSwap, at, Part::Value, Message::new(vi, en));
+    let rest_day = |d: NaiveDate| !weekdays.iter().any(|w| w.to_chrono() == d.weekday());
+    for (i, d) in spec.compensatory_days_off.iter().enumerate() {
+        let path = format!("compensatory_days_off[{i}]");
+        let day = d.date.or(d.from).map(|d| d.to_string()).unwrap_or_default();
+        let given =
+            [d.swapped_with.is_some(), d.observes.is_some(), d.no_make_up.is_some()].iter().filter(|b| **b).count();
+        if given == 0 {
+            diags.push(
+                unpaired(
+                    &path,
+                    format!("Ngày nghỉ {day} không nêu ngày làm bù (`swapped_with`), ngày lễ được bù (`observes`) hay lý do không có ngày làm bù (`no_make_up`)"),
+                    format!("the day off {day} names no make-up day (`swapped_with`), no holiday it makes up for (`observes`) and no reason there is none (`no_make_up`)"),
+                )
+                .with_help(Message::new(
+                    "Thường là một ngày thứ Bảy làm bù: ghi `swapped_with: NGÀY` và khai báo ngày đó trong `swapped_working_days`",
+                    "usually a Saturday is worked instead: write `swapped_with: DATE` and list that day in `swapped_working_days`",
+                )),
+            );
+            continue;
+        }
+        if given > 1 {
+            diags.push(map.diagnostic(
+                Code::InvalidCalendar,
+                &path,
+                Part::Value,
+                Message::new(
+                    "Chỉ ghi một trong `swapped_with`, `observes`, `no_make_up`",
+                    "write only one of `swapped_with`, `observes`, `no_make_up`",
+                ),
+            ));
+            continue;
+        }
+        if let Some(w) = d.swapped_with
+            && !marks(DayKind::Worked, w)
+        {
+            diags.push(unpaired(
+                &format!("{path}.swapped_with"),
+                format!("Ngày làm bù {w} không có trong `swapped_working_days`"),
+                format!("the make-up day {w} is not in `swapped_working_days`"),
+            ));
+        }
+        if let Some(h) = d.observes
+            && !(marks(DayKind::Holiday, h) && rest_day(h))
+        {
+            diags.push(unpaired(
+                &format!("{path}.observes"),
+                format!("Ngày {h} không phải ngày lễ trùng ngày nghỉ hằng tuần: không có gì để nghỉ bù"),
+                format!("{h} is not a holiday on a weekly rest day: there is nothing to make up for"),
+            ));
+        }
+        if d.no_make_up.as_deref().is_some_and(|r| r.trim().is_empty()) {
+            diags.push(map.diagnostic(
+                Code::MissingField,
+                &format!("{path}.no_make_up"),
+                Part::Value,
+                Message::new("Ghi lý do và nguồn", "write the reason and its source"),
+            ));
+        }
+    }
+    for (i, d) in spec.swapped_working_days.iter().enumerate() {
+        let path = format!("swapped_working_days[{i}]");
+        let day = d.date.or(d.from).map(|d| d.to_string()).unwrap_or_default();
+        match d.swapped_with {
+            None => diags.push(unpaired(
+                &path,
+                format!("Ngày làm bù {day} không nêu ngày nghỉ mà nó bù (`swapped_with`)"),
+                format!("the worked day {day} does not name the day off it is worked for (`swapped_with`)"),
+            )),
+            Some(off) if !marks(DayKind::DayOff, off) => diags.push(unpaired(
+                &format!("{path}.swapped_with"),
+                format!("Ngày {off} không có trong `compensatory_days_off`"),
+                format!("{off} is not in `compensatory_days_off`"),
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The statutory holidays of a file: unique `snake_case` ids, at least one day, valid `MM-DD`.
+fn check_statutory_list(list: &[StatutoryHoliday], map: &SourceMap, diags: &mut Vec<Diagnostic>) {
+    for (i, h) in list.iter().enumerate() {
+        let bad = |at: &str, vi: String, en: String| {
+            map.diagnostic(
+                Code::InvalidCalendar,
+                &format!("statutory_holidays[{i}].{at}"),
+                Part::Value,
+                Message::new(vi, en),
+            )
+        };
+        if h.id.is_empty()
+            || !h.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            || list[..i].iter().any(|o| o.id == h.id)
+        {
+            diags.push(bad(
+                "id",
+                format!("Mã `{}` không hợp lệ hoặc bị lặp (chữ thường ASCII, số, `_`)", h.id),
+                format!("id `{}` is invalid or repeated (lowercase ASCII, digits, `_`)", h.id),
+            ));
+        }
+        if h.days == 0 {
+            diags.push(bad("days", "Cần ít nhất một ngày".to_owned(), "at least one day is needed".to_owned()));
+        }
+        if let Some(md) = &h.date
+            && NaiveDate::parse_from_str(&format!("2024-{md}"), "%Y-%m-%d").is_err()
+        {
+            diags.push(bad(
+                "date",
+                format!("Ngày `{md}` không hợp lệ: ghi MM-DD"),
+                format!("invalid date `{md}`: write MM-DD"),
+            ));
+        }
+        if h.source.trim().is_empty() {
+            diags.push(map.diagnostic(
+                Code::MissingField,
+                &format!("statutory_holidays[{i}].source"),
+                Part::Value,
+                Message::new("Ghi điều luật quy định ngày lễ", "write the statute that gives the holiday"),
+            ));
+        }
+    }
 }
 
 /// Reads `+HH:MM` / `-HH:MM`.
@@ -579,30 +866,38 @@ mod tests {
 
     #[test]
     fn dates_outside_the_years_are_rejected() {
-        let y = format!("{HEAD}holidays:\n  - {{date: 2027-01-01, label: {{vi: X}}}}\n");
+        let y = format!("{HEAD}holidays:\n  - {{date: 2027-01-01, label: {{vi: X}}, status: announced, source: s}}\n");
         assert_eq!(one(&y), (Code::OutsideCalendar, "holidays[0].date".into(), 8));
     }
 
     #[test]
     fn a_day_both_off_and_worked_is_rejected() {
         let y = format!(
-            "{HEAD}holidays:\n  - {{from: 2026-05-01, to: 2026-05-03, label: {{vi: Lễ}}}}\n\
-             swapped_working_days:\n  - {{date: 2026-05-02, label: {{vi: Làm}}}}\n"
+            "{HEAD}holidays:\n  - {{from: 2026-05-01, to: 2026-05-03, label: {{vi: Lễ}}, status: announced, source: s}}\n\
+             swapped_working_days:\n  - {{date: 2026-05-02, label: {{vi: Làm}}, status: announced, source: s, swapped_with: 2026-05-01}}\n"
         );
         let (code, path, line) = one(&y);
         assert_eq!((code, path.as_str(), line), (Code::InvalidCalendar, "swapped_working_days[0]", 10));
         // A swapped working day that is a working day anyway is a mistake too.
-        let y = format!("{HEAD}swapped_working_days:\n  - {{date: 2026-05-04, label: {{vi: Làm}}}}\n");
+        let y = format!(
+            "{HEAD}swapped_working_days:\n  - {{date: 2026-05-04, label: {{vi: Làm}}, status: announced, source: s, swapped_with: 2026-05-01}}\n"
+        );
         assert_eq!(one(&y).0, Code::InvalidCalendar);
     }
 
     #[test]
     fn malformed_entries_are_rejected() {
-        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, from: 2026-05-01, label: {{vi: X}}}}\n");
+        let y = format!(
+            "{HEAD}holidays:\n  - {{date: 2026-05-01, from: 2026-05-01, label: {{vi: X}}, status: announced, source: s}}\n"
+        );
         assert_eq!(one(&y).1, "holidays[0]");
-        let y = format!("{HEAD}holidays:\n  - {{from: 2026-05-03, to: 2026-05-01, label: {{vi: X}}}}\n");
+        let y = format!(
+            "{HEAD}holidays:\n  - {{from: 2026-05-03, to: 2026-05-01, label: {{vi: X}}, status: announced, source: s}}\n"
+        );
         assert_eq!(one(&y).1, "holidays[0].to");
-        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, note: y}}\n");
+        let y = format!(
+            "{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: announced, source: s, note: y}}\n"
+        );
         assert_eq!(one(&y).0, Code::UnknownField);
         let y = HEAD.replace("'+07:00'", "'+7'");
         assert_eq!(one(&y), (Code::InvalidValue, "utc_offset".into(), 3));
@@ -615,10 +910,97 @@ mod tests {
     }
 
     #[test]
+    fn a_swap_without_its_make_up_day_is_an_error_at_its_line() {
+        let off = "compensatory_days_off:\n  - date: 2026-01-02\n    label: {vi: Nghỉ}\n    status: announced\n    source: s\n";
+        // Line 8 is `- date: 2026-01-02`.
+        assert_eq!(one(&format!("{HEAD}{off}")), (Code::UnpairedSwap, "compensatory_days_off[0]".into(), 8));
+        // Naming a Saturday that is not listed as worked is no better.
+        let named = format!("{HEAD}{off}    swapped_with: 2026-01-10\n");
+        assert_eq!(one(&named), (Code::UnpairedSwap, "compensatory_days_off[0].swapped_with".into(), 12));
+        // With the Saturday worked (and pointing back) it loads.
+        let paired = format!(
+            "{named}swapped_working_days:\n  - {{date: 2026-01-10, label: {{vi: Làm}}, status: announced, source: s, swapped_with: 2026-01-02}}\n"
+        );
+        Calendars::new().insert_yaml(&paired, "t.yaml").unwrap();
+        // A cited reason there is none is accepted; so is a make-up for a holiday on a Sunday.
+        Calendars::new().insert_yaml(&format!("{HEAD}{off}    no_make_up: Quyết định X\n"), "t.yaml").unwrap();
+        let observed = format!(
+            "{HEAD}holidays:\n  - {{date: 2026-04-26, label: {{vi: Giỗ Tổ}}, status: statutory, source: s}}\n\
+             compensatory_days_off:\n  - {{date: 2026-04-27, label: {{vi: Bù}}, status: statutory, source: s, observes: 2026-04-26}}\n"
+        );
+        Calendars::new().insert_yaml(&observed, "t.yaml").unwrap();
+        // A holiday on a weekday needs no make-up.
+        let wrong = observed.replace("2026-04-26", "2026-04-28");
+        assert_eq!(one(&wrong).0, Code::UnpairedSwap);
+        // A worked Saturday must name the day off it pays for.
+        let y = format!(
+            "{HEAD}swapped_working_days:\n  - {{date: 2026-01-10, label: {{vi: Làm}}, status: announced, source: s}}\n"
+        );
+        assert_eq!(one(&y), (Code::UnpairedSwap, "swapped_working_days[0]".into(), 8));
+    }
+
+    #[test]
+    fn every_day_has_a_status_and_a_source() {
+        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, source: s}}\n");
+        assert_eq!(one(&y).0, Code::MissingField);
+        let y =
+            format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: announced, source: ' '}}\n");
+        assert_eq!(one(&y), (Code::MissingField, "holidays[0].source".into(), 8));
+        let y = format!("{HEAD}holidays:\n  - {{date: 2026-05-01, label: {{vi: X}}, status: maybe, source: s}}\n");
+        assert_eq!(one(&y).0, Code::InvalidValue);
+    }
+
+    #[test]
+    fn a_covered_year_must_hold_its_statutory_holidays() {
+        let law = "statutory_holidays:\n  - {id: tet, label: {vi: Tết}, days: 5, source: law}\n  \
+                   - {id: labour_day, label: {vi: Lao động}, days: 1, date: '05-01', source: law}\n";
+        let two = HEAD.replace("to: 2026}", "to: 2027}");
+        let days26 = "holidays:\n  - {from: 2026-02-14, to: 2026-02-22, statutory: tet, label: {vi: Tết}, status: announced, source: s}\n  \
+                      - {date: 2026-05-01, statutory: labour_day, label: {vi: LĐ}, status: statutory, source: s}\n";
+        let days = "holidays:\n  - {from: 2026-02-14, to: 2026-02-22, statutory: tet, label: {vi: Tết}, status: announced, source: s}\n  \
+                    - {date: 2026-05-01, statutory: labour_day, label: {vi: LĐ}, status: statutory, source: s}\n  \
+                    - {date: 2027-05-01, statutory: labour_day, label: {vi: LĐ}, status: statutory, source: s}\n\
+                    compensatory_days_off:\n  - {date: 2027-05-03, statutory: labour_day, observes: 2027-05-01, label: {vi: Bù}, status: statutory, source: s}\n";
+        // No Tết 2027: an error at `covers` (line 6), naming the year and the holiday.
+        let err = Calendars::new().insert_yaml(&format!("{two}{law}{days}"), "t.yaml").unwrap_err();
+        let d = &err.diagnostics()[0];
+        assert_eq!(
+            (err.diagnostics().len(), d.code, d.path.as_str(), d.line),
+            (1, Code::MissingStatutoryHoliday, "covers", 6)
+        );
+        assert!(d.message.en.contains("2027") && d.message.en.contains("`tet`"), "{}", d.message.en);
+        // Four weekdays are not five.
+        let short = days26.replace("2026-02-22", "2026-02-19");
+        let e = errors(&mut Calendars::new(), &format!("{HEAD}{law}{short}"));
+        assert_eq!(e, vec![(Code::MissingStatutoryHoliday, "covers".into(), 6)]);
+        // Adding Tết 2027 as provisional days fixes it, and marks those days.
+        let fixed = format!("{two}{law}{days}").replace(
+            "\ncompensatory_days_off:",
+            "\n  - {from: 2027-02-04, to: 2027-02-10, statutory: tet, label: {vi: Tết}, status: provisional, source: s}\ncompensatory_days_off:",
+        );
+        let mut set = Calendars::new();
+        set.insert_yaml(&fixed, "t.yaml").unwrap();
+        let cal = set.get("t").unwrap();
+        let tz = FixedOffset::east_opt(7 * 3600).unwrap();
+        let t = |m, d| chrono::TimeZone::with_ymd_and_hms(&tz, 2027, m, d, 9, 0, 0).unwrap();
+        assert_eq!(cal.provisional_days(t(1, 1), t(12, 31)).len(), 7);
+        assert_eq!(cal.provisional_days(t(2, 8), t(2, 8)), vec![NaiveDate::from_ymd_opt(2027, 2, 8).unwrap()]);
+        assert!(cal.provisional_days(t(2, 11), t(12, 31)).is_empty());
+        // A tag naming no statutory holiday is an error.
+        let y = format!("{HEAD}{law}{days26}").replace("statutory: tet", "statutory: teet");
+        let e = errors(&mut Calendars::new(), &y);
+        assert!(e.contains(&(Code::InvalidCalendar, "holidays[0].statutory".into(), 11)), "{e:?}");
+        // A fixed date missing is reported even with enough days.
+        let moved = days26.replace("{date: 2026-05-01, statutory", "{date: 2026-05-04, statutory");
+        let e = Calendars::new().insert_yaml(&format!("{HEAD}{law}{moved}"), "t.yaml").unwrap_err();
+        assert!(e.diagnostics()[0].message.en.contains("not 2026-05-01"));
+    }
+
+    #[test]
     fn overlapping_ranges_cannot_blow_up_the_load() {
         let mut y = format!("{HEAD}holidays:\n");
         for _ in 0..5 {
-            y.push_str("  - {from: 2026-01-01, to: 2026-12-31, label: {vi: X}}\n");
+            y.push_str("  - {from: 2026-01-01, to: 2026-12-31, label: {vi: X}, status: announced, source: s}\n");
         }
         assert_eq!(one(&y).0, Code::LimitExceeded);
     }
@@ -638,7 +1020,7 @@ mod tests {
     fn extends_resolves_inherits_and_checks() {
         let mut set = Calendars::new();
         let child = "id: c\nname: {vi: C}\nextends: t\n\
-            holidays: [{date: 2026-03-03, label: {vi: Địa phương}}]\n";
+            holidays: [{date: 2026-03-03, label: {vi: Địa phương}, status: announced, source: s}]\n";
         // The parent must come first.
         assert_eq!(errors(&mut set, child), vec![(Code::UnknownCalendar, "extends".into(), 3)]);
         set.insert_yaml(HEAD, "t.yaml").unwrap();
@@ -658,7 +1040,7 @@ mod tests {
         assert_eq!(errors(&mut set, wider)[0].0, Code::OutsideCalendar);
         // A child may not swap a day its parent gives off.
         let clash = "id: x\nname: {vi: X}\nextends: c\n\
-            swapped_working_days: [{date: 2026-03-03, label: {vi: Làm}}]\n";
+            swapped_working_days: [{date: 2026-03-03, label: {vi: Làm}, status: announced, source: s, swapped_with: 2026-03-03}]\n";
         assert_eq!(errors(&mut set, clash)[0], (Code::InvalidCalendar, "swapped_working_days[0]".into(), 4));
     }
 }

@@ -28,7 +28,8 @@ use crate::Text;
 ///     "working_weekdays": ["mon", "tue", "wed", "thu", "fri"],
 ///     "office_hours": [{"from": "08:00", "to": "12:00"}, {"from": "13:00", "to": "17:00"}],
 ///     "covers": {"from": 2026, "to": 2026},
-///     "holidays": [{"date": "2026-09-02", "label": {"vi": "Quốc khánh"}}]
+///     "holidays": [{"date": "2026-09-02", "label": {"vi": "Quốc khánh"},
+///                   "status": "statutory", "source": "Labour Code 2019 Art. 112(1)(đ)"}]
 /// }"#).unwrap();
 /// assert_eq!(spec.office_hours.unwrap()[1].from.minutes(), 13 * 60);
 /// ```
@@ -67,6 +68,101 @@ pub struct CalendarSpec {
     /// compensatory day off).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub swapped_working_days: Vec<Dated>,
+    /// The holidays the law gives every year (Vietnam: Labour Code 2019 Art. 112(1)).
+    /// Every year the calendar covers must hold each of them: the holidays tagged with
+    /// its `id` (in `statutory`) must give at least `days` working weekdays off, and
+    /// include its fixed `date` when it has one. A calendar that extends another
+    /// inherits the list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statutory_holidays: Vec<StatutoryHoliday>,
+    /// Days where this calendar knowingly differs from an independent reference
+    /// (e.g. the `holidays` Python package), each with the reason. The cross-check test
+    /// fails on any difference not listed here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_differences: Vec<KnownDifference>,
+}
+
+/// How sure a day of the calendar is.
+///
+/// ```
+/// let s: motcua::DayStatus = serde_json::from_str("\"provisional\"").unwrap();
+/// assert_eq!(s, motcua::DayStatus::Provisional);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DayStatus {
+    /// Fixed by a published notice or decision (cite its number and date in `source`).
+    Announced,
+    /// Fixed by statute: the law gives the date, nothing is announced each year
+    /// (cite the article in `source`).
+    Statutory,
+    /// Expected but not yet announced: a deadline that crosses the day is provisional
+    /// and says so until the notice is published.
+    Provisional,
+}
+
+impl DayStatus {
+    /// The lowercase name used in files and JSON: `announced`, `statutory`, `provisional`.
+    ///
+    /// ```
+    /// assert_eq!(motcua::DayStatus::Statutory.as_str(), "statutory");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayStatus::Announced => "announced",
+            DayStatus::Statutory => "statutory",
+            DayStatus::Provisional => "provisional",
+        }
+    }
+}
+
+/// One holiday the law gives every year: `{id: tet, days: 5, label: …, source: …}`.
+///
+/// ```
+/// let h: motcua::StatutoryHoliday = serde_json::from_str(r#"{
+///     "id": "national_day", "days": 2, "date": "09-02",
+///     "label": {"vi": "Quốc khánh"}, "source": "Labour Code 2019 Art. 112(1)(đ)"
+/// }"#).unwrap();
+/// assert_eq!((h.days, h.date.as_deref()), (2, Some("09-02")));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatutoryHoliday {
+    /// Identifier holidays use in `statutory` to say they observe it, e.g. `tet`.
+    pub id: String,
+    /// What it is.
+    pub label: Text,
+    /// Working weekdays off it gives each year (days on the weekly rest day made up by
+    /// a compensatory day off tagged with the same id count through that day).
+    pub days: u8,
+    /// Its fixed solar date, `MM-DD`, when it has one (New Year `01-01`); absent for
+    /// lunar holidays (Tết, Hùng Kings), whose dates each year must be checked against
+    /// an independent source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"))]
+    pub date: Option<String>,
+    /// The law that gives it, e.g. `Bộ luật Lao động 45/2019/QH14, Điều 112(1)(b)`.
+    pub source: String,
+}
+
+/// A day where the calendar knowingly differs from an independent reference.
+///
+/// ```
+/// let d: motcua::KnownDifference = serde_json::from_str(r#"{
+///     "date": "2026-01-02", "reference": "holidays==0.109",
+///     "reason": {"vi": "Gói holidays chưa có ngày hoán đổi"}
+/// }"#).unwrap();
+/// assert_eq!(d.reference, "holidays==0.109");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KnownDifference {
+    /// The day.
+    pub date: NaiveDate,
+    /// The reference it differs from, pinned: `holidays==0.109`.
+    pub reference: String,
+    /// Why this calendar is right (or why the question is open), with the sources.
+    pub reason: Text,
 }
 
 /// A day of the week, written `mon` … `sun`.
@@ -143,14 +239,24 @@ pub struct Years {
     pub to: i32,
 }
 
-/// A labelled date or inclusive date range: `{date: 2026-09-02, label: …}` or
-/// `{from: 2026-02-14, to: 2026-02-22, label: …}`. Exactly one form must be used.
+/// A labelled date or inclusive date range with its provenance:
+/// `{date: 2026-09-02, label: …, status: statutory, source: …}` or
+/// `{from: 2026-02-14, to: 2026-02-22, label: …, status: announced, source: …}`.
+/// Exactly one form must be used.
+///
+/// Every entry says how sure it is (`status`) and where it comes from (`source`: the
+/// notice's number and date, or the statute for fixed days). A compensatory day off
+/// says why it is off: `swapped_with` (the Saturday worked in its place), `observes`
+/// (the holiday on a weekly rest day it makes up for) or `no_make_up` (the cited reason
+/// there is none); a swapped working day names the day off it pays for in `swapped_with`.
 ///
 /// ```
 /// let d: motcua::Dated = serde_json::from_str(
-///     r#"{"from": "2026-02-14", "to": "2026-02-22", "label": {"vi": "Tết Nguyên đán"}}"#,
+///     r#"{"from": "2026-02-14", "to": "2026-02-22", "label": {"vi": "Tết Nguyên đán"},
+///         "status": "announced", "source": "Công văn 1234/VPCP-KGVX", "statutory": "tet"}"#,
 /// ).unwrap();
 /// assert!(d.date.is_none());
+/// assert_eq!(d.status, motcua::DayStatus::Announced);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -166,6 +272,24 @@ pub struct Dated {
     pub to: Option<NaiveDate>,
     /// What the day is.
     pub label: Text,
+    /// How sure the day is.
+    pub status: DayStatus,
+    /// Where it comes from: the notice's number and date, or the statute.
+    pub source: String,
+    /// The statutory holiday (an `id` of `statutory_holidays`) this entry gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub statutory: Option<String>,
+    /// Of a compensatory day off: the day worked in its place; of a swapped working
+    /// day: the day off it is worked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swapped_with: Option<NaiveDate>,
+    /// Of a compensatory day off: the holiday falling on a weekly rest day it makes up
+    /// for (*nghỉ bù*, Labour Code Art. 111(3)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observes: Option<NaiveDate>,
+    /// Of a compensatory day off: why no day is worked in its place, with the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_make_up: Option<String>,
 }
 
 /// A wall-clock time of day, `HH:MM`, from `00:00` to `24:00`.

@@ -6,7 +6,7 @@
 //! events (PostgreSQL `jsonb` reorders keys) or on serde_json's `preserve_order` feature
 //! being switched on somewhere in the host's build.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -98,6 +98,12 @@ impl Canon for u32 {
     }
 }
 
+impl Canon for NaiveDate {
+    fn feed(&self, h: &mut Vec<u8>) {
+        self.to_string().as_str().feed(h);
+    }
+}
+
 impl Canon for DateTime<FixedOffset> {
     fn feed(&self, h: &mut Vec<u8>) {
         h.extend_from_slice(b"d");
@@ -180,10 +186,11 @@ impl Canon for StepDue {
 
 impl Canon for Timing {
     fn feed(&self, h: &mut Vec<u8>) {
-        let Timing { clock_start, appointment, used_minutes, resumed_after, started } = self;
+        let Timing { clock_start, appointment, used_minutes, resumed_after, started, provisional_days } = self;
         Object::new(h)
             .opt("appointment", appointment)
             .opt("clock_start", clock_start)
+            .list("provisional_days", provisional_days)
             .opt("resumed_after", resumed_after)
             .list("started", started)
             .opt("used_minutes", used_minutes)

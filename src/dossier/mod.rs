@@ -22,7 +22,7 @@ mod types;
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +92,11 @@ pub struct Deadline {
     pub suspended_minutes: u64,
     /// Whether the deadline was extended with an apology.
     pub extended: bool,
+    /// The provisional calendar days the appointment in force was counted across (see
+    /// [`Calendar::provisional_days`](crate::Calendar::provisional_days)): for the
+    /// receipt slip, "expected" until the notice is published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_days: Vec<NaiveDate>,
 }
 
 /// Early, on time, due soon or late (*trước hạn, đúng hạn, sắp đến hạn, trễ hạn*).
@@ -548,6 +553,7 @@ impl Dossier {
                 clock_start: Some(clock_start),
                 appointment: Some(appointment),
                 started: vec![first],
+                provisional_days: calendar.provisional_days(clock_start, appointment),
                 ..Timing::default()
             },
         };
@@ -598,7 +604,12 @@ impl Dossier {
             unit: unit.clone(),
             due,
         });
-        effects.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Submitted });
+        let provisional_days = event.timing.provisional_days.clone();
+        effects.push(EffectKind::AppointmentSet {
+            appointment,
+            cause: AppointmentCause::Submitted,
+            provisional_days: provisional_days.clone(),
+        });
         let runs = clock_runs(procedure, [StepIx(0)]);
         if !runs {
             effects.push(EffectKind::ClockSuspended);
@@ -634,6 +645,7 @@ impl Dossier {
                 suspended_since: (!runs).then_some(clock_start),
                 suspended_minutes: 0,
                 extended: false,
+                provisional_days,
             },
             log: Vec::new(),
             head: chain::event_hash(&event),
@@ -1306,8 +1318,9 @@ impl Dossier {
         {
             let suspended = calendar.elapsed(since, event.at).map_err(calendar_error)?;
             timing.resumed_after = Some(suspended);
-            timing.appointment =
-                Some(calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?);
+            let appointment = calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?;
+            timing.appointment = Some(appointment);
+            timing.provisional_days = calendar.provisional_days(self.deadline.clock_start, appointment);
         }
         Ok(timing)
     }
@@ -1434,7 +1447,13 @@ impl Dossier {
                         fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
                         if let Some(appointment) = event.timing.appointment {
                             self.deadline.appointment = appointment;
-                            fx.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Resumed });
+                            let provisional_days = event.timing.provisional_days.clone();
+                            self.deadline.provisional_days = provisional_days.clone();
+                            fx.push(EffectKind::AppointmentSet {
+                                appointment,
+                                cause: AppointmentCause::Resumed,
+                                provisional_days,
+                            });
                         }
                     }
                 }
@@ -1452,9 +1471,14 @@ impl Dossier {
             Plan::Extend { appointment } => {
                 self.deadline.appointment = appointment;
                 self.deadline.extended = true;
+                self.deadline.provisional_days = Vec::new();
                 let step = self.active.first().map(|a| a.step.clone()).unwrap_or_default();
                 fx.push(EffectKind::Slip { slip: SlipKind::ApologyExtension, step, action: "extend".into() });
-                fx.push(EffectKind::AppointmentSet { appointment, cause: AppointmentCause::Extended });
+                fx.push(EffectKind::AppointmentSet {
+                    appointment,
+                    cause: AppointmentCause::Extended,
+                    provisional_days: Vec::new(),
+                });
             }
         }
         self.status = self.compute_status(procedure);

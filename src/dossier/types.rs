@@ -1,6 +1,6 @@
 //! The data that crosses the runtime boundary: commands, events, effects, rejections.
 
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -233,6 +233,10 @@ pub struct Timing {
     /// Due instants of the steps this event started, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub started: Vec<StepDue>,
+    /// The provisional calendar days the `appointment` was counted across (expected, not
+    /// yet announced), decided with it: the appointment is "expected" when not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_days: Vec<NaiveDate>,
 }
 
 impl Timing {
@@ -381,6 +385,11 @@ pub enum EffectKind {
         appointment: DateTime<FixedOffset>,
         /// Why it was set.
         cause: AppointmentCause,
+        /// The provisional calendar days (expected, not yet announced) the deadline was
+        /// counted across: when not empty the appointment is "expected" and moves if the
+        /// notice differs. Empty for an appointment given by hand (an extension).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        provisional_days: Vec<NaiveDate>,
     },
     /// The legal clock stopped (every active step waits for the applicant).
     ClockSuspended,

@@ -5,6 +5,10 @@
 //! (`2026-02-13T16:00`, read in the calendar's offset). The count starts as the engine
 //! starts it ([`motcua::Calendar::start_of_count`]): after the cut-off on a working day, at
 //! the next working day's opening; outside office hours, at the next opening.
+//!
+//! A deadline counted across provisional calendar days (expected, not yet announced, e.g.
+//! Tết of a year whose notice is not out) is marked: the text output says "dự kiến" /
+//! "expected" and lists the days, the JSON has `"provisional": true` and `provisional_days`.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, NaiveTime, TimeZone};
 use motcua::WorkingDuration;
@@ -101,6 +105,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
     let start = calendar.start_of_count(from, cutoff).map_err(outside)?;
     let due = calendar.add(start, duration).map_err(outside)?;
     let from_local = from.with_timezone(&calendar.offset());
+    let provisional = calendar.provisional_days(start, due);
     let l = lang.code();
     match format {
         Format::Json => crate::print_json(&json!({
@@ -111,6 +116,8 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
             "add": duration.to_string(),
             "working_minutes": duration.to_minutes(calendar.day_minutes()),
             "due": due.to_rfc3339(),
+            "provisional": !provisional.is_empty(),
+            "provisional_days": provisional.iter().map(ToString::to_string).collect::<Vec<_>>(),
         })),
         Format::Text => {
             let mut out = String::new();
@@ -137,8 +144,36 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
                         lang.t("phút làm việc", "working minutes")
                     ),
                 ),
-                (lang.t("Hẹn trả kết quả", "Due"), human(due, lang)),
+                (
+                    lang.t("Hẹn trả kết quả", "Due"),
+                    if provisional.is_empty() {
+                        human(due, lang)
+                    } else {
+                        format!("{} ({})", human(due, lang), lang.t("dự kiến", "expected"))
+                    },
+                ),
             ];
+            let mut rows = rows.to_vec();
+            if !provisional.is_empty() {
+                let days: Vec<String> = provisional
+                    .iter()
+                    .map(|d| match lang {
+                        Lang::Vi => d.format("%d/%m/%Y").to_string(),
+                        Lang::En => d.to_string(),
+                    })
+                    .collect();
+                rows.push((
+                    lang.t("Ngày chưa công bố", "Not yet announced"),
+                    format!(
+                        "{} — {}",
+                        days.join(", "),
+                        lang.t(
+                            "lịch hẹn có thể thay đổi khi có thông báo chính thức",
+                            "the appointment may move when the notice is published"
+                        )
+                    ),
+                ));
+            }
             let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
             for (k, v) in rows {
                 out.push_str(&format!("{k}:{} {v}\n", " ".repeat(width - k.chars().count())));

@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod calendar;
 mod deadline;
 mod explain;
 mod form;
@@ -99,6 +100,8 @@ Cách dùng:
   motcua json TỆP [-o TỆP_RA]              danh mục, lịch, thủ tục (hoặc kịch bản) ở dạng JSON (cho from_json, trình duyệt)
   motcua explain [MÃ]                      giải thích một mã lỗi (không có MÃ: liệt kê mọi mã)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
+  motcua calendar diff CŨ.yaml MỚI.yaml    liệt kê các ngày thay đổi giữa hai phiên bản lịch
+  motcua calendar days LỊCH.yaml           mọi ngày được đánh dấu, với trạng thái và nguồn
 
 Tùy chọn chung:
   --lang vi|en           ngôn ngữ (mặc định: vi)
@@ -121,6 +124,8 @@ Usage:
   motcua json FILE [-o OUT]                 a catalogue, calendar, procedure (or scenario) as JSON (for from_json, browsers)
   motcua explain [CODE]                     explain a code (no CODE: list every code)
   motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
+  motcua calendar diff OLD.yaml NEW.yaml   list the days that changed between two calendar versions
+  motcua calendar days CAL.yaml            every marked day, with its status and source
 
 Common options:
   --lang vi|en           language (default: vi)
@@ -181,6 +186,7 @@ fn run(raw: Vec<String>, lang: Lang) -> Outcome {
         "json" => json::run(&args, lang),
         "explain" => explain::run(&args, lang),
         "deadline" => deadline::run(&args, lang),
+        "calendar" => calendar::run(&args, lang),
         other => Err(Fail::new(
             format!("lệnh không tồn tại: `{other}` (xem `motcua --help`)"),
             format!("unknown command `{other}` (see `motcua --help`)"),

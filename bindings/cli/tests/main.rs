@@ -62,7 +62,7 @@ fn lint_shipped_specs_is_clean() {
     assert_eq!(r.stdout, "Đã kiểm tra 8 tệp: 0 lỗi, 0 cảnh báo\n");
     let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.starts_with("Checked 25 files: 0 errors, 0 warnings"), "{}", r.stdout);
+    assert!(r.stdout.starts_with("Checked 26 files: 0 errors, 0 warnings"), "{}", r.stdout);
 }
 
 #[test]
@@ -363,6 +363,21 @@ fn deadline_across_tet_with_cutoff() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["due"], "2026-05-04T09:00:00+07:00", "30/4 and 1/5 are holidays, then the weekend");
+    assert_eq!(
+        (v["provisional"].clone(), v["provisional_days"].clone()),
+        (serde_json::json!(false), serde_json::json!([]))
+    );
+    // Tết 2027 is not announced: the deadline across it is "expected" and names the days.
+    let r =
+        motcua(&["deadline", "--calendar", "vn-gov", "--from", "2027-02-03T09:00", "--add", "3d", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["due"], "2027-02-15T09:00:00+07:00");
+    assert_eq!(v["provisional"], true);
+    assert_eq!(v["provisional_days"][0], "2027-02-04");
+    assert_eq!(v["provisional_days"].as_array().unwrap().len(), 7);
+    let r = motcua(&["deadline", "--calendar", "vn-gov", "--from", "2027-02-03T09:00", "--add", "3d"]);
+    snapshot("deadline-tet-2027.vi.txt", &r.stdout);
     for (bad, code) in [
         (vec!["deadline", "--calendar", "vn-gov", "--from", "2026-02-13", "--add", "3d"], "usage_error"),
         (
@@ -460,4 +475,92 @@ fn lint_checks_a_units_file_against_the_catalogue() {
     assert!(r.stdout.contains("error[unknown_unit]: parent unit `VN` is not listed"), "{}", r.stdout);
     assert!(r.stdout.contains("broken.yaml:4:"), "{}", r.stdout);
     assert!(r.stdout.contains("error[unknown_level]: level `comune` is not in the catalogue"), "{}", r.stdout);
+}
+
+// ---- calendar diff ----
+
+#[test]
+fn calendar_diff_lists_the_days_a_notice_changes() {
+    // The notice for Tết 2027 comes out: one day longer at each end, and announced.
+    let shipped = std::fs::read_to_string(repo().join("specs/calendars/vn-gov.yaml")).unwrap();
+    let old_tet = "  - from: 2027-02-04\n    to: 2027-02-10\n";
+    assert!(shipped.contains(old_tet));
+    let announced = shipped.replace(old_tet, "  - from: 2027-02-03\n    to: 2027-02-11\n").replacen(
+        "    statutory: tet\n    status: provisional\n",
+        "    statutory: tet\n    status: announced\n",
+        1,
+    );
+    let dir = std::env::temp_dir().join(format!("motcua-cal-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = dir.join("vn-gov.yaml");
+    std::fs::write(&new, announced).unwrap();
+    let new = new.to_str().unwrap();
+
+    let r = motcua(&["calendar", "diff", "specs/calendars/vn-gov.yaml", new, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    let rows: Vec<(&str, &str, bool)> = changes
+        .iter()
+        .map(|c| (c["code"].as_str().unwrap(), c["date"].as_str().unwrap(), c["moves_deadlines"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(rows.len(), 9, "{rows:?}");
+    assert_eq!(rows[0], ("day_off_added", "2027-02-03", true));
+    assert_eq!(rows[1], ("status_changed", "2027-02-04", false));
+    assert_eq!(rows[8], ("day_off_added", "2027-02-11", true));
+    assert_eq!(changes[1]["old"]["status"], "provisional");
+    assert_eq!(changes[1]["new"]["status"], "announced");
+    assert_eq!(changes[0]["old"], serde_json::json!({"working": true}));
+
+    // Reversed, the days off are removed; text output names the codes too.
+    let r = motcua(&["calendar", "diff", new, "specs/calendars/vn-gov.yaml", "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let first = r.stdout.lines().next().unwrap();
+    assert!(first.starts_with("2027-02-03  day_off_removed"), "{}", r.stdout);
+    assert!(r.stdout.ends_with("9 changes, 2 that move deadlines\n"), "{}", r.stdout);
+
+    // A provincial calendar is compiled over its parent; the same file twice changes nothing.
+    let p = "specs/calendars/example-province.yaml";
+    let r = motcua(&["calendar", "diff", p, p, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["changes"], serde_json::json!([]));
+
+    // Covering another year is a change of its own (a small root calendar, no statutory list).
+    let small = "id: t\nname: {vi: T}\nutc_offset: '+07:00'\nworking_weekdays: [mon, tue, wed, thu, fri]\n\
+                 office_hours: [{from: '08:00', to: '17:00'}]\ncovers: {from: 2026, to: 2026}\n";
+    let (a, b) = (dir.join("a.yaml"), dir.join("b.yaml"));
+    std::fs::write(&a, small).unwrap();
+    std::fs::write(&b, small.replace("to: 2026}", "to: 2027}")).unwrap();
+    let r = motcua(&["calendar", "diff", a.to_str().unwrap(), b.to_str().unwrap(), "--format", "json"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["changes"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        (v["changes"][0]["code"].clone(), v["changes"][0]["year"].clone()),
+        (serde_json::json!("year_added"), serde_json::json!(2027))
+    );
+
+    for bad in
+        [vec!["calendar", "merge", p, p], vec!["calendar", "diff", p], vec!["calendar", "diff", p, "nowhere.yaml"]]
+    {
+        let r = motcua(&bad);
+        assert_eq!(r.code, 2, "{bad:?}: {}", r.stdout);
+    }
+}
+
+#[test]
+fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
+    let r = motcua(&["calendar", "days", "specs/calendars/vn-gov.yaml", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let days = v["days"].as_array().unwrap();
+    assert_eq!(days.len(), 365 * 3, "2025-2027, no leap year");
+    let day = |d: &str| days.iter().find(|x| x["date"] == d).unwrap().clone();
+    assert_eq!(day("2026-01-10")["working"], true);
+    assert_eq!(day("2026-01-10")["kind"], "worked");
+    assert_eq!(day("2027-02-04")["working"], false);
+    assert_eq!(day("2027-02-04")["status"], "provisional");
+    assert_eq!(day("2027-03-01"), serde_json::json!({"date": "2027-03-01", "working": true}));
+    assert_eq!(v["known_differences"].as_array().unwrap().len(), 3);
 }

@@ -272,6 +272,8 @@ export interface Timing {
   usedMinutes?: number;
   resumedAfter?: number;
   started?: StepDue[];
+  /** Provisional calendar days (YYYY-MM-DD) the appointment was counted across. */
+  provisionalDays?: string[];
 }
 
 interface EventBase {
@@ -302,7 +304,11 @@ export type Event = EventBase & (
 export type Effect = { key: string } & (
   | { type: 'status_changed'; from?: number; to: number }
   | { type: 'step_started'; step: string; agency?: string; role: string; unit?: string; due?: Instant }
-  | { type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended' }
+  | {
+      type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended';
+      /** Provisional calendar days (YYYY-MM-DD) the deadline was counted across: "expected". */
+      provisionalDays?: string[];
+    }
   | { type: 'clock_suspended' }
   | { type: 'clock_resumed'; suspendedMinutes: number }
   | {
@@ -345,6 +351,8 @@ export interface Deadline {
   suspendedSince?: Instant;
   suspendedMinutes: number;
   extended: boolean;
+  /** Provisional calendar days (YYYY-MM-DD) the appointment was counted across: "expected" until announced. */
+  provisionalDays?: string[];
 }
 
 export interface StepRecord {
