@@ -144,8 +144,12 @@ impl From<postgres::Error> for DbError {
                 DbError::Unavailable(e.to_string())
             }
             Some(_) => DbError::Other(e.to_string()),
-            // No SQLSTATE: the connection itself failed (refused, closed, I/O).
-            None => DbError::Unavailable(e.to_string()),
+            // No SQLSTATE: the connection itself failed (refused, closed, I/O), or a
+            // value did not convert (a bug, not an outage).
+            None => {
+                let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+                if e.is_closed() || io { DbError::Unavailable(e.to_string()) } else { DbError::Other(e.to_string()) }
+            }
         }
     }
 }

@@ -147,3 +147,22 @@ pub(crate) fn effect_position(effect: &Effect, fallback_seq: u64, position: usiz
         _ => (fallback_seq as i64, position as i64),
     }
 }
+
+/// Reads an effect back from its stored JSON.
+///
+/// The core writes a hand-off's empty `data` object by leaving the field out, and reads
+/// a missing field back as `null`; the engine itself always produces an object, so an
+/// absent one is restored as `{}` to give back exactly the effect that was stored.
+pub(crate) fn effect_from_json(text: &str) -> Result<Effect, String> {
+    let mut effect: Effect = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    normalize_effect(&mut effect);
+    Ok(effect)
+}
+
+pub(crate) fn normalize_effect(effect: &mut Effect) {
+    if let motcua::EffectKind::HandOff { data, .. } = &mut effect.kind
+        && data.is_null()
+    {
+        *data = serde_json::Value::Object(serde_json::Map::new());
+    }
+}

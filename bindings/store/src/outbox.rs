@@ -171,7 +171,7 @@ impl Store {
                          WHERE dossier_id = ?3 AND seq = ?4 AND n = ?5",
                         &[Val::from(worker), Val::from(until), Val::from(&dossier_id), Val::from(seq), Val::from(n)],
                     )?;
-                    let effect: Effect = serde_json::from_str(&row[6].text()?)
+                    let effect: Effect = crate::engine::effect_from_json(&row[6].text()?)
                         .map_err(|e| StoreError::Integrity(format!("outbox {}: {e}", row[2].text().unwrap_or_default())))?;
                     out.push(Delivery {
                         key: row[2].text()?,
@@ -261,7 +261,7 @@ impl Store {
                     state: OutboxState::parse(&row[3].text()?)?,
                     attempts: row[4].int()? as u32,
                     last_error: row[5].opt_text()?,
-                    effect: serde_json::from_str(&row[6].text()?).map_err(|e| {
+                    effect: crate::engine::effect_from_json(&row[6].text()?).map_err(|e| {
                         StoreError::Integrity(format!("outbox {}: {e}", row[0].text().unwrap_or_default()))
                     })?,
                 })

@@ -107,7 +107,7 @@ pub(crate) fn migrate(db: &mut Db) -> Result<i64, StoreError> {
     db.begin()?;
     let result = (|| -> Result<i64, StoreError> {
         if db.backend() == Backend::Postgres {
-            db.query("SELECT pg_advisory_xact_lock(7220139)", &[]).map(drop)?;
+            db.exec("SELECT pg_advisory_xact_lock(7220139)", &[])?;
         }
         db.batch("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")?;
         let rows = db.query("SELECT COALESCE(MAX(version), 0) FROM schema_version", &[])?;

@@ -521,6 +521,7 @@ impl Store {
         let mut applied: Applied = serde_json::from_str(&row[1].text()?)
             .map_err(|e| StoreError::Integrity(format!("stored outcome of {dossier_id}/{command_id}: {e}")))?;
         applied.duplicate = true;
+        applied.effects.iter_mut().for_each(engine::normalize_effect);
         let (_, dossier, _) = self.load_in_tx(dossier_id)?;
         Ok(Some(Stored { dossier, applied }))
     }
