@@ -544,27 +544,32 @@ impl Store {
         let rows = self
             .db
             .query("SELECT seq, body FROM events WHERE dossier_id = ?1 ORDER BY seq", &[Val::from(dossier_id)])?;
-        rows.iter()
-            .map(|r| {
-                let seq = r[0].int()?;
-                let event: Event = serde_json::from_str(&r[1].text()?)
-                    .map_err(|e| StoreError::Integrity(format!("dossier {dossier_id} event {seq}: {e}")))?;
-                if event.seq as i64 != seq {
-                    return Err(StoreError::Integrity(format!(
-                        "dossier {dossier_id}: the row of event {seq} holds event {}",
-                        event.seq
-                    )));
-                }
-                Ok(event)
-            })
-            .collect()
+        rows.iter().map(|r| parse_event(dossier_id, r[0].int()?, &r[1].text()?)).collect()
     }
 
     /// Loads a dossier by replaying its events; returns the pinned procedure and version.
+    ///
+    /// The dossier row and its events are read in ONE statement, so they come from one
+    /// snapshot even under PostgreSQL's READ COMMITTED while other writers commit.
     fn load_in_tx(&mut self, dossier_id: &str) -> Result<(Arc<Procedure>, Dossier, u64), StoreError> {
-        let head = self.head(dossier_id)?;
+        let rows = self.db.query(
+            "SELECT d.procedure_code, d.procedure_version, d.version, d.head, e.seq, e.body \
+             FROM dossiers d LEFT JOIN events e ON e.dossier_id = d.id WHERE d.id = ?1 ORDER BY e.seq",
+            &[Val::from(dossier_id)],
+        )?;
+        let first = rows.first().ok_or_else(|| StoreError::NotFound(format!("dossier {dossier_id}")))?;
+        let head = Head {
+            code: first[0].text()?,
+            version_str: first[1].text()?,
+            version: first[2].int()? as u64,
+            head: first[3].text()?,
+        };
+        let mut events = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let Some(seq) = r[4].opt_int()? else { continue };
+            events.push(parse_event(dossier_id, seq, &r[5].text()?)?);
+        }
         let procedure = self.procedure(&head.code, &head.version_str)?;
-        let events = self.stored_events(dossier_id)?;
         let dossier = engine::load(&procedure, &events, &head.head)
             .map_err(|e| StoreError::Integrity(format!("dossier {dossier_id}: {e}")))?;
         if dossier.version() != head.version {
@@ -794,6 +799,18 @@ impl Store {
         }
         Ok(())
     }
+}
+
+fn parse_event(dossier_id: &str, seq: i64, body: &str) -> Result<Event, StoreError> {
+    let event: Event = serde_json::from_str(body)
+        .map_err(|e| StoreError::Integrity(format!("dossier {dossier_id} event {seq}: {e}")))?;
+    if event.seq as i64 != seq {
+        return Err(StoreError::Integrity(format!(
+            "dossier {dossier_id}: the row of event {seq} holds event {}",
+            event.seq
+        )));
+    }
+    Ok(event)
 }
 
 fn procedure_version(row: &Row) -> Result<ProcedureVersion, StoreError> {
