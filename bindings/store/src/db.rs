@@ -163,6 +163,8 @@ pub enum Backend {
     Postgres,
 }
 
+// One connection per `Store`, never moved in a hot loop: the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Db {
     Sqlite(rusqlite::Connection),
     Postgres {
