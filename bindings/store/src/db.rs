@@ -172,6 +172,8 @@ pub(crate) enum Db {
         url: String,
         schema: Option<String>,
         statements: HashMap<String, postgres::Statement>,
+        /// Set when a call failed as unavailable: reconnect before the next transaction.
+        broken: bool,
     },
 }
 
@@ -224,7 +226,13 @@ impl Db {
 
     pub(crate) fn open_postgres(url: &str, schema: Option<&str>) -> Result<Db, DbError> {
         let client = pg_connect(url, schema)?;
-        Ok(Db::Postgres { client, url: url.to_owned(), schema: schema.map(str::to_owned), statements: HashMap::new() })
+        Ok(Db::Postgres {
+            client,
+            url: url.to_owned(),
+            schema: schema.map(str::to_owned),
+            statements: HashMap::new(),
+            broken: false,
+        })
     }
 
     pub(crate) fn backend(&self) -> Backend {
@@ -236,11 +244,12 @@ impl Db {
 
     /// Reconnects a PostgreSQL client whose connection closed (between transactions only).
     fn ensure_connected(&mut self) -> Result<(), DbError> {
-        if let Db::Postgres { client, url, schema, statements } = self
-            && client.is_closed()
+        if let Db::Postgres { client, url, schema, statements, broken } = self
+            && (*broken || client.is_closed())
         {
             *client = pg_connect(url, schema.as_deref())?;
             statements.clear();
+            *broken = false;
         }
         Ok(())
     }
@@ -248,7 +257,7 @@ impl Db {
     pub(crate) fn batch(&mut self, sql: &str) -> Result<(), DbError> {
         match self {
             Db::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Db::Postgres { client, .. } => Ok(client.batch_execute(sql)?),
+            Db::Postgres { client, broken, .. } => client.batch_execute(sql).map_err(|e| mark(broken, e)),
         }
     }
 
@@ -277,11 +286,11 @@ impl Db {
                 let mut stmt = c.prepare_cached(sql)?;
                 Ok(stmt.execute(rusqlite::params_from_iter(params.iter()))? as u64)
             }
-            Db::Postgres { client, statements, .. } => {
-                let stmt = pg_statement(client, statements, sql)?;
+            Db::Postgres { client, statements, broken, .. } => {
+                let stmt = pg_statement(client, statements, sql).map_err(|e| mark_db(broken, e))?;
                 let boxed = pg_params(params);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                Ok(client.execute(&stmt, &refs)?)
+                client.execute(&stmt, &refs).map_err(|e| mark(broken, e))
             }
         }
     }
@@ -310,11 +319,11 @@ impl Db {
                 }
                 Ok(out)
             }
-            Db::Postgres { client, statements, .. } => {
-                let stmt = pg_statement(client, statements, sql)?;
+            Db::Postgres { client, statements, broken, .. } => {
+                let stmt = pg_statement(client, statements, sql).map_err(|e| mark_db(broken, e))?;
                 let boxed = pg_params(params);
                 let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
-                let rows = client.query(&stmt, &refs)?;
+                let rows = client.query(&stmt, &refs).map_err(|e| mark(broken, e))?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let mut cells = Vec::with_capacity(row.len());
@@ -340,6 +349,22 @@ impl Db {
             }
         }
     }
+}
+
+/// Classifies a PostgreSQL error, remembering a lost connection.
+fn mark(broken: &mut bool, e: postgres::Error) -> DbError {
+    // Only a failure without an SQLSTATE is the connection itself.
+    if e.code().is_some() {
+        return e.into();
+    }
+    mark_db(broken, e.into())
+}
+
+fn mark_db(broken: &mut bool, e: DbError) -> DbError {
+    if matches!(e, DbError::Unavailable(_)) {
+        *broken = true;
+    }
+    e
 }
 
 fn pg_statement(

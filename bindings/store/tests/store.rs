@@ -334,3 +334,42 @@ fn deleting_snapshots_loses_nothing() {
         assert_eq!(err.code(), "rejected", "dated before the last event");
     }
 }
+
+#[test]
+fn an_unreachable_or_dropped_database_is_unavailable_not_a_panic() {
+    let err =
+        Store::open_postgres("postgres://postgres@127.0.0.1:1/postgres?connect_timeout=2", crate::common::library())
+            .err()
+            .expect("nothing listens on port 1");
+    assert_eq!(err.code(), "unavailable", "{err}");
+    assert!(err.is_retryable());
+    let dir = std::env::temp_dir().join(format!("motcua-store-tests-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let err = Store::open_sqlite(&dir, crate::common::library()).err().expect("a folder is not a database");
+    assert!(matches!(err.code(), "unavailable" | "database"), "{err}");
+
+    let Some(url) = crate::common::postgres_url() else {
+        eprintln!("MOTCUA_TEST_POSTGRES is not set: the dropped-connection half is skipped");
+        return;
+    };
+    // A connection the server drops (restart, failover): the call fails as `unavailable`,
+    // nothing is half written, and the next call reconnects.
+    let crate::common::Target::Postgres { schema, .. } = crate::common::postgres(&url, "dropped") else {
+        unreachable!()
+    };
+    let tagged = format!("{url}?application_name={schema}");
+    let mut store = Store::open_postgres_in_schema(&tagged, &schema, crate::common::library()).unwrap();
+    business(&mut store);
+    store.submit("2.001610", business_submission("HS-1", "2026-03-02T09:00:00+07:00", "01")).unwrap();
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", &[&schema])
+        .unwrap();
+    let accept = act("c2", "2026-03-02T09:30:00+07:00", "one_stop_officer", "accept", Some(1));
+    let err = store.apply("HS-1", &accept).unwrap_err();
+    assert_eq!(err.code(), "unavailable", "{err}");
+    let stored = store.apply("HS-1", &accept).unwrap();
+    assert_eq!(stored.dossier.version(), 2);
+    assert_eq!(store.events("HS-1").unwrap().len(), 2);
+    assert!(store.verify("HS-1").is_ok());
+}
