@@ -1,0 +1,168 @@
+//! Every call into the core engine, in one place: the core is hardened in parallel (a
+//! checked snapshot loader, stricter idempotency), and this is the module to adapt.
+//!
+//! Loading a dossier replays its stored events with the pinned procedure and checks the
+//! hash chain against the stored head: the events are the truth, snapshots are a cache.
+
+use chrono::{DateTime, FixedOffset};
+use motcua::{
+    Applied, Command, CommandKind, Dossier, Effect, Event, OutcomeKind, Procedure, Punctuality, Rejection, Submission,
+};
+
+/// Opens a dossier.
+pub(crate) fn submit(procedure: &Procedure, submission: Submission) -> Result<(Dossier, Applied), Rejection> {
+    Dossier::submit(procedure, submission)
+}
+
+/// Applies a command to a loaded dossier.
+pub(crate) fn apply(dossier: &mut Dossier, procedure: &Procedure, command: &Command) -> Result<Applied, Rejection> {
+    dossier.apply(procedure, command)
+}
+
+/// Fires the timers due at `now`.
+pub(crate) fn advance(
+    dossier: &mut Dossier,
+    procedure: &Procedure,
+    now: DateTime<FixedOffset>,
+) -> Result<Applied, Rejection> {
+    dossier.advance(procedure, now)
+}
+
+/// Rebuilds a dossier from stored events: the hash chain must end at `head`, and the
+/// replay through the pinned procedure must succeed and end at the same head.
+pub(crate) fn load(procedure: &Procedure, events: &[Event], head: &str) -> Result<Dossier, String> {
+    motcua::verify_history(events, Some(head)).map_err(|r| format!("hash chain: {r}"))?;
+    let dossier = Dossier::replay(procedure, events).map_err(|r| format!("replay: {r}"))?;
+    if dossier.head() != head {
+        return Err(format!("replay ends at head {}, the dossier row says {head}", dossier.head()));
+    }
+    Ok(dossier)
+}
+
+/// The dossier as it was just before `until` (events dated before it), if it existed.
+pub(crate) fn state_before(procedure: &Procedure, events: &[Event], until: DateTime<FixedOffset>) -> Option<Dossier> {
+    let n = events.iter().take_while(|e| e.at < until).count();
+    if n == 0 {
+        return None;
+    }
+    Dossier::replay(procedure, &events[..n]).ok()
+}
+
+/// The effects of every event of a dossier's history, as the engine gives them for an
+/// already-applied command (used to check that the outbox holds exactly these).
+pub(crate) fn effects_of_history(procedure: &Procedure, dossier: &Dossier) -> Vec<Effect> {
+    let mut out = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for event in dossier.history() {
+        if !seen.insert(event.command_id.clone()) {
+            continue;
+        }
+        let mut copy = dossier.clone();
+        let probe = Command {
+            id: event.command_id.clone(),
+            at: event.at,
+            actor: event.actor.clone(),
+            expected_version: None,
+            kind: CommandKind::ConfirmWithdrawal,
+        };
+        if let Ok(applied) = copy.apply(procedure, &probe) {
+            out.extend(applied.effects);
+        }
+    }
+    out
+}
+
+/// What reporting says about a dossier at `at`: whether it counts as late
+/// (more than one supplement request, an extension, or past its appointment).
+pub(crate) fn late_at(procedure: &Procedure, dossier: &Dossier, at: DateTime<FixedOffset>) -> bool {
+    dossier.late_for_reporting(procedure, at).unwrap_or(false)
+}
+
+/// The indexed columns of a dossier.
+pub(crate) struct Index {
+    pub status: i64,
+    pub appointment: DateTime<FixedOffset>,
+    pub suspended: bool,
+    pub next_due: Option<DateTime<FixedOffset>>,
+    pub closed: Option<(DateTime<FixedOffset>, &'static str)>,
+    /// For a closed dossier: `early`, `on_time` or `late` under the national reporting rule.
+    pub verdict: Option<&'static str>,
+    pub supplements: i64,
+    pub extended: bool,
+    /// Agency kinds of the active steps.
+    pub agencies: Vec<String>,
+}
+
+pub(crate) fn outcome_kind_name(kind: OutcomeKind) -> &'static str {
+    match kind {
+        OutcomeKind::ResultIssued => "result_issued",
+        OutcomeKind::Refused => "refused",
+        OutcomeKind::NotReceived => "not_received",
+        OutcomeKind::Stopped => "stopped",
+        OutcomeKind::Withdrawn => "withdrawn",
+    }
+}
+
+pub(crate) fn index(procedure: &Procedure, dossier: &Dossier) -> Index {
+    let closed = dossier.closure().map(|c| (c.at, outcome_kind_name(c.kind)));
+    let verdict = dossier.closure().map(|c| {
+        if late_at(procedure, dossier, c.at) {
+            "late"
+        } else {
+            match dossier.punctuality(procedure, c.at) {
+                Ok(Punctuality::Early) => "early",
+                Ok(Punctuality::Late) => "late",
+                _ => "on_time",
+            }
+        }
+    });
+    let mut agencies: Vec<String> = dossier
+        .active()
+        .iter()
+        .filter_map(|a| procedure.step_ix(&a.step).and_then(|ix| procedure.step(ix).agency.clone()))
+        .collect();
+    agencies.sort();
+    agencies.dedup();
+    Index {
+        status: i64::from(dossier.status().code()),
+        appointment: dossier.deadline().appointment,
+        suspended: dossier.deadline().suspended_since.is_some() && dossier.closure().is_none(),
+        next_due: dossier.next_due(),
+        closed,
+        verdict,
+        supplements: i64::from(dossier.supplement_requests()),
+        extended: dossier.deadline().extended,
+        agencies,
+    }
+}
+
+/// `(seq, n)` of an effect, from its idempotency key `<dossier>/<seq>/<n>`; `fallback_seq`
+/// and the position when the key has another shape.
+pub(crate) fn effect_position(effect: &Effect, fallback_seq: u64, position: usize) -> (i64, i64) {
+    let mut parts = effect.key.rsplitn(3, '/');
+    let n = parts.next().and_then(|s| s.parse::<i64>().ok());
+    let seq = parts.next().and_then(|s| s.parse::<i64>().ok());
+    match (seq, n) {
+        (Some(seq), Some(n)) => (seq, n),
+        _ => (fallback_seq as i64, position as i64),
+    }
+}
+
+/// Reads an effect back from its stored JSON.
+///
+/// The core writes a hand-off's empty `data` object by leaving the field out, and reads
+/// a missing field back as `null`; the engine itself always produces an object, so an
+/// absent one is restored as `{}` to give back exactly the effect that was stored.
+pub(crate) fn effect_from_json(text: &str) -> Result<Effect, String> {
+    let mut effect: Effect = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    normalize_effect(&mut effect);
+    Ok(effect)
+}
+
+pub(crate) fn normalize_effect(effect: &mut Effect) {
+    if let motcua::EffectKind::HandOff { data, .. } = &mut effect.kind
+        && data.is_null()
+    {
+        *data = serde_json::Value::Object(serde_json::Map::new());
+    }
+}
