@@ -5,9 +5,7 @@
 //! hash chain against the stored head: the events are the truth, snapshots are a cache.
 
 use chrono::{DateTime, FixedOffset};
-use motcua::{
-    Applied, Command, CommandKind, Dossier, Effect, Event, OutcomeKind, Procedure, Punctuality, Rejection, Submission,
-};
+use motcua::{Applied, Command, Dossier, Effect, Event, OutcomeKind, Procedure, Punctuality, Rejection, Submission};
 
 /// Opens a dossier.
 pub(crate) fn submit(procedure: &Procedure, submission: Submission) -> Result<(Dossier, Applied), Rejection> {
@@ -48,28 +46,10 @@ pub(crate) fn state_before(procedure: &Procedure, events: &[Event], until: DateT
     Dossier::replay(procedure, &events[..n]).ok()
 }
 
-/// The effects of every event of a dossier's history, as the engine gives them for an
-/// already-applied command (used to check that the outbox holds exactly these).
+/// The effects of every event of a dossier's history, as the engine rebuilds them (used to
+/// check that the outbox holds exactly these).
 pub(crate) fn effects_of_history(procedure: &Procedure, dossier: &Dossier) -> Vec<Effect> {
-    let mut out = Vec::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for event in dossier.history() {
-        if !seen.insert(event.command_id.clone()) {
-            continue;
-        }
-        let mut copy = dossier.clone();
-        let probe = Command {
-            id: event.command_id.clone(),
-            at: event.at,
-            actor: event.actor.clone(),
-            expected_version: None,
-            kind: CommandKind::ConfirmWithdrawal,
-        };
-        if let Ok(applied) = copy.apply(procedure, &probe) {
-            out.extend(applied.effects);
-        }
-    }
-    out
+    (1..=dossier.version()).filter_map(|seq| dossier.effects_of(procedure, seq).ok()).flatten().collect()
 }
 
 /// What reporting says about a dossier at `at`: whether it counts as late
