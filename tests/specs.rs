@@ -106,7 +106,7 @@ fn every_hand_off_target_in_the_shipped_specs_declares_what_it_receives() {
 #[test]
 fn scenario_results_validate_against_the_runtime_schemas() {
     let schema = |name: &str| {
-        let text = read(&format!("specs/schema/runtime/{name}.schema.json"));
+        let text = read(format!("specs/schema/runtime/{name}.schema.json"));
         let value: serde_json::Value = serde_json::from_str(&text).expect("schema JSON");
         jsonschema::validator_for(&value).unwrap_or_else(|e| panic!("{name}: {e}"))
     };
