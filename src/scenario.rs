@@ -277,6 +277,8 @@ pub struct Entry {
     pub appointment: Option<DateTime<FixedOffset>>,
     /// Whether the legal clock is suspended afterwards (the appointment will move).
     pub suspended: bool,
+    /// Whether the appointment was counted across provisional calendar days ("expected").
+    pub provisional: bool,
     /// Early, on time, due soon or late at this instant.
     pub punctuality: Option<Punctuality>,
     /// Steps this line finished: (step, working minutes used, minutes allotted).
@@ -394,7 +396,15 @@ impl Timeline {
                 effects,
                 step_time,
                 e.appointment
-                    .map(|a| format!("{}{}", a.format("%Y-%m-%d %H:%M"), if e.suspended { " ⏸" } else { "" }))
+                    .map(|a| {
+                        let expected = if lang == "en" { " (expected)" } else { " (dự kiến)" };
+                        format!(
+                            "{}{}{}",
+                            a.format("%Y-%m-%d %H:%M"),
+                            if e.provisional { expected } else { "" },
+                            if e.suspended { " ⏸" } else { "" }
+                        )
+                    })
                     .unwrap_or_default(),
                 e.punctuality.map(|p| p.label().get(lang).to_owned()).unwrap_or_default(),
                 format!("{} {}", e.status.code(), label.get(lang)),
@@ -624,6 +634,7 @@ fn entry(
         note,
         appointment: Some(dossier.deadline().appointment),
         suspended: dossier.deadline().suspended_since.is_some() && dossier.closure().is_none(),
+        provisional: !dossier.deadline().provisional_days.is_empty(),
         punctuality: dossier.punctuality(procedure, at).ok(),
         step_times: dossier.log()[logged_before.min(dossier.log().len())..]
             .iter()

@@ -104,6 +104,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
                     "status": e.status,
                     "note": e.note.as_ref().map(|n| n.get(l).to_owned()),
                     "appointment": e.appointment.map(|a| a.to_rfc3339()),
+                    "appointment_provisional": e.provisional,
                     "suspended": e.suspended,
                     "punctuality": e.punctuality,
                     "step_times": e.step_times.iter().map(|(step, used, allotted)| json!({

@@ -155,6 +155,24 @@ fn simulate_named_scenario_in_english_and_json() {
 }
 
 #[test]
+fn simulate_marks_an_appointment_counted_across_provisional_days() {
+    let scenario = "tests/scenarios/birth-registration-tet-2027-provisional.yaml";
+    let r = motcua(&["simulate", BIRTH, "--scenario", scenario]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("2027-02-15 09:00 (dự kiến)"), "{}", r.stdout);
+    let r = motcua(&["simulate", BIRTH, "--scenario", scenario, "--lang", "en", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let first = &v["entries"][0];
+    assert_eq!(first["appointment_provisional"], true);
+    let set = first["effects"].as_array().unwrap().iter().find(|e| e["type"] == "appointment_set").unwrap();
+    assert_eq!(set["provisional_days"].as_array().unwrap().len(), 7);
+    // Tết 2026 was announced: no mark.
+    let r = motcua(&["simulate", BIRTH, "--scenario", "tests/scenarios/birth-registration-tet-extended.yaml"]);
+    assert!(!r.stdout.contains("dự kiến"), "{}", r.stdout);
+}
+
+#[test]
 fn simulate_failed_expectation_exits_1() {
     let text = std::fs::read_to_string(repo().join("tests/scenarios/business-registration-happy.yaml")).unwrap();
     let broken = text.replacen("expect: {status: 2, active: [review]", "expect: {status: 4, active: [review]", 1);
