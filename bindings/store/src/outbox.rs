@@ -130,10 +130,13 @@ impl Store {
         let now_ms = ms(now);
         let until = now_ms + lease.num_milliseconds();
         self.tx(|s| {
+            // Dossiers whose earliest undelivered effect is claimable now (head of line).
             let candidates = s.db.query(
-                "SELECT dossier_id, MIN(available_ts) FROM outbox WHERE state IN ('pending', 'leased') \
-                 AND available_ts <= ?1 AND (lease_until IS NULL OR lease_until <= ?1) \
-                 GROUP BY dossier_id ORDER BY 2, 1 LIMIT ?2",
+                "SELECT o.dossier_id FROM outbox o WHERE o.state IN ('pending', 'leased') \
+                 AND o.available_ts <= ?1 AND (o.lease_until IS NULL OR o.lease_until <= ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.dossier_id = o.dossier_id \
+                   AND p.state IN ('pending', 'leased') AND (p.seq < o.seq OR (p.seq = o.seq AND p.n < o.n))) \
+                 ORDER BY o.available_ts, o.dossier_id LIMIT ?2",
                 &[Val::from(now_ms), Val::from(batch as i64)],
             )?;
             let mut out = Vec::new();

@@ -88,6 +88,17 @@ fn retries_return_the_original_outcome_and_errors_are_coded() {
         assert_eq!(store.schema_version().unwrap(), motcua_store::SCHEMA_VERSION);
         assert_eq!(store.dossier("HS-1").unwrap().version(), 3);
         assert_eq!(store.verify("HS-1").unwrap().events, 3);
+
+        // A database migrated by a newer build is refused, not misread.
+        drop(store);
+        target.sql("INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')");
+        let err = match &target {
+            crate::common::Target::Sqlite(path) => Store::open_sqlite(path, crate::common::library()).err(),
+            crate::common::Target::Postgres { url, schema } => {
+                Store::open_postgres_in_schema(url, schema, crate::common::library()).err()
+            }
+        };
+        assert_eq!(err.map(|e| e.code()), Some("schema"));
     }
 }
 
