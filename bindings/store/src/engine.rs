@@ -6,7 +6,8 @@
 
 use chrono::{DateTime, FixedOffset};
 use motcua::{
-    Applied, Command, CommandKind, Dossier, Effect, Event, OutcomeKind, Procedure, Punctuality, Rejection, Submission,
+    Applied, Command, CommandKind, Dossier, Effect, Event, EventKind, OutcomeKind, Procedure, Punctuality, Rejection,
+    Submission,
 };
 
 /// Opens a dossier.
@@ -58,12 +59,31 @@ pub(crate) fn effects_of_history(procedure: &Procedure, dossier: &Dossier) -> Ve
             continue;
         }
         let mut copy = dossier.clone();
+        // The probe carries the command as the event records it, so that an engine that
+        // checks a retried id against its body still answers with the original outcome.
+        let kind = match &event.kind {
+            EventKind::ActionTaken { step, action, data, documents } => CommandKind::Act {
+                action: action.clone(),
+                step: Some(step.clone()),
+                data: data.clone(),
+                documents: documents.clone(),
+            },
+            EventKind::TimerFired { step, action } => {
+                CommandKind::Act { action: action.clone(), step: Some(step.clone()), data: None, documents: None }
+            }
+            EventKind::WithdrawalRequested { reason } => CommandKind::RequestWithdrawal { reason: reason.clone() },
+            EventKind::WithdrawalDeclined { reason } => CommandKind::DeclineWithdrawal { reason: reason.clone() },
+            EventKind::Withdrawn | EventKind::Submitted { .. } => CommandKind::ConfirmWithdrawal,
+            EventKind::Extended { appointment, reason } => {
+                CommandKind::Extend { appointment: *appointment, reason: reason.clone() }
+            }
+        };
         let probe = Command {
             id: event.command_id.clone(),
             at: event.at,
             actor: event.actor.clone(),
             expected_version: None,
-            kind: CommandKind::ConfirmWithdrawal,
+            kind,
         };
         if let Ok(applied) = copy.apply(procedure, &probe) {
             out.extend(applied.effects);
