@@ -195,9 +195,9 @@ impl Store {
     pub fn ack(&mut self, worker: &str, key: &str) -> Result<bool, StoreError> {
         self.tx(|s| {
             let n = s.db.exec(
-                "UPDATE outbox SET state = 'done', lease_owner = NULL, lease_until = NULL \
+                "UPDATE outbox SET state = 'done', lease_owner = NULL, lease_until = NULL, done_ts = ?3 \
                  WHERE key = ?1 AND state = 'leased' AND lease_owner = ?2",
-                &[Val::from(key), Val::from(worker)],
+                &[Val::from(key), Val::from(worker), Val::from(chrono::Utc::now().timestamp_millis())],
             )?;
             if n == 0 && s.db.query("SELECT 1 FROM outbox WHERE key = ?1", &[Val::from(key)])?.is_empty() {
                 return Err(StoreError::NotFound(format!("outbox entry {key}")));
@@ -246,6 +246,15 @@ impl Store {
                 ],
             )?;
             Ok(Some(state))
+        })
+    }
+
+    /// Deletes delivered (acknowledged) effects acknowledged before `before`; returns how
+    /// many. Pending, leased and dead entries are kept. The events keep the history, so
+    /// this loses nothing but the delivery record.
+    pub fn prune_delivered(&mut self, before: DateTime<FixedOffset>) -> Result<u64, StoreError> {
+        self.tx(|s| {
+            Ok(s.db.exec("DELETE FROM outbox WHERE state = 'done' AND done_ts < ?1", &[Val::from(ms(before))])?)
         })
     }
 
