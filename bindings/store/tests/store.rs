@@ -366,7 +366,7 @@ fn an_unreachable_or_dropped_database_is_unavailable_not_a_panic() {
     assert!(matches!(err.code(), "unavailable" | "database"), "{err}");
 
     let Some(url) = crate::common::postgres_url() else {
-        eprintln!("MOTCUA_TEST_POSTGRES is not set: the dropped-connection half is skipped");
+        crate::common::skip_notice("dropped_connection");
         return;
     };
     // A connection the server drops (restart, failover): the call fails as `unavailable`,
