@@ -249,6 +249,22 @@ impl Store {
         })
     }
 
+    /// Puts a dead letter back in the queue (after a person fixed the cause): pending
+    /// again, attempts reset, claimable from `now`. Returns `false` when the entry is not
+    /// dead.
+    pub fn requeue_dead(&mut self, key: &str, now: DateTime<FixedOffset>) -> Result<bool, StoreError> {
+        self.tx(|s| {
+            let n = s.db.exec(
+                "UPDATE outbox SET state = 'pending', attempts = 0, available_ts = ?2 WHERE key = ?1 AND state = 'dead'",
+                &[Val::from(key), Val::from(ms(now))],
+            )?;
+            if n == 0 && s.db.query("SELECT 1 FROM outbox WHERE key = ?1", &[Val::from(key)])?.is_empty() {
+                return Err(StoreError::NotFound(format!("outbox entry {key}")));
+            }
+            Ok(n == 1)
+        })
+    }
+
     /// Deletes delivered (acknowledged) effects acknowledged before `before`; returns how
     /// many. Pending, leased and dead entries are kept. The events keep the history, so
     /// this loses nothing but the delivery record.

@@ -198,6 +198,12 @@ fn the_outbox_delivers_in_order_with_leases_backoff_and_dead_letters() {
         let left: Vec<OutboxState> = store.outbox("HS-1").unwrap().into_iter().map(|e| e.state).collect();
         assert_eq!(left, [Dead]);
         assert!(store.verify("HS-1").is_ok());
+        // Once the cause is fixed, a person puts the dead letter back.
+        assert!(store.requeue_dead("HS-1/1/1", expired).unwrap());
+        assert!(!store.requeue_dead("HS-1/1/1", expired).unwrap(), "no longer dead");
+        let again = store.claim("w5", 10, lease, expired).unwrap();
+        assert_eq!((again.len(), again[0].key.as_str(), again[0].attempt), (1, "HS-1/1/1", 1));
+        assert!(store.ack("w5", "HS-1/1/1").unwrap());
         assert_eq!(store.ack("w1", "nope/1/0").unwrap_err().code(), "not_found");
     }
 }
