@@ -80,3 +80,13 @@ pub const SCHEMA_VERSION: i64 = schema::LATEST;
 pub fn effects_of_history(procedure: &motcua::Procedure, dossier: &motcua::Dossier) -> Vec<motcua::Effect> {
     engine::effects_of_history(procedure, dossier)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_store_can_move_to_another_thread() {
+        fn send<T: Send>() {}
+        send::<crate::Store>();
+        send::<crate::StoreError>();
+    }
+}

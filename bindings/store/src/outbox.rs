@@ -130,10 +130,13 @@ impl Store {
         let now_ms = ms(now);
         let until = now_ms + lease.num_milliseconds();
         self.tx(|s| {
+            // Dossiers whose earliest undelivered effect is claimable now (head of line).
             let candidates = s.db.query(
-                "SELECT dossier_id, MIN(available_ts) FROM outbox WHERE state IN ('pending', 'leased') \
-                 AND available_ts <= ?1 AND (lease_until IS NULL OR lease_until <= ?1) \
-                 GROUP BY dossier_id ORDER BY 2, 1 LIMIT ?2",
+                "SELECT o.dossier_id FROM outbox o WHERE o.state IN ('pending', 'leased') \
+                 AND o.available_ts <= ?1 AND (o.lease_until IS NULL OR o.lease_until <= ?1) \
+                 AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.dossier_id = o.dossier_id \
+                   AND p.state IN ('pending', 'leased') AND (p.seq < o.seq OR (p.seq = o.seq AND p.n < o.n))) \
+                 ORDER BY o.available_ts, o.dossier_id LIMIT ?2",
                 &[Val::from(now_ms), Val::from(batch as i64)],
             )?;
             let mut out = Vec::new();
@@ -192,9 +195,9 @@ impl Store {
     pub fn ack(&mut self, worker: &str, key: &str) -> Result<bool, StoreError> {
         self.tx(|s| {
             let n = s.db.exec(
-                "UPDATE outbox SET state = 'done', lease_owner = NULL, lease_until = NULL \
+                "UPDATE outbox SET state = 'done', lease_owner = NULL, lease_until = NULL, done_ts = ?3 \
                  WHERE key = ?1 AND state = 'leased' AND lease_owner = ?2",
-                &[Val::from(key), Val::from(worker)],
+                &[Val::from(key), Val::from(worker), Val::from(chrono::Utc::now().timestamp_millis())],
             )?;
             if n == 0 && s.db.query("SELECT 1 FROM outbox WHERE key = ?1", &[Val::from(key)])?.is_empty() {
                 return Err(StoreError::NotFound(format!("outbox entry {key}")));
@@ -243,6 +246,31 @@ impl Store {
                 ],
             )?;
             Ok(Some(state))
+        })
+    }
+
+    /// Puts a dead letter back in the queue (after a person fixed the cause): pending
+    /// again, attempts reset, claimable from `now`. Returns `false` when the entry is not
+    /// dead.
+    pub fn requeue_dead(&mut self, key: &str, now: DateTime<FixedOffset>) -> Result<bool, StoreError> {
+        self.tx(|s| {
+            let n = s.db.exec(
+                "UPDATE outbox SET state = 'pending', attempts = 0, available_ts = ?2 WHERE key = ?1 AND state = 'dead'",
+                &[Val::from(key), Val::from(ms(now))],
+            )?;
+            if n == 0 && s.db.query("SELECT 1 FROM outbox WHERE key = ?1", &[Val::from(key)])?.is_empty() {
+                return Err(StoreError::NotFound(format!("outbox entry {key}")));
+            }
+            Ok(n == 1)
+        })
+    }
+
+    /// Deletes delivered (acknowledged) effects acknowledged before `before`; returns how
+    /// many. Pending, leased and dead entries are kept. The events keep the history, so
+    /// this loses nothing but the delivery record.
+    pub fn prune_delivered(&mut self, before: DateTime<FixedOffset>) -> Result<u64, StoreError> {
+        self.tx(|s| {
+            Ok(s.db.exec("DELETE FROM outbox WHERE state = 'done' AND done_ts < ?1", &[Val::from(ms(before))])?)
         })
     }
 

@@ -86,6 +86,11 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_ready ON outbox (available_ts) WHERE state IN ('pending', 'leased');
 "#,
+    // 2: when an effect was acknowledged, so delivered rows can be pruned.
+    r#"
+ALTER TABLE outbox ADD COLUMN done_ts {int};
+CREATE INDEX outbox_done ON outbox (done_ts) WHERE state = 'done';
+"#,
 ];
 
 /// The newest schema version this build knows.

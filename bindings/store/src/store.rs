@@ -496,7 +496,12 @@ impl Store {
             });
             match step {
                 Ok(None) => break,
-                Ok(Some((id, Ok(applied)))) => out.fired.push((id, applied)),
+                Ok(Some((id, Ok(applied)))) => {
+                    // No events: the index was stale and is now refreshed; nothing fired.
+                    if !applied.events.is_empty() {
+                        out.fired.push((id, applied));
+                    }
+                }
                 Ok(Some((id, Err(e)))) => out.failed.push((id, e)),
                 Err(StoreError::VersionConflict { .. }) => continue,
                 Err(e) => return Err(e),

@@ -149,7 +149,7 @@ pub fn targets(test: &str) -> Vec<Target> {
     let mut out = vec![sqlite(test)];
     match postgres_url() {
         Some(url) => out.push(postgres(&url, test)),
-        None => eprintln!("{test}: MOTCUA_TEST_POSTGRES is not set: the PostgreSQL half of this test is skipped"),
+        None => skip_notice(test),
     }
     out
 }
@@ -184,4 +184,23 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
+}
+
+/// Says that PostgreSQL is skipped, on the real stderr (test output capture only takes
+/// `eprintln!`), so the notice shows in a normal `cargo test` run.
+pub fn skip_notice(test: &str) {
+    use std::io::Write;
+    // Once per test, not once per scenario of a test.
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let test = test.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('_');
+    let mut seen = SEEN.lock().unwrap_or_else(|e| e.into_inner());
+    if seen.iter().any(|t| t == test) {
+        return;
+    }
+    seen.push(test.to_owned());
+    let _ = writeln!(
+        std::io::stderr(),
+        "motcua-store: {test}: MOTCUA_TEST_POSTGRES is not set, the PostgreSQL half is skipped \
+         (scripts/test.d/35-store.sh sets it)"
+    );
 }

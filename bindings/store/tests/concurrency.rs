@@ -20,13 +20,14 @@ struct Outcome {
     conflicts: usize,
     rejected: usize,
     duplicates: usize,
+    closed: usize,
 }
 
 fn officer(target: Target, thread: u64, commands: usize, dossiers: usize) -> Outcome {
     let mut store = target.open();
     let procedure = store.current_procedure("2.001610").unwrap();
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (thread + 1).wrapping_mul(0x2545_F491_4F6C_DD1D));
-    let mut out = Outcome { accepted: Vec::new(), conflicts: 0, rejected: 0, duplicates: 0 };
+    let mut out = Outcome { accepted: Vec::new(), conflicts: 0, rejected: 0, duplicates: 0, closed: 0 };
     for k in 0..commands {
         let id = format!("C{:03}", rng.below(dossiers as u64));
         let dossier = store.dossier(&id).unwrap();
@@ -34,14 +35,21 @@ fn officer(target: Target, thread: u64, commands: usize, dossiers: usize) -> Out
         for (step, action) in dossier.available_actions(&procedure) {
             let ix = procedure.step_ix(step).unwrap();
             let (_, a) = procedure.step(ix).action(action).unwrap();
-            let closes = a.targets.iter().any(|t| matches!(t, Next::Outcome(_)));
+            // Closing, or leading to a step that can only close (e.g. returning the result).
+            let closes = a.targets.iter().any(|t| match t {
+                Next::Outcome(_) => true,
+                Next::Step(s) => {
+                    procedure.step(*s).actions.iter().all(|b| b.targets.iter().any(|t| matches!(t, Next::Outcome(_))))
+                }
+            });
             let actor = Actor { role: a.role.clone(), agency: a.agency.clone(), unit: None, user: None };
             options.push((step.to_owned(), action.to_owned(), actor, closes));
         }
         // Prefer actions that keep the dossier open, so commands keep meeting each other.
         let open: Vec<_> = options.iter().filter(|o| !o.3).cloned().collect();
-        let pool = if !open.is_empty() && rng.below(10) != 0 { open } else { options };
+        let pool = if !open.is_empty() && rng.below(40) != 0 { open } else { options };
         let Some((step, action, actor, _)) = pool.get(rng.below(pool.len() as u64) as usize).cloned() else {
+            out.closed += 1;
             continue;
         };
         let expected_version = match rng.below(4) {
@@ -114,8 +122,9 @@ fn officers_on_shared_dossiers_lose_nothing() {
         let conflicts: usize = outcomes.iter().map(|o| o.conflicts).sum();
         let rejected: usize = outcomes.iter().map(|o| o.rejected).sum();
         let duplicates: usize = outcomes.iter().map(|o| o.duplicates).sum();
+        let closed: usize = outcomes.iter().map(|o| o.closed).sum();
         eprintln!(
-            "{}: {total} accepted, {conflicts} version conflicts, {rejected} rejected, {duplicates} retries, in {elapsed:?}",
+            "{}: {total} accepted, {conflicts} version conflicts, {rejected} rejected, {duplicates} retries, {closed} on closed dossiers, in {elapsed:?}",
             target.label()
         );
         assert!(total > 100, "too few accepted: {total}");

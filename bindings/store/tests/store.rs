@@ -88,6 +88,17 @@ fn retries_return_the_original_outcome_and_errors_are_coded() {
         assert_eq!(store.schema_version().unwrap(), motcua_store::SCHEMA_VERSION);
         assert_eq!(store.dossier("HS-1").unwrap().version(), 3);
         assert_eq!(store.verify("HS-1").unwrap().events, 3);
+
+        // A database migrated by a newer build is refused, not misread.
+        drop(store);
+        target.sql("INSERT INTO schema_version (version, applied_at) VALUES (99, 'later')");
+        let err = match &target {
+            crate::common::Target::Sqlite(path) => Store::open_sqlite(path, crate::common::library()).err(),
+            crate::common::Target::Postgres { url, schema } => {
+                Store::open_postgres_in_schema(url, schema, crate::common::library()).err()
+            }
+        };
+        assert_eq!(err.map(|e| e.code()), Some("schema"));
     }
 }
 
@@ -181,6 +192,18 @@ fn the_outbox_delivers_in_order_with_leases_backoff_and_dead_letters() {
         let dead = &store.outbox("HS-1").unwrap()[1];
         assert_eq!((dead.attempts, dead.last_error.as_deref()), (3, Some("still down")));
         assert!(store.claim("w4", 10, lease, expired + Duration::hours(2)).unwrap().is_empty());
+        // Delivered rows can be pruned; the dead letter stays for a person to look at.
+        let tomorrow = chrono::Utc::now().fixed_offset() + Duration::days(1);
+        assert_eq!(store.prune_delivered(tomorrow).unwrap(), 5);
+        let left: Vec<OutboxState> = store.outbox("HS-1").unwrap().into_iter().map(|e| e.state).collect();
+        assert_eq!(left, [Dead]);
+        assert!(store.verify("HS-1").is_ok());
+        // Once the cause is fixed, a person puts the dead letter back.
+        assert!(store.requeue_dead("HS-1/1/1", expired).unwrap());
+        assert!(!store.requeue_dead("HS-1/1/1", expired).unwrap(), "no longer dead");
+        let again = store.claim("w5", 10, lease, expired).unwrap();
+        assert_eq!((again.len(), again[0].key.as_str(), again[0].attempt), (1, "HS-1/1/1", 1));
+        assert!(store.ack("w5", "HS-1/1/1").unwrap());
         assert_eq!(store.ack("w1", "nope/1/0").unwrap_err().code(), "not_found");
     }
 }
@@ -349,7 +372,7 @@ fn an_unreachable_or_dropped_database_is_unavailable_not_a_panic() {
     assert!(matches!(err.code(), "unavailable" | "database"), "{err}");
 
     let Some(url) = crate::common::postgres_url() else {
-        eprintln!("MOTCUA_TEST_POSTGRES is not set: the dropped-connection half is skipped");
+        crate::common::skip_notice("dropped_connection");
         return;
     };
     // A connection the server drops (restart, failover): the call fails as `unavailable`,
@@ -372,4 +395,26 @@ fn an_unreachable_or_dropped_database_is_unavailable_not_a_panic() {
     assert_eq!(stored.dossier.version(), 2);
     assert_eq!(store.events("HS-1").unwrap().len(), 2);
     assert!(store.verify("HS-1").is_ok());
+}
+
+#[test]
+fn migrations_are_versioned_and_applied_on_open() {
+    for target in targets("migrations") {
+        let mut store = target.open();
+        assert_eq!(store.schema_version().unwrap(), 2);
+        business(&mut store);
+        store.submit("2.001610", business_submission("HS-1", "2026-03-02T09:00:00+07:00", "01")).unwrap();
+        drop(store);
+        // Take the database back to schema 1, as an older build left it.
+        target.sql("DROP INDEX outbox_done; ALTER TABLE outbox DROP COLUMN done_ts; DELETE FROM schema_version WHERE version = 2");
+        let mut store = target.open();
+        assert_eq!(store.schema_version().unwrap(), 2, "migration 2 ran on open");
+        let claimed = store.claim("w", 100, Duration::seconds(30), at("2026-03-02T10:00:00+07:00")).unwrap();
+        assert_eq!(claimed.len(), 3);
+        for d in &claimed {
+            assert!(store.ack("w", &d.key).unwrap());
+        }
+        assert_eq!(store.prune_delivered(chrono::Utc::now().fixed_offset() + Duration::days(1)).unwrap(), 3);
+        assert_eq!(store.dossier("HS-1").unwrap().version(), 1);
+    }
 }
