@@ -267,7 +267,9 @@ impl Db {
         self.ensure_connected()?;
         match self {
             Db::Sqlite(c) => Ok(c.execute_batch("BEGIN IMMEDIATE")?),
-            Db::Postgres { client, .. } => Ok(client.batch_execute("BEGIN")?),
+            // A dropped connection often shows first here: mark it, so the next call reconnects
+            // even before the client has noticed that its connection closed.
+            Db::Postgres { client, broken, .. } => client.batch_execute("BEGIN").map_err(|e| mark(broken, e)),
         }
     }
 
@@ -353,8 +355,15 @@ impl Db {
 
 /// Classifies a PostgreSQL error, remembering a lost connection.
 fn mark(broken: &mut bool, e: postgres::Error) -> DbError {
-    // Only a failure without an SQLSTATE is the connection itself.
-    if e.code().is_some() {
+    use postgres::error::SqlState;
+    // The connection itself: a failure without an SQLSTATE, the server terminating this
+    // backend (57P01, e.g. pg_terminate_backend or a restart), or a connection exception
+    // (class 08). A serialization failure or a lock time-out leaves the connection usable.
+    let connection = match e.code() {
+        None => true,
+        Some(c) => *c == SqlState::ADMIN_SHUTDOWN || *c == SqlState::CANNOT_CONNECT_NOW || c.code().starts_with("08"),
+    };
+    if !connection {
         return e.into();
     }
     mark_db(broken, e.into())

@@ -388,6 +388,17 @@ fn an_unreachable_or_dropped_database_is_unavailable_not_a_panic() {
     admin
         .execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1", &[&schema])
         .unwrap();
+    // pg_terminate_backend only signals: wait (bounded) until the backend is gone.
+    for _ in 0..100 {
+        let left = admin
+            .query_one("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", &[&schema])
+            .unwrap()
+            .get::<_, i64>(0);
+        if left == 0 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     let accept = act("c2", "2026-03-02T09:30:00+07:00", "one_stop_officer", "accept", Some(1));
     let err = store.apply("HS-1", &accept).unwrap_err();
     assert_eq!(err.code(), "unavailable", "{err}");
