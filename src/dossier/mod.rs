@@ -1275,16 +1275,18 @@ impl Dossier {
             (s.agency == actor.agency && s.role == actor.role)
                 || s.actions.iter().any(|a| a.agency == actor.agency && a.role == actor.role)
         });
-        let mut responsible =
-            self.responsible(procedure).filter(|(agency, _)| Some(*agency) == actor.agency.as_deref());
         let handles = actor.agency.is_some()
             && role_of_agency
             && actor.role != SYSTEM_ROLE
             && !procedure.is_citizen_role(&actor.role);
-        if let (true, Some((_, unit))) = (handles, responsible.next()) {
-            // Of the agency kind handling the dossier: also of the unit handling it.
-            let units: Vec<Option<&str>> = std::iter::once(unit).chain(responsible.map(|(_, u)| u)).collect();
-            if units.contains(&actor.unit.as_deref()) || units.iter().all(Option::is_none) {
+        // The units in which the actor's agency kind handles the dossier now.
+        let units: Vec<Option<&str>> = self
+            .responsible(procedure)
+            .filter(|(agency, _)| Some(*agency) == actor.agency.as_deref())
+            .map(|(_, unit)| unit)
+            .collect();
+        if handles && !units.is_empty() {
+            if units.contains(&actor.unit.as_deref()) {
                 return Ok(());
             }
             return check_unit(actor, units.iter().flatten().next().copied());
