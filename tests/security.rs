@@ -28,6 +28,19 @@ fn allowed(procedure: &Procedure, step: &str, action: &str, actor: &Actor) -> bo
     a.role == actor.role && (a.agency.is_none() || a.agency == actor.agency)
 }
 
+/// A command taking `action` of `step`, at the dossier's current `version`.
+fn take(
+    step: &str,
+    action: &str,
+    id: String,
+    at: chrono::DateTime<chrono::FixedOffset>,
+    actor: Actor,
+    version: u64,
+) -> Command {
+    let kind = CommandKind::Act { action: action.to_owned(), step: Some(step.to_owned()), data: None, documents: None };
+    Command { id, at, actor, expected_version: Some(version), kind }
+}
+
 /// Another listed unit at the same level as `unit`.
 fn other_unit(unit: &str) -> &'static str {
     match unit {
@@ -55,18 +68,7 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
             for (step, action) in dossier.available_actions(&procedure) {
                 for actor in actors.iter().filter(|a| !allowed(&procedure, step, action, a)) {
                     let mut d = dossier.clone();
-                    let command = Command {
-                        id: format!("try-{tries}"),
-                        at,
-                        actor: actor.clone(),
-                        expected_version: Some(d.version()),
-                        kind: CommandKind::Act {
-                            action: action.to_owned(),
-                            step: Some(step.to_owned()),
-                            data: None,
-                            documents: None,
-                        },
-                    };
+                    let command = take(step, action, format!("try-{tries}"), at, actor.clone(), d.version());
                     let err = d
                         .apply(&procedure, &command)
                         .expect_err(&format!("{}: {} @ {:?} took {step}.{action}", file, actor.role, actor.agency));
@@ -91,18 +93,7 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
                         unit: unit.clone(),
                         user: None,
                     };
-                    let command = Command {
-                        id: format!("unit-{unit_tries}"),
-                        at,
-                        actor,
-                        expected_version: Some(d.version()),
-                        kind: CommandKind::Act {
-                            action: action.to_owned(),
-                            step: Some(step.to_owned()),
-                            data: None,
-                            documents: None,
-                        },
-                    };
+                    let command = take(step, action, format!("unit-{unit_tries}"), at, actor, d.version());
                     let err = d.apply(&procedure, &command).expect_err(&format!("{file}: {step}.{action} by {unit:?}"));
                     assert_eq!(
                         (err.code, err.field.as_str()),
