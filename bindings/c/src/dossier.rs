@@ -150,17 +150,8 @@ pub unsafe extern "C" fn motcua_dossier_next_due(
     out: *mut *mut motcua_string,
     err: *mut *mut motcua_error,
 ) -> motcua_result {
-    // SAFETY: the contract above, passed on to each helper.
-    unsafe {
-        guard(err, || {
-            let out = Out::new(out, "out")?;
-            let dossier = borrow(dossier, "dossier")?;
-            if let Some(due) = dossier.next_due() {
-                out.set(new_string(due.to_rfc3339()));
-            }
-            Ok(())
-        })
-    }
+    // SAFETY: the contract above, passed on.
+    unsafe { string_of(dossier, out, err, |d| Ok(d.next_due().map(|due| due.to_rfc3339()))) }
 }
 
 /// The dossier as JSON (the snapshot: status, active steps, deadline, log, history), for
@@ -175,15 +166,8 @@ pub unsafe extern "C" fn motcua_dossier_snapshot(
     out: *mut *mut motcua_string,
     err: *mut *mut motcua_error,
 ) -> motcua_result {
-    // SAFETY: the contract above, passed on to each helper.
-    unsafe {
-        guard(err, || {
-            let out = Out::new(out, "out")?;
-            let dossier = borrow(dossier, "dossier")?;
-            out.set(new_string(to_json(dossier)?));
-            Ok(())
-        })
-    }
+    // SAFETY: the contract above, passed on.
+    unsafe { string_of(dossier, out, err, |d| to_json(d).map(Some)) }
 }
 
 /// The hash of the dossier's last event (SHA-256, hex): what the host stores beside the
@@ -199,12 +183,29 @@ pub unsafe extern "C" fn motcua_dossier_head(
     out: *mut *mut motcua_string,
     err: *mut *mut motcua_error,
 ) -> motcua_result {
+    // SAFETY: the contract above, passed on.
+    unsafe { string_of(dossier, out, err, |d| Ok(Some(d.head().to_owned()))) }
+}
+
+/// The accessor shape shared by the functions that give one string of a dossier: `*out` is
+/// the string `read` gives, or NULL (with `MOTCUA_RESULT_OK`) when it gives none.
+///
+/// # Safety
+/// As for the exported functions: `dossier` is NULL or a live dossier not being changed by
+/// another thread; `out` is valid for writing a pointer; `err` is NULL or valid for writing.
+unsafe fn string_of(
+    dossier: *const motcua_dossier,
+    out: *mut *mut motcua_string,
+    err: *mut *mut motcua_error,
+    read: impl FnOnce(&Dossier) -> Result<Option<String>, Failure>,
+) -> motcua_result {
     // SAFETY: the contract above, passed on to each helper.
     unsafe {
         guard(err, || {
             let out = Out::new(out, "out")?;
-            let dossier = borrow(dossier, "dossier")?;
-            out.set(new_string(dossier.head().to_owned()));
+            if let Some(text) = read(borrow(dossier, "dossier")?)? {
+                out.set(new_string(text));
+            }
             Ok(())
         })
     }
