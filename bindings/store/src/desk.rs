@@ -37,6 +37,10 @@ pub struct DeskQuery {
     pub unit: Option<String>,
     /// Only dossiers with an active step of this agency kind.
     pub agency: Option<String>,
+    /// Only dossiers with an active step handled in this administrative unit (with `agency`
+    /// also set: a step of that agency kind handled there). This is an officer's work list:
+    /// a province officer sees the commune dossiers handed up to the province.
+    pub handled_in: Option<String>,
     /// Only this procedure code.
     pub procedure: Option<String>,
     /// Only this national status code.
@@ -50,7 +54,17 @@ pub struct DeskQuery {
 impl DeskQuery {
     /// A first page of `view` at `now`, no filters, 50 rows.
     pub fn new(now: DateTime<FixedOffset>, view: DeskView) -> DeskQuery {
-        DeskQuery { now, view, unit: None, agency: None, procedure: None, status: None, limit: 50, after: None }
+        DeskQuery {
+            now,
+            view,
+            unit: None,
+            agency: None,
+            handled_in: None,
+            procedure: None,
+            status: None,
+            limit: 50,
+            after: None,
+        }
     }
 }
 
@@ -151,7 +165,17 @@ impl Store {
         if let Some(status) = query.status {
             push(&mut sql, " AND d.status = ?", Val::from(i64::from(status)));
         }
-        if let Some(agency) = &query.agency {
+        if let Some(unit) = &query.handled_in {
+            push(
+                &mut sql,
+                " AND EXISTS (SELECT 1 FROM dossier_handlers h WHERE h.dossier_id = d.id AND h.unit = ?",
+                Val::from(unit),
+            );
+            match &query.agency {
+                Some(agency) => push(&mut sql, " AND h.agency = ?)", Val::from(agency)),
+                None => sql.push(')'),
+            }
+        } else if let Some(agency) = &query.agency {
             push(
                 &mut sql,
                 " AND EXISTS (SELECT 1 FROM dossier_agencies a WHERE a.dossier_id = d.id AND a.agency = ?)",
@@ -250,5 +274,21 @@ impl Store {
             }
         }
         Ok(report.into_values().collect())
+    }
+}
+
+impl Store {
+    /// How many effects wait in the outbox, not yet acknowledged (pending or leased; dead
+    /// letters are not counted). For a metrics gauge.
+    pub fn outbox_depth(&mut self) -> Result<u64, StoreError> {
+        let rows = self.db.query("SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'leased')", &[])?;
+        Ok(rows.first().and_then(|r| r.first()).map(|c| c.int()).transpose()?.unwrap_or(0).max(0) as u64)
+    }
+
+    /// How many open dossiers have a timer due at `now` (what [`Store::fire_due`] would
+    /// take). For a metrics gauge.
+    pub fn timers_due(&mut self, now: DateTime<FixedOffset>) -> Result<u64, StoreError> {
+        let rows = self.db.query("SELECT COUNT(*) FROM dossiers WHERE next_due_ts <= ?1", &[Val::from(ms(now))])?;
+        Ok(rows.first().and_then(|r| r.first()).map(|c| c.int()).transpose()?.unwrap_or(0).max(0) as u64)
     }
 }

@@ -71,6 +71,8 @@ pub(crate) struct Index {
     pub extended: bool,
     /// Agency kinds of the active steps.
     pub agencies: Vec<String>,
+    /// `(unit, agency kind)` of the active steps whose unit is resolved (a library with units).
+    pub handlers: Vec<(String, String)>,
 }
 
 pub(crate) fn outcome_kind_name(kind: OutcomeKind) -> &'static str {
@@ -103,6 +105,16 @@ pub(crate) fn index(procedure: &Procedure, dossier: &Dossier) -> Index {
         .collect();
     agencies.sort();
     agencies.dedup();
+    let mut handlers: Vec<(String, String)> = dossier
+        .active()
+        .iter()
+        .filter_map(|a| {
+            let agency = procedure.step_ix(&a.step).and_then(|ix| procedure.step(ix).agency.clone())?;
+            Some((a.unit.clone()?, agency))
+        })
+        .collect();
+    handlers.sort();
+    handlers.dedup();
     Index {
         status: i64::from(dossier.status().code()),
         appointment: dossier.deadline().appointment,
@@ -113,6 +125,7 @@ pub(crate) fn index(procedure: &Procedure, dossier: &Dossier) -> Index {
         supplements: i64::from(dossier.supplement_requests()),
         extended: dossier.deadline().extended,
         agencies,
+        handlers,
     }
 }
 

@@ -91,6 +91,15 @@ CREATE INDEX outbox_ready ON outbox (available_ts) WHERE state IN ('pending', 'l
 ALTER TABLE outbox ADD COLUMN done_ts {int};
 CREATE INDEX outbox_done ON outbox (done_ts) WHERE state = 'done';
 "#,
+    r#"
+CREATE TABLE dossier_handlers (
+    unit TEXT NOT NULL,
+    agency TEXT NOT NULL,
+    dossier_id TEXT NOT NULL,
+    PRIMARY KEY (unit, agency, dossier_id)
+);
+CREATE INDEX dossier_handlers_dossier ON dossier_handlers (dossier_id);
+"#,
 ];
 
 /// The newest schema version this build knows.

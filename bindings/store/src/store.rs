@@ -652,8 +652,18 @@ impl Store {
                 &[Val::from(dossier_id)],
             )?;
             let agencies: Vec<String> = agencies.iter().map(|r| r[0].text()).collect::<Result<_, _>>()?;
-            if agencies != engine::index(&procedure, &dossier).agencies {
+            let index = engine::index(&procedure, &dossier);
+            if agencies != index.agencies {
                 return Err(StoreError::Integrity(format!("dossier {dossier_id}: the agency index differs")));
+            }
+            let handlers = s.db.query(
+                "SELECT unit, agency FROM dossier_handlers WHERE dossier_id = ?1 ORDER BY unit, agency",
+                &[Val::from(dossier_id)],
+            )?;
+            let handlers: Vec<(String, String)> =
+                handlers.iter().map(|r| Ok((r[0].text()?, r[1].text()?))).collect::<Result<_, StoreError>>()?;
+            if handlers != index.handlers {
+                return Err(StoreError::Integrity(format!("dossier {dossier_id}: the handler index differs")));
             }
             let snap = s
                 .db
@@ -778,6 +788,13 @@ impl Store {
                 &[Val::from(agency), Val::from(id)],
             )?;
         }
+        self.db.exec("DELETE FROM dossier_handlers WHERE dossier_id = ?1", &[Val::from(id)])?;
+        for (unit, agency) in &ix.handlers {
+            self.db.exec(
+                "INSERT INTO dossier_handlers (unit, agency, dossier_id) VALUES (?1, ?2, ?3)",
+                &[Val::from(unit), Val::from(agency), Val::from(id)],
+            )?;
+        }
         self.upsert_snapshot(dossier).map_err(to_db)?;
         if let Some((command_id, body)) = command {
             self.db.exec(
@@ -864,4 +881,25 @@ fn index_cells(procedure: &Procedure, dossier: &Dossier) -> Vec<crate::db::Cell>
         Cell::Int(ms(dossier.submitted_at())),
         Cell::Int(ms(dossier.updated_at())),
     ]
+}
+
+impl Store {
+    /// When the command `command_id` was first applied to the dossier (the time of its
+    /// first event), if it was. A host that stamps commands with its own clock uses it to
+    /// give a retry the original's time, so the retry is recognised as the same command.
+    pub fn command_time(
+        &mut self,
+        dossier_id: &str,
+        command_id: &str,
+    ) -> Result<Option<DateTime<FixedOffset>>, StoreError> {
+        let rows = self.db.query(
+            "SELECT at FROM events WHERE dossier_id = ?1 AND command_id = ?2 ORDER BY seq LIMIT 1",
+            &[Val::from(dossier_id), Val::from(command_id)],
+        )?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        let text = row[0].text()?;
+        DateTime::parse_from_rfc3339(&text)
+            .map(Some)
+            .map_err(|e| StoreError::Integrity(format!("dossier {dossier_id}: event time `{text}`: {e}")))
+    }
 }

@@ -412,14 +412,17 @@ fn an_unreachable_or_dropped_database_is_unavailable_not_a_panic() {
 fn migrations_are_versioned_and_applied_on_open() {
     for target in targets("migrations") {
         let mut store = target.open();
-        assert_eq!(store.schema_version().unwrap(), 2);
+        assert_eq!(store.schema_version().unwrap(), 3);
         business(&mut store);
         store.submit("2.001610", business_submission("HS-1", "2026-03-02T09:00:00+07:00", "01")).unwrap();
         drop(store);
         // Take the database back to schema 1, as an older build left it.
-        target.sql("DROP INDEX outbox_done; ALTER TABLE outbox DROP COLUMN done_ts; DELETE FROM schema_version WHERE version = 2");
+        target.sql(
+            "DROP TABLE dossier_handlers; DELETE FROM schema_version WHERE version = 3; \
+             DROP INDEX outbox_done; ALTER TABLE outbox DROP COLUMN done_ts; DELETE FROM schema_version WHERE version = 2",
+        );
         let mut store = target.open();
-        assert_eq!(store.schema_version().unwrap(), 2, "migration 2 ran on open");
+        assert_eq!(store.schema_version().unwrap(), 3, "migrations 2 and 3 ran on open");
         let claimed = store.claim("w", 100, Duration::seconds(30), at("2026-03-02T10:00:00+07:00")).unwrap();
         assert_eq!(claimed.len(), 3);
         for d in &claimed {
