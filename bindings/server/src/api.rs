@@ -709,9 +709,10 @@ async fn command(
     State(state): State<Shared>,
     headers: HeaderMap,
     id: Result<Path<String>, PathRejection>,
-    JsonBody(kind): JsonBody<CommandKind>,
+    JsonBody(body): JsonBody<Value>,
 ) -> Result<Response, ApiError> {
     let claims = caller(&state, &headers)?;
+    let kind = command_kind(body)?;
     let id = path(id)?;
     let key = idempotency_key(&headers)?;
     let expected = if_match(&headers)?;
@@ -734,6 +735,32 @@ async fn command(
         }
         other => Ok(outcome_response(StatusCode::OK, other?)),
     }
+}
+
+/// The command's kind from a body that must not say who or when.
+fn command_kind(body: Value) -> Result<CommandKind, ApiError> {
+    for (field, vi, en) in [
+        (
+            "actor",
+            "Người thực hiện lấy từ mã xác thực, không từ nội dung yêu cầu",
+            "The actor comes from the token, not the body",
+        ),
+        ("at", "Thời điểm do máy chủ ghi nhận", "The time is the service's"),
+        ("id", "Mã lệnh đặt trong tiêu đề Idempotency-Key", "The command id goes in the Idempotency-Key header"),
+        ("expected_version", "Phiên bản đặt trong tiêu đề If-Match", "The version goes in the If-Match header"),
+    ] {
+        if body.get(field).is_some() {
+            return Err(ApiError::bad_request("invalid_command", field, vi, en));
+        }
+    }
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::bad_request(
+            "invalid_command",
+            "type",
+            &format!("Lệnh không hợp lệ: {e}"),
+            &format!("Not a command: {e}"),
+        )
+    })
 }
 
 // ---------------------------------------------------------------------------------------
