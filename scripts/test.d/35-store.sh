@@ -1,7 +1,7 @@
 # Sourced by scripts/test.sh (with `step` available); also runs on its own from the
 # repository root: scripts/test.d/35-store.sh
 #
-# The store (bindings/store) against a real PostgreSQL: installs Debian's postgresql when
+# The store (bindings/store) and the service (bindings/server) against a real PostgreSQL: installs Debian's postgresql when
 # missing, creates a throwaway cluster in a temporary folder owned by the `postgres` user,
 # starts it on 127.0.0.1:${MOTCUA_PG_PORT:-55432} (trust auth), runs the store's tests with
 # MOTCUA_TEST_POSTGRES set, and stops the cluster on the way out whatever happens.
@@ -36,8 +36,8 @@ motcua_store() {
   su postgres -c "$bin/initdb -D $dir/data -A trust -U postgres" > "$dir/initdb.log"
   su postgres -c "$bin/pg_ctl -D $dir/data -l $dir/server.log -w -o '-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=100' start"
 
-  step "store: cargo test -p motcua-store (SQLite and PostgreSQL)"
-  MOTCUA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres" cargo test -p motcua-store --locked
+  step "store and server: cargo test -p motcua-store -p motcua-server (SQLite and PostgreSQL)"
+  MOTCUA_TEST_POSTGRES="postgres://postgres@127.0.0.1:$port/postgres" cargo test -p motcua-store -p motcua-server --locked
 
   su postgres -c "$bin/pg_ctl -D $dir/data -m fast stop" > /dev/null
   rm -rf "$dir"

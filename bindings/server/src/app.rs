@@ -145,9 +145,24 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// A pooled store connection. The PostgreSQL client blocks when it closes, which a thread
+/// of the async runtime must not do: a connection dropped there is closed on a thread of
+/// its own.
+pub(crate) struct Connection(Option<Store>);
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if let Some(store) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::Builder::new().name("motcua-close".into()).spawn(move || drop(store));
+        }
+    }
+}
+
 /// The state every handler shares.
 pub(crate) struct AppState {
-    pub stores: deadpool::unmanaged::Pool<Store>,
+    pub stores: deadpool::unmanaged::Pool<Connection>,
     pub specs: Specs,
     pub verifier: Verifier,
     pub clock: Clock,
@@ -167,7 +182,10 @@ impl AppState {
     {
         let mut store = self.stores.get().await.map_err(|_| ApiError::internal())?;
         let result = tokio::task::spawn_blocking(move || {
-            let r = f(&mut store);
+            let r = match store.0.as_mut() {
+                Some(s) => f(s),
+                None => Err(motcua_store::StoreError::Unavailable("connection closed".into())),
+            };
             (store, r)
         })
         .await;
@@ -214,7 +232,9 @@ impl App {
             Quota::per_second(NonZeroU32::new(config.limits.per_token_per_second.max(1)).unwrap_or(NonZeroU32::MIN))
                 .allow_burst(NonZeroU32::new(config.limits.per_token_burst.max(1)).unwrap_or(NonZeroU32::MIN));
         let state = Arc::new(AppState {
-            stores: deadpool::unmanaged::Pool::from(stores),
+            stores: deadpool::unmanaged::Pool::from(
+                stores.into_iter().map(|s| Connection(Some(s))).collect::<Vec<_>>(),
+            ),
             specs,
             verifier,
             clock: config.clock.clone(),
