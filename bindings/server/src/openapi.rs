@@ -77,6 +77,9 @@ pub fn document() -> Value {
         let schema = hoist(schema, &mut defs);
         schemas.insert(component.to_owned(), schema);
     }
+    let kind = serde_json::to_value(schemars::schema_for!(motcua::CommandKind)).unwrap_or_else(|_| json!({}));
+    let kind = hoist(kind, &mut defs);
+    schemas.insert("CommandKind".to_owned(), kind);
     for (name, def) in defs {
         schemas.entry(name).or_insert(def);
     }
