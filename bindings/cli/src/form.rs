@@ -8,7 +8,7 @@
 use motcua::SubmittedDocument;
 use serde_json::json;
 
-use crate::args::Args;
+use crate::args::SpecsArgs;
 use crate::simulate::report_errors;
 use crate::{Fail, Format, Lang, Outcome, project, render};
 
@@ -24,13 +24,17 @@ fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(n)))
 }
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "documents", "today", "specs", "catalogue", "calendars"], 2)?;
-    let format = args.format()?;
-    let spec = args.required(0, "tệp thủ tục (SPEC)", "the procedure file (SPEC)")?;
-    let data_path = args.required(1, "tệp dữ liệu tờ khai (DATA.json)", "the form data file (DATA.json)")?;
+pub fn run(
+    spec: &str,
+    data_path: &str,
+    documents: Option<&str>,
+    today: Option<&str>,
+    format: Format,
+    args: &SpecsArgs,
+    lang: Lang,
+) -> Outcome {
     let data = read_json(data_path)?;
-    let documents: Vec<SubmittedDocument> = match args.get("documents") {
+    let documents: Vec<SubmittedDocument> = match documents {
         Some(path) => serde_json::from_value(read_json(path)?).map_err(|e| {
             Fail::new(
                 format!("{path}: danh sách giấy tờ không hợp lệ: {e}"),
@@ -39,7 +43,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         })?,
         None => Vec::new(),
     };
-    let today = match args.get("today") {
+    let today = match today {
         Some(d) => d.parse::<chrono::NaiveDate>().map_err(|_| {
             Fail::new(format!("ngày `{d}` không hợp lệ (YYYY-MM-DD)"), format!("invalid date `{d}` (YYYY-MM-DD)"))
         })?,

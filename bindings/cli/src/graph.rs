@@ -7,7 +7,7 @@
 
 use std::panic::AssertUnwindSafe;
 
-use crate::args::Args;
+use crate::args::{GraphFormat, SpecsArgs};
 use crate::simulate::report_errors;
 use crate::{Fail, Format, Lang, Outcome, project, render};
 
@@ -31,16 +31,7 @@ pub fn svg_from_dot(dot: &str) -> Result<String, String> {
     result.unwrap_or_else(|_| Err("layout failed".into()))
 }
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "output", "specs", "catalogue", "calendars"], 1)?;
-    let spec = args.required(0, "tệp thủ tục (SPEC)", "the procedure file (SPEC)")?;
-    let kind = args.get("format").unwrap_or("mermaid");
-    if !matches!(kind, "mermaid" | "dot" | "svg") {
-        return Err(Fail::new(
-            format!("định dạng `{kind}` không được hỗ trợ: chọn mermaid, dot hoặc svg"),
-            format!("format `{kind}` is not supported: choose mermaid, dot or svg"),
-        ));
-    }
+pub fn run(spec: &str, kind: GraphFormat, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Outcome {
     let loaded = project::load_procedure(args, spec)?;
     let procedure = match loaded.result {
         Ok(p) => p,
@@ -51,12 +42,12 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
     };
     let l = lang.code();
     let text = match kind {
-        "mermaid" => motcua::diagram::mermaid(&procedure, l),
-        "dot" => motcua::diagram::dot(&procedure, l),
-        _ => svg_from_dot(&motcua::diagram::dot(&procedure, l))
+        GraphFormat::Mermaid => motcua::diagram::mermaid(&procedure, l),
+        GraphFormat::Dot => motcua::diagram::dot(&procedure, l),
+        GraphFormat::Svg => svg_from_dot(&motcua::diagram::dot(&procedure, l))
             .map_err(|e| Fail::new(format!("không vẽ được SVG: {e}"), format!("cannot draw the SVG: {e}")))?,
     };
-    match args.get("output") {
+    match output {
         Some(file) => std::fs::write(file, text.as_bytes())
             .map_err(|e| Fail::new(format!("không ghi được {file}: {e}"), format!("cannot write {file}: {e}")))?,
         None => print!("{}{}", text, if text.ends_with('\n') { "" } else { "\n" }),
