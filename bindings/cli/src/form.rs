@@ -18,12 +18,6 @@ fn read_json(path: &str) -> Result<serde_json::Value, Fail> {
         .map_err(|e| Fail::new(format!("{path}: JSON không hợp lệ: {e}"), format!("{path}: invalid JSON: {e}")))
 }
 
-/// Pads `s` to `width` characters.
-fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().map(render::char_width).sum::<usize>();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
-}
-
 pub fn run(
     spec: &str,
     data_path: &str,
@@ -69,26 +63,13 @@ pub fn run(
         }
         Format::Text => {
             let headers = [lang.t("Vị trí", "Path"), lang.t("Mã", "Code"), lang.t("Nội dung", "Message")];
-            let rows: Vec<[String; 3]> = validation
+            let rows: Vec<Vec<String>> = validation
                 .problems
                 .iter()
-                .map(|p| [p.path.clone(), p.code.as_str().to_owned(), p.message.get(l).to_owned()])
+                .map(|p| vec![p.path.clone(), p.code.as_str().to_owned(), render::escape_controls(p.message.get(l))])
                 .collect();
-            let w = |i: usize| {
-                rows.iter()
-                    .map(|r| r[i].chars().map(render::char_width).sum::<usize>())
-                    .chain([headers[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            };
-            let (w0, w1) = (w(0), w(1));
-            let mut out = String::new();
-            out.push_str(&format!("{}  {}  {}\n", pad(headers[0], w0), pad(headers[1], w1), headers[2]));
-            out.push_str(&format!("{}  {}  {}\n", "─".repeat(w0), "─".repeat(w1), "─".repeat(w(2).min(60))));
-            for r in &rows {
-                out.push_str(&format!("{}  {}  {}\n", pad(&r[0], w0), pad(&r[1], w1), r[2]));
-            }
             let n = rows.len();
+            let mut out = crate::timeline::table_of(&headers, rows, crate::timeline::Width::detect(None));
             out.push_str(&match lang {
                 Lang::Vi => format!("\n{n} lỗi trong tờ khai và giấy tờ\n"),
                 Lang::En => format!("\n{n} problem{} in the form and documents\n", if n == 1 { "" } else { "s" }),

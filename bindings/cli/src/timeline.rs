@@ -248,6 +248,28 @@ fn table(rows: &[Row], lang: &str, fold: u8) -> Table {
     table
 }
 
+/// A plain table in the timeline's style, fitted to `width` by wrapping its cells; every
+/// line ends with a newline.
+pub fn table_of(headers: &[&str], rows: Vec<Vec<String>>, width: Width) -> String {
+    let mut table = Table::new();
+    table.load_style(STYLE);
+    table.set_header(headers.iter().map(Cell::new).collect::<Vec<_>>());
+    for row in rows {
+        table.add_row(row.into_iter().map(Cell::new_owned).collect::<Vec<_>>());
+    }
+    let last = table.column_count().saturating_sub(1);
+    if let Some(c) = table.column_mut(0) {
+        c.set_padding((0, 1));
+    }
+    if let Some(c) = table.column_mut(last) {
+        c.set_padding((1, 0));
+    }
+    if let Width::Columns(w) = width {
+        table.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
+    }
+    table.trim_fmt() + "\n"
+}
+
 /// The widest line of `text`, in terminal columns.
 pub fn widest(text: &str) -> usize {
     text.lines().map(|l| l.chars().map(crate::render::char_width).sum::<usize>()).max().unwrap_or(0)

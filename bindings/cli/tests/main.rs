@@ -256,6 +256,13 @@ fn check_form_table_and_json() {
     let r = motcua(&["check-form", BUSINESS, &data, "--documents", &docs, "--today", "2026-03-02"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     snapshot("check-form.vi.txt", &r.stdout);
+    // On an 80-column terminal the messages wrap inside their column.
+    let narrow = motcua_with(
+        &["check-form", BUSINESS, &data, "--documents", &docs, "--today", "2026-03-02"],
+        &[("COLUMNS", "80")],
+    );
+    assert!(widest_line(&narrow.stdout) <= 80, "{}", narrow.stdout);
+    assert!(widest_line(&r.stdout) > 80);
     let r = motcua(&["check-form", BUSINESS, &data, "--today", "2026-03-02", "--format", "json", "--lang", "en"]);
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
