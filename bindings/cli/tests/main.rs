@@ -73,6 +73,21 @@ fn lint_shipped_specs_is_clean() {
 }
 
 #[test]
+fn lint_shows_progress_on_a_terminal_only() {
+    // `script` (util-linux) gives the command a terminal; where it is missing, nothing to check.
+    let command = format!("{} lint specs tests/scenarios", env!("CARGO_BIN_EXE_motcua"));
+    let Ok(out) =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).current_dir(repo()).env("NO_COLOR", "1").output()
+    else {
+        return;
+    };
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(all.contains("Đã kiểm tra 26 tệp"), "{all}");
+    assert!(all.contains("/26 "), "no progress bar drawn: {all:?}");
+    assert!(all.contains('█'), "{all:?}");
+}
+
+#[test]
 fn lint_broken_specs_in_vietnamese_line_by_line() {
     let r = motcua(&["lint", &format!("{FIXTURES}/broken-procedure.yaml"), &format!("{FIXTURES}/broken-value.yaml")]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
