@@ -804,3 +804,15 @@ fn simulate_fits_80_and_120_columns() {
     let json = motcua(&["simulate", BIRTH, "--format", "json"]).stdout;
     assert_eq!(motcua_with(&["simulate", BIRTH, "--format", "json"], &[("COLUMNS", "80")]).stdout, json);
 }
+
+#[test]
+fn a_diagnostic_without_a_line_names_its_file() {
+    // A catalogue that does not load: the procedure cannot be checked, and the diagnostic has
+    // no line to show, only the file.
+    let catalogue = format!("{FIXTURES}/business-form.json");
+    let r = motcua(&["lint", BUSINESS, "--catalogue", &catalogue, "--calendars", "specs/calendars"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("error[catalogue_mismatch]: Không kiểm tra được thủ tục"), "{}", r.stdout);
+    assert_eq!(lines[1], format!("--> {BUSINESS}"));
+}
