@@ -3,7 +3,8 @@
 //! Mermaid and DOT come from the core (`motcua::diagram`): swimlanes per agency, horizontal
 //! hand-offs bold, vertical ones dashed with an arrow, forks marked `‖`, budgets and national
 //! status codes on the labels. SVG is laid out in pure Rust by `layout-rs` from the same DOT,
-//! so no Graphviz is needed; that layout has no clusters, so lanes are not boxed in SVG.
+//! so no Graphviz is needed; that layout has no clusters, so lanes are not boxed in SVG. The
+//! SVG is the same, byte for byte, on every run.
 
 use std::panic::AssertUnwindSafe;
 
@@ -28,7 +29,30 @@ pub fn svg_from_dot(dot: &str) -> Result<String, String> {
         Ok::<String, String>(svg.finalize())
     }));
     std::panic::set_hook(previous);
-    result.unwrap_or_else(|_| Err("layout failed".into()))
+    result.unwrap_or_else(|_| Err("layout failed".into())).map(|svg| sorted_styles(&svg))
+}
+
+/// The SVG with the lines of its `<style>` block sorted. layout-rs keeps its font classes in a
+/// `HashMap` and writes them in its (random) order; placement is deterministic, so this is the
+/// only part of the bytes that changed between runs.
+fn sorted_styles(svg: &str) -> String {
+    let (Some(open), Some(close)) = (svg.find("<style>\n"), svg.find("</style>")) else {
+        return svg.to_owned();
+    };
+    let start = open + "<style>\n".len();
+    if close < start {
+        return svg.to_owned();
+    }
+    let mut lines: Vec<&str> = svg[start..close].lines().collect();
+    lines.sort_unstable();
+    let mut out = String::with_capacity(svg.len());
+    out.push_str(&svg[..start]);
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&svg[close..]);
+    out
 }
 
 pub fn run(spec: &str, kind: GraphFormat, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Outcome {
