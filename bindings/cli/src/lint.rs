@@ -116,8 +116,7 @@ pub fn run(paths: &[String], format: Format, args: &SpecsArgs, lang: Lang) -> Ou
     }
 
     let progress = progress(files.len(), format);
-    let mut reports = Vec::new();
-    for path in &files {
+    let lint_one = |path: &PathBuf| -> Result<FileReport, Fail> {
         let name = path.display().to_string();
         progress.set_message(render::escape_controls(&name));
         let kind = Kind::of(path);
@@ -132,9 +131,10 @@ pub fn run(paths: &[String], format: Format, args: &SpecsArgs, lang: Lang) -> Ou
             let diagnostics = lint_text(kind, &text, &name, &shared);
             FileReport { source: Source { name, text }, kind, diagnostics }
         };
-        reports.push(report);
         progress.inc(1);
-    }
+        Ok(report)
+    };
+    let reports = in_parallel(&files, lint_one)?;
     progress.finish_and_clear();
 
     let errors: usize = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.is_error()).count();
@@ -185,6 +185,39 @@ pub fn run(paths: &[String], format: Format, args: &SpecsArgs, lang: Lang) -> Ou
         }
     }
     Ok(errors == 0)
+}
+
+/// `f` over `items` on every core (scoped threads taking the next item in turn), the results
+/// in the order of `items`; the first failure in that order, as a sequential loop would give.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Result<R, Fail> + Sync) -> Result<Vec<R>, Fail> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            done.push((i, f(item)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<R, Fail>)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Diagnostics of one file not among the shared files already loaded.

@@ -70,6 +70,14 @@ fn lint_shipped_specs_is_clean() {
     assert!(r.stdout.starts_with("Checked 26 files: 0 errors, 0 warnings"), "{}", r.stdout);
     // 26 files would show a progress bar on a terminal; stderr here is a pipe: nothing drawn.
     assert_eq!(r.stderr, "");
+    // Linted on every core, reported in the order the folders are walked (sorted by name).
+    let r = motcua(&["lint", "--format", "json", "tests/scenarios", "specs"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let names: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let scenarios: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("tests/scenarios/")).collect();
+    assert_eq!(scenarios.len(), 18);
+    assert!(scenarios.windows(2).all(|w| w[0] < w[1]), "{scenarios:?}");
+    assert!(names[..18] == scenarios[..], "the scenarios first, as asked: {names:?}");
 }
 
 #[test]
