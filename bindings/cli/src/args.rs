@@ -59,6 +59,7 @@ pub enum GraphFormat {
     Mermaid,
     Dot,
     Svg,
+    Png,
 }
 
 /// Where the shared catalogue and calendars are (found by themselves when not given).
@@ -113,12 +114,12 @@ pub enum Command {
         #[command(flatten)]
         specs: SpecsArgs,
     },
-    #[command(about = tr("vẽ sơ đồ quy trình (Mermaid, DOT, SVG)", "draw the procedure (Mermaid, DOT, SVG)"))]
+    #[command(about = tr("vẽ sơ đồ quy trình (Mermaid, DOT, SVG, PNG)", "draw the procedure (Mermaid, DOT, SVG, PNG)"))]
     Graph {
         #[arg(value_name = tr("THỦ_TỤC", "SPEC"), help = tr("tệp thủ tục (YAML)", "the procedure file (YAML)"))]
         spec: String,
-        #[arg(long, value_enum, value_name = "mermaid|dot|svg", hide_possible_values = true,
-              help = tr("định dạng sơ đồ (mặc định: mermaid)", "diagram format (default: mermaid)"))]
+        #[arg(long, value_enum, value_name = "mermaid|dot|svg|png", hide_possible_values = true,
+              help = tr("định dạng sơ đồ (mặc định: mermaid; png cần -o TỆP)", "diagram format (default: mermaid; png needs -o FILE)"))]
         format: Option<GraphFormat>,
         #[arg(short = 'o', long, value_name = tr("TỆP", "FILE"), help = tr("ghi vào TỆP thay vì in ra", "write to FILE instead of printing"))]
         output: Option<String>,

@@ -242,7 +242,10 @@ fn graph_mermaid_and_dot() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("digraph"), "{}", r.stdout);
     assert!(r.stdout.contains("Register the child's permanent residence"));
-    assert_eq!(motcua(&["graph", BIRTH, "--format", "png"]).code, 2);
+    assert_eq!(motcua(&["graph", BIRTH, "--format", "gif"]).code, 2);
+    let r = motcua(&["graph", BIRTH, "--format", "png", "--lang", "en"]);
+    assert_eq!(r.code, 2, "a PNG is not printed to a pipe");
+    assert!(r.stderr.starts_with("error[usage_error]: a PNG must be written to a file"), "{}", r.stderr);
 }
 
 #[test]
@@ -832,4 +835,22 @@ fn a_diagnostic_without_a_line_names_its_file() {
     let lines: Vec<&str> = r.stdout.lines().collect();
     assert!(lines[0].starts_with("error[catalogue_mismatch]: Không kiểm tra được thủ tục"), "{}", r.stdout);
     assert_eq!(lines[1], format!("--> {BUSINESS}"));
+}
+
+#[test]
+fn graph_png_for_slides() {
+    let file = std::env::temp_dir().join(format!("motcua-graph-{}.png", std::process::id()));
+    let r = motcua(&["graph", BIRTH, "--format", "png", "-o", file.to_str().unwrap()]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    let bytes = std::fs::read(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    let png = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
+    // The size of the SVG's picture, on a white background, with something drawn on it.
+    let svg = motcua(&["graph", BIRTH, "--format", "svg"]).stdout;
+    let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).unwrap();
+    let size = tree.size().to_int_size();
+    assert_eq!((png.width(), png.height()), (size.width(), size.height()));
+    let white = png.pixels().iter().filter(|p| p.red() == 255 && p.green() == 255 && p.blue() == 255).count();
+    let dark = png.pixels().iter().filter(|p| p.red() < 128).count();
+    assert!(white > png.pixels().len() / 2 && dark > 1000, "{white} white, {dark} dark");
 }
