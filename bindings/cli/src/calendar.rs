@@ -28,7 +28,6 @@ use motcua::{Calendar, Calendars, MarkedDay};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::args::Args;
 use crate::{Fail, Format, Lang, Outcome, project};
 
 #[derive(Deserialize)]
@@ -181,31 +180,17 @@ fn day_json(d: &Option<MarkedDay>, working: Option<bool>) -> serde_json::Value {
     }
 }
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "calendars", "specs"], 3)?;
-    let format = args.format()?;
-    let sub = args.required(0, "lệnh con (diff, days)", "subcommand (diff, days)")?;
-    let dir = match (args.get("calendars"), args.get("specs")) {
+/// The calendars a file may extend: `--calendars DIR`, else `--specs DIR`'s `calendars/`.
+pub fn dir(specs: Option<String>, calendars: Option<String>) -> Option<PathBuf> {
+    match (calendars, specs) {
         (Some(d), _) => Some(PathBuf::from(d)),
-        (None, Some(s)) => Some(Path::new(s).join("calendars")),
+        (None, Some(s)) => Some(Path::new(&s).join("calendars")),
         (None, None) => None,
-    };
-    match sub {
-        "diff" => diff(args, format, lang, dir.as_deref()),
-        "days" => days(args, format, lang, dir.as_deref()),
-        _ => Err(Fail::new(
-            format!("lệnh con không tồn tại: `calendar {sub}` (có: diff, days)"),
-            format!("unknown subcommand `calendar {sub}` (known: diff, days)"),
-        )),
     }
 }
 
-fn days(args: &Args, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome {
-    if args.positional.len() > 2 {
-        let extra = &args.positional[2];
-        return Err(Fail::new(format!("thừa tham số `{extra}`"), format!("unexpected argument `{extra}`")));
-    }
-    let path = PathBuf::from(args.required(1, "tệp lịch", "the calendar file")?);
+pub fn days(file: &str, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome {
+    let path = PathBuf::from(file);
     let (set, id) = load(&path, dir)?;
     let Some(cal) = set.get(&id) else {
         return Err(Fail::new("không nạp được lịch", "the calendar could not be loaded"));
@@ -253,9 +238,8 @@ fn days(args: &Args, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome 
     Ok(true)
 }
 
-fn diff(args: &Args, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome {
-    let old_path = PathBuf::from(args.required(1, "tệp lịch CŨ", "the OLD calendar file")?);
-    let new_path = PathBuf::from(args.required(2, "tệp lịch MỚI", "the NEW calendar file")?);
+pub fn diff(old: &str, new: &str, format: Format, lang: Lang, dir: Option<&Path>) -> Outcome {
+    let (old_path, new_path) = (PathBuf::from(old), PathBuf::from(new));
     let (old_set, old_id) = load(&old_path, dir)?;
     let (new_set, new_id) = load(&new_path, dir)?;
     let (Some(old), Some(new)) = (old_set.get(&old_id), new_set.get(&new_id)) else {

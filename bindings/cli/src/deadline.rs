@@ -14,7 +14,6 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDateTime, NaiveTime, TimeZone
 use motcua::WorkingDuration;
 use serde_json::json;
 
-use crate::args::Args;
 use crate::{Fail, Format, Lang, Outcome, project};
 
 const WEEKDAYS_VI: [&str; 7] = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"];
@@ -39,34 +38,35 @@ fn parse_from(text: &str, offset: FixedOffset) -> Option<DateTime<FixedOffset>> 
         .and_then(|naive| offset.from_local_datetime(&naive).single())
 }
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "calendar", "from", "add", "cutoff", "specs", "calendars"], 0)?;
-    let format = args.format()?;
-    let need = |name: &str, example: &str| {
-        args.get(name).ok_or_else(|| {
-            Fail::new(
-                format!("thiếu --{name} (ví dụ: --{name} {example})"),
-                format!("missing --{name} (e.g. --{name} {example})"),
-            )
-        })
-    };
-    let calendar_id = need("calendar", "vn-gov")?;
-    let from_text = need("from", "2026-02-13T16:00:00+07:00")?;
-    let add_text = need("add", "3d")?;
+/// What `motcua deadline` was asked.
+#[derive(Debug)]
+pub struct Request {
+    pub calendar: String,
+    pub from: String,
+    pub add: String,
+    pub cutoff: Option<String>,
+    pub specs: Option<String>,
+    pub calendars: Option<String>,
+}
+
+pub fn run(request: &Request, format: Format, lang: Lang) -> Outcome {
+    let calendar_id = request.calendar.as_str();
+    let from_text = request.from.as_str();
+    let add_text = request.add.as_str();
     let duration: WorkingDuration = add_text.parse().map_err(|_| {
         Fail::new(
             format!("thời hạn `{add_text}` không hợp lệ: viết số và đơn vị, ví dụ 3d, 0.5d, 4h, 30m"),
             format!("invalid duration `{add_text}`: write a number and a unit, e.g. 3d, 0.5d, 4h, 30m"),
         )
     })?;
-    let cutoff = match args.get("cutoff") {
+    let cutoff = match request.cutoff.as_deref() {
         Some(c) => Some(NaiveTime::parse_from_str(c, "%H:%M").map_err(|_| {
             Fail::new(format!("giờ `{c}` không hợp lệ (HH:MM)"), format!("invalid time `{c}` (HH:MM)"))
         })?),
         None => None,
     };
 
-    let dir = match (args.get("calendars"), args.get("specs")) {
+    let dir = match (request.calendars.as_deref(), request.specs.as_deref()) {
         (Some(dir), _) => std::path::PathBuf::from(dir),
         (None, Some(specs)) => std::path::Path::new(specs).join("calendars"),
         (None, None) => project::find_specs_root(None).map(|r| r.join("calendars")).ok_or_else(|| {
@@ -101,7 +101,11 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
             format!("invalid instant `{from_text}` (e.g. 2026-02-13T16:00:00+07:00)"),
         )
     })?;
-    let outside = |e: motcua::CalendarError| Fail { code: e.code().as_str().to_owned(), message: e.message().clone() };
+    let outside = |e: motcua::CalendarError| Fail {
+        code: e.code().as_str().to_owned(),
+        message: e.message().clone(),
+        usage: None,
+    };
     let start = calendar.start_of_count(from, cutoff).map_err(outside)?;
     let due = calendar.add(start, duration).map_err(outside)?;
     let from_local = from.with_timezone(&calendar.offset());

@@ -9,7 +9,6 @@ use motcua::Code;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::args::Args;
 use crate::{Fail, Format, Lang, Outcome};
 
 const DATA: &str = include_str!("explain.yaml");
@@ -50,11 +49,9 @@ fn indent(text: &str) -> String {
     text.trim_end().lines().map(|l| if l.is_empty() { "\n".to_owned() } else { format!("    {l}\n") }).collect()
 }
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format"], 1)?;
-    let format = args.format()?;
+pub fn run(name: Option<&str>, format: Format, lang: Lang) -> Outcome {
     let all = load()?;
-    let Some(name) = args.positional.first() else {
+    let Some(name) = name else {
         // The list of every code with its one-line summary.
         match format {
             Format::Json => {
@@ -77,7 +74,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
     };
     let code = Code::from_name(name).ok_or_else(|| {
         let close: Vec<&str> =
-            Code::ALL.iter().map(|c| c.as_str()).filter(|c| c.contains(name.as_str()) || name.contains(c)).collect();
+            Code::ALL.iter().map(|c| c.as_str()).filter(|c| c.contains(name) || name.contains(c)).collect();
         let hint = if close.is_empty() { String::new() } else { format!(" ({})", close.join(", ")) };
         Fail::new(
             format!("không có mã `{name}`{hint}; `motcua explain` liệt kê mọi mã"),

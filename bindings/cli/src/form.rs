@@ -8,7 +8,7 @@
 use motcua::SubmittedDocument;
 use serde_json::json;
 
-use crate::args::Args;
+use crate::args::SpecsArgs;
 use crate::simulate::report_errors;
 use crate::{Fail, Format, Lang, Outcome, project, render};
 
@@ -18,19 +18,17 @@ fn read_json(path: &str) -> Result<serde_json::Value, Fail> {
         .map_err(|e| Fail::new(format!("{path}: JSON không hợp lệ: {e}"), format!("{path}: invalid JSON: {e}")))
 }
 
-/// Pads `s` to `width` characters.
-fn pad(s: &str, width: usize) -> String {
-    let n = s.chars().map(render::char_width).sum::<usize>();
-    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
-}
-
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "documents", "today", "specs", "catalogue", "calendars"], 2)?;
-    let format = args.format()?;
-    let spec = args.required(0, "tệp thủ tục (SPEC)", "the procedure file (SPEC)")?;
-    let data_path = args.required(1, "tệp dữ liệu tờ khai (DATA.json)", "the form data file (DATA.json)")?;
+pub fn run(
+    spec: &str,
+    data_path: &str,
+    documents: Option<&str>,
+    today: Option<&str>,
+    format: Format,
+    args: &SpecsArgs,
+    lang: Lang,
+) -> Outcome {
     let data = read_json(data_path)?;
-    let documents: Vec<SubmittedDocument> = match args.get("documents") {
+    let documents: Vec<SubmittedDocument> = match documents {
         Some(path) => serde_json::from_value(read_json(path)?).map_err(|e| {
             Fail::new(
                 format!("{path}: danh sách giấy tờ không hợp lệ: {e}"),
@@ -39,7 +37,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         })?,
         None => Vec::new(),
     };
-    let today = match args.get("today") {
+    let today = match today {
         Some(d) => d.parse::<chrono::NaiveDate>().map_err(|_| {
             Fail::new(format!("ngày `{d}` không hợp lệ (YYYY-MM-DD)"), format!("invalid date `{d}` (YYYY-MM-DD)"))
         })?,
@@ -65,26 +63,13 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         }
         Format::Text => {
             let headers = [lang.t("Vị trí", "Path"), lang.t("Mã", "Code"), lang.t("Nội dung", "Message")];
-            let rows: Vec<[String; 3]> = validation
+            let rows: Vec<Vec<String>> = validation
                 .problems
                 .iter()
-                .map(|p| [p.path.clone(), p.code.as_str().to_owned(), p.message.get(l).to_owned()])
+                .map(|p| vec![p.path.clone(), p.code.as_str().to_owned(), render::escape_controls(p.message.get(l))])
                 .collect();
-            let w = |i: usize| {
-                rows.iter()
-                    .map(|r| r[i].chars().map(render::char_width).sum::<usize>())
-                    .chain([headers[i].chars().count()])
-                    .max()
-                    .unwrap_or(0)
-            };
-            let (w0, w1) = (w(0), w(1));
-            let mut out = String::new();
-            out.push_str(&format!("{}  {}  {}\n", pad(headers[0], w0), pad(headers[1], w1), headers[2]));
-            out.push_str(&format!("{}  {}  {}\n", "─".repeat(w0), "─".repeat(w1), "─".repeat(w(2).min(60))));
-            for r in &rows {
-                out.push_str(&format!("{}  {}  {}\n", pad(&r[0], w0), pad(&r[1], w1), r[2]));
-            }
             let n = rows.len();
+            let mut out = crate::timeline::table_of(&headers, rows, crate::timeline::Width::detect(None));
             out.push_str(&match lang {
                 Lang::Vi => format!("\n{n} lỗi trong tờ khai và giấy tờ\n"),
                 Lang::En => format!("\n{n} problem{} in the form and documents\n", if n == 1 { "" } else { "s" }),

@@ -13,15 +13,13 @@ use std::path::Path;
 use motcua::Catalogue;
 use serde::Serialize;
 
-use crate::args::Args;
+use crate::args::SpecsArgs;
 use crate::lint::Kind;
 use crate::project::{self, Source};
 use crate::simulate::report_errors;
 use crate::{Fail, Format, Lang, Outcome, render};
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["output", "specs", "catalogue", "calendars"], 1)?;
-    let file = args.required(0, "tệp cần chuyển sang JSON (FILE)", "the file to convert to JSON (FILE)")?;
+pub fn run(file: &str, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Outcome {
     let path = Path::new(file);
     let source = Source { name: file.to_owned(), text: project::read(path, file)? };
     let converted = match Kind::of(path) {
@@ -46,7 +44,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
             return Ok(false);
         }
     };
-    match args.get("output") {
+    match output {
         Some(out) => std::fs::write(out, text.as_bytes())
             .map_err(|e| Fail::new(format!("không ghi được {out}: {e}"), format!("cannot write {out}: {e}")))?,
         None => print!("{text}"),
@@ -62,7 +60,7 @@ fn pretty(spec: &impl Serialize) -> String {
 }
 
 /// Loads a calendar after the other calendars of its folder (it may extend one of them).
-fn calendar(args: &Args, path: &Path, source: &Source) -> Result<Result<String, motcua::LoadError>, Fail> {
+fn calendar(args: &SpecsArgs, path: &Path, source: &Source) -> Result<Result<String, motcua::LoadError>, Fail> {
     let sources = project::sources(args, Some(path))?;
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let others: Vec<_> = sources.calendars.iter().filter(|p| canonical(p) != canonical(path)).cloned().collect();

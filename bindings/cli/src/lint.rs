@@ -6,13 +6,13 @@
 //! [`crate::project`]; when they are among the paths, their own diagnostics are reported.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal as _, Write as _};
+use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 
 use motcua::{Code, Diagnostic, Message};
 use serde_json::json;
 
-use crate::args::Args;
+use crate::args::SpecsArgs;
 use crate::project::{self, Source};
 use crate::{Fail, Format, Lang, Outcome, render};
 
@@ -86,49 +86,27 @@ struct FileReport {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Shows `[n/total] file` on one stderr line while linting many files on a terminal.
-struct Progress {
-    on: bool,
-    total: usize,
+/// The progress bar over many files (indicatif, on stderr): drawn only when linting ten
+/// files or more, as text, to a terminal — never into a pipe, a file or CI's log.
+fn progress(total: usize, format: Format) -> indicatif::ProgressBar {
+    let shown = total >= 10 && format == Format::Text && std::io::stderr().is_terminal();
+    if !shown {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {wide_msg}") {
+        bar.set_style(style.progress_chars("█░"));
+    }
+    bar
 }
 
-impl Progress {
-    fn new(total: usize, format: Format) -> Progress {
-        let on = total >= 10 && std::io::stderr().is_terminal() && format == Format::Text;
-        Progress { on, total }
-    }
-
-    fn tick(&self, done: usize, file: &str) {
-        if self.on {
-            let width = 30;
-            let filled = width * done / self.total.max(1);
-            let bar = format!("{}{}", "█".repeat(filled), "░".repeat(width - filled));
-            let name: String = file.chars().rev().take(50).collect::<Vec<_>>().into_iter().rev().collect();
-            eprint!("\r\x1b[2K{bar} {done}/{} {name}", self.total);
-            let _ = std::io::stderr().flush();
-        }
-    }
-
-    fn finish(&self) {
-        if self.on {
-            eprint!("\r\x1b[2K");
-            let _ = std::io::stderr().flush();
-        }
-    }
-}
-
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "specs", "catalogue", "calendars"], usize::MAX)?;
-    let format = args.format()?;
-    if args.positional.is_empty() {
-        return Err(Fail::new("thiếu đường dẫn cần kiểm tra (tệp hoặc thư mục)", "no path to lint (files or folders)"));
-    }
+pub fn run(paths: &[String], format: Format, args: &SpecsArgs, lang: Lang) -> Outcome {
     let mut files = Vec::new();
-    for p in &args.positional {
+    for p in paths {
         collect(Path::new(p), true, &mut files)?;
     }
     files.dedup();
-    let sources = project::sources(args, args.positional.first().map(Path::new))?;
+    let sources = project::sources(args, paths.first().map(Path::new))?;
     let shared = project::load(&sources)?;
     // Shared files already loaded, by absolute path, so they are not read twice.
     let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
@@ -137,11 +115,10 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         preloaded.insert(canonical(&f.path), (&f.source, &f.diagnostics));
     }
 
-    let progress = Progress::new(files.len(), format);
-    let mut reports = Vec::new();
-    for (i, path) in files.iter().enumerate() {
+    let progress = progress(files.len(), format);
+    let lint_one = |path: &PathBuf| -> Result<FileReport, Fail> {
         let name = path.display().to_string();
-        progress.tick(i, &name);
+        progress.set_message(render::escape_controls(&name));
         let kind = Kind::of(path);
         let report = if let Some((source, diagnostics)) = preloaded.get(&canonical(path)) {
             let mut diagnostics = diagnostics.to_vec();
@@ -154,9 +131,11 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
             let diagnostics = lint_text(kind, &text, &name, &shared);
             FileReport { source: Source { name, text }, kind, diagnostics }
         };
-        reports.push(report);
-    }
-    progress.finish();
+        progress.inc(1);
+        Ok(report)
+    };
+    let reports = in_parallel(&files, lint_one)?;
+    progress.finish_and_clear();
 
     let errors: usize = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| d.is_error()).count();
     let warnings: usize = reports.iter().flat_map(|r| &r.diagnostics).filter(|d| !d.is_error()).count();
@@ -206,6 +185,39 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         }
     }
     Ok(errors == 0)
+}
+
+/// `f` over `items` on every core (scoped threads taking the next item in turn), the results
+/// in the order of `items`; the first failure in that order, as a sequential loop would give.
+fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Result<R, Fail> + Sync) -> Result<Vec<R>, Fail> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism().map_or(1, usize::from).min(items.len()).max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            done.push((i, f(item)));
+        }
+        done
+    };
+    let mut results: Vec<(usize, Result<R, Fail>)> = if threads == 1 {
+        work()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(done) => done,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Diagnostics of one file not among the shared files already loaded.

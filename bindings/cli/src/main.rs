@@ -1,15 +1,7 @@
 //! `motcua`: the command line for policy staff who author procedures.
 //!
-//! ```text
-//! motcua lint PATH…                         check catalogue, calendar and procedure files
-//! motcua simulate SPEC [--scenario FILE]     run a dossier through a procedure, print its timeline
-//! motcua graph SPEC --format mermaid|dot|svg draw the procedure
-//! motcua check-form SPEC DATA.json           validate form data (and documents) against a procedure
-//! motcua schema procedure|catalogue|calendar|units print a JSON Schema
-//! motcua explain CODE                        explain a diagnostic or rejection code
-//! motcua json FILE [-o OUT]                  a catalogue, calendar, procedure (or scenario) as JSON
-//! motcua deadline --calendar ID --from T --add 3d   working-day arithmetic
-//! ```
+//! The commands and their help are declared in [`args`] (clap); `motcua --help` lists them,
+//! in Vietnamese or, with `--lang en`, in English.
 //!
 //! Exit codes: 0 clean, 1 problems found (lint errors, failed expectations, invalid form),
 //! 2 the command could not run (bad arguments, unreadable files, no catalogue found).
@@ -26,15 +18,17 @@ mod lint;
 mod project;
 mod render;
 mod simulate;
+mod timeline;
 
+use std::ffi::OsString;
 use std::io::Write as _;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use args::Args;
 use motcua::Message;
 
 /// Output language: every message the CLI prints exists in both.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
     Vi,
     En,
@@ -57,12 +51,39 @@ impl Lang {
     }
 }
 
-/// Text or JSON output.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
+pub use args::Format;
+
+/// The language chosen for this run (`--lang en`); set once, before the command line is built.
+static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+pub fn set_lang(lang: Lang) {
+    ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
 }
+
+pub fn lang() -> Lang {
+    if ENGLISH.load(Ordering::Relaxed) { Lang::En } else { Lang::Vi }
+}
+
+/// A help text of the command line, in the language of this run: both are written side by
+/// side where the argument is declared, so neither can be forgotten.
+pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
+    lang().t(vi, en)
+}
+
+/// The schemas `motcua schema NAME` prints.
+pub const SCHEMAS: [&str; 11] = [
+    "procedure",
+    "catalogue",
+    "calendar",
+    "units",
+    "submission",
+    "command",
+    "applied",
+    "event",
+    "effect",
+    "dossier",
+    "rejection",
+];
 
 /// Why a command could not run (exit code 2): a stable code and the message in both
 /// languages. Printed as `lỗi[code]: …` / `error[code]: …`, or as a JSON object with
@@ -71,6 +92,8 @@ pub enum Format {
 pub struct Fail {
     pub code: String,
     pub message: Message,
+    /// For an argument error, the usage line of the command it is about.
+    pub usage: Option<String>,
 }
 
 impl Fail {
@@ -81,77 +104,45 @@ impl Fail {
 
     /// A failure with its own stable code (`io_error`, `invalid_utf8`, an engine code, …).
     pub fn coded(code: impl Into<String>, vi: impl Into<String>, en: impl Into<String>) -> Fail {
-        Fail { code: code.into(), message: Message::new(vi, en) }
+        Fail { code: code.into(), message: Message::new(vi, en), usage: None }
     }
 }
 
 /// What a command reports: `Ok(true)` clean, `Ok(false)` problems found.
 pub type Outcome = Result<bool, Fail>;
 
-const USAGE_VI: &str = "\
-motcua — bộ công cụ soạn thảo thủ tục hành chính
-
-Cách dùng:
-  motcua lint ĐƯỜNG_DẪN…                  kiểm tra tệp danh mục, lịch làm việc và thủ tục
-  motcua simulate THỦ_TỤC [--scenario TỆP] chạy thử một hồ sơ, in dòng thời gian
-  motcua graph THỦ_TỤC [--format mermaid|dot|svg] [-o TỆP]   vẽ sơ đồ quy trình
-  motcua check-form THỦ_TỤC DỮ_LIỆU.json [--documents GIẤY_TỜ.json] [--today NGÀY]
-  motcua schema procedure|catalogue|calendar|units
-  motcua json TỆP [-o TỆP_RA]              danh mục, lịch, thủ tục (hoặc kịch bản) ở dạng JSON (cho from_json, trình duyệt)
-  motcua explain [MÃ]                      giải thích một mã lỗi (không có MÃ: liệt kê mọi mã)
-  motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
-  motcua calendar diff CŨ.yaml MỚI.yaml    liệt kê các ngày thay đổi giữa hai phiên bản lịch
-  motcua calendar days LỊCH.yaml           mọi ngày được đánh dấu, với trạng thái và nguồn
-
-Tùy chọn chung:
-  --lang vi|en           ngôn ngữ (mặc định: vi)
-  --format text|json     định dạng đầu ra (mặc định: text)
-  --specs THƯ_MỤC        thư mục specs/ chứa catalogue/ và calendars/ (mặc định: tự tìm)
-  --catalogue TỆP --calendars THƯ_MỤC   chỉ định danh mục và lịch làm việc
-
-Mã thoát: 0 không có lỗi, 1 có lỗi, 2 không chạy được.
-";
-
-const USAGE_EN: &str = "\
-motcua — authoring toolkit for administrative procedures
-
-Usage:
-  motcua lint PATH…                        check catalogue, calendar and procedure files
-  motcua simulate SPEC [--scenario FILE]    run a dossier through a procedure, print its timeline
-  motcua graph SPEC [--format mermaid|dot|svg] [-o FILE]   draw the procedure
-  motcua check-form SPEC DATA.json [--documents DOCS.json] [--today DATE]
-  motcua schema procedure|catalogue|calendar|units
-  motcua json FILE [-o OUT]                 a catalogue, calendar, procedure (or scenario) as JSON (for from_json, browsers)
-  motcua explain [CODE]                     explain a code (no CODE: list every code)
-  motcua deadline --calendar vn-gov --from 2026-02-13T16:00:00+07:00 --add 3d [--cutoff 15:00]
-  motcua calendar diff OLD.yaml NEW.yaml   list the days that changed between two calendar versions
-  motcua calendar days CAL.yaml            every marked day, with its status and source
-
-Common options:
-  --lang vi|en           language (default: vi)
-  --format text|json     output format (default: text)
-  --specs DIR            the specs/ folder holding catalogue/ and calendars/ (default: found)
-  --catalogue FILE --calendars DIR   name the catalogue and calendars explicitly
-
-Exit codes: 0 clean, 1 problems found, 2 could not run.
-";
-
 fn main() -> ExitCode {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    // The language is needed to report argument errors, so look for it first.
-    let lang = args::peek_lang(&raw);
-    let json = args::peek_json(&raw);
+    let raw: Vec<OsString> = std::env::args_os().collect();
+    // The language is needed to build the help and to report argument errors, so look for it
+    // (and for `--format json`) first.
+    let (lang, json) = args::peek(raw.get(1..).unwrap_or_default());
+    set_lang(lang);
     let code = match run(raw, lang) {
         Ok(true) => 0,
         Ok(false) => 1,
-        Err(Fail { code, message }) => {
+        Err(Fail { code, message, usage }) => {
             let _ = std::io::stdout().flush();
             if json {
                 // Asked for JSON: the error is JSON too, on stdout where the answer would be.
-                print_json(&serde_json::json!({"error": {"code": code, "message": message}}));
+                let mut error = serde_json::json!({"code": code, "message": message});
+                if let Some(usage) = usage {
+                    error["usage"] = serde_json::json!(args::localise_text(&usage, lang));
+                }
+                print_json(&serde_json::json!({"error": error}));
             } else {
                 let text = render::escape_controls(message.get(lang.code()));
                 eprintln!("{}[{code}]: {text}", lang.t("lỗi", "error"));
+                if let Some(usage) = usage {
+                    // `motcua calendar diff [OPTIONS] <OLD.yaml> …` → `motcua calendar diff`.
+                    let words = usage.split(' ').take_while(|w| !w.starts_with(['-', '<', '[']));
+                    let command = words.collect::<Vec<_>>().join(" ");
+                    eprintln!(
+                        "\n{} {}\n{} `{command} --help`",
+                        lang.t("Cách dùng:", "Usage:"),
+                        args::localise_text(&usage, lang),
+                        lang.t("Xem thêm:", "For more, try")
+                    );
+                }
             }
             2
         }
@@ -159,67 +150,134 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn run(raw: Vec<String>, lang: Lang) -> Outcome {
-    let Some((command, rest)) = raw.split_first() else {
-        print!("{}", lang.t(USAGE_VI, USAGE_EN));
-        return Err(Fail::new("thiếu lệnh", "no command given"));
+/// Prints help or version text clap rendered, coloured on a terminal.
+fn print_styled(text: &clap::builder::StyledStr, lang: Lang) {
+    let text = if render::colour() { text.ansi().to_string() } else { text.to_string() };
+    print!("{}", args::localise_text(&text, lang));
+}
+
+fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
+    use clap::FromArgMatches as _;
+    use clap::error::ErrorKind;
+
+    let mut cmd = args::command();
+    let matches = match cmd.try_get_matches_from_mut(raw) {
+        Ok(m) => m,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            print_styled(&e.render(), lang);
+            return Ok(true);
+        }
+        Err(e) if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            print_styled(&e.render(), lang);
+            return Err(args::fail(&e));
+        }
+        Err(e) => return Err(args::fail(&e)),
     };
-    if matches!(command.as_str(), "-h" | "--help" | "help") {
-        print!("{}", lang.t(USAGE_VI, USAGE_EN));
-        return Ok(true);
-    }
-    if matches!(command.as_str(), "-V" | "--version") {
-        println!("motcua {}", env!("CARGO_PKG_VERSION"));
-        return Ok(true);
-    }
-    let args = Args::parse(rest)?;
-    if args.flag("help") {
-        print!("{}", lang.t(USAGE_VI, USAGE_EN));
-        return Ok(true);
-    }
-    match command.as_str() {
-        "lint" => lint::run(&args, lang),
-        "simulate" => simulate::run(&args, lang),
-        "graph" => graph::run(&args, lang),
-        "check-form" => form::run(&args, lang),
-        "schema" => schema(&args),
-        "json" => json::run(&args, lang),
-        "explain" => explain::run(&args, lang),
-        "deadline" => deadline::run(&args, lang),
-        "calendar" => calendar::run(&args, lang),
-        other => Err(Fail::new(
-            format!("lệnh không tồn tại: `{other}` (xem `motcua --help`)"),
-            format!("unknown command `{other}` (see `motcua --help`)"),
-        )),
+    let cli = args::Cli::from_arg_matches(&matches).map_err(|e| args::fail(&e))?;
+    let lang = cli.lang.unwrap_or(lang);
+    use args::{CalendarCommand, Command};
+    match cli.command {
+        Command::Lint { paths, format, specs } => lint::run(&paths, format.unwrap_or(Format::Text), &specs, lang),
+        Command::Simulate { spec, scenario, format, wide, width, specs } => {
+            let width = if wide { timeline::Width::Full } else { timeline::Width::detect(width) };
+            simulate::run(&spec, scenario.as_deref(), format.unwrap_or(Format::Text), width, &specs, lang)
+        }
+        Command::Graph { spec, format, output, specs } => {
+            graph::run(&spec, format.unwrap_or(args::GraphFormat::Mermaid), output.as_deref(), &specs, lang)
+        }
+        Command::CheckForm { spec, data, documents, today, format, specs } => form::run(
+            &spec,
+            &data,
+            documents.as_deref(),
+            today.as_deref(),
+            format.unwrap_or(Format::Text),
+            &specs,
+            lang,
+        ),
+        Command::Schema { name } => schema(&name),
+        Command::Json { file, output, specs } => json::run(&file, output.as_deref(), &specs, lang),
+        Command::Explain { code, format } => explain::run(code.as_deref(), format.unwrap_or(Format::Text), lang),
+        Command::Deadline { calendar, from, add, cutoff, format, specs, calendars } => {
+            let request = deadline::Request { calendar, from, add, cutoff, specs, calendars };
+            deadline::run(&request, format.unwrap_or(Format::Text), lang)
+        }
+        Command::Calendar { command } => match command {
+            CalendarCommand::Diff { old, new, format, specs, calendars } => calendar::diff(
+                &old,
+                &new,
+                format.unwrap_or(Format::Text),
+                lang,
+                calendar::dir(specs, calendars).as_deref(),
+            ),
+            CalendarCommand::Days { file, format, specs, calendars } => {
+                calendar::days(&file, format.unwrap_or(Format::Text), lang, calendar::dir(specs, calendars).as_deref())
+            }
+        },
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut args::command(), "motcua", &mut std::io::stdout());
+            Ok(true)
+        }
+        Command::Man { output } => man(output.as_deref(), lang),
+        Command::Help { command } => {
+            cmd.build();
+            let mut target = &mut cmd;
+            for name in &command {
+                target = target.find_subcommand_mut(name).ok_or_else(|| {
+                    Fail::new(
+                        format!("lệnh không tồn tại: `{name}` (xem `motcua --help`)"),
+                        format!("unknown command `{name}` (see `motcua --help`)"),
+                    )
+                })?;
+            }
+            print_styled(&target.render_help(), lang);
+            Ok(true)
+        }
     }
 }
 
-fn schema(args: &Args) -> Outcome {
-    args.allow(&["lang"], 1)?;
-    let text = match args.positional.first().map(String::as_str) {
-        Some("procedure") => motcua::spec::procedure_schema(),
-        Some("catalogue") => motcua::spec::catalogue_schema(),
-        Some("calendar") => motcua::spec::calendar_schema(),
-        Some("units") => motcua::spec::units_schema(),
-        Some(name) if motcua::spec::runtime_schemas().iter().any(|(n, _)| *n == name) => {
-            motcua::spec::runtime_schemas().into_iter().find(|(n, _)| *n == name).map(|(_, s)| s).unwrap_or_default()
+/// `motcua man [-o DIR]`: the page of `motcua` on stdout, or every page into DIR.
+fn man(output: Option<&str>, lang: Lang) -> Outcome {
+    let mut cmd = args::command().disable_help_subcommand(true);
+    cmd.build();
+    let io = |e: std::io::Error| {
+        Fail::coded(
+            "io_error",
+            format!("không ghi được trang hướng dẫn: {e}"),
+            format!("cannot write the man page: {e}"),
+        )
+    };
+    let Some(dir) = output else {
+        print!("{}", args::man_page(cmd, lang).map_err(io)?);
+        return Ok(true);
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    fn pages(cmd: &clap::Command, prefix: &str, out: &mut Vec<(String, clap::Command)>) {
+        let name = if prefix.is_empty() { cmd.get_name().to_owned() } else { format!("{prefix}-{}", cmd.get_name()) };
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+            pages(sub, &name, out);
         }
-        Some(other) => {
-            return Err(Fail::new(
-                format!(
-                    "không có lược đồ `{other}`: chọn procedure, catalogue, calendar, units, submission, command, applied, event, effect, dossier hoặc rejection"
-                ),
-                format!(
-                    "no schema `{other}`: choose procedure, catalogue, calendar, units, submission, command, applied, event, effect, dossier or rejection"
-                ),
-            ));
-        }
-        None => {
-            return Err(Fail::new(
-                "thiếu tên lược đồ: procedure, catalogue hoặc calendar",
-                "which schema? procedure, catalogue or calendar",
-            ));
-        }
+        out.push((name.clone(), cmd.clone().display_name(name)));
+    }
+    let mut all = Vec::new();
+    pages(&cmd, "", &mut all);
+    for (name, page) in all {
+        let path = std::path::Path::new(dir).join(format!("{name}.1"));
+        std::fs::write(&path, args::man_page(page, lang).map_err(io)?).map_err(io)?;
+    }
+    Ok(true)
+}
+
+fn schema(name: &str) -> Outcome {
+    let text = match name {
+        "procedure" => motcua::spec::procedure_schema(),
+        "catalogue" => motcua::spec::catalogue_schema(),
+        "calendar" => motcua::spec::calendar_schema(),
+        "units" => motcua::spec::units_schema(),
+        name => motcua::spec::runtime_schemas()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| s)
+            .ok_or_else(|| Fail::new(format!("không có lược đồ `{name}`"), format!("no schema `{name}`")))?,
     };
     println!("{}", text.trim_end());
     Ok(true)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use motcua::{Calendars, Catalogue, Code, Diagnostic, Library, LoadError};
 
 use crate::Fail;
-use crate::args::Args;
+use crate::args::SpecsArgs;
 
 /// Where the shared data lives.
 #[derive(Debug, Clone)]
@@ -113,8 +113,8 @@ pub fn is_yaml(path: &Path) -> bool {
 }
 
 /// Where the catalogue and calendars are, from the options or found near `hint`.
-pub fn sources(args: &Args, hint: Option<&Path>) -> Result<Sources, Fail> {
-    let root = match args.get("specs") {
+pub fn sources(args: &SpecsArgs, hint: Option<&Path>) -> Result<Sources, Fail> {
+    let root = match args.specs.as_deref() {
         Some(dir) => {
             let dir = PathBuf::from(dir);
             if !is_specs_root(&dir) {
@@ -127,12 +127,12 @@ pub fn sources(args: &Args, hint: Option<&Path>) -> Result<Sources, Fail> {
         }
         None => find_specs_root(hint),
     };
-    let catalogues = match (args.get("catalogue"), &root) {
+    let catalogues = match (args.catalogue.as_deref(), &root) {
         (Some(file), _) => vec![PathBuf::from(file)],
         (None, Some(root)) => yaml_files(&root.join("catalogue"))?,
         (None, None) => Vec::new(),
     };
-    let calendars = match (args.get("calendars"), &root) {
+    let calendars = match (args.calendars.as_deref(), &root) {
         (Some(dir), _) => yaml_files(Path::new(dir))?,
         (None, Some(root)) => yaml_files(&root.join("calendars"))?,
         (None, None) => Vec::new(),
@@ -252,7 +252,7 @@ pub struct LoadedSpec {
 
 /// Reads and compiles the procedure at `spec`. Fails (exit 2) only when something cannot be
 /// read or no catalogue loads; a spec with errors comes back as `Err` in `result`.
-pub fn load_procedure(args: &Args, spec: &str) -> Result<LoadedSpec, Fail> {
+pub fn load_procedure(args: &SpecsArgs, spec: &str) -> Result<LoadedSpec, Fail> {
     let path = Path::new(spec);
     let sources = sources(args, Some(path))?;
     let shared = load(&sources)?;

@@ -1,5 +1,6 @@
-//! Diagnostics rendered like rustc: header, location, the source line, a caret under the
-//! exact place, the path as a label, and `= help:`.
+//! Diagnostics rendered like rustc, by rustc's renderer (`annotate-snippets`): header,
+//! location, the source line, a caret under the exact place, the path as a label, and
+//! `= help:`.
 //!
 //! ```text
 //! error[unknown_step]: no step or outcome is named `revieww`
@@ -15,7 +16,6 @@
 //! placed by *display width*: combining marks (Vietnamese typed in decomposed form) take no
 //! column, wide (CJK, emoji) characters take two, and a tab is shown as four spaces.
 
-use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 
 use motcua::{Diagnostic, Severity};
@@ -25,10 +25,6 @@ use crate::Lang;
 /// Whether to colour output: stdout is a terminal and `NO_COLOR` is not set.
 pub fn colour() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-fn paint(on: bool, code: &str, text: &str) -> String {
-    if on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_owned() }
 }
 
 /// Whether a character is shown escaped: control characters (but tab) and bidirectional
@@ -76,10 +72,6 @@ pub fn char_width(c: char) -> usize {
         | 0x20000..=0x3FFFD => 2,
         _ => 1,
     }
-}
-
-fn width(chars: &[char]) -> usize {
-    chars.iter().copied().map(char_width).sum()
 }
 
 /// How many characters, from `start`, the caret should underline: a quoted scalar up to its
@@ -132,54 +124,68 @@ fn shown(chars: &[char]) -> String {
         .collect()
 }
 
-/// Renders one diagnostic; `source` is the text of its file when known.
+/// Renders one diagnostic with `annotate-snippets` (the renderer rustc uses); `source` is the
+/// text of its file when known.
+///
+/// The source line is given to it as shown here ([`shown`]: tabs expanded, control and
+/// bidirectional characters escaped) and the span in bytes of that text, so the caret is
+/// placed by the library's display-width measure: combining marks take no column.
 pub fn diagnostic(d: &Diagnostic, source: Option<&str>, lang: Lang, colour: bool) -> String {
-    let mut out = String::new();
-    let (word, code) = match d.severity {
-        Severity::Error => ("error", "1;31"),
-        Severity::Warning => ("warning", "1;33"),
+    use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
     };
-    let _ = writeln!(
-        out,
-        "{}{}",
-        paint(colour, code, &format!("{word}[{}]", d.code)),
-        paint(colour, "1", &format!(": {}", escape_controls(d.message.get(lang.code()))))
-    );
-    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line as usize - 1));
-    let gutter = if line_text.is_some() { d.line.to_string().len() } else { 1 };
-    let pad = " ".repeat(gutter);
-    let bar = paint(colour, "1;34", "|");
-    let place = match (d.line, d.column) {
-        (0, _) => escape_controls(&d.file),
-        (l, 0) => format!("{}:{l}", escape_controls(&d.file)),
-        (l, c) => format!("{}:{l}:{c}", escape_controls(&d.file)),
-    };
-    let _ = writeln!(out, "{pad}{} {place}", paint(colour, "1;34", "-->"));
+    let message = escape_controls(d.message.get(lang.code()));
+    let file = escape_controls(&d.file);
     let at = if d.path.is_empty() {
         String::new()
     } else {
         format!("{} `{}`", lang.t("tại", "at"), escape_controls(&d.path))
     };
+    let help = d.help.as_ref().map(|h| escape_controls(h.get(lang.code())));
+    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line as usize - 1));
+    let code = d.code.as_str();
+    let title = level.primary_title(message.as_str()).id(code);
+    let mut group: Group<'_>;
+    let text;
     if let Some(line) = line_text {
         let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
         let start = (d.column.max(1) as usize - 1).min(chars.len());
         let len = span_len(&chars, start).min(chars.len().saturating_sub(start)).max(1);
-        let before = width(&chars[..start]);
-        let carets = width(&chars[start..(start + len).min(chars.len())]).max(1);
-        let _ = writeln!(out, "{pad} {bar}");
-        let _ = writeln!(out, "{} {bar} {}", paint(colour, "1;34", &d.line.to_string()), shown(&chars).trim_end());
-        let mark = paint(colour, code, &"^".repeat(carets));
-        let label = if at.is_empty() { String::new() } else { format!(" {}", paint(colour, code, &at)) };
-        let _ = writeln!(out, "{pad} {bar} {}{mark}{label}", " ".repeat(before));
-    } else if !at.is_empty() {
-        let _ = writeln!(out, "{pad} = note: {at}");
-    }
-    if let Some(help) = &d.help {
-        if line_text.is_some() {
-            let _ = writeln!(out, "{pad} {bar}");
+        // Byte offsets of the span in the line as shown.
+        let before = shown(&chars[..start]).len();
+        let inside = shown(&chars[start..(start + len).min(chars.len())]).len().max(1);
+        text = shown(&chars).trim_end().to_owned();
+        let end = (before + inside).min(text.len().max(before + 1));
+        let mut annotation = AnnotationKind::Primary.span(before..end);
+        if !at.is_empty() {
+            annotation = annotation.label(at.as_str());
         }
-        let _ = writeln!(out, "{pad} = {}: {}", paint(colour, "1", "help"), escape_controls(help.get(lang.code())));
+        group = title.element(
+            Snippet::source(text.as_str()).line_start(d.line as usize).path(file.as_str()).annotation(annotation),
+        );
+    } else {
+        let mut origin = Origin::path(file.as_str());
+        if d.line > 0 {
+            origin = origin.line(d.line as usize);
+            if d.column > 0 {
+                origin = origin.char_column(d.column as usize);
+            }
+        }
+        group = title.element(origin);
+        if !at.is_empty() {
+            group = group.element(Level::NOTE.message(at.as_str()));
+        }
     }
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
+    // Never elide a long source line: the caret must stand under the characters reported.
+    let mut out = renderer.term_width(usize::MAX / 4).render(&[group]);
+    out.push('\n');
     out
 }
 

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use motcua::scenario::{EntryResult, Scenario};
 use serde_json::json;
 
-use crate::args::Args;
+use crate::args::SpecsArgs;
 use crate::project::{self, Source};
+use crate::timeline::{self, Width};
 use crate::{Fail, Format, Lang, Outcome, render};
 
 /// The project root: the parent of the specs root found near `spec`.
@@ -50,11 +51,8 @@ fn default_scenario(spec: &str) -> Result<PathBuf, Fail> {
     Err(none())
 }
 
-pub fn run(args: &Args, lang: Lang) -> Outcome {
-    args.allow(&["format", "scenario", "specs", "catalogue", "calendars"], 1)?;
-    let format = args.format()?;
-    let spec = args.required(0, "tệp thủ tục (SPEC)", "the procedure file (SPEC)")?;
-    let scenario_path = match args.get("scenario") {
+pub fn run(spec: &str, scenario: Option<&str>, format: Format, width: Width, args: &SpecsArgs, lang: Lang) -> Outcome {
+    let scenario_path = match scenario {
         Some(p) => PathBuf::from(p),
         None => default_scenario(spec)?,
     };
@@ -148,7 +146,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
         out.push_str(&render::diagnostic(w, Some(&loaded.source.text), lang, colour));
     }
     out.push_str(&format!("\n{} — {}\n", scenario_name, scenario.name.get(l)));
-    out.push_str(&timeline.render(&procedure, l));
+    out.push_str(&timeline::render(timeline.entries(), &procedure, l, width));
     if passed {
         out.push_str(&format!(
             "\n✓ {}\n",
@@ -167,7 +165,7 @@ pub fn run(args: &Args, lang: Lang) -> Outcome {
             )
         ));
     }
-    print!("{out}");
+    print!("{}", timeline::wrap(&out, width));
     Ok(passed)
 }
 

@@ -23,12 +23,17 @@ struct Run {
 }
 
 fn motcua(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_motcua"))
-        .args(args)
-        .current_dir(repo())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the motcua binary runs");
+    motcua_with(args, &[])
+}
+
+/// Runs `motcua` with extra environment variables (`COLUMNS` is removed unless given).
+fn motcua_with(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    command.args(args).current_dir(repo()).env("NO_COLOR", "1").env_remove("COLUMNS");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("the motcua binary runs");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
@@ -63,6 +68,31 @@ fn lint_shipped_specs_is_clean() {
     let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(r.stdout.starts_with("Checked 26 files: 0 errors, 0 warnings"), "{}", r.stdout);
+    // 26 files would show a progress bar on a terminal; stderr here is a pipe: nothing drawn.
+    assert_eq!(r.stderr, "");
+    // Linted on every core, reported in the order the folders are walked (sorted by name).
+    let r = motcua(&["lint", "--format", "json", "tests/scenarios", "specs"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let names: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
+    let scenarios: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("tests/scenarios/")).collect();
+    assert_eq!(scenarios.len(), 18);
+    assert!(scenarios.windows(2).all(|w| w[0] < w[1]), "{scenarios:?}");
+    assert!(names[..18] == scenarios[..], "the scenarios first, as asked: {names:?}");
+}
+
+#[test]
+fn lint_shows_progress_on_a_terminal_only() {
+    // `script` (util-linux) gives the command a terminal; where it is missing, nothing to check.
+    let command = format!("{} lint specs tests/scenarios", env!("CARGO_BIN_EXE_motcua"));
+    let Ok(out) =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).current_dir(repo()).env("NO_COLOR", "1").output()
+    else {
+        return;
+    };
+    let all = String::from_utf8_lossy(&out.stdout);
+    assert!(all.contains("Đã kiểm tra 26 tệp"), "{all}");
+    assert!(all.contains("/26 "), "no progress bar drawn: {all:?}");
+    assert!(all.contains('█'), "{all:?}");
 }
 
 #[test]
@@ -212,17 +242,29 @@ fn graph_mermaid_and_dot() {
     assert_eq!(r.code, 0);
     assert!(r.stdout.starts_with("digraph"), "{}", r.stdout);
     assert!(r.stdout.contains("Register the child's permanent residence"));
-    assert_eq!(motcua(&["graph", BIRTH, "--format", "png"]).code, 2);
+    assert_eq!(motcua(&["graph", BIRTH, "--format", "gif"]).code, 2);
+    let r = motcua(&["graph", BIRTH, "--format", "png", "--lang", "en"]);
+    assert_eq!(r.code, 2, "a PNG is not printed to a pipe");
+    assert!(r.stderr.starts_with("error[usage_error]: a PNG must be written to a file"), "{}", r.stderr);
 }
 
 #[test]
 fn graph_svg_renders_to_pixels() {
-    for spec in [BIRTH, BUSINESS, "specs/procedures/land-first-certificate.yaml"] {
+    let mut specs: Vec<String> = std::fs::read_dir(repo().join("specs/procedures"))
+        .unwrap()
+        .map(|e| format!("specs/procedures/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    specs.sort();
+    assert_eq!(specs.len(), 4, "every shipped procedure: {specs:?}");
+    for spec in specs.iter().map(String::as_str) {
         let r = motcua(&["graph", spec, "--format", "svg"]);
         assert_eq!(r.code, 0, "{spec}: {}", r.stderr);
         assert!(r.stdout.starts_with("<?xml") && r.stdout.contains("<svg"), "{spec}");
-        // layout-rs's DOT reader iterates a HashMap, so node placement may differ between
-        // runs; the picture must render every time, not be byte-identical.
+        // Byte for byte the same on every run (layout-rs writes its font classes from a
+        // HashMap; `graph` sorts them). Several runs, since one order in two would pass once.
+        for _ in 0..4 {
+            assert_eq!(motcua(&["graph", spec, "--format", "svg"]).stdout, r.stdout, "{spec}: the SVG changed");
+        }
 
         let tree = resvg::usvg::Tree::from_str(&r.stdout, &resvg::usvg::Options::default()).expect("valid SVG");
         let size = tree.size().to_int_size();
@@ -249,6 +291,13 @@ fn check_form_table_and_json() {
     let r = motcua(&["check-form", BUSINESS, &data, "--documents", &docs, "--today", "2026-03-02"]);
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     snapshot("check-form.vi.txt", &r.stdout);
+    // On an 80-column terminal the messages wrap inside their column.
+    let narrow = motcua_with(
+        &["check-form", BUSINESS, &data, "--documents", &docs, "--today", "2026-03-02"],
+        &[("COLUMNS", "80")],
+    );
+    assert!(widest_line(&narrow.stdout) <= 80, "{}", narrow.stdout);
+    assert!(widest_line(&r.stdout) > 80);
     let r = motcua(&["check-form", BUSINESS, &data, "--today", "2026-03-02", "--format", "json", "--lang", "en"]);
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -581,4 +630,227 @@ fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
     assert_eq!(day("2027-02-04")["status"], "provisional");
     assert_eq!(day("2027-03-01"), serde_json::json!({"date": "2027-03-01", "working": true}));
     assert_eq!(v["known_differences"].as_array().unwrap().len(), 3);
+}
+
+// ---- the command line itself: help, errors, completions, man page ----
+
+const COMMANDS: [&str; 13] = [
+    "lint",
+    "simulate",
+    "graph",
+    "check-form",
+    "schema",
+    "json",
+    "explain",
+    "deadline",
+    "calendar",
+    "calendar diff",
+    "calendar days",
+    "completions",
+    "man",
+];
+
+#[test]
+fn help_of_every_command_in_vietnamese_and_english() {
+    for command in COMMANDS {
+        let mut args: Vec<&str> = command.split(' ').collect();
+        args.push("--help");
+        let vi = motcua(&args);
+        assert_eq!(vi.code, 0, "{command}: {}", vi.stderr);
+        assert!(vi.stdout.contains(&format!("Cách dùng: motcua {command}")), "{command}:\n{}", vi.stdout);
+        assert!(vi.stdout.contains("Tùy chọn:") && vi.stdout.contains("in trợ giúp này"), "{command}:\n{}", vi.stdout);
+        for english in ["Usage:", "Options:", "Arguments:", "[OPTIONS]", "Print help"] {
+            assert!(!vi.stdout.contains(english), "{command}: `{english}` in the Vietnamese help:\n{}", vi.stdout);
+        }
+        args.extend(["--lang", "en"]);
+        let en = motcua(&args);
+        assert_eq!(en.code, 0, "{command}: {}", en.stderr);
+        assert!(en.stdout.contains(&format!("Usage: motcua {command}")), "{command}:\n{}", en.stdout);
+        assert!(en.stdout.contains("Options:") && en.stdout.contains("print this help"), "{command}:\n{}", en.stdout);
+        assert_ne!(vi.stdout, en.stdout, "{command}");
+    }
+    snapshot("help.vi.txt", &motcua(&["--help"]).stdout);
+    // `help COMMAND` is the command's own help.
+    assert_eq!(motcua(&["help", "calendar", "diff"]).stdout, motcua(&["calendar", "diff", "--help"]).stdout);
+    let r = motcua(&["--version"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, concat!("motcua ", env!("CARGO_PKG_VERSION"), "\n")));
+}
+
+#[test]
+fn unknown_command_is_a_usage_error_even_with_help() {
+    let r = motcua(&["frobnicate", "--help"]);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.starts_with("lỗi[usage_error]: lệnh không tồn tại: `frobnicate`"), "{}", r.stderr);
+    let r = motcua(&["simulat", "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.starts_with("error[usage_error]: unknown command `simulat`; did you mean `simulate`?"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("\nUsage: motcua [OPTIONS] <COMMAND>\n"), "{}", r.stderr);
+    let r = motcua(&["calendar", "merge", "a", "b"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("Xem thêm: `motcua calendar --help`"), "{}", r.stderr);
+    // No command at all: the help, and exit 2.
+    let r = motcua(&[]);
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("Cách dùng: motcua [TÙY_CHỌN] <LỆNH>"), "{}", r.stdout);
+    assert!(r.stderr.starts_with("lỗi[usage_error]: thiếu lệnh"), "{}", r.stderr);
+}
+
+#[test]
+fn argument_errors_suggest_and_are_json_when_asked() {
+    let r = motcua(&["simulate", BIRTH, "--widht", "80", "--format", "json", "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stderr, "");
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("a JSON error");
+    assert_eq!(v["error"]["code"], "usage_error");
+    assert_eq!(v["error"]["message"]["en"], "unknown option `--widht`; did you mean `--width`?");
+    assert_eq!(v["error"]["message"]["vi"], "tùy chọn không hợp lệ: `--widht`; có phải `--width`?");
+    assert!(v["error"]["usage"].as_str().is_some_and(|u| u.starts_with("motcua simulate")), "{v}");
+    for (args, vi) in [
+        (&["schema", "dossiers"][..], "giá trị `dossiers` không hợp lệ cho `<TÊN>`: chọn procedure, catalogue"),
+        (
+            &["lint", "specs", "--format", "json", "--format", "text"][..],
+            "tùy chọn `--format <text|json>` được nêu hai lần",
+        ),
+        (&["simulate", BIRTH, "--wide", "--width", "80"][..], "không dùng `--wide` cùng với `--width <SỐ_CỘT>`"),
+        (&["deadline", "--calendar", "vn-gov"][..], "thiếu tham số: --from <THỜI_ĐIỂM>, --add <THỜI_HẠN>"),
+        (&["lint", "--lang", "fr", "specs"][..], "giá trị `fr` không hợp lệ cho `--lang <vi|en>`: chọn vi hoặc en"),
+    ] {
+        let r = motcua(args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.starts_with(&format!("lỗi[usage_error]: {vi}")), "{args:?}: {}", r.stderr);
+    }
+    let r = motcua(&["schema", "dossiers"]);
+    assert!(r.stderr.contains("có phải `dossier`?"), "{}", r.stderr);
+}
+
+#[test]
+fn completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let r = motcua(&["completions", shell]);
+        assert_eq!(r.code, 0, "{shell}: {}", r.stderr);
+        for word in ["simulate", "check-form", "scenario", "wide", "mermaid"] {
+            assert!(r.stdout.contains(word), "{shell}: no `{word}` in the completions");
+        }
+        if shell != "bash" {
+            // Shells that show descriptions show ours, in the language asked for.
+            assert!(r.stdout.contains("tệp kịch bản"), "{shell}");
+            assert!(motcua(&["completions", shell, "--lang", "en"]).stdout.contains("the scenario file"), "{shell}");
+        }
+    }
+    // The bash script is valid bash, and completes the commands after `motcua `.
+    let script = motcua(&["completions", "bash"]).stdout;
+    let file = std::env::temp_dir().join(format!("motcua-completion-{}.bash", std::process::id()));
+    std::fs::write(&file, &script).unwrap();
+    let probe = format!(
+        "source {}; COMP_WORDS=(motcua si); COMP_CWORD=1; _motcua motcua si motcua; echo \"${{COMPREPLY[@]}}\"",
+        file.display()
+    );
+    let out = Command::new("bash").args(["-c", &probe]).output();
+    let _ = std::fs::remove_file(&file);
+    if let Ok(out) = out {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "simulate");
+    }
+    assert_eq!(motcua(&["completions", "tcsh"]).code, 2);
+}
+
+#[test]
+fn man_pages_in_vietnamese_and_english() {
+    let r = motcua(&["man"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains(".TH motcua 1"), "{}", r.stdout);
+    for section in [".SH \"TÊN\"", ".SH \"CÚ PHÁP\"", ".SH \"TÙY CHỌN\"", ".SH \"LỆNH\""] {
+        assert!(r.stdout.contains(section), "no {section}:\n{}", r.stdout);
+    }
+    assert!(r.stdout.contains("bộ công cụ soạn thảo thủ tục hành chính"));
+    let en = motcua(&["man", "--lang", "en"]).stdout;
+    assert!(en.contains(".SH \"NAME\"") && en.contains("authoring toolkit for administrative procedures"), "{en}");
+
+    // `-o DIR`: one page per command, each naming its own options.
+    let dir = std::env::temp_dir().join(format!("motcua-man-{}", std::process::id()));
+    let r = motcua(&["man", "-o", dir.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let page = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(page("motcua.1").contains("motcua\\-simulate(1)"));
+    assert!(page("motcua-simulate.1").contains("\\-\\-scenario"));
+    assert!(page("motcua-calendar-diff.1").contains("CŨ.yaml"));
+    let pages = std::fs::read_dir(&dir).unwrap().count();
+    // groff, where installed, reads every page without a warning.
+    let groff =
+        Command::new("groff").args(["-k", "-man", "-Tutf8", "-ww", "-z"]).arg(dir.join("motcua-simulate.1")).output();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(pages, COMMANDS.len() + 1, "motcua.1 and one page per command");
+    if let Ok(out) = groff {
+        assert!(out.status.success() && out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+// ---- the timeline fits the terminal ----
+
+fn widest_line(text: &str) -> usize {
+    text.lines().map(unicode_width::UnicodeWidthStr::width).max().unwrap_or(0)
+}
+
+#[test]
+fn simulate_fits_80_and_120_columns() {
+    let full = motcua(&["simulate", BIRTH, "--wide"]);
+    assert_eq!(full.code, 0, "{}", full.stderr);
+    assert!(widest_line(&full.stdout) > 200, "the full table is wide");
+    // Not a terminal, no COLUMNS: the full table, as `--wide`.
+    assert_eq!(motcua(&["simulate", BIRTH]).stdout, full.stdout);
+    for width in [80, 120] {
+        let w = width.to_string();
+        for lang in ["vi", "en"] {
+            let by_option = motcua(&["simulate", BIRTH, "--width", &w, "--lang", lang]);
+            assert_eq!(by_option.code, 0, "{}", by_option.stderr);
+            assert!(widest_line(&by_option.stdout) <= width, "{lang}, {width} columns:\n{}", by_option.stdout);
+            let by_env = motcua_with(&["simulate", BIRTH, "--lang", lang], &[("COLUMNS", &w)]);
+            assert_eq!(by_env.stdout, by_option.stdout, "COLUMNS={width} is --width {width}");
+            // Folded, not cut: every step name and code is still there.
+            for word in ["register_residence", "hand_over", "social_insurance", "2026-03-12"] {
+                assert!(by_option.stdout.contains(word), "{lang}, {width}: `{word}` is missing");
+            }
+        }
+    }
+    let narrow = motcua(&["simulate", BIRTH, "--width", "80"]).stdout;
+    assert!(narrow.contains("│ Người thực"), "the actor is folded under the command:\n{narrow}");
+    snapshot("simulate-birth-120.en.txt", &motcua(&["simulate", BIRTH, "--width", "120", "--lang", "en"]).stdout);
+    // JSON does not depend on the width.
+    let json = motcua(&["simulate", BIRTH, "--format", "json"]).stdout;
+    assert_eq!(motcua_with(&["simulate", BIRTH, "--format", "json"], &[("COLUMNS", "80")]).stdout, json);
+}
+
+#[test]
+fn a_diagnostic_without_a_line_names_its_file() {
+    // A catalogue that does not load: the procedure cannot be checked, and the diagnostic has
+    // no line to show, only the file.
+    let catalogue = format!("{FIXTURES}/business-form.json");
+    let r = motcua(&["lint", BUSINESS, "--catalogue", &catalogue, "--calendars", "specs/calendars"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("error[catalogue_mismatch]: Không kiểm tra được thủ tục"), "{}", r.stdout);
+    assert_eq!(lines[1], format!("--> {BUSINESS}"));
+}
+
+#[test]
+fn graph_png_for_slides() {
+    let file = std::env::temp_dir().join(format!("motcua-graph-{}.png", std::process::id()));
+    let r = motcua(&["graph", BIRTH, "--format", "png", "-o", file.to_str().unwrap()]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    let bytes = std::fs::read(&file).unwrap();
+    let _ = std::fs::remove_file(&file);
+    let png = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("a PNG");
+    // The size of the SVG's picture, on a white background, with something drawn on it.
+    let svg = motcua(&["graph", BIRTH, "--format", "svg"]).stdout;
+    let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default()).unwrap();
+    let size = tree.size().to_int_size();
+    assert_eq!((png.width(), png.height()), (size.width(), size.height()));
+    let white = png.pixels().iter().filter(|p| p.red() == 255 && p.green() == 255 && p.blue() == 255).count();
+    let dark = png.pixels().iter().filter(|p| p.red() < 128).count();
+    assert!(white > png.pixels().len() / 2 && dark > 1000, "{white} white, {dark} dark");
 }
