@@ -193,6 +193,10 @@ pub enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    #[command(about = tr("chạy dịch vụ HTTP với bàn một cửa (SQLite mặc định, hoặc PostgreSQL)",
+                         "run the HTTP service with the one-stop desk (SQLite by default, or PostgreSQL)"),
+              long_about = None)]
+    Serve(motcua_server::ServeArgs),
     #[command(about = tr("in tập lệnh gợi ý hoàn thành cho trình shell", "print shell completions"))]
     Completions {
         #[arg(value_enum, value_name = "SHELL", help = tr("bash, zsh, fish, powershell hoặc elvish", "bash, zsh, fish, powershell or elvish"))]

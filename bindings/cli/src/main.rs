@@ -213,6 +213,9 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
                 calendar::days(&file, format.unwrap_or(Format::Text), lang, calendar::dir(specs, calendars).as_deref())
             }
         },
+        Command::Serve(serve) => serve.run().map(|()| true).map_err(|e| {
+            Fail::coded("serve_failed", format!("không chạy được dịch vụ: {e}"), format!("the service failed: {e}"))
+        }),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut args::command(), "motcua", &mut std::io::stdout());
             Ok(true)
