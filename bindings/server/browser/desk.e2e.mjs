@@ -160,7 +160,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.equal(await page.getAttribute('body', 'data-submitted'), 'ok', await page.textContent('#result'));
     const dossierId = (await page.textContent('#dossier-id')).trim();
     assert.match(dossierId, /^HS-[0-9a-f]{16}$/);
-    assert.match(await page.textContent('#result'), /^Đã nộp hồ sơ HS-[0-9a-f]{16}\. Ngày hẹn trả kết quả: \d\d\/\d\d\/\d{4}/);
+    assert.match(await page.textContent('#result'), /^Đã nộp hồ sơ HS-[0-9a-f]{16}\. Ngày hẹn trả kết quả: \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
     await shot('1-citizen-submitted.png');
 
     const submitted = await getDossier(dossierId, { sub: 'citizen-lan', role: 'citizen' });
