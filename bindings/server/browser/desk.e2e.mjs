@@ -170,6 +170,17 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.equal(submitted.body.data.child.full_name, 'Trần Minh Khôi');
     assert.deepEqual(submitted.body.active.map((a) => a.step), ['receive']);
 
+    // A second dossier (over the API), for the list's paging.
+    const second = await fetch(`${base}/api/v1/dossiers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token({ sub: 'citizen-hung', role: 'citizen' })}`, 'content-type': 'application/json', 'idempotency-key': 'second-1' },
+      body: JSON.stringify({ procedure: '1.001193', jurisdiction: '00004', data: sample.data,
+        documents: sample.documents.map((d) => d.fromDatabase ? { id: d.id, from_database: d.fromDatabase }
+          : { id: d.id, files: d.files.map((f) => ({ name: f.name, media_type: f.mediaType, size: f.size })) }) }),
+    });
+    assert.equal(second.status, 201, await second.clone().text());
+    const secondId = (await second.json()).dossier.id;
+
     // ---- 2. the one-stop officer's desk ----
     await page.goto(`${base}/`);
     await page.waitForSelector('body[data-ready=true]');
@@ -182,6 +193,19 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.match(await row.locator('td.appointment').textContent(), /\d\d\/\d\d\/\d{4}/);
     assert.match(await row.locator('td.left').textContent(), /\d+ (ngày|giờ|phút)/);
     await shot('2-desk-one-stop-00004.png');
+    assert.equal(await page.locator(`#desk tr[data-id="${secondId}"]`).count(), 1);
+    // Paging by `next`: one row a page, two pages.
+    await page.goto(`${base}/?limit=1`);
+    await page.waitForSelector('body[data-ready=true][data-rows="1"]');
+    const firstPage = await page.getAttribute('#desk tbody tr', 'data-id');
+    assert.equal(await page.isEnabled('#next'), true);
+    await page.click('#next');
+    await page.waitForFunction((id) => document.querySelector('#desk tbody tr')?.dataset.id !== id, firstPage);
+    assert.deepEqual([firstPage, await page.getAttribute('#desk tbody tr', 'data-id')].sort(), [dossierId, secondId].sort());
+    assert.equal(await page.textContent('#page-info'), 'Trang 2');
+    await page.waitForFunction(() => document.getElementById('next').disabled);
+    await page.goto(`${base}/`);
+    await row.waitFor();
     // The late view does not hold a dossier just submitted.
     await page.click('[data-view=late]');
     await page.waitForFunction(() => document.body.dataset.rows === '0' && document.getElementById('desk-message').textContent !== '');
@@ -224,11 +248,28 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.equal(accepted.body.log[0].by.user, oneStop.sub);
 
     // ---- 3. civil status officer proposes, the leader signs ----
+    // An officer's error is shown with its message: an extension without a date.
+    await page.click('.extend summary');
+    await page.click('#extend');
+    await page.waitForSelector('body[data-refused]');
+    assert.match(await page.textContent('#action-error'), /\S.*\[[a-z_]+\]$/);
+    await page.evaluate(() => delete document.body.dataset.refused);
+
     await signIn('civil_status', 'officer-hotich-00004');
     await page.waitForSelector('#actions button[data-action=propose]:not([disabled])');
+    // Someone else proposes it first (over the API): the page's If-Match is stale, the
+    // refusal is shown with its message, and the page shows the dossier as it now stands.
+    const civilStatus = { sub: 'officer-hotich-00004', role: 'civil_status_officer', agency: 'commune_committee', unit: '00004' };
+    const first = await fetch(`${base}/api/v1/dossiers/${dossierId}/commands`, {
+      method: 'POST', body: JSON.stringify({ type: 'act', action: 'propose' }),
+      headers: { authorization: `Bearer ${await token(civilStatus)}`, 'content-type': 'application/json', 'if-match': '"2"', 'idempotency-key': 'api-propose-1' },
+    });
+    assert.equal(first.status, 200, await first.clone().text());
     await page.click('#actions button[data-action=propose]');
-    await page.waitForSelector('body[data-ready=true][data-status="4"]');
+    await page.waitForSelector('body[data-refused][data-status="4"]');
+    assert.match(await page.textContent('#action-error'), /\[version_conflict\]$/);
     assert.equal(await page.textContent('#status'), '4 — Đang xử lý');
+    await shot('5-dossier-stale-version.png');
     await signIn('leader', 'leader-00004');
     await page.waitForSelector('#actions button[data-action=sign]:not([disabled])');
     await page.click('#actions button[data-action=sign]');
@@ -236,7 +277,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.deepEqual(await page.locator('#active .chip').evaluateAll((e) => e.map((x) => x.dataset.step)), ['residence', 'insurance_card']);
     assert.deepEqual(await page.locator('#timeline tbody tr:not(.open) td.action').allTextContents(),
       ['Tiếp nhận', 'Trình ký', 'Ký và chuyển liên thông']);
-    await shot('5-dossier-signed.png');
+    await shot('6-dossier-signed.png');
     const signed = await getDossier(dossierId, oneStop);
     assert.equal(signed.body.status, 4);
     assert.deepEqual(signed.body.active.map((a) => a.step).sort(), ['insurance_card', 'residence']);
@@ -252,7 +293,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     await page.waitForFunction(() => document.body.dataset.rows === '0' && document.getElementById('desk-message').textContent !== '');
     assert.equal(await page.locator(`#desk tr[data-id="${dossierId}"]`).count(), 0);
     assert.equal(await page.textContent('#desk-message'), 'Không có hồ sơ nào trong danh sách này.');
-    await shot('6-desk-other-unit-00070.png');
+    await shot('7-desk-other-unit-00070.png');
     await page.goto(`${base}/desk/dossier?id=${dossierId}`);
     await page.waitForSelector('body[data-ready=true]');
     assert.match(await page.textContent('#load-error'), new RegExp(`^Không tìm thấy hồ sơ \`${dossierId}\``));

@@ -100,9 +100,11 @@ async function send(kind, label) {
     lastResult = `${t('done')}: ${label}`;
     await load();
   } catch (e) {
-    error.textContent = errorText(e);
+    // Shown after the reload: the dossier as it stands now, and why the command was refused.
+    lastResult = '';
     await load();
     document.getElementById('action-error').textContent = errorText(e);
+    document.body.dataset.refused = e.body?.code ?? 'error';
   }
 }
 
