@@ -90,6 +90,8 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
       executablePath,
       headless: true,
       viewport: { width: 1280, height: 1200 },
+      locale: 'vi-VN',
+      timezoneId: 'Asia/Ho_Chi_Minh',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       timeout: 60000,
@@ -160,7 +162,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.equal(await page.getAttribute('body', 'data-submitted'), 'ok', await page.textContent('#result'));
     const dossierId = (await page.textContent('#dossier-id')).trim();
     assert.match(dossierId, /^HS-[0-9a-f]{16}$/);
-    assert.match(await page.textContent('#result'), /^Đã nộp hồ sơ HS-[0-9a-f]{16}\. Ngày hẹn trả kết quả: \d\d:\d\d \d\d\/\d\d\/\d{4}$/);
+    assert.match(await page.textContent('#result'), /^Đã nộp hồ sơ HS-[0-9a-f]{16}\. Ngày hẹn trả kết quả: \d\d:\d\d \d\d\/\d\d\/\d{4} · Theo dõi hồ sơ$/);
     await shot('1-citizen-submitted.png');
 
     const submitted = await getDossier(dossierId, { sub: 'citizen-lan', role: 'citizen' });
@@ -169,6 +171,13 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.equal(submitted.body.jurisdiction, '00004');
     assert.equal(submitted.body.data.child.full_name, 'Trần Minh Khôi');
     assert.deepEqual(submitted.body.active.map((a) => a.step), ['receive']);
+
+    // The citizen follows it on the dossier page: status 1, no officer's action is theirs.
+    await page.click('#follow');
+    await page.waitForSelector('body[data-ready=true][data-status="1"]');
+    assert.equal(await page.textContent('#status'), '1 — Mới đăng ký');
+    assert.equal(await page.isDisabled('#actions button[data-action=accept]'), true);
+    assert.match(await page.textContent('#actions button[data-action=accept]'), /không được phép: forbidden/);
 
     // A second dossier (over the API), for the list's paging.
     const second = await fetch(`${base}/api/v1/dossiers`, {

@@ -24,6 +24,7 @@ words({
   sign_in_citizen: { vi: 'Hãy đăng nhập (công dân) trước khi nộp hồ sơ.', en: 'Sign in (as a citizen) before submitting.' },
   working_days: { vi: 'ngày làm việc', en: 'working days' },
   code: { vi: 'Mã thủ tục', en: 'Procedure code' },
+  follow: { vi: 'Theo dõi hồ sơ', en: 'Follow the dossier' },
 });
 
 frame();
@@ -197,7 +198,8 @@ function drawResult() {
   if (result.ok) {
     box.className = 'success';
     box.append(el('span', {}, `${t('submitted_ok')} `), el('b', { id: 'dossier-id' }, result.id),
-      el('span', {}, `. ${t('appointment_is')}: `), el('b', { id: 'appointment' }, when(result.appointment)));
+      el('span', {}, `. ${t('appointment_is')}: `), el('b', { id: 'appointment' }, when(result.appointment)),
+      el('span', {}, ' · '), el('a', { id: 'follow', href: `/desk/dossier?id=${encodeURIComponent(result.id)}` }, t('follow')));
   } else {
     box.className = 'failure';
     box.textContent = `${t('not_submitted')}: ${result.error}`;
