@@ -8,7 +8,11 @@
 //      from the dossier page: the status is 2 over the API;
 //   3. the civil status officer proposes and the leader signs: the dossier forks to the
 //      police and social insurance;
-//   4. a one-stop officer of ward 00070 does not see it, on the list or by its id.
+//   4. a one-stop officer of ward 00070 does not see it, on the list or by its id;
+//   5. the police register the residence, social insurance issues the card, and the one-stop
+//      officer hands the results over: status 10, closed, no action left.
+// On the way: the citizen follows the dossier, paging of the list, the late view, the vi/en
+// toggle, an officer's refused command and a stale If-Match shown with their messages.
 // Run by scripts/test.d/38-server-browser.sh (which builds the binary and the WASM package);
 // alone: `node --test desk.e2e.mjs` with MOTCUA_SERVER_BIN pointing at a built binary.
 // Screenshots go to target/desk-screenshots/ (their paths are printed).
@@ -69,7 +73,7 @@ async function startServer() {
   return { base, stop, child };
 }
 
-test('desk: citizen submits, one-stop officer accepts, the dossier moves on, another unit sees nothing', async () => {
+test('desk: citizen submits, one-stop officer accepts, the dossier goes to the end, another ward sees nothing', async () => {
   const server = await startServer();
   const { base } = server;
   const token = async (who) => (await (await fetch(`${base}/dev/token`, {
@@ -309,6 +313,32 @@ test('desk: citizen submits, one-stop officer accepts, the dossier moves on, ano
     assert.equal(await page.isHidden('#dossier'), true);
     const other = await getDossier(dossierId, { sub: 'officer-motcua-00070', role: 'one_stop_officer', agency: 'commune_committee', unit: '00070' });
     assert.equal(other.status, 404);
+    // The police of the ward open it from the same page.
+
+
+    // ---- 5. the two branches, then the results handed over ----
+    await signIn('police', 'police-00004');
+    await page.waitForSelector('#actions button[data-action=register_residence]:not([disabled])');
+    // The police may not issue the insurance card: shown, refused.
+    assert.match(await page.textContent('#actions button[data-action=issue_card]'), /không được phép: (forbidden|wrong_unit)/);
+    await page.click('#actions button[data-action=register_residence]');
+    await page.waitForFunction(() => document.querySelectorAll('#active .chip').length === 1 && document.body.dataset.ready === 'true');
+    await signIn('insurance', 'bhxh-00004');
+    await page.waitForSelector('#actions button[data-action=issue_card]:not([disabled])');
+    await page.click('#actions button[data-action=issue_card]');
+    await page.waitForSelector('body[data-ready=true][data-status="9"]');
+    assert.equal(await page.textContent('#status'), '9 — Đã xử lý xong');
+    await signIn('one_stop', oneStop.sub);
+    await page.waitForSelector('#actions button[data-action=hand_over]:not([disabled])');
+    await page.click('#actions button[data-action=hand_over]');
+    await page.waitForSelector('body[data-ready=true][data-status="10"]');
+    assert.match(await page.textContent('#status'), /^10 — Đã trả kết quả · Đã kết thúc: Đã trả Giấy khai sinh/);
+    assert.equal(await page.locator('#actions button').count(), 0);
+    assert.equal(await page.textContent('#actions'), 'Hồ sơ không còn thao tác nào.');
+    await shot('8-dossier-results-returned.png');
+    const closed = await getDossier(dossierId, oneStop);
+    assert.equal(closed.body.status, 10);
+    assert.equal(closed.body.closure.outcome, 'issued');
 
     assert.deepEqual(errors, []);
     assert.deepEqual(outside, []);
