@@ -123,6 +123,7 @@ function draw() {
   document.getElementById('jurisdiction').textContent = d.jurisdiction;
   document.getElementById('active').replaceChildren(...(d.active ?? []).map((a) =>
     el('span', { class: 'chip', 'data-step': a.step }, `${stepName(a.step)}${a.unit ? ' · ' + a.unit : ''}${a.due ? ' · ' + when(a.due) : ''}`)));
+  if (!(d.active ?? []).length) document.getElementById('active').textContent = '—';
   document.getElementById('version').textContent = String(d.version);
 
   // Actions: every action of the active steps, disabled with the engine's code when refused.
