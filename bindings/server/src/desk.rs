@@ -17,6 +17,18 @@ const FILES: &[(&str, &str, &str)] = &[
     ("citizen.html", "text/html; charset=utf-8", include_str!("../desk/citizen.html")),
     ("desk.js", "text/javascript; charset=utf-8", include_str!("../desk/desk.js")),
     ("desk.css", "text/css; charset=utf-8", include_str!("../desk/desk.css")),
+    ("index.js", "text/javascript; charset=utf-8", include_str!("../desk/index.js")),
+    ("dossier.js", "text/javascript; charset=utf-8", include_str!("../desk/dossier.js")),
+    ("citizen.js", "text/javascript; charset=utf-8", include_str!("../desk/citizen.js")),
+    // The citizen's page compiles the birth-registration procedure in the browser (the WASM
+    // engine) from the same spec files as the repository's `specs/`.
+    ("spec-catalogue.yaml", "text/yaml; charset=utf-8", include_str!("../../../specs/catalogue/vietnam.yaml")),
+    ("spec-calendar.yaml", "text/yaml; charset=utf-8", include_str!("../../../specs/calendars/vn-gov.yaml")),
+    (
+        "spec-birth-registration.yaml",
+        "text/yaml; charset=utf-8",
+        include_str!("../../../specs/procedures/birth-registration-residence-insurance.yaml"),
+    ),
 ];
 
 pub(crate) fn routes() -> Router<Shared> {
