@@ -634,7 +634,8 @@ fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
 
 // ---- the command line itself: help, errors, completions, man page ----
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
+    "serve",
     "lint",
     "simulate",
     "graph",

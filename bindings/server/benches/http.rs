@@ -23,8 +23,17 @@ fn root() -> std::path::PathBuf {
 }
 
 fn token(sub: &str, role: &str, agency: Option<&str>, unit: Option<&str>) -> String {
-    let claims = Claims { sub: sub.into(), role: role.into(), agency: agency.map(Into::into), unit: unit.map(Into::into), exp: 4_102_444_800, iss: None, aud: None };
-    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(SECRET)).unwrap()
+    let claims = Claims {
+        sub: sub.into(),
+        role: role.into(),
+        agency: agency.map(Into::into),
+        unit: unit.map(Into::into),
+        exp: 4_102_444_800,
+        iss: None,
+        aud: None,
+    };
+    jsonwebtoken::encode(&jsonwebtoken::Header::default(), &claims, &jsonwebtoken::EncodingKey::from_secret(SECRET))
+        .unwrap()
 }
 
 fn sample() -> (Value, Value) {
@@ -154,7 +163,8 @@ fn direct(db: &Database, connections: usize, seconds: f64, tag: &str) -> (f64, f
                 while Instant::now() < deadline {
                     let id = format!("D{tag}-{c}-{n}");
                     let actor = Actor { user: Some("bench-citizen".into()), ..Actor::citizen() };
-                    let s = Submission::new(&id, clock(), actor, Channel::Online, "01").with_data(data.clone(), documents.clone());
+                    let s = Submission::new(&id, clock(), actor, Channel::Online, "01")
+                        .with_data(data.clone(), documents.clone());
                     if store.submit("2.001610", s).is_ok() {
                         submitted.push(id);
                     }
@@ -167,7 +177,11 @@ fn direct(db: &Database, connections: usize, seconds: f64, tag: &str) -> (f64, f
                     let command = Command {
                         id: format!("{id}/accept"),
                         at: clock() + chrono::Duration::minutes(30),
-                        actor: Actor { unit: Some("01".into()), user: Some("bench-officer".into()), ..Actor::official("one_stop_officer", "department_finance") },
+                        actor: Actor {
+                            unit: Some("01".into()),
+                            user: Some("bench-officer".into()),
+                            ..Actor::official("one_stop_officer", "department_finance")
+                        },
                         expected_version: None,
                         kind: CommandKind::act("accept"),
                     };
@@ -183,7 +197,8 @@ fn direct(db: &Database, connections: usize, seconds: f64, tag: &str) -> (f64, f
         })
         .collect();
     let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
-    let submit_rps = results.iter().map(|r| r.0).sum::<usize>() as f64 / results.iter().map(|r| r.1).fold(0.0, f64::max);
+    let submit_rps =
+        results.iter().map(|r| r.0).sum::<usize>() as f64 / results.iter().map(|r| r.1).fold(0.0, f64::max);
     let apply_rps = results.iter().map(|r| r.2).sum::<usize>() as f64 / results.iter().map(|r| r.3).fold(0.0, f64::max);
     (submit_rps, apply_rps)
 }
@@ -197,7 +212,9 @@ fn main() {
         dbs.push(("postgres", Database::Postgres(url)));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    println!("| backend | connections | trivial rps | submit rps (p50/p99 ms) | apply rps (p50/p99 ms) | store direct submit/apply rps | submit: HTTP/direct | submit: /trivial |");
+    println!(
+        "| backend | connections | trivial rps | submit rps (p50/p99 ms) | apply rps (p50/p99 ms) | store direct submit/apply rps | submit: HTTP/direct | submit: /trivial |"
+    );
     println!("|---|---|---|---|---|---|---|---|");
     for (name, db) in dbs {
         let config = Config {

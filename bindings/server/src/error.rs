@@ -44,14 +44,14 @@ impl ErrorBody {
 pub struct ApiError {
     /// The HTTP status.
     pub status: StatusCode,
-    /// The body.
-    pub body: ErrorBody,
+    /// The body (boxed: errors travel in `Result`s, kept small).
+    pub body: Box<ErrorBody>,
 }
 
 impl ApiError {
     /// An error with a status and a body.
     pub fn new(status: StatusCode, code: &str, field: &str, vi: &str, en: &str) -> ApiError {
-        ApiError { status, body: ErrorBody::new(code, field, vi, en) }
+        ApiError { status, body: Box::new(ErrorBody::new(code, field, vi, en)) }
     }
 
     /// `400 bad_request` for a malformed part of the request.
@@ -82,12 +82,12 @@ impl ApiError {
         };
         ApiError {
             status,
-            body: ErrorBody {
+            body: Box::new(ErrorBody {
                 code: code.to_owned(),
                 field: rejection.field.clone(),
                 message: rejection.message.clone(),
                 problems: rejection.problems.iter().filter_map(|p| serde_json::to_value(p).ok()).collect(),
-            },
+            }),
         }
     }
 
@@ -156,7 +156,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response = (self.status, Json(self.body)).into_response();
+        let mut response = (self.status, Json(*self.body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
