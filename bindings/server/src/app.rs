@@ -424,7 +424,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             "development keys: tokens are minted at POST /dev/token; give --jwt-rsa-key, --jwt-eddsa-key or --jwks for production"
         );
     }
-    tracing::info!(%addr, "motcua serve: listening (desk at http://{addr}/)");
+    if app.state.wasm_package.as_ref().is_none_or(|d| !d.join("index.js").is_file()) {
+        tracing::warn!("no WASM package (bindings/wasm/build.sh builds it): the citizen's form page is unavailable");
+    }
+    tracing::info!(%addr, "motcua serve: listening (desk at http://{addr}/, citizen's form at http://{addr}/citizen)");
     app.serve(listener, shutdown_signal()).await
 }
 

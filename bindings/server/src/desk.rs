@@ -35,7 +35,7 @@ pub(crate) fn routes() -> Router<Shared> {
     Router::new()
         .route("/", get(|| async { page("index.html") }))
         .route("/desk/dossier", get(|| async { page("dossier.html") }))
-        .route("/citizen", get(|| async { page("citizen.html") }))
+        .route("/citizen", get(citizen))
         .route("/assets/{file}", get(asset))
         .route("/pkg/{*file}", get(package))
 }
@@ -46,6 +46,26 @@ fn page(name: &str) -> Response {
             ([(header::CONTENT_TYPE, *mime), (header::CACHE_CONTROL, "no-cache")], *body).into_response()
         }
         None => ApiError::not_found("path", "Không có trang này", "No such page").into_response(),
+    }
+}
+
+/// The citizen's form needs the browser module; without it, say how to build it.
+async fn citizen(State(state): State<Shared>) -> Response {
+    match &state.wasm_package {
+        Some(dir) if dir.join("index.js").is_file() => page("citizen.html"),
+        _ => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>motcua</title>\
+             <link rel=\"stylesheet\" href=\"/assets/desk.css\"><main><h1>Trang nộp hồ sơ chưa sẵn sàng</h1>\
+             <p>Tờ khai cần gói WASM của motcua để kiểm tra dữ liệu ngay trên trình duyệt. Hãy dựng gói bằng \
+             <code>bindings/wasm/build.sh</code> (hoặc <code>./scripts/test.sh</code>) rồi chạy lại \
+             <code>motcua serve</code>, hoặc chỉ ra thư mục bằng <code>--wasm-package</code>.</p>\
+             <p lang=\"en\">The form needs motcua's WASM package to validate in the browser. Build it with \
+             <code>bindings/wasm/build.sh</code> (or <code>./scripts/test.sh</code>) and start <code>motcua serve</code> \
+             again, or name the folder with <code>--wasm-package</code>. The desk (<a href=\"/\">/</a>) works without it.</p></main></html>",
+        )
+            .into_response(),
     }
 }
 
