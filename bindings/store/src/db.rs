@@ -6,11 +6,14 @@ use std::time::Duration;
 
 use crate::StoreError;
 
-/// A parameter: every column of the schema is a 64-bit integer or text.
+/// A parameter: every column of the schema is a 64-bit integer or text. The arrays are
+/// for PostgreSQL only (`unnest($n::bigint[])`: many rows in one statement).
 #[derive(Clone, Debug)]
 pub(crate) enum Val {
     Int(Option<i64>),
     Text(Option<String>),
+    Ints(Vec<i64>),
+    Texts(Vec<String>),
 }
 
 impl From<i64> for Val {
@@ -184,6 +187,9 @@ impl rusqlite::ToSql for Val {
             Val::Int(Some(i)) => ToSqlOutput::Borrowed(ValueRef::Integer(*i)),
             Val::Text(Some(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
             Val::Int(None) | Val::Text(None) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Val::Ints(_) | Val::Texts(_) => {
+                return Err(rusqlite::Error::ToSqlConversionFailure("SQLite has no array parameters".into()));
+            }
         })
     }
 }
@@ -243,7 +249,7 @@ impl Db {
     }
 
     /// Reconnects a PostgreSQL client whose connection closed (between transactions only).
-    fn ensure_connected(&mut self) -> Result<(), DbError> {
+    pub(crate) fn ensure_connected(&mut self) -> Result<(), DbError> {
         if let Db::Postgres { client, url, schema, statements, broken } = self
             && (*broken || client.is_closed())
         {
@@ -290,8 +296,7 @@ impl Db {
             }
             Db::Postgres { client, statements, broken, .. } => {
                 let stmt = pg_statement(client, statements, sql).map_err(|e| mark_db(broken, e))?;
-                let boxed = pg_params(params);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+                let refs = pg_params(params);
                 client.execute(&stmt, &refs).map_err(|e| mark(broken, e))
             }
         }
@@ -323,8 +328,7 @@ impl Db {
             }
             Db::Postgres { client, statements, broken, .. } => {
                 let stmt = pg_statement(client, statements, sql).map_err(|e| mark_db(broken, e))?;
-                let boxed = pg_params(params);
-                let refs: Vec<&(dyn postgres::types::ToSql + Sync)> = boxed.iter().map(|b| b.as_ref()).collect();
+                let refs = pg_params(params);
                 let rows = client.query(&stmt, &refs).map_err(|e| mark(broken, e))?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
@@ -389,13 +393,16 @@ fn pg_statement(
     Ok(stmt)
 }
 
-fn pg_params(params: &[Val]) -> Vec<Box<dyn postgres::types::ToSql + Sync>> {
+/// The parameters as the client takes them, borrowed (no copy of the texts).
+fn pg_params(params: &[Val]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
     params
         .iter()
-        .map(|v| -> Box<dyn postgres::types::ToSql + Sync> {
+        .map(|v| -> &(dyn postgres::types::ToSql + Sync) {
             match v {
-                Val::Int(i) => Box::new(*i),
-                Val::Text(s) => Box::new(s.clone()),
+                Val::Int(i) => i,
+                Val::Text(s) => s,
+                Val::Ints(v) => v,
+                Val::Texts(v) => v,
             }
         })
         .collect()

@@ -134,6 +134,16 @@ struct Head {
     head: String,
 }
 
+/// What a command finds when it reads its dossier.
+enum Loaded {
+    /// No such dossier.
+    Missing,
+    /// This command id was already applied with the same body: its stored outcome.
+    Duplicate(Stored),
+    /// The dossier, rebuilt and checked, with its procedure and version.
+    Dossier(Arc<Procedure>, Dossier, u64),
+}
+
 enum Attempt<T> {
     Done(T),
     /// A unique violation: another writer got there first; decide again.
@@ -218,6 +228,22 @@ impl Store {
             Err(e) => {
                 self.db.rollback();
                 Err(e)
+            }
+        }
+    }
+
+    /// Runs a command's read-decide-write `f`, whose only write is [`Store::write`]. On
+    /// SQLite that is [`Store::tx`]. On PostgreSQL the write is one statement, which is a
+    /// transaction by itself, and everything before it is one consistent read: no `BEGIN`
+    /// and `COMMIT` round trips. The write is guarded by the version it read (the
+    /// `dossiers` row's `version`, the events' and commands' primary keys), so a writer
+    /// that got there in between makes it fail as a race, exactly as inside a transaction.
+    fn command_tx<T>(&mut self, f: impl FnOnce(&mut Store) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        match self.backend() {
+            Backend::Sqlite => self.tx(f),
+            Backend::Postgres => {
+                self.db.ensure_connected()?;
+                f(self)
             }
         }
     }
@@ -354,13 +380,11 @@ impl Store {
         let id = submission.dossier_id.clone();
         let command_id = submission.command_id.clone();
         for _ in 0..3 {
-            let attempt = self.tx(|s| {
-                if let Some(stored) = s.stored_outcome(&id, &command_id, &body)? {
-                    return Ok(Attempt::Done(stored));
-                }
-                let exists = s.db.query("SELECT 1 FROM dossiers WHERE id = ?1", &[Val::from(&id)])?;
-                if !exists.is_empty() {
-                    return Err(StoreError::Duplicate(format!("dossier {id} already exists")));
+            let attempt = self.command_tx(|s| {
+                match s.load_for_command(&id, &command_id, &body)? {
+                    Loaded::Missing => {}
+                    Loaded::Duplicate(stored) => return Ok(Attempt::Done(stored)),
+                    Loaded::Dossier(..) => return Err(StoreError::Duplicate(format!("dossier {id} already exists"))),
                 }
                 let (dossier, applied) =
                     engine::submit(&procedure, submission.clone()).map_err(StoreError::Rejected)?;
@@ -393,11 +417,12 @@ impl Store {
         let body = body_hash(command)?;
         let tries = if command.expected_version.is_some() { 1 } else { 5 };
         for _ in 0..tries {
-            let attempt = self.tx(|s| {
-                if let Some(stored) = s.stored_outcome(dossier_id, &command.id, &body)? {
-                    return Ok(Attempt::Done(stored));
-                }
-                let (procedure, mut dossier, before) = s.load_in_tx(dossier_id)?;
+            let attempt = self.command_tx(|s| {
+                let (procedure, mut dossier, before) = match s.load_for_command(dossier_id, &command.id, &body)? {
+                    Loaded::Missing => return Err(StoreError::NotFound(format!("dossier {dossier_id}"))),
+                    Loaded::Duplicate(stored) => return Ok(Attempt::Done(stored)),
+                    Loaded::Dossier(procedure, dossier, before) => (procedure, dossier, before),
+                };
                 let applied = engine::apply(&mut dossier, &procedure, command).map_err(|r| {
                     if r.code == motcua::Code::VersionConflict {
                         StoreError::VersionConflict { dossier: dossier_id.to_owned(), detail: r.message.en.clone() }
@@ -510,25 +535,38 @@ impl Store {
         Ok(out)
     }
 
-    /// The stored outcome of a command id, if it was applied with the same body.
-    fn stored_outcome(&mut self, dossier_id: &str, command_id: &str, body: &str) -> Result<Option<Stored>, StoreError> {
+    /// Reads what a command needs in ONE statement: the dossier row, its events and the
+    /// stored outcome of `command_id`, if any (a retry with the same body gets it back; with
+    /// another body it is [`StoreError::IdempotencyConflict`]).
+    fn load_for_command(&mut self, dossier_id: &str, command_id: &str, body: &str) -> Result<Loaded, StoreError> {
         let rows = self.db.query(
-            "SELECT body_sha256, outcome FROM commands WHERE dossier_id = ?1 AND command_id = ?2",
+            "SELECT d.procedure_code, d.procedure_version, d.version, d.head, e.seq, e.body, c.body_sha256, c.outcome \
+             FROM dossiers d LEFT JOIN commands c ON c.dossier_id = d.id AND c.command_id = ?2 \
+             LEFT JOIN events e ON e.dossier_id = d.id WHERE d.id = ?1 ORDER BY e.seq",
             &[Val::from(dossier_id), Val::from(command_id)],
         )?;
-        let Some(row) = rows.first() else { return Ok(None) };
-        if row[0].text()? != body {
-            return Err(StoreError::IdempotencyConflict {
-                dossier: dossier_id.to_owned(),
-                command: command_id.to_owned(),
-            });
-        }
-        let mut applied: Applied = serde_json::from_str(&row[1].text()?)
-            .map_err(|e| StoreError::Integrity(format!("stored outcome of {dossier_id}/{command_id}: {e}")))?;
-        applied.duplicate = true;
-        applied.effects.iter_mut().for_each(engine::normalize_effect);
-        let (_, dossier, _) = self.load_in_tx(dossier_id)?;
-        Ok(Some(Stored { dossier, applied }))
+        let Some(first) = rows.first() else { return Ok(Loaded::Missing) };
+        let stored = match first[6].opt_text()? {
+            None => None,
+            Some(sha) if sha != body => {
+                return Err(StoreError::IdempotencyConflict {
+                    dossier: dossier_id.to_owned(),
+                    command: command_id.to_owned(),
+                });
+            }
+            Some(_) => {
+                let mut applied: Applied = serde_json::from_str(&first[7].text()?)
+                    .map_err(|e| StoreError::Integrity(format!("stored outcome of {dossier_id}/{command_id}: {e}")))?;
+                applied.duplicate = true;
+                applied.effects.iter_mut().for_each(engine::normalize_effect);
+                Some(applied)
+            }
+        };
+        let (procedure, dossier, before) = self.load_rows(dossier_id, &rows)?;
+        Ok(match stored {
+            Some(applied) => Loaded::Duplicate(Stored { dossier, applied }),
+            None => Loaded::Dossier(procedure, dossier, before),
+        })
     }
 
     fn head(&mut self, dossier_id: &str) -> Result<Head, StoreError> {
@@ -562,6 +600,15 @@ impl Store {
              FROM dossiers d LEFT JOIN events e ON e.dossier_id = d.id WHERE d.id = ?1 ORDER BY e.seq",
             &[Val::from(dossier_id)],
         )?;
+        if rows.is_empty() {
+            return Err(StoreError::NotFound(format!("dossier {dossier_id}")));
+        }
+        self.load_rows(dossier_id, &rows)
+    }
+
+    /// Rebuilds a dossier from rows that start with `procedure_code, procedure_version,
+    /// version, head, seq, body` (the dossier row joined with its events, in order).
+    fn load_rows(&mut self, dossier_id: &str, rows: &[Row]) -> Result<(Arc<Procedure>, Dossier, u64), StoreError> {
         let first = rows.first().ok_or_else(|| StoreError::NotFound(format!("dossier {dossier_id}")))?;
         let head = Head {
             code: first[0].text()?,
@@ -570,7 +617,7 @@ impl Store {
             head: first[3].text()?,
         };
         let mut events = Vec::with_capacity(rows.len());
-        for r in &rows {
+        for r in rows {
             let Some(seq) = r[4].opt_int()? else { continue };
             events.push(parse_event(dossier_id, seq, &r[5].text()?)?);
         }
@@ -712,8 +759,142 @@ impl Store {
         Ok(())
     }
 
-    /// Stores what one command did, inside the caller's transaction.
+    /// Stores what one command did: the events, the dossier row (index columns), the agency
+    /// rows, the snapshot, the command id and its outcome, one outbox row per effect. All or
+    /// nothing: inside the caller's transaction, or on PostgreSQL one statement that is a
+    /// transaction by itself. [`DbError::Unique`] means another writer got there first.
     fn write(
+        &mut self,
+        procedure: &Procedure,
+        dossier: &Dossier,
+        before: u64,
+        applied: &Applied,
+        command: Option<(&str, &str)>,
+    ) -> Result<(), DbError> {
+        if before != 0 && applied.events.is_empty() {
+            // Nothing happened (e.g. a timer index that was stale): refresh the index only.
+            let ix = engine::index(procedure, dossier);
+            self.db.exec(
+                "UPDATE dossiers SET next_due_ts = ?2, timer_retry_ts = NULL WHERE id = ?1",
+                &[Val::from(dossier.id()), Val::from(ix.next_due.map(ms))],
+            )?;
+            return Ok(());
+        }
+        match self.backend() {
+            Backend::Sqlite => self.write_rows(procedure, dossier, before, applied, command),
+            Backend::Postgres => self.write_one_statement(procedure, dossier, before, applied, command),
+        }
+    }
+
+    /// [`Store::write`] on PostgreSQL: ONE statement, one round trip. The dossier row is
+    /// inserted (a new dossier) or updated only if it is still at version `before`; every
+    /// other row is written from the row that statement returns, so a dossier that moved
+    /// on writes nothing (and the statement reports 0 rows). The rows of the events, the
+    /// agencies and the effects travel as arrays (`unnest`).
+    fn write_one_statement(
+        &mut self,
+        procedure: &Procedure,
+        dossier: &Dossier,
+        before: u64,
+        applied: &Applied,
+        command: Option<(&str, &str)>,
+    ) -> Result<(), DbError> {
+        // `u` is the dossier row just written; ?1 is the id, ?2..?15 the other rows, the
+        // dossier row's own values from ?16.
+        const ROWS: &str = "\
+            ev AS (INSERT INTO events (dossier_id, seq, at, command_id, body) \
+                SELECT u.id, x.seq, x.at, x.command_id, x.body \
+                FROM u, unnest(?2::bigint[], ?3::text[], ?4::text[], ?5::text[]) AS x(seq, at, command_id, body)), \
+            da AS (DELETE FROM dossier_agencies WHERE dossier_id IN (SELECT id FROM u) AND agency <> ALL(?6::text[])), \
+            ia AS (INSERT INTO dossier_agencies (agency, dossier_id) SELECT a, u.id FROM u, unnest(?6::text[]) AS a \
+                ON CONFLICT DO NOTHING), \
+            sn AS (INSERT INTO snapshots (dossier_id, version, head, body) SELECT u.id, u.version, u.head, ?7::text FROM u \
+                ON CONFLICT (dossier_id) DO UPDATE SET version = excluded.version, head = excluded.head, body = excluded.body), \
+            cm AS (INSERT INTO commands (dossier_id, command_id, body_sha256, outcome) \
+                SELECT u.id, ?8::text, ?9::text, ?10::text FROM u WHERE ?8::text IS NOT NULL), \
+            ob AS (INSERT INTO outbox (dossier_id, seq, n, key, effect, state, attempts, available_ts) \
+                SELECT u.id, x.seq, x.n, x.key, x.effect, 'pending', 0, ?11::bigint \
+                FROM u, unnest(?12::bigint[], ?13::bigint[], ?14::text[], ?15::text[]) AS x(seq, n, key, effect)) \
+            SELECT count(*) FROM u";
+        let id = dossier.id();
+        let to_db = |e: StoreError| DbError::Other(e.to_string());
+        let ix = engine::index(procedure, dossier);
+        let last_seq = applied.events.last().map_or(dossier.version(), |e| e.seq);
+        let (mut out_seq, mut out_n, mut out_key, mut out_effect) = (vec![], vec![], vec![], vec![]);
+        for (i, effect) in applied.effects.iter().enumerate() {
+            let (seq, n) = engine::effect_position(effect, last_seq, i);
+            out_seq.push(seq);
+            out_n.push(n);
+            out_key.push(effect.key.clone());
+            out_effect.push(json(effect).map_err(to_db)?);
+        }
+        let mut params = vec![
+            Val::from(id),
+            Val::Ints(applied.events.iter().map(|e| e.seq as i64).collect()),
+            Val::Texts(applied.events.iter().map(|e| e.at.to_rfc3339()).collect()),
+            Val::Texts(applied.events.iter().map(|e| e.command_id.clone()).collect()),
+            Val::Texts(applied.events.iter().map(json).collect::<Result<_, _>>().map_err(to_db)?),
+            Val::Texts(ix.agencies.clone()),
+            Val::from(json(dossier).map_err(to_db)?),
+            Val::from(command.map(|c| c.0)),
+            Val::from(command.map(|c| c.1)),
+            match command {
+                Some(_) => Val::from(json(applied).map_err(to_db)?),
+                None => Val::Text(None),
+            },
+            Val::from(ms(dossier.updated_at())),
+            Val::Ints(out_seq),
+            Val::Ints(out_n),
+            Val::Texts(out_key),
+            Val::Texts(out_effect),
+        ];
+        let written = if before == 0 {
+            params.extend([
+                Val::from(dossier.procedure_code()),
+                Val::from(dossier.procedure_version()),
+                Val::from(dossier.version() as i64),
+                Val::from(dossier.head()),
+                Val::from(dossier.jurisdiction()),
+                Val::from(ms(dossier.submitted_at())),
+                Val::from(ms(dossier.updated_at())),
+            ]);
+            params.extend(index_vals(&ix));
+            self.db.query(
+                &format!(
+                    "WITH u AS (INSERT INTO dossiers (id, procedure_code, procedure_version, version, head, jurisdiction, \
+                     submitted_ts, updated_ts, status, appointment_ts, suspended, next_due_ts, closed_ts, outcome_kind, \
+                     verdict, supplements, extended) VALUES (?1, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, \
+                     ?27, ?28, ?29, ?30, ?31) RETURNING id, version, head), {ROWS}"
+                ),
+                &params,
+            )?
+        } else {
+            params.extend([
+                Val::from(before as i64),
+                Val::from(dossier.version() as i64),
+                Val::from(dossier.head()),
+                Val::from(ms(dossier.updated_at())),
+            ]);
+            params.extend(index_vals(&ix));
+            self.db.query(
+                &format!(
+                    "WITH u AS (UPDATE dossiers SET version = ?17, head = ?18, updated_ts = ?19, status = ?20, \
+                     appointment_ts = ?21, suspended = ?22, next_due_ts = ?23, closed_ts = ?24, outcome_kind = ?25, \
+                     verdict = ?26, supplements = ?27, extended = ?28, timer_retry_ts = NULL \
+                     WHERE id = ?1 AND version = ?16 RETURNING id, version, head), {ROWS}"
+                ),
+                &params,
+            )?
+        };
+        match written.first().map(|r| r[0].int()) {
+            Some(Ok(1)) => Ok(()),
+            _ => Err(DbError::Unique(format!("dossier {id} moved past version {before}"))),
+        }
+    }
+
+    /// [`Store::write`] on SQLite: one statement per row, inside the caller's transaction
+    /// (SQLite runs in the process: a statement costs no round trip).
+    fn write_rows(
         &mut self,
         procedure: &Procedure,
         dossier: &Dossier,
@@ -755,7 +936,7 @@ impl Store {
                  supplements, extended) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
                 &params,
             )?;
-        } else if !applied.events.is_empty() {
+        } else {
             let mut params = vec![
                 Val::from(id),
                 Val::from(before as i64),
@@ -773,13 +954,6 @@ impl Store {
             if n != 1 {
                 return Err(DbError::Unique(format!("dossier {id} moved past version {before}")));
             }
-        } else {
-            // Nothing happened (e.g. a timer index that was stale): refresh the index only.
-            self.db.exec(
-                "UPDATE dossiers SET next_due_ts = ?2, timer_retry_ts = NULL WHERE id = ?1",
-                &[Val::from(id), Val::from(ix.next_due.map(ms))],
-            )?;
-            return Ok(());
         }
         self.db.exec("DELETE FROM dossier_agencies WHERE dossier_id = ?1", &[Val::from(id)])?;
         for agency in &ix.agencies {
