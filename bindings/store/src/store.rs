@@ -801,7 +801,10 @@ impl Store {
     ) -> Result<(), DbError> {
         // `u` is the dossier row just written; ?1 is the id, ?2..?15 the other rows, the
         // dossier row's own values from ?16.
-        const ROWS: &str = "\
+        // The handler rows (unit, agency) are the last two parameters, ?{hu} and ?{ha}.
+        let rows = |hu: usize, ha: usize| {
+            format!(
+                "\
             ev AS (INSERT INTO events (dossier_id, seq, at, command_id, body) \
                 SELECT u.id, x.seq, x.at, x.command_id, x.body \
                 FROM u, unnest(?2::bigint[], ?3::text[], ?4::text[], ?5::text[]) AS x(seq, at, command_id, body)), \
@@ -814,8 +817,14 @@ impl Store {
                 SELECT u.id, ?8::text, ?9::text, ?10::text FROM u WHERE ?8::text IS NOT NULL), \
             ob AS (INSERT INTO outbox (dossier_id, seq, n, key, effect, state, attempts, available_ts) \
                 SELECT u.id, x.seq, x.n, x.key, x.effect, 'pending', 0, ?11::bigint \
-                FROM u, unnest(?12::bigint[], ?13::bigint[], ?14::text[], ?15::text[]) AS x(seq, n, key, effect)) \
-            SELECT count(*) FROM u";
+                FROM u, unnest(?12::bigint[], ?13::bigint[], ?14::text[], ?15::text[]) AS x(seq, n, key, effect)), \
+            dh AS (DELETE FROM dossier_handlers WHERE dossier_id IN (SELECT id FROM u) \
+                AND (unit, agency) NOT IN (SELECT x.unit, x.agency FROM unnest(?{hu}::text[], ?{ha}::text[]) AS x(unit, agency))), \
+            ih AS (INSERT INTO dossier_handlers (unit, agency, dossier_id) SELECT x.unit, x.agency, u.id \
+                FROM u, unnest(?{hu}::text[], ?{ha}::text[]) AS x(unit, agency) ON CONFLICT DO NOTHING) \
+            SELECT count(*) FROM u"
+            )
+        };
         let id = dossier.id();
         let to_db = |e: StoreError| DbError::Other(e.to_string());
         let ix = engine::index(procedure, dossier);
@@ -859,12 +868,16 @@ impl Store {
                 Val::from(ms(dossier.updated_at())),
             ]);
             params.extend(index_vals(&ix));
+            let hu = params.len() + 1;
+            params.push(Val::Texts(ix.handlers.iter().map(|h| h.0.clone()).collect()));
+            params.push(Val::Texts(ix.handlers.iter().map(|h| h.1.clone()).collect()));
+            let rows = rows(hu, hu + 1);
             self.db.query(
                 &format!(
                     "WITH u AS (INSERT INTO dossiers (id, procedure_code, procedure_version, version, head, jurisdiction, \
                      submitted_ts, updated_ts, status, appointment_ts, suspended, next_due_ts, closed_ts, outcome_kind, \
                      verdict, supplements, extended) VALUES (?1, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, \
-                     ?27, ?28, ?29, ?30, ?31) RETURNING id, version, head), {ROWS}"
+                     ?27, ?28, ?29, ?30, ?31) RETURNING id, version, head), {rows}"
                 ),
                 &params,
             )?
@@ -876,12 +889,16 @@ impl Store {
                 Val::from(ms(dossier.updated_at())),
             ]);
             params.extend(index_vals(&ix));
+            let hu = params.len() + 1;
+            params.push(Val::Texts(ix.handlers.iter().map(|h| h.0.clone()).collect()));
+            params.push(Val::Texts(ix.handlers.iter().map(|h| h.1.clone()).collect()));
+            let rows = rows(hu, hu + 1);
             self.db.query(
                 &format!(
                     "WITH u AS (UPDATE dossiers SET version = ?17, head = ?18, updated_ts = ?19, status = ?20, \
                      appointment_ts = ?21, suspended = ?22, next_due_ts = ?23, closed_ts = ?24, outcome_kind = ?25, \
                      verdict = ?26, supplements = ?27, extended = ?28, timer_retry_ts = NULL \
-                     WHERE id = ?1 AND version = ?16 RETURNING id, version, head), {ROWS}"
+                     WHERE id = ?1 AND version = ?16 RETURNING id, version, head), {rows}"
                 ),
                 &params,
             )?
