@@ -547,11 +547,11 @@ async fn submit(
     let dossier_id = match (&request.dossier_id, &key) {
         (Some(id), _) => id.clone(),
         (None, Some(key)) => {
-            use std::hash::{Hash, Hasher};
-            // Stable across replicas and restarts: the same user and key give the same id.
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            (claims.sub.as_str(), key.as_str()).hash(&mut h);
-            format!("HS-{:016x}", h.finish())
+            use sha2::Digest;
+            // The same user and key give the same id on every replica, build and restart.
+            let digest = sha2::Sha256::digest(format!("{}\n{key}", claims.sub).as_bytes());
+            let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            format!("HS-{hex}")
         }
         (None, None) => random_id("HS-"),
     };
