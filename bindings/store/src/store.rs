@@ -857,7 +857,8 @@ impl Store {
             Val::Texts(out_key),
             Val::Texts(out_effect),
         ];
-        let written = if before == 0 {
+        // The dossier row: inserted (a new dossier) or updated from version `before`.
+        let dossier_row = if before == 0 {
             params.extend([
                 Val::from(dossier.procedure_code()),
                 Val::from(dossier.procedure_version()),
@@ -867,20 +868,10 @@ impl Store {
                 Val::from(ms(dossier.submitted_at())),
                 Val::from(ms(dossier.updated_at())),
             ]);
-            params.extend(index_vals(&ix));
-            let hu = params.len() + 1;
-            params.push(Val::Texts(ix.handlers.iter().map(|h| h.0.clone()).collect()));
-            params.push(Val::Texts(ix.handlers.iter().map(|h| h.1.clone()).collect()));
-            let rows = rows(hu, hu + 1);
-            self.db.query(
-                &format!(
-                    "WITH u AS (INSERT INTO dossiers (id, procedure_code, procedure_version, version, head, jurisdiction, \
-                     submitted_ts, updated_ts, status, appointment_ts, suspended, next_due_ts, closed_ts, outcome_kind, \
-                     verdict, supplements, extended) VALUES (?1, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, \
-                     ?27, ?28, ?29, ?30, ?31) RETURNING id, version, head), {rows}"
-                ),
-                &params,
-            )?
+            "INSERT INTO dossiers (id, procedure_code, procedure_version, version, head, jurisdiction, \
+             submitted_ts, updated_ts, status, appointment_ts, suspended, next_due_ts, closed_ts, outcome_kind, \
+             verdict, supplements, extended) VALUES (?1, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, \
+             ?27, ?28, ?29, ?30, ?31) RETURNING id, version, head"
         } else {
             params.extend([
                 Val::from(before as i64),
@@ -888,21 +879,16 @@ impl Store {
                 Val::from(dossier.head()),
                 Val::from(ms(dossier.updated_at())),
             ]);
-            params.extend(index_vals(&ix));
-            let hu = params.len() + 1;
-            params.push(Val::Texts(ix.handlers.iter().map(|h| h.0.clone()).collect()));
-            params.push(Val::Texts(ix.handlers.iter().map(|h| h.1.clone()).collect()));
-            let rows = rows(hu, hu + 1);
-            self.db.query(
-                &format!(
-                    "WITH u AS (UPDATE dossiers SET version = ?17, head = ?18, updated_ts = ?19, status = ?20, \
-                     appointment_ts = ?21, suspended = ?22, next_due_ts = ?23, closed_ts = ?24, outcome_kind = ?25, \
-                     verdict = ?26, supplements = ?27, extended = ?28, timer_retry_ts = NULL \
-                     WHERE id = ?1 AND version = ?16 RETURNING id, version, head), {rows}"
-                ),
-                &params,
-            )?
+            "UPDATE dossiers SET version = ?17, head = ?18, updated_ts = ?19, status = ?20, \
+             appointment_ts = ?21, suspended = ?22, next_due_ts = ?23, closed_ts = ?24, outcome_kind = ?25, \
+             verdict = ?26, supplements = ?27, extended = ?28, timer_retry_ts = NULL \
+             WHERE id = ?1 AND version = ?16 RETURNING id, version, head"
         };
+        params.extend(index_vals(&ix));
+        let hu = params.len() + 1;
+        params.push(Val::Texts(ix.handlers.iter().map(|h| h.0.clone()).collect()));
+        params.push(Val::Texts(ix.handlers.iter().map(|h| h.1.clone()).collect()));
+        let written = self.db.query(&format!("WITH u AS ({dossier_row}), {}", rows(hu, hu + 1)), &params)?;
         match written.first().map(|r| r[0].int()) {
             Some(Ok(1)) => Ok(()),
             _ => Err(DbError::Unique(format!("dossier {id} moved past version {before}"))),
