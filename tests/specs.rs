@@ -33,7 +33,7 @@ fn every_spec_starts_with_the_schema_modeline() {
 
 #[test]
 fn committed_json_schemas_are_up_to_date() {
-    let runtime = motcua::spec::runtime_schemas()
+    let runtime = motcua::runtime_schemas()
         .into_iter()
         .map(|(name, schema)| (format!("specs/schema/runtime/{name}.schema.json"), schema));
     for (file, fresh) in [

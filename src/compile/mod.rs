@@ -1,8 +1,6 @@
 //! Spec → [`Procedure`]: resolve every reference, build the petgraph state machine, lint it.
 
-mod catalogue;
 mod lints;
-mod units;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,19 +9,19 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use catalogue::Catalogue;
-pub use units::Units;
+pub use crate::library::Catalogue;
+pub use crate::library::Units;
 
 use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
 use crate::library::Library;
 use crate::limits::Limits;
-use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
+use crate::spec::source::{self, Part, SourceMap, check_identifier};
+use crate::spec::{json, yaml};
 use crate::status::NationalStatus;
 use crate::text::Text;
-use crate::{json, yaml};
 
 /// FNV-1a: the step and outcome name maps hold a few short ASCII keys looked up on every
 /// command, where SipHash's flood resistance buys nothing (the keys come from the spec).
@@ -451,30 +449,6 @@ impl Procedure {
     /// The first outcome of a kind, if the spec has one.
     pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.kind == kind)
-    }
-}
-
-/// Checks that an identifier is ASCII `snake_case`.
-pub(crate) fn check_identifier(id: &str, map: &SourceMap, path: &str, part: Part, out: &mut Vec<Diagnostic>) {
-    let ok = id.len() <= 64
-        && id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !ok {
-        out.push(
-            map.diagnostic(
-                Code::InvalidName,
-                path,
-                part,
-                Message::new(
-                    format!("Định danh `{id}` phải viết bằng chữ ASCII thường, số và dấu gạch dưới"),
-                    format!("identifier `{id}` must be ASCII snake_case"),
-                ),
-            )
-            .with_help(Message::new(
-                "Ví dụ: `tiep_nhan` hoặc `receive`; nhãn tiếng Việt đặt trong `name`",
-                "For example `receive`; put the Vietnamese label in `name`",
-            )),
-        );
     }
 }
 

@@ -18,6 +18,7 @@
 //!   when to call it next.
 
 mod chain;
+mod schema;
 mod types;
 
 use std::collections::BTreeMap;
@@ -27,6 +28,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use chain::verify_history;
+pub use schema::runtime_schemas;
 pub use types::{
     Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, Rejection, StepDue,
     Submission, TimerDue, Timing,
@@ -35,7 +37,7 @@ pub use types::{
 use crate::calendar::CalendarError;
 use crate::compile::{OutcomeIx, Procedure, StepIx, Target};
 use crate::diagnostic::Code;
-use crate::form::SubmittedDocument;
+use crate::document::SubmittedDocument;
 use crate::limits::Limits;
 use crate::spec::procedure::{Channel, Clock, OutcomeKind, SlipKind};
 use crate::status::NationalStatus;
@@ -115,14 +117,14 @@ pub enum Punctuality {
 
 impl Punctuality {
     /// Vietnamese and English label.
-    pub fn label(self) -> crate::Message {
+    pub fn label(self) -> crate::diagnostic::Message {
         let (vi, en) = match self {
             Punctuality::Early => ("Trước hạn", "Early"),
             Punctuality::OnTime => ("Đúng hạn", "On time"),
             Punctuality::DueSoon => ("Sắp đến hạn", "Due soon"),
             Punctuality::Late => ("Trễ hạn", "Late"),
         };
-        crate::Message::new(vi, en)
+        crate::diagnostic::Message::new(vi, en)
     }
 
     /// Judged on the calendar's clock: `due` is always in the calendar's offset (the engine
@@ -1555,8 +1557,11 @@ impl Dossier {
         }
         let calendar = procedure.calendar();
         let left = calendar.elapsed(now, appointment).map_err(calendar_error)?;
-        let soon =
-            procedure.spec().due_soon.unwrap_or(crate::WorkingDuration::days(1)).to_minutes(calendar.day_minutes());
+        let soon = procedure
+            .spec()
+            .due_soon
+            .unwrap_or(crate::duration::WorkingDuration::days(1))
+            .to_minutes(calendar.day_minutes());
         Ok(if left <= soon { Punctuality::DueSoon } else { Punctuality::OnTime })
     }
 

@@ -1,9 +1,14 @@
 //! What procedures are compiled against: the catalogue and the working-day calendars.
 
+mod catalogue;
+mod units;
+
+pub use catalogue::Catalogue;
+pub use units::Units;
+
 use std::sync::Arc;
 
 use crate::calendar::{Calendar, Calendars};
-use crate::compile::{Catalogue, Units};
 use crate::diagnostic::LoadError;
 
 /// The shared data procedures refer to: one [`Catalogue`] and a set of [`Calendars`].
