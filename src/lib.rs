@@ -14,6 +14,7 @@ mod dossier;
 mod duration;
 mod expr;
 mod form;
+mod handoff;
 mod library;
 mod limits;
 pub mod scenario;
@@ -26,7 +27,8 @@ pub use calendar::{
     ParseClockTimeError, Session, StatutoryHoliday, Weekday, Years,
 };
 pub use compile::{
-    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step, StepIx, Target, Units,
+    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Receives, Step, StepIx,
+    Target, Units,
 };
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use dossier::{

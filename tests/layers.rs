@@ -19,8 +19,10 @@ const LAYERS: &[(&str, u8)] = &[
     ("calendar", 4),
     ("form", 5),
     ("library", 6),
-    ("compile", 7),
-    ("handoff", 8),
+    // Below compile (ARCHITECTURE.md draws it above): the compiler derives each route with it,
+    // and the dossier builds each envelope with it, so it must not import either.
+    ("handoff", 7),
+    ("compile", 8),
     ("diagram", 9),
     ("dossier", 9),
     ("version", 10),

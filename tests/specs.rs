@@ -89,7 +89,7 @@ fn every_hand_off_target_in_the_shipped_specs_declares_what_it_receives() {
                     // Returning results to the agency that received the dossier needs no personal data.
                     let returning = to.agency == p.start().agency;
                     assert!(
-                        returning || !to.receives.0.is_empty(),
+                        returning || !to.receives.fields.is_empty(),
                         "{file}: {} → {} ({}) hands off with no declared `receives`",
                         step.id,
                         to.id,

@@ -449,15 +449,10 @@ fn clock_runs(procedure: &Procedure, steps: impl IntoIterator<Item = StepIx>) ->
 }
 
 /// Due instant and earliest timer of a step started at `at`.
-/// The unit handling a step of a dossier filed with `jurisdiction`: its ancestor (or
-/// itself) at the level of the step's agency; the dossier's own unit for the applicant's
-/// steps. `None` without units in the library.
+/// The unit handling `step` of a dossier filed with `jurisdiction` (see
+/// [`crate::handoff::receiving_unit`]).
 fn unit_of(procedure: &Procedure, jurisdiction: &str, step: StepIx) -> Option<String> {
-    let units = procedure.units()?;
-    match &procedure.step(step).level {
-        Some(level) => units.ancestor_at(jurisdiction, level).map(str::to_owned),
-        None => Some(jurisdiction.to_owned()),
-    }
+    crate::handoff::receiving_unit(procedure.units()?, jurisdiction, procedure.step(step).level.as_deref())
 }
 
 fn step_due(
@@ -1405,13 +1400,8 @@ impl Dossier {
                             direction: route.direction,
                             jurisdiction: self.jurisdiction.clone(),
                             to_unit,
-                            data: minimize(&self.data, &to.receives.0),
-                            documents: self
-                                .documents
-                                .iter()
-                                .filter(|d| to.receives.1.contains(&d.id))
-                                .cloned()
-                                .collect(),
+                            data: to.receives.data_of(&self.data),
+                            documents: to.receives.documents_of(&self.documents),
                         });
                     }
                     match r {
@@ -1716,49 +1706,6 @@ impl Dossier {
     }
 }
 
-/// The parts of `data` named by `paths` (dotted form paths split into segments), nothing
-/// else: what a hand-off may carry. A path through a repeating group applies to each member.
-fn minimize(data: &serde_json::Value, paths: &[Vec<String>]) -> serde_json::Value {
-    let mut out = serde_json::Value::Object(serde_json::Map::new());
-    for path in paths {
-        copy_path(data, &mut out, path);
-    }
-    out
-}
-
-fn copy_path(src: &serde_json::Value, dst: &mut serde_json::Value, path: &[String]) {
-    use serde_json::{Map, Value};
-    match src {
-        Value::Array(items) => {
-            if !matches!(dst, Value::Array(slots) if slots.len() == items.len()) {
-                *dst = Value::Array(vec![Value::Object(Map::new()); items.len()]);
-            }
-            if let Value::Array(slots) = dst {
-                for (item, slot) in items.iter().zip(slots) {
-                    copy_path(item, slot, path);
-                }
-            }
-        }
-        Value::Object(map) => {
-            let Some((head, rest)) = path.split_first() else {
-                *dst = src.clone();
-                return;
-            };
-            let Some(child) = map.get(head) else { return };
-            if !dst.is_object() {
-                *dst = Value::Object(Map::new());
-            }
-            let Value::Object(slots) = dst else { return };
-            if rest.is_empty() {
-                slots.insert(head.clone(), child.clone());
-            } else {
-                copy_path(child, slots.entry(head.clone()).or_insert(Value::Null), rest);
-            }
-        }
-        _ => {}
-    }
-}
-
 fn non_empty(value: &str, field: &str) -> Result<(), Rejection> {
     if value.trim().is_empty() || value.len() > 256 {
         return Err(Rejection::new(
@@ -1790,29 +1737,6 @@ fn history_error(seq: u64, vi: &str, en: &str) -> Rejection {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
-    #[test]
-    fn minimize_keeps_only_the_named_paths() {
-        let data = json!({
-            "child": {"full_name": "An", "birth_date": "2026-01-02", "sex": "male"},
-            "father": {"citizen_id": "001088012233"},
-            "members": [{"full_name": "Bình", "citizen_id": "001"}, {"full_name": "Chi"}]
-        });
-        let paths: Vec<Vec<String>> = ["child.full_name", "members.full_name"]
-            .iter()
-            .map(|p| p.split('.').map(str::to_owned).collect())
-            .collect();
-        assert_eq!(
-            super::minimize(&data, &paths),
-            json!({"child": {"full_name": "An"}, "members": [{"full_name": "Bình"}, {"full_name": "Chi"}]})
-        );
-        let whole: Vec<Vec<String>> = vec![vec!["child".into()]];
-        assert_eq!(super::minimize(&data, &whole), json!({"child": data["child"]}));
-        assert_eq!(super::minimize(&data, &[]), json!({}));
-        assert_eq!(super::minimize(&json!(null), &whole), json!({}));
-    }
-
     #[test]
     fn decimals_are_written_like_display() {
         for n in [0u64, 7, 10, 1234567890, u64::MAX] {
