@@ -12,7 +12,7 @@ pub mod diagram;
 mod document;
 mod dossier;
 mod duration;
-mod expr;
+pub mod expr;
 mod form;
 mod handoff;
 mod library;
@@ -22,28 +22,22 @@ pub mod spec;
 mod status;
 mod text;
 
-pub use calendar::{
-    Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, DayKind, DayStatus, KnownDifference, MarkedDay,
-    ParseClockTimeError, Session, StatutoryHoliday, Weekday, Years,
-};
-pub use compile::{
-    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Receives, Step, StepIx,
-    Target, Units,
-};
+// The root holds what a host uses to load procedures and run dossiers; the spec format's types
+// are under `spec`, the scenario runner under `scenario`, diagrams under `diagram`.
+pub use calendar::{Calendar, CalendarError, Calendars, DayKind, MarkedDay};
+pub use compile::{Action, Next, Outcome, Procedure, Step};
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
+pub use document::{FileMeta, SubmittedDocument};
 pub use dossier::{
     ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,
     Event, EventKind, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue, Timing,
     runtime_schemas, verify_history,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
-pub use expr::{CompiledExpr, ExprError, ExprLimits, GroupId, Span, Type, Value};
-pub use form::{
-    AdminLevel, Bound, CITIZEN_ID_PROVINCES, DocumentSpec, FieldSpec, FieldType, FileMeta, Form, FormSpec, Messages,
-    Problem, Repeat, RuleSpec, SubmittedDocument, Validation, parse_guard,
-};
-pub use library::Library;
+pub use form::{Form, Messages, Problem, Validation};
+pub use handoff::{Direction, HandOffRoute, Receives};
+pub use library::{Catalogue, Library, Units};
 pub use limits::Limits;
-pub use spec::procedure::{Channel, Clock, OutcomeKind, ServiceMode, SlipKind};
+pub use spec::procedure::{Channel, OutcomeKind, SlipKind};
 pub use status::NationalStatus;
 pub use text::Text;

@@ -42,7 +42,7 @@ fn shipped_calendars_declare_their_schema() {
     for text in [VN_GOV, PROVINCE] {
         assert!(text.starts_with("# yaml-language-server: $schema=../schema/calendar.schema.json\n"));
     }
-    let schema = serde_json::to_string(&schemars::schema_for!(motcua::CalendarSpec)).unwrap();
+    let schema = serde_json::to_string(&schemars::schema_for!(motcua::spec::calendar::CalendarSpec)).unwrap();
     for field in ["covers", "office_hours", "swapped_working_days", "extends"] {
         assert!(schema.contains(field), "{field}");
     }
@@ -194,7 +194,7 @@ fn late_january_2027_counts_tet_as_provisional_days_off() {
 
 #[test]
 fn every_shipped_day_has_a_status_and_a_source() {
-    use motcua::DayStatus;
+    use motcua::spec::calendar::DayStatus;
     let days = gov().marked_days();
     assert!(days.iter().all(|d| !d.source.trim().is_empty()));
     let status = |y, m, d| days.iter().find(|x| x.date == NaiveDate::from_ymd_opt(y, m, d).unwrap()).unwrap().status;

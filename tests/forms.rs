@@ -1,7 +1,8 @@
 //! Forms, required documents and the expression language, end to end.
 
 use chrono::NaiveDate;
-use motcua::{Code, FileMeta, Form, SubmittedDocument, Validation, Value, parse_guard};
+use motcua::expr::Value;
+use motcua::{Code, FileMeta, Form, SubmittedDocument, Validation};
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 
@@ -306,23 +307,23 @@ fn documents_are_checked_like_the_form() {
 #[test]
 fn guards_use_the_same_language() {
     let form = fixture();
-    let g = parse_guard(
-        "form_valid and documents.birth_certificate.present and not documents.declarant_identity.files > 0",
-        &form,
-    )
-    .unwrap();
+    let g = form
+        .parse_guard(
+            "form_valid and documents.birth_certificate.present and not documents.declarant_identity.files > 0",
+        )
+        .unwrap();
     let data = valid_application();
     assert!(form.eval_condition(&g, &data, &valid_documents(), today()).unwrap());
     let mut bad = data.clone();
     bad["child"]["sex"] = json!("x");
     assert!(!form.eval_condition(&g, &bad, &valid_documents(), today()).unwrap());
 
-    let g = parse_guard("documents_complete or documents.declarant_identity.from_database", &form).unwrap();
+    let g = form.parse_guard("documents_complete or documents.declarant_identity.from_database").unwrap();
     assert!(form.eval_condition(&g, &data, &[], today()).is_ok());
 
-    let e = parse_guard("documents.birth_certficate.present", &form).unwrap_err();
+    let e = form.parse_guard("documents.birth_certficate.present").unwrap_err();
     assert_eq!((e.code, e.span.start, e.span.end), (Code::UnknownReference, 10, 26));
-    let e = parse_guard("child.birth_date", &form).unwrap_err();
+    let e = form.parse_guard("child.birth_date").unwrap_err();
     assert_eq!(e.code, Code::TypeMismatch);
 }
 
@@ -801,7 +802,7 @@ proptest! {
             let b = form.eval(&e, &data, &docs, today);
             prop_assert_eq!(format!("{a:?}"), format!("{b:?}"));
         }
-        if let Ok(g) = parse_guard(&text, &form) {
+        if let Ok(g) = form.parse_guard(&text) {
             let _ = form.eval_condition(&g, &data, &docs, today);
         }
     }

@@ -78,7 +78,7 @@ fn every_shipped_procedure_round_trips_through_json_with_the_same_warnings() {
         assert_eq!(from_json.spec(), from_yaml.spec(), "{file}");
         assert_eq!(from_json.to_json(), json, "{file}");
         assert_eq!(said(from_json.warnings()), said(from_yaml.warnings()), "{file}");
-        let ids = |p: &Procedure| p.steps().iter().map(|s| s.id.clone()).collect::<Vec<_>>();
+        let ids = |p: &Procedure| p.steps().iter().map(|s| s.id().to_owned()).collect::<Vec<_>>();
         assert_eq!(ids(&from_json), ids(&from_yaml), "{file}");
         assert_eq!(motcua::diagram::mermaid(&from_json, "vi"), motcua::diagram::mermaid(&from_yaml, "vi"), "{file}");
     }

@@ -180,11 +180,11 @@ pub(crate) fn fork_text(join_police: &str, join_insurance: &str, join: &str) -> 
 fn a_fork_that_joins_compiles_and_counts_its_branches() {
     let text = fork_text("return_result", "return_result", "join: true");
     let procedure = Procedure::from_yaml(&text, "test.yaml", &crate::common::library()).expect("compiles");
-    let join = procedure.step(procedure.step_ix("return_result").expect("step"));
-    assert_eq!(join.join_branches, Some(2));
+    let join = procedure.step_by_id("return_result").expect("step");
+    assert_eq!(join.join_branches(), Some(2));
     // Hand-offs are derived: commune committee → commune police is horizontal.
-    let review = procedure.step(procedure.step_ix("review").expect("step"));
-    let directions: Vec<_> = review.actions[0].handoffs.iter().map(|(_, h)| h.direction).collect();
+    let review = procedure.step_by_id("review").expect("step");
+    let directions: Vec<_> = review.actions()[0].handoffs().map(|h| h.direction).collect();
     assert_eq!(directions, [motcua::Direction::Horizontal, motcua::Direction::Horizontal]);
 }
 

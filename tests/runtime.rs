@@ -416,8 +416,13 @@ fn actors(procedures: &[Procedure]) -> Vec<Actor> {
     let mut out = vec![Actor::citizen(), Actor { role: "officer".into(), agency: None, unit: None, user: None }];
     for p in procedures {
         for step in p.steps() {
-            for action in &step.actions {
-                let actor = Actor { role: action.role.clone(), agency: action.agency.clone(), unit: None, user: None };
+            for action in step.actions() {
+                let actor = Actor {
+                    role: action.role().to_owned(),
+                    agency: action.agency().map(str::to_owned),
+                    unit: None,
+                    user: None,
+                };
                 if !out.contains(&actor) {
                     out.push(actor);
                 }
@@ -452,11 +457,11 @@ fn random_command() -> impl Strategy<Value = RandomCommand> {
 }
 
 fn build(p: &Procedure, d: &Dossier, actors: &[Actor], r: &RandomCommand, n: usize) -> Command {
-    let names: Vec<&str> = p.steps().iter().flat_map(|s| s.actions.iter().map(|a| a.id.as_str())).collect();
+    let names: Vec<&str> = p.steps().iter().flat_map(|s| s.actions().iter().map(|a| a.id())).collect();
     let kind = match r.kind {
         0..=2 => CommandKind::Act {
             action: names[r.action % names.len()].to_owned(),
-            step: r.step.map(|s| p.steps()[s % p.steps().len()].id.clone()),
+            step: r.step.map(|s| p.steps()[s % p.steps().len()].id().to_owned()),
             data: None,
             documents: None,
         },
@@ -525,9 +530,8 @@ proptest! {
                 prop_assert!(d.active().iter().any(|a| a.timer.as_ref().map(|t| t.at) == Some(due)));
             }
             for active in d.active() {
-                let ix = p.step_ix(&active.step);
-                prop_assert!(ix.is_some(), "active step {} is not in the procedure", active.step);
-                prop_assert!(p.graph().node_weight(p.step_node(ix.unwrap())).is_some());
+                let step = p.step_by_id(&active.step);
+                prop_assert!(step.is_some(), "active step {} is not in the procedure", active.step);
             }
             prop_assert_eq!(d.closure().is_some(), d.active().is_empty());
         }

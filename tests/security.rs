@@ -23,9 +23,9 @@ fn every_actor(procedure_library: &motcua::Library) -> Vec<Actor> {
 }
 
 fn allowed(procedure: &Procedure, step: &str, action: &str, actor: &Actor) -> bool {
-    let Some(ix) = procedure.step_ix(step) else { return false };
-    let Some((_, a)) = procedure.step(ix).action(action) else { return false };
-    a.role == actor.role && (a.agency.is_none() || a.agency == actor.agency)
+    let Some(s) = procedure.step_by_id(step) else { return false };
+    let Some((_, a)) = s.action(action) else { return false };
+    a.role() == actor.role && (a.agency().is_none() || a.agency() == actor.agency.as_deref())
 }
 
 /// A command taking `action` of `step`, at the dossier's current `version`.
@@ -78,9 +78,8 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
                     tries += 1;
                 }
                 // The right role and agency, but of another unit, or of none said.
-                let ix = procedure.step_ix(step).expect("step");
-                let (_, spec) = procedure.step(ix).action(action).expect("action");
-                if procedure.is_citizen_role(&spec.role) || spec.after.is_some() {
+                let (_, spec) = procedure.step_by_id(step).expect("step").action(action).expect("action");
+                if procedure.is_citizen_role(spec.role()) || spec.after().is_some() {
                     continue;
                 }
                 let right = dossier.active().iter().find(|a| a.step == step).and_then(|a| a.unit.clone());
@@ -88,8 +87,8 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
                 for unit in [Some(other_unit(&right).to_owned()), None] {
                     let mut d = dossier.clone();
                     let actor = motcua::Actor {
-                        role: spec.role.clone(),
-                        agency: spec.agency.clone(),
+                        role: spec.role().to_owned(),
+                        agency: spec.agency().map(str::to_owned),
                         unit: unit.clone(),
                         user: None,
                     };
@@ -262,8 +261,8 @@ fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares(
             let motcua::scenario::EntryResult::Applied(effects) = &entry.result else { continue };
             for effect in effects {
                 let motcua::EffectKind::HandOff { to_step, data, documents, .. } = &effect.kind else { continue };
-                let step = procedure.step(procedure.step_ix(to_step).expect("step"));
-                let declared: Vec<String> = step.receives.fields.iter().map(|p| p.join(".")).collect();
+                let step = procedure.step_by_id(to_step).expect("step");
+                let declared: Vec<String> = step.receives().fields.iter().map(|p| p.join(".")).collect();
                 let mut sent = Vec::new();
                 leaves(data, "", &mut sent);
                 for leaf in &sent {
@@ -274,7 +273,7 @@ fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares(
                     );
                 }
                 for doc in documents {
-                    assert!(step.receives.documents.contains(&doc.id), "{}: document {} leaked", file, doc.id);
+                    assert!(step.receives().documents.contains(&doc.id), "{}: document {} leaked", file, doc.id);
                 }
                 checked += 1;
             }

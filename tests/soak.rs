@@ -79,10 +79,15 @@ fn random_traffic_over_many_dossiers_keeps_every_invariant() {
                 (CommandKind::RequestWithdrawal { reason: None }, Actor::citizen())
             } else {
                 let (step, action) = offered[rng.below(offered.len())];
-                let spec = procedure.step(procedure.step_ix(step).expect("step")).action(action).expect("action").1;
+                let spec = procedure.step_by_id(step).expect("step").action(action).expect("action").1;
                 // Mostly the right actor, sometimes anyone.
                 let actor = if roll < 90 {
-                    Actor { role: spec.role.clone(), agency: spec.agency.clone(), unit: None, user: None }
+                    Actor {
+                        role: spec.role().to_owned(),
+                        agency: spec.agency().map(str::to_owned),
+                        unit: None,
+                        user: None,
+                    }
                 } else {
                     Actor::official("officer", "tax_authority")
                 };
@@ -124,7 +129,7 @@ fn check(procedure: &Procedure, dossier: &Dossier) {
     assert!(dossier.deadline().appointment >= dossier.deadline().first_appointment);
     assert_eq!(dossier.closure().is_some(), dossier.active().is_empty());
     for active in dossier.active() {
-        assert!(procedure.step_ix(&active.step).is_some());
+        assert!(procedure.step_by_id(&active.step).is_some());
     }
     let json = serde_json::to_string(dossier).expect("serialize");
     assert_eq!(&serde_json::from_str::<Dossier>(&json).expect("deserialize"), dossier);

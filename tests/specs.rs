@@ -63,10 +63,10 @@ fn diagrams_draw_every_step_lane_and_hand_off_kind() {
     let p = crate::common::procedure("specs/procedures/land-first-certificate.yaml");
     let mermaid = motcua::diagram::mermaid(&p, "en");
     for step in p.steps() {
-        assert!(mermaid.contains(&format!("s_{}[", step.id)), "step {} missing", step.id);
+        assert!(mermaid.contains(&format!("s_{}[", step.id())), "step {} missing", step.id());
     }
     for outcome in p.outcomes() {
-        assert!(mermaid.contains(&format!("o_{}([", outcome.id)), "outcome {} missing", outcome.id);
+        assert!(mermaid.contains(&format!("o_{}([", outcome.id())), "outcome {} missing", outcome.id());
     }
     // The land procedure goes up to the province, across to tax, and back down.
     assert!(mermaid.contains("-.->") && mermaid.contains(" ↑") && mermaid.contains(" ↓"), "{mermaid}");
@@ -83,16 +83,16 @@ fn every_hand_off_target_in_the_shipped_specs_declares_what_it_receives() {
     for file in crate::common::procedure_files() {
         let p = crate::common::procedure(&file);
         for step in p.steps() {
-            for action in &step.actions {
-                for (target, route) in &action.handoffs {
-                    let to = p.step(*target);
+            for action in step.actions() {
+                for route in action.handoffs() {
+                    let to = p.step_by_id(&route.to_step).expect("the route's step");
                     // Returning results to the agency that received the dossier needs no personal data.
-                    let returning = to.agency == p.start().agency;
+                    let returning = to.agency() == p.start().agency();
                     assert!(
-                        returning || !to.receives.fields.is_empty(),
+                        returning || !to.receives().fields.is_empty(),
                         "{file}: {} → {} ({}) hands off with no declared `receives`",
-                        step.id,
-                        to.id,
+                        step.id(),
+                        to.id(),
                         route.to_agency
                     );
                 }

@@ -538,7 +538,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use motcua::{DayKind, DayStatus};
+    /// use motcua::{DayKind, spec::calendar::DayStatus};
     /// # let mut set = motcua::Calendars::new();
     /// # let yaml = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/specs/calendars/vn-gov.yaml"));
     /// # set.insert_yaml(yaml, "vn-gov.yaml").unwrap();

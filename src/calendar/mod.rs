@@ -27,10 +27,6 @@
 mod compiled;
 mod set;
 
-pub use crate::spec::calendar::{
-    CalendarSpec, ClockTime, Dated, DayStatus, KnownDifference, ParseClockTimeError, Session, StatutoryHoliday,
-    Weekday, Years,
-};
 pub use compiled::{Calendar, CalendarError};
 pub use compiled::{DayKind, MarkedDay};
 pub use set::Calendars;

@@ -8,7 +8,6 @@ use std::sync::Arc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 pub use crate::handoff::{Direction, HandOffRoute, Receives};
-pub use crate::library::Catalogue;
 pub use crate::library::Units;
 
 use crate::calendar::Calendar;
@@ -46,15 +45,15 @@ type NameMap<V> = HashMap<String, V, std::hash::BuildHasherDefault<FnvHasher>>;
 
 /// Index of a step in a [`Procedure`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct StepIx(pub(crate) u32);
+pub(crate) struct StepIx(pub(crate) u32);
 
 /// Index of an outcome in a [`Procedure`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct OutcomeIx(pub(crate) u32);
+pub(crate) struct OutcomeIx(pub(crate) u32);
 
 /// A node of the procedure graph.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Node {
+pub(crate) enum Node {
     /// A step.
     Step(StepIx),
     /// A terminal outcome.
@@ -63,7 +62,7 @@ pub enum Node {
 
 /// An edge of the procedure graph: action `action` of step `from` leads to the target node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Edge {
+pub(crate) struct Edge {
     /// The step the action belongs to.
     pub from: StepIx,
     /// The action's position in that step.
@@ -72,7 +71,7 @@ pub struct Edge {
 
 /// Where an action leads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Target {
+pub(crate) enum Target {
     /// Another step (or the same one).
     Step(StepIx),
     /// A terminal outcome.
@@ -83,59 +82,198 @@ pub enum Target {
 #[derive(Clone, Debug)]
 pub struct Action {
     /// Identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Label (defaults to the identifier).
-    pub name: Text,
+    pub(crate) name: Text,
     /// Targets, in the order written; several means a fork.
-    pub targets: Vec<Target>,
+    pub(crate) targets: Vec<Target>,
     /// The role that may take it.
-    pub role: String,
+    pub(crate) role: String,
     /// The agency kind whose officers may take it (`None` for the applicant).
-    pub agency: Option<String>,
+    pub(crate) agency: Option<String>,
     /// The slip it produces.
-    pub slip: Option<SlipKind>,
+    pub(crate) slip: Option<SlipKind>,
     /// For each target step handled by another agency kind: the hand-off.
-    pub handoffs: Vec<(StepIx, HandOffRoute)>,
+    pub(crate) handoffs: Vec<(StepIx, HandOffRoute)>,
     /// For a timer action: the working time after which the engine takes it.
-    pub after: Option<WorkingDuration>,
+    pub(crate) after: Option<WorkingDuration>,
     /// The guard, compiled against the procedure's form.
-    pub guard: Option<crate::expr::CompiledExpr>,
+    pub(crate) guard: Option<crate::expr::CompiledExpr>,
     /// Whether it ends the whole dossier from inside a parallel branch (`cancels_branches`).
-    pub cancels_branches: bool,
+    pub(crate) cancels_branches: bool,
     /// For a fork: the join step its branches meet at.
-    pub join: Option<StepIx>,
+    pub(crate) join: Option<StepIx>,
+}
+
+impl Action {
+    /// The identifier, as written in the spec (`accept`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The label (the identifier when the spec gives none).
+    pub fn name(&self) -> &Text {
+        &self.name
+    }
+
+    /// The role that may take it.
+    pub fn role(&self) -> &str {
+        &self.role
+    }
+
+    /// The agency kind whose officers may take it, `None` for the applicant.
+    pub fn agency(&self) -> Option<&str> {
+        self.agency.as_deref()
+    }
+
+    /// The slip it produces (receipt, refusal, supplement request, …).
+    pub fn slip(&self) -> Option<SlipKind> {
+        self.slip
+    }
+
+    /// The hand-offs it makes to steps handled by another agency kind.
+    pub fn handoffs(&self) -> impl ExactSizeIterator<Item = &HandOffRoute> + '_ {
+        self.handoffs.iter().map(|(_, route)| route)
+    }
+
+    /// For a timer action: the working time after which the engine takes it.
+    pub fn after(&self) -> Option<WorkingDuration> {
+        self.after
+    }
+
+    /// Whether the action has a guard (a condition on the form data).
+    pub fn is_guarded(&self) -> bool {
+        self.guard.is_some()
+    }
+
+    /// Whether it ends the whole dossier from inside a parallel branch (`cancels_branches`).
+    pub fn cancels_branches(&self) -> bool {
+        self.cancels_branches
+    }
+
+    /// Whether it starts parallel branches (it has several targets).
+    pub fn is_fork(&self) -> bool {
+        self.targets.len() > 1
+    }
+}
+
+/// Where an action leads, as [`Procedure::targets`] gives it.
+#[derive(Clone, Copy, Debug)]
+pub enum Next<'p> {
+    /// A step.
+    Step(&'p Step),
+    /// A terminal outcome.
+    Outcome(&'p Outcome),
+}
+
+impl Outcome {
+    /// The identifier, as written in the spec (`issued`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The label in Vietnamese and English.
+    pub fn name(&self) -> &Text {
+        &self.name
+    }
+
+    /// What kind of end it is (result issued, refused, withdrawn, …).
+    pub fn kind(&self) -> OutcomeKind {
+        self.kind
+    }
 }
 
 /// A compiled step.
 #[derive(Clone, Debug)]
 pub struct Step {
     /// Identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Label.
-    pub name: Text,
+    pub(crate) name: Text,
     /// The agency kind handling it, `None` for the applicant's steps.
-    pub agency: Option<String>,
+    pub(crate) agency: Option<String>,
     /// The agency kind's level.
-    pub level: Option<String>,
+    pub(crate) level: Option<String>,
     /// The role handling it.
-    pub role: String,
+    pub(crate) role: String,
     /// Whether the applicant takes this step.
-    pub citizen: bool,
+    pub(crate) citizen: bool,
     /// National status while the dossier waits here.
-    pub status: NationalStatus,
+    pub(crate) status: NationalStatus,
     /// Allotted working time.
-    pub budget: WorkingDuration,
+    pub(crate) budget: WorkingDuration,
     /// Whether the legal clock runs here.
-    pub clock: Clock,
+    pub(crate) clock: Clock,
     /// For a join step: how many branches must arrive.
-    pub join_branches: Option<u32>,
+    pub(crate) join_branches: Option<u32>,
     /// Actions, in the order written.
-    pub actions: Vec<Action>,
+    pub(crate) actions: Vec<Action>,
     /// What the step's agency receives in a hand-off (field paths split on `.`, document ids).
-    pub receives: Receives,
+    pub(crate) receives: Receives,
 }
 
 impl Step {
+    /// The identifier, as written in the spec (`receive`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The label in Vietnamese and English.
+    pub fn name(&self) -> &Text {
+        &self.name
+    }
+
+    /// The agency kind handling it (`department_finance`), `None` for the applicant's steps.
+    pub fn agency(&self) -> Option<&str> {
+        self.agency.as_deref()
+    }
+
+    /// The administrative level of that agency kind (`province`).
+    pub fn level(&self) -> Option<&str> {
+        self.level.as_deref()
+    }
+
+    /// The role handling it (`one_stop_officer`).
+    pub fn role(&self) -> &str {
+        &self.role
+    }
+
+    /// Whether the applicant takes this step (supplementing, paying, collecting).
+    pub fn is_citizen(&self) -> bool {
+        self.citizen
+    }
+
+    /// The national status (Decision 274/QĐ-TTg codes) while a dossier waits here.
+    pub fn status(&self) -> NationalStatus {
+        self.status
+    }
+
+    /// The working time allotted to the step.
+    pub fn budget(&self) -> WorkingDuration {
+        self.budget
+    }
+
+    /// Whether the legal clock runs while a dossier waits here (it stops while the applicant
+    /// supplements).
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    /// For a join step: how many branches must arrive before it starts.
+    pub fn join_branches(&self) -> Option<u32> {
+        self.join_branches
+    }
+
+    /// The actions, in the order written.
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// What the step's agency receives when a dossier is handed to it.
+    pub fn receives(&self) -> &Receives {
+        &self.receives
+    }
+
     /// The action with this identifier and its position.
     pub fn action(&self, id: &str) -> Option<(usize, &Action)> {
         self.actions.iter().enumerate().find(|(_, a)| a.id == id)
@@ -146,11 +284,11 @@ impl Step {
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// Identifier.
-    pub id: String,
+    pub(crate) id: String,
     /// Label.
-    pub name: Text,
+    pub(crate) name: Text,
     /// Kind.
-    pub kind: OutcomeKind,
+    pub(crate) kind: OutcomeKind,
 }
 
 /// A procedure compiled into a state machine, checked and ready to run dossiers.
@@ -165,7 +303,7 @@ pub struct Outcome {
 /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 /// let text = include_str!("../../specs/procedures/business-registration.yaml");
 /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
-/// assert_eq!(procedure.start().id, "receive");
+/// assert_eq!(procedure.start().id(), "receive");
 /// assert!(procedure.warnings().is_empty());
 /// # Ok::<(), motcua::LoadError>(())
 /// ```
@@ -340,39 +478,42 @@ impl Procedure {
         &self.outcomes
     }
 
+    /// A step by identifier.
+    pub fn step_by_id(&self, id: &str) -> Option<&Step> {
+        self.step_ix(id).map(|ix| self.step(ix))
+    }
+
+    /// An outcome by identifier.
+    pub fn outcome_by_id(&self, id: &str) -> Option<&Outcome> {
+        self.outcome_ix(id).map(|ix| self.outcome(ix))
+    }
+
+    /// Where `action` leads, in the order written (several targets: a fork).
+    pub fn targets<'p>(&'p self, action: &'p Action) -> impl ExactSizeIterator<Item = Next<'p>> + 'p {
+        action.targets.iter().map(move |target| match *target {
+            Target::Step(ix) => Next::Step(self.step(ix)),
+            Target::Outcome(ix) => Next::Outcome(self.outcome(ix)),
+        })
+    }
+
     /// A step by index.
-    pub fn step(&self, ix: StepIx) -> &Step {
+    pub(crate) fn step(&self, ix: StepIx) -> &Step {
         &self.steps[ix.0 as usize]
     }
 
     /// An outcome by index.
-    pub fn outcome(&self, ix: OutcomeIx) -> &Outcome {
+    pub(crate) fn outcome(&self, ix: OutcomeIx) -> &Outcome {
         &self.outcomes[ix.0 as usize]
     }
 
     /// A step's index by identifier.
-    pub fn step_ix(&self, id: &str) -> Option<StepIx> {
+    pub(crate) fn step_ix(&self, id: &str) -> Option<StepIx> {
         self.step_by_id.get(id).copied()
     }
 
     /// An outcome's index by identifier.
-    pub fn outcome_ix(&self, id: &str) -> Option<OutcomeIx> {
+    pub(crate) fn outcome_ix(&self, id: &str) -> Option<OutcomeIx> {
         self.outcome_by_id.get(id).copied()
-    }
-
-    /// The petgraph graph: steps and outcomes as nodes, actions as edges.
-    pub fn graph(&self) -> &DiGraph<Node, Edge> {
-        &self.graph
-    }
-
-    /// The graph node of a step.
-    pub fn step_node(&self, ix: StepIx) -> NodeIndex {
-        self.step_nodes[ix.0 as usize]
-    }
-
-    /// The graph node of an outcome.
-    pub fn outcome_node(&self, ix: OutcomeIx) -> NodeIndex {
-        self.outcome_nodes[ix.0 as usize]
     }
 
     /// Whether a role is the applicant's (from the catalogue the procedure was compiled with).
@@ -717,7 +858,7 @@ fn build(
                 ));
             }
             let guard = match (&a.guard, &form) {
-                (Some(text), Some(form)) => match crate::form::parse_guard(text, form) {
+                (Some(text), Some(form)) => match form.parse_guard(text) {
                     Ok(guard) => Some(guard),
                     Err(err) => {
                         let path = source::join(&apath, "guard");
@@ -767,6 +908,7 @@ fn build(
                 let Target::Step(t) = *target else { continue };
                 let (from, to) = (&steps[i], &steps[t.0 as usize]);
                 if let Some(route) = crate::handoff::route(
+                    &to.id,
                     from.agency.as_deref(),
                     to.agency.as_deref(),
                     from.level.as_deref(),

@@ -126,7 +126,7 @@ pub(crate) use parser::parse;
 /// A half-open byte range `start..end` inside an expression's text.
 ///
 /// ```
-/// let s = motcua::Span::new(3, 7);
+/// let s = motcua::expr::Span::new(3, 7);
 /// assert_eq!(s.len(), 4);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
@@ -196,7 +196,7 @@ impl std::error::Error for ExprError {}
 /// Bounds on the size and cost of expressions.
 ///
 /// ```
-/// let limits = motcua::ExprLimits::default();
+/// let limits = motcua::expr::ExprLimits::default();
 /// assert_eq!(limits.max_nodes, 256);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -234,7 +234,7 @@ impl Default for ExprLimits {
 /// An opaque identifier of a group of fields inside one [`Form`](crate::Form).
 ///
 /// ```
-/// # use motcua::{Form, Type};
+/// # use motcua::{Form, expr::Type};
 /// let form = Form::from_yaml("form:\n  fields:\n    child:\n      label: {vi: Trẻ}\n      type: group\n      fields: {}\n", "f.yaml").unwrap();
 /// assert!(matches!(form.compile_expr("child").unwrap().result_type(), Type::Record(_)));
 /// ```
@@ -244,7 +244,7 @@ pub struct GroupId(pub(crate) u32);
 /// The static type of an expression or a field.
 ///
 /// ```
-/// use motcua::{Form, Type};
+/// use motcua::{Form, expr::Type};
 /// let form = Form::from_yaml("form:\n  fields: {}\n", "f.yaml").unwrap();
 /// assert_eq!(form.compile_expr("age_years(today) + 1").unwrap().result_type(), &Type::Number);
 /// assert_eq!(Type::Date.to_string(), "date");
@@ -308,7 +308,7 @@ impl Type {
 /// The value of an evaluated expression.
 ///
 /// ```
-/// use motcua::{Form, Value};
+/// use motcua::{Form, expr::Value};
 /// use chrono::NaiveDate;
 /// let form = Form::from_yaml("form:\n  fields: {}\n", "f.yaml").unwrap();
 /// let e = form.compile_expr("add_days(date('2026-02-13'), 3)").unwrap();
@@ -337,7 +337,7 @@ pub enum Value {
 
 /// A parsed, type-checked expression, ready to evaluate against a form's data.
 ///
-/// Made by [`Form::compile_expr`](crate::Form::compile_expr) or [`parse_guard`](crate::parse_guard).
+/// Made by [`Form::compile_expr`](crate::Form::compile_expr) or [`Form::parse_guard`](crate::Form::parse_guard).
 ///
 /// ```
 /// let form = motcua::Form::from_yaml("form:\n  fields: {}\n", "f.yaml").unwrap();

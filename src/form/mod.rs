@@ -82,11 +82,10 @@ use crate::expr::{self, CompiledExpr, EvalCtx, ExprError, ExprLimits, GroupId, T
 use crate::limits::Limits;
 use crate::text::Text;
 
-pub use crate::document::{FileMeta, SubmittedDocument};
-pub use crate::spec::form::{AdminLevel, Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, Repeat, RuleSpec};
+pub use crate::document::SubmittedDocument;
+pub use crate::spec::form::{AdminLevel, DocumentSpec, FieldSpec, FieldType, FormSpec, Repeat};
 pub(crate) use crate::text::nfc;
 pub(crate) use compile::compile;
-pub use ids::CITIZEN_ID_PROVINCES;
 pub use messages::Messages;
 
 /// One validation problem.
@@ -337,6 +336,26 @@ struct FormFile {
 const ROOT: GroupId = GroupId(0);
 
 impl Form {
+    /// Compiles a runtime action guard, such as
+    /// `form_valid and documents.birth_certificate.present`: the form's fields and
+    /// documents plus `form_valid` and `documents_complete`; the result must be a boolean.
+    ///
+    /// ```
+    /// use motcua::{Form, SubmittedDocument};
+    /// let f = Form::from_yaml("form:\n  fields:\n    n: {label: {vi: N}, type: text, required: true}\ndocuments:\n  cert: {name: {vi: Giấy chứng sinh}}\n", "f.yaml").unwrap();
+    /// let g = f.parse_guard("form_valid and documents.cert.present").unwrap();
+    /// let docs = [SubmittedDocument { id: "cert".into(), originals: 1, ..Default::default() }];
+    /// let day = chrono::NaiveDate::MIN;
+    /// assert!(f.eval_condition(&g, &serde_json::json!({"n": "x"}), &docs, day).unwrap());
+    /// assert!(!f.eval_condition(&g, &serde_json::json!({}), &docs, day).unwrap());
+    /// assert_eq!(f.parse_guard("n").unwrap_err().code, motcua::Code::TypeMismatch);
+    /// ```
+    pub fn parse_guard(&self, text: &str) -> Result<CompiledExpr, ExprError> {
+        let e = self.compile_in(text, ROOT, true)?;
+        compile::expect_type(&e, &Type::Bool)?;
+        Ok(e)
+    }
+
     /// Loads a standalone form from YAML with top-level `form:` and `documents:` keys.
     ///
     /// ```
@@ -426,7 +445,7 @@ impl Form {
     /// `form_valid` and `documents_complete` (guards only) validate the data first.
     ///
     /// ```
-    /// use motcua::{Form, Value};
+    /// use motcua::{Form, expr::Value};
     /// let f = Form::from_yaml("form:\n  fields:\n    n: {label: {vi: N}, type: integer}\n", "f.yaml").unwrap();
     /// let e = f.compile_expr("n * 2").unwrap();
     /// let v = f.eval(&e, &serde_json::json!({"n": 21}), &[], chrono::NaiveDate::MIN).unwrap();
@@ -485,24 +504,4 @@ impl Form {
         let v = self.validate(data, documents, today);
         (Some(v.form_valid()), Some(v.documents_complete()))
     }
-}
-
-/// Compiles a runtime action guard, such as
-/// `form_valid and documents.birth_certificate.present`: the form's fields and
-/// documents plus `form_valid` and `documents_complete`; the result must be a boolean.
-///
-/// ```
-/// use motcua::{Form, SubmittedDocument, parse_guard};
-/// let f = Form::from_yaml("form:\n  fields:\n    n: {label: {vi: N}, type: text, required: true}\ndocuments:\n  cert: {name: {vi: Giấy chứng sinh}}\n", "f.yaml").unwrap();
-/// let g = parse_guard("form_valid and documents.cert.present", &f).unwrap();
-/// let docs = [SubmittedDocument { id: "cert".into(), originals: 1, ..Default::default() }];
-/// let day = chrono::NaiveDate::MIN;
-/// assert!(f.eval_condition(&g, &serde_json::json!({"n": "x"}), &docs, day).unwrap());
-/// assert!(!f.eval_condition(&g, &serde_json::json!({}), &docs, day).unwrap());
-/// assert_eq!(parse_guard("n", &f).unwrap_err().code, motcua::Code::TypeMismatch);
-/// ```
-pub fn parse_guard(text: &str, form: &Form) -> Result<CompiledExpr, ExprError> {
-    let e = form.compile_in(text, ROOT, true)?;
-    compile::expect_type(&e, &Type::Bool)?;
-    Ok(e)
 }

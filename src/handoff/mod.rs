@@ -13,9 +13,9 @@
 //! let routes: Vec<Direction> = procedure
 //!     .steps()
 //!     .iter()
-//!     .flat_map(|step| &step.actions)
-//!     .flat_map(|action| &action.handoffs)
-//!     .map(|(_, route)| route.direction)
+//!     .flat_map(|step| step.actions())
+//!     .flat_map(|action| action.handoffs())
+//!     .map(|route| route.direction)
 //!     .collect();
 //! assert!(routes.contains(&Direction::Horizontal));
 //! # Ok::<(), motcua::LoadError>(())
@@ -54,6 +54,8 @@ impl Direction {
 /// A hand-off between agencies, derived from the agency kinds of two steps.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandOffRoute {
+    /// The receiving step.
+    pub to_step: String,
     /// Sending agency kind.
     pub from_agency: String,
     /// Receiving agency kind.
@@ -74,9 +76,9 @@ pub struct HandOffRoute {
 /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 /// # let text = include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml");
 /// let procedure = Procedure::from_yaml(text, "birth.yaml", &library)?;
-/// let police = procedure.steps().iter().find(|s| !s.receives.fields.is_empty()).unwrap();
+/// let police = procedure.steps().iter().find(|s| !s.receives().fields.is_empty()).unwrap();
 /// let data = serde_json::json!({"child": {"full_name": "Nguyễn An"}, "secret": 1});
-/// let envelope = police.receives.data_of(&data);
+/// let envelope = police.receives().data_of(&data);
 /// assert!(envelope.get("secret").is_none());
 /// # Ok::<(), motcua::LoadError>(())
 /// ```
@@ -104,6 +106,7 @@ impl Receives {
 /// by `to_agency` at `to_level`: `None` when either end is the applicant or both ends are the
 /// same agency kind (no hand-off). The direction follows the levels' order in the catalogue.
 pub(crate) fn route(
+    to_step: &str,
     from_agency: Option<&str>,
     to_agency: Option<&str>,
     from_level: Option<&str>,
@@ -120,6 +123,7 @@ pub(crate) fn route(
         std::cmp::Ordering::Greater => Direction::Downward,
     };
     Some(HandOffRoute {
+        to_step: to_step.to_owned(),
         from_agency: from_agency.to_owned(),
         to_agency: to_agency.to_owned(),
         to_level: to_level.to_owned(),

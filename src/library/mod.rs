@@ -73,7 +73,7 @@ impl Library {
         self.calendars.insert_yaml(text, file)
     }
 
-    /// Loads one calendar written as JSON (the serialization of [`CalendarSpec`](crate::CalendarSpec),
+    /// Loads one calendar written as JSON (the serialization of [`CalendarSpec`](crate::spec::calendar::CalendarSpec),
     /// as [`Calendar::to_json`] gives it); a calendar that `extends` another needs that one first.
     ///
     /// With [`Catalogue::from_json`] and [`Procedure::from_json`](crate::Procedure::from_json),
@@ -94,7 +94,7 @@ impl Library {
     /// let mut library = Library::new(Catalogue::from_json(&shipped.0, "vietnam.json")?);
     /// library.add_calendar_json(&shipped.1, "vn-gov.json")?;
     /// let procedure = Procedure::from_json(&shipped.2, "business-registration.json", &library)?;
-    /// assert_eq!(procedure.start().id, "receive");
+    /// assert_eq!(procedure.start().id(), "receive");
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn add_calendar_json(&mut self, text: &str, file: &str) -> Result<(), LoadError> {

@@ -21,7 +21,7 @@ use crate::text::Text;
 /// unless it sets it, and adds its own dates to the inherited ones.
 ///
 /// ```
-/// use motcua::CalendarSpec;
+/// use motcua::spec::calendar::CalendarSpec;
 ///
 /// let spec: CalendarSpec = serde_json::from_str(r#"{
 ///     "id": "demo", "name": {"vi": "Lịch thử"}, "utc_offset": "+07:00",
@@ -85,8 +85,8 @@ pub struct CalendarSpec {
 /// How sure a day of the calendar is.
 ///
 /// ```
-/// let s: motcua::DayStatus = serde_json::from_str("\"provisional\"").unwrap();
-/// assert_eq!(s, motcua::DayStatus::Provisional);
+/// let s: motcua::spec::calendar::DayStatus = serde_json::from_str("\"provisional\"").unwrap();
+/// assert_eq!(s, motcua::spec::calendar::DayStatus::Provisional);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -105,7 +105,7 @@ impl DayStatus {
     /// The lowercase name used in files and JSON: `announced`, `statutory`, `provisional`.
     ///
     /// ```
-    /// assert_eq!(motcua::DayStatus::Statutory.as_str(), "statutory");
+    /// assert_eq!(motcua::spec::calendar::DayStatus::Statutory.as_str(), "statutory");
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
@@ -119,7 +119,7 @@ impl DayStatus {
 /// One holiday the law gives every year: `{id: tet, days: 5, label: …, source: …}`.
 ///
 /// ```
-/// let h: motcua::StatutoryHoliday = serde_json::from_str(r#"{
+/// let h: motcua::spec::calendar::StatutoryHoliday = serde_json::from_str(r#"{
 ///     "id": "national_day", "days": 2, "date": "09-02",
 ///     "label": {"vi": "Quốc khánh"}, "source": "Labour Code 2019 Art. 112(1)(đ)"
 /// }"#).unwrap();
@@ -148,7 +148,7 @@ pub struct StatutoryHoliday {
 /// A day where the calendar knowingly differs from an independent reference.
 ///
 /// ```
-/// let d: motcua::KnownDifference = serde_json::from_str(r#"{
+/// let d: motcua::spec::calendar::KnownDifference = serde_json::from_str(r#"{
 ///     "date": "2026-01-02", "reference": "holidays==0.109",
 ///     "reason": {"vi": "Gói holidays chưa có ngày hoán đổi"}
 /// }"#).unwrap();
@@ -168,8 +168,8 @@ pub struct KnownDifference {
 /// A day of the week, written `mon` … `sun`.
 ///
 /// ```
-/// let d: motcua::Weekday = serde_json::from_str("\"sat\"").unwrap();
-/// assert_eq!(d, motcua::Weekday::Sat);
+/// let d: motcua::spec::calendar::Weekday = serde_json::from_str("\"sat\"").unwrap();
+/// assert_eq!(d, motcua::spec::calendar::Weekday::Sat);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
@@ -194,7 +194,7 @@ impl Weekday {
     /// The matching [`chrono::Weekday`].
     ///
     /// ```
-    /// assert_eq!(motcua::Weekday::Mon.to_chrono(), chrono::Weekday::Mon);
+    /// assert_eq!(motcua::spec::calendar::Weekday::Mon.to_chrono(), chrono::Weekday::Mon);
     /// ```
     pub fn to_chrono(self) -> chrono::Weekday {
         match self {
@@ -212,7 +212,7 @@ impl Weekday {
 /// One office-hours session, `from` inclusive, `to` exclusive: `{from: "08:00", to: "12:00"}`.
 ///
 /// ```
-/// let s: motcua::Session = serde_json::from_str(r#"{"from": "13:00", "to": "17:00"}"#).unwrap();
+/// let s: motcua::spec::calendar::Session = serde_json::from_str(r#"{"from": "13:00", "to": "17:00"}"#).unwrap();
 /// assert_eq!(s.to.minutes() - s.from.minutes(), 240);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -227,7 +227,7 @@ pub struct Session {
 /// The years a calendar covers, both inclusive: `{from: 2025, to: 2027}`.
 ///
 /// ```
-/// let y: motcua::Years = serde_json::from_str(r#"{"from": 2025, "to": 2027}"#).unwrap();
+/// let y: motcua::spec::calendar::Years = serde_json::from_str(r#"{"from": 2025, "to": 2027}"#).unwrap();
 /// assert_eq!((y.from, y.to), (2025, 2027));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -251,12 +251,12 @@ pub struct Years {
 /// there is none); a swapped working day names the day off it pays for in `swapped_with`.
 ///
 /// ```
-/// let d: motcua::Dated = serde_json::from_str(
+/// let d: motcua::spec::calendar::Dated = serde_json::from_str(
 ///     r#"{"from": "2026-02-14", "to": "2026-02-22", "label": {"vi": "Tết Nguyên đán"},
 ///         "status": "announced", "source": "Công văn 1234/VPCP-KGVX", "statutory": "tet"}"#,
 /// ).unwrap();
 /// assert!(d.date.is_none());
-/// assert_eq!(d.status, motcua::DayStatus::Announced);
+/// assert_eq!(d.status, motcua::spec::calendar::DayStatus::Announced);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -295,11 +295,11 @@ pub struct Dated {
 /// A wall-clock time of day, `HH:MM`, from `00:00` to `24:00`.
 ///
 /// ```
-/// let t: motcua::ClockTime = "08:30".parse().unwrap();
+/// let t: motcua::spec::calendar::ClockTime = "08:30".parse().unwrap();
 /// assert_eq!(t.minutes(), 510);
 /// assert_eq!(t.to_string(), "08:30");
-/// assert!("8:30".parse::<motcua::ClockTime>().is_err());
-/// assert!("24:01".parse::<motcua::ClockTime>().is_err());
+/// assert!("8:30".parse::<motcua::spec::calendar::ClockTime>().is_err());
+/// assert!("24:01".parse::<motcua::spec::calendar::ClockTime>().is_err());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ClockTime {
@@ -310,7 +310,7 @@ impl ClockTime {
     /// Minutes since midnight (0 to 1440).
     ///
     /// ```
-    /// assert_eq!("17:00".parse::<motcua::ClockTime>().unwrap().minutes(), 1020);
+    /// assert_eq!("17:00".parse::<motcua::spec::calendar::ClockTime>().unwrap().minutes(), 1020);
     /// ```
     pub fn minutes(self) -> u32 {
         u32::from(self.minutes)
@@ -320,7 +320,7 @@ impl ClockTime {
 /// Why a clock time could not be read.
 ///
 /// ```
-/// let err = "7:30".parse::<motcua::ClockTime>().unwrap_err();
+/// let err = "7:30".parse::<motcua::spec::calendar::ClockTime>().unwrap_err();
 /// assert!(err.to_string().contains("`7:30`"));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -9,7 +9,7 @@ use crate::text::Text;
 /// The `form:` key of a procedure: its fields and cross-field rules.
 ///
 /// ```
-/// let spec: motcua::FormSpec = serde_json::from_value(serde_json::json!({
+/// let spec: motcua::spec::form::FormSpec = serde_json::from_value(serde_json::json!({
 ///     "fields": {"full_name": {"label": {"vi": "Họ và tên"}, "type": "text", "required": true}}
 /// })).unwrap();
 /// assert!(spec.fields["full_name"].required);
@@ -30,8 +30,8 @@ pub struct FormSpec {
 /// The type of a field.
 ///
 /// ```
-/// let t: motcua::FieldType = serde_json::from_str("\"citizen_id\"").unwrap();
-/// assert_eq!(t, motcua::FieldType::CitizenId);
+/// let t: motcua::spec::form::FieldType = serde_json::from_str("\"citizen_id\"").unwrap();
+/// assert_eq!(t, motcua::spec::form::FieldType::CitizenId);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -73,7 +73,7 @@ impl FieldType {
     /// The snake_case name, as written in specs.
     ///
     /// ```
-    /// assert_eq!(motcua::FieldType::TaxCode.as_str(), "tax_code");
+    /// assert_eq!(motcua::spec::form::FieldType::TaxCode.as_str(), "tax_code");
     /// ```
     pub fn as_str(self) -> &'static str {
         match self {
@@ -117,10 +117,10 @@ impl FieldType {
 /// `add_years(today, -6)`, `child.birth_date` or an ISO date `2020-01-01`.
 ///
 /// ```
-/// let b: motcua::Bound = serde_json::from_str("\"add_years(today, -6)\"").unwrap();
-/// assert!(matches!(b, motcua::Bound::Expr(_)));
-/// let b: motcua::Bound = serde_json::from_str("0").unwrap();
-/// assert_eq!(b, motcua::Bound::Number(0.0));
+/// let b: motcua::spec::form::Bound = serde_json::from_str("\"add_years(today, -6)\"").unwrap();
+/// assert!(matches!(b, motcua::spec::form::Bound::Expr(_)));
+/// let b: motcua::spec::form::Bound = serde_json::from_str("0").unwrap();
+/// assert_eq!(b, motcua::spec::form::Bound::Number(0.0));
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
@@ -134,8 +134,8 @@ pub enum Bound {
 /// An administrative level, for `admin_unit` fields.
 ///
 /// ```
-/// let l: motcua::AdminLevel = serde_json::from_str("\"commune\"").unwrap();
-/// assert_eq!(l, motcua::AdminLevel::Commune);
+/// let l: motcua::spec::form::AdminLevel = serde_json::from_str("\"commune\"").unwrap();
+/// assert_eq!(l, motcua::spec::form::AdminLevel::Commune);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -151,7 +151,7 @@ pub enum AdminLevel {
 /// How many times a group repeats.
 ///
 /// ```
-/// let r: motcua::Repeat = serde_json::from_str(r#"{"min": 1, "max": 20}"#).unwrap();
+/// let r: motcua::spec::form::Repeat = serde_json::from_str(r#"{"min": 1, "max": 20}"#).unwrap();
 /// assert_eq!(r.max, 20);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -170,14 +170,14 @@ pub struct Repeat {
 /// (`invalid_field_spec`).
 ///
 /// ```
-/// let f: motcua::FieldSpec = serde_json::from_value(serde_json::json!({
+/// let f: motcua::spec::form::FieldSpec = serde_json::from_value(serde_json::json!({
 ///     "label": {"vi": "Ngày sinh", "en": "Date of birth"},
 ///     "type": "date",
 ///     "required": true,
 ///     "min": "add_years(today, -6)",
 ///     "max": "today"
 /// })).unwrap();
-/// assert_eq!(f.kind, motcua::FieldType::Date);
+/// assert_eq!(f.kind, motcua::spec::form::FieldType::Date);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -251,7 +251,7 @@ pub struct FieldSpec {
 /// A cross-field rule with its own message.
 ///
 /// ```
-/// let r: motcua::RuleSpec = serde_json::from_value(serde_json::json!({
+/// let r: motcua::spec::form::RuleSpec = serde_json::from_value(serde_json::json!({
 ///     "check": "mother.birth_date < child.birth_date",
 ///     "field": "child.birth_date",
 ///     "message": {"vi": "Ngày sinh của trẻ phải sau ngày sinh của mẹ"}
@@ -280,7 +280,7 @@ fn one() -> u32 {
 /// One item of the required documents (thành phần hồ sơ).
 ///
 /// ```
-/// let d: motcua::DocumentSpec = serde_json::from_value(serde_json::json!({
+/// let d: motcua::spec::form::DocumentSpec = serde_json::from_value(serde_json::json!({
 ///     "name": {"vi": "Giấy chứng sinh"},
 ///     "replaceable_by": "health_insurance"
 /// })).unwrap();

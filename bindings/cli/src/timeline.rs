@@ -78,7 +78,7 @@ struct Row {
 
 fn rows(entries: &[Entry], procedure: &Procedure, lang: &str) -> Vec<Row> {
     let step_name = |id: &str| -> String {
-        procedure.step_ix(id).map(|ix| procedure.step(ix).name.get(lang).to_owned()).unwrap_or_else(|| id.to_owned())
+        procedure.step_by_id(id).map(|s| s.name().get(lang).to_owned()).unwrap_or_else(|| id.to_owned())
     };
     let day = procedure.calendar().day_minutes();
     entries

@@ -663,8 +663,7 @@ async fn actions(
     let actor = claims.actor();
     let mut out = Vec::new();
     for (step, action) in dossier.available_actions(&procedure) {
-        let Some(ix) = procedure.step_ix(step) else { continue };
-        let s = procedure.step(ix);
+        let Some(s) = procedure.step_by_id(step) else { continue };
         let Some((_, a)) = s.action(action) else { continue };
         let mut copy = dossier.clone();
         let try_it = Command {
@@ -682,9 +681,9 @@ async fn actions(
         let result = copy.apply(&procedure, &try_it);
         out.push(AvailableAction {
             step: step.to_owned(),
-            step_name: s.name.clone(),
+            step_name: s.name().clone(),
             action: action.to_owned(),
-            name: a.name.clone(),
+            name: a.name().clone(),
             allowed: result.is_ok(),
             code: result.err().map(|r| r.code.as_str().to_owned()),
         });

@@ -24,7 +24,7 @@ fn scenarios() -> Vec<(String, Scenario)> {
 /// The unit an officer of `agency` works in for this dossier, as the core's scenario runner
 /// fills it: the unit handling the active step of the agency, else the last that handled one.
 fn unit_for(procedure: &Procedure, dossier: &Dossier, agency: Option<&str>, step: Option<&str>) -> Option<String> {
-    let agency_of = |id: &str| procedure.step_ix(id).and_then(|ix| procedure.step(ix).agency.as_deref());
+    let agency_of = |id: &str| procedure.step_by_id(id).and_then(|s| s.agency());
     dossier
         .active()
         .iter()
@@ -50,12 +50,9 @@ pub async fn run(server: &Server, name: &str, scenario: &Scenario) -> (Vec<Strin
     let submitter = if procedure.is_citizen_role(&s.actor.role) {
         applicant.clone()
     } else {
-        let level = procedure.start().level.clone().unwrap_or_default();
-        let unit = procedure
-            .units()
-            .and_then(|u| u.ancestor_at(&s.jurisdiction, &level))
-            .unwrap_or(&s.jurisdiction)
-            .to_owned();
+        let level = procedure.start().level().unwrap_or_default();
+        let unit =
+            procedure.units().and_then(|u| u.ancestor_at(&s.jurisdiction, level)).unwrap_or(&s.jurisdiction).to_owned();
         token(&format!("{}@{unit}", s.actor.role), &s.actor.role, s.actor.agency.as_deref(), Some(&unit))
     };
     server.set_time(s.at);

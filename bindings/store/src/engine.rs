@@ -101,7 +101,7 @@ pub(crate) fn index(procedure: &Procedure, dossier: &Dossier) -> Index {
     let mut agencies: Vec<String> = dossier
         .active()
         .iter()
-        .filter_map(|a| procedure.step_ix(&a.step).and_then(|ix| procedure.step(ix).agency.clone()))
+        .filter_map(|a| procedure.step_by_id(&a.step).and_then(|s| s.agency().map(str::to_owned)))
         .collect();
     agencies.sort();
     agencies.dedup();
@@ -109,7 +109,7 @@ pub(crate) fn index(procedure: &Procedure, dossier: &Dossier) -> Index {
         .active()
         .iter()
         .filter_map(|a| {
-            let agency = procedure.step_ix(&a.step).and_then(|ix| procedure.step(ix).agency.clone())?;
+            let agency = procedure.step_by_id(&a.step).and_then(|s| s.agency().map(str::to_owned))?;
             Some((a.unit.clone()?, agency))
         })
         .collect();

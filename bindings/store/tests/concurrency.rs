@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Barrier};
 
-use motcua::{Actor, Command, CommandKind, Target as Next};
+use motcua::{Actor, Command, CommandKind, Next};
 use motcua_store::StoreError;
 
 use crate::common::{Rng, Target, read, scenario, targets};
@@ -33,16 +33,16 @@ fn officer(target: Target, thread: u64, commands: usize, dossiers: usize) -> Out
         let dossier = store.dossier(&id).unwrap();
         let mut options: Vec<(String, String, Actor, bool)> = Vec::new();
         for (step, action) in dossier.available_actions(&procedure) {
-            let ix = procedure.step_ix(step).unwrap();
-            let (_, a) = procedure.step(ix).action(action).unwrap();
+            let (_, a) = procedure.step_by_id(step).unwrap().action(action).unwrap();
             // Closing, or leading to a step that can only close (e.g. returning the result).
-            let closes = a.targets.iter().any(|t| match t {
+            let closes = procedure.targets(a).any(|t| match t {
                 Next::Outcome(_) => true,
                 Next::Step(s) => {
-                    procedure.step(*s).actions.iter().all(|b| b.targets.iter().any(|t| matches!(t, Next::Outcome(_))))
+                    s.actions().iter().all(|b| procedure.targets(b).any(|t| matches!(t, Next::Outcome(_))))
                 }
             });
-            let actor = Actor { role: a.role.clone(), agency: a.agency.clone(), unit: None, user: None };
+            let actor =
+                Actor { role: a.role().to_owned(), agency: a.agency().map(str::to_owned), unit: None, user: None };
             options.push((step.to_owned(), action.to_owned(), actor, closes));
         }
         // Prefer actions that keep the dossier open, so commands keep meeting each other.
