@@ -21,6 +21,7 @@ mod source;
 pub mod spec;
 mod status;
 mod text;
+pub mod version;
 mod yaml;
 
 pub use calendar::{

@@ -12,3 +12,4 @@ mod scenarios;
 mod security;
 mod soak;
 mod specs;
+mod versions;
