@@ -5,11 +5,28 @@ use motcua::version::{ChangeKind, Migration, StepMove, diff};
 use motcua::{Code, Procedure};
 use proptest::prelude::*;
 
-use crate::common::{procedure, procedure_files, read};
+use crate::common::{procedure, procedure_files, read, root};
 
-const OLD: &str = "specs/procedures/household-business-registration-2021.yaml";
+const OLD: &str = "specs/procedures/superseded/household-business-registration-2021.yaml";
 const NEW: &str = "specs/procedures/household-business-registration.yaml";
 const MIGRATION: &str = "specs/migrations/1.001612-2021.1-to-2025.1.yaml";
+
+/// Every shipped procedure, the versions in force and the superseded ones.
+fn all_procedure_files() -> Vec<String> {
+    let mut files = procedure_files();
+    files.extend(yaml_files("specs/procedures/superseded"));
+    files
+}
+
+fn yaml_files(dir: &str) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
+        .expect(dir)
+        .map(|e| format!("{dir}/{}", e.expect("entry").file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".yaml"))
+        .collect();
+    files.sort();
+    files
+}
 
 fn pair() -> (Procedure, Procedure) {
     (procedure(OLD), procedure(NEW))
@@ -126,7 +143,7 @@ fn the_diff_serializes_with_stable_codes() {
 
 #[test]
 fn every_shipped_procedure_diffed_with_itself_is_empty() {
-    for file in procedure_files() {
+    for file in all_procedure_files() {
         let p = procedure(&file);
         let d = diff(&p, &p);
         assert!(d.is_empty(), "{file}: {:#?}", d.changes);
@@ -147,7 +164,7 @@ fn assert_symmetric(a: &Procedure, b: &Procedure, what: &str) {
 
 #[test]
 fn every_change_between_shipped_procedures_has_its_inverse() {
-    let files = procedure_files();
+    let files = all_procedure_files();
     let procedures: Vec<Procedure> = files.iter().map(|f| procedure(f)).collect();
     for (i, a) in procedures.iter().enumerate() {
         for (j, b) in procedures.iter().enumerate() {
@@ -185,6 +202,43 @@ proptest! {
         prop_assert!(diff(&edited, &edited).is_empty());
         assert_symmetric(&procedure(NEW), &edited, "edited");
         assert_symmetric(&procedure(OLD), &edited, "old / edited");
+    }
+}
+
+/// The superseded versions load clean, with the schema modeline, and their scenarios (kept
+/// apart, since the service serves only the version in force) pass and replay, with the
+/// administrative units loaded and without.
+#[test]
+fn superseded_versions_load_and_their_scenarios_pass() {
+    let superseded = yaml_files("specs/procedures/superseded");
+    assert!(superseded.contains(&OLD.to_owned()), "{superseded:?}");
+    for file in &superseded {
+        let p = procedure(file);
+        assert!(p.warnings().is_empty(), "{file}: {:?}", p.warnings());
+        assert!(p.spec().valid_until.is_some(), "{file}: a superseded version says when it ended");
+        let first = read(file).lines().next().unwrap_or_default().to_owned();
+        assert_eq!(first, "# yaml-language-server: $schema=../../schema/procedure.schema.json", "{file}");
+    }
+    let scenarios = yaml_files("tests/superseded/scenarios");
+    for (library, units) in [(crate::common::library(), false), (crate::common::library_with_units(), true)] {
+        let mut per_procedure = std::collections::BTreeMap::<String, usize>::new();
+        for file in &scenarios {
+            let scenario = motcua::scenario::Scenario::from_yaml(&read(file), file).unwrap_or_else(|e| panic!("{e}"));
+            let p = Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("loads");
+            let timeline = scenario.run(&p);
+            assert!(timeline.failures().is_empty(), "{file}:\n{}", timeline.failures().join("\n"));
+            let dossier = timeline.dossier().expect("submitted");
+            assert_eq!(&motcua::Dossier::replay(&p, dossier.history()).expect("replay"), dossier, "{file}");
+            // With units, every step was handled in a definite unit: the district (001) here.
+            assert!(dossier.log().iter().all(|r| r.unit.is_some() == units), "{file}");
+            if units {
+                assert!(dossier.log().iter().all(|r| r.unit.as_deref() == Some("001")), "{file}");
+            }
+            *per_procedure.entry(scenario.procedure).or_default() += 1;
+        }
+        for file in &superseded {
+            assert!(per_procedure.get(file).copied().unwrap_or(0) >= 2, "{file} needs at least two scenarios");
+        }
     }
 }
 
@@ -236,7 +290,9 @@ fn the_shipped_migration_compiles_against_the_pair() {
 fn migrated_data_validates_against_the_new_form() {
     let (old, new) = pair();
     let m = Migration::from_yaml(&read(MIGRATION), MIGRATION, &old, &new).expect("loads");
-    let (data, documents) = crate::common::sample_application(OLD);
+    let file = "tests/superseded/scenarios/household-business-registration-2021-happy.yaml";
+    let scenario = motcua::scenario::Scenario::from_yaml(&read(file), file).expect("loads");
+    let (data, documents) = (scenario.submit.data, scenario.submit.documents);
     let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
     assert!(old.form().validate(&data, &documents, today).is_valid());
     // As is, the old data does not fit the new form; migrated, it does.

@@ -64,6 +64,11 @@ pub struct MigrationSpec {
 
 /// Where dossiers in one old step go: `{to: review}` or `{not_migratable: {vi: …, en: …}}`
 /// (exactly one of the two).
+///
+/// ```
+/// let m: motcua::version::StepMappingSpec = serde_json::from_str(r#"{"to": "review"}"#).unwrap();
+/// assert_eq!((m.to.as_deref(), m.not_migratable), (Some("review"), None));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepMappingSpec {
@@ -77,6 +82,16 @@ pub struct StepMappingSpec {
 
 /// What happens to deadlines when a dossier moves. Every field has the default that keeps
 /// what was promised to the citizen (issue 15, item 4).
+///
+/// ```
+/// use motcua::version::{AppointmentPolicy, DeadlinePolicySpec, StepBudgetPolicy, TimerPolicy};
+///
+/// let written: DeadlinePolicySpec = serde_json::from_str(r#"{"step_budget": "keep_remaining"}"#).unwrap();
+/// assert_eq!(written.appointment, AppointmentPolicy::Keep);
+/// assert_eq!(written.step_budget, StepBudgetPolicy::KeepRemaining);
+/// assert_eq!(written.new_timers, TimerPolicy::StartAtMigration);
+/// assert_eq!(DeadlinePolicySpec::default().step_budget, StepBudgetPolicy::NewMinusUsed);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlinePolicySpec {

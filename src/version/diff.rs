@@ -179,6 +179,23 @@ impl fmt::Display for ChangeKind {
 /// its inverse in the swapped diff share it): `steps.review`, `steps.review.actions.propose`,
 /// `form.fields.owner.citizen_id`, `documents.charter`, `agencies.district_committee`,
 /// `legal_deadline`, ….
+///
+/// ```
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// # let mut library = Library::new(catalogue);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+/// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+/// use motcua::version::{ChangeKind, diff};
+///
+/// let d = diff(&old, &new);
+/// let c = d.find(ChangeKind::FieldRemoved, "form.fields.business_address.fields.district").unwrap();
+/// assert!(c.breaking);
+/// assert_eq!(c.message.en, "field “District” (`business_address.district`) removed");
+/// assert_eq!(c.kind.as_str(), "field_removed");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Change {
     /// What kind of change (stable code).
@@ -204,6 +221,19 @@ pub struct Change {
 }
 
 /// One side of a [`ProcedureDiff`]: which procedure and version.
+///
+/// ```
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// # let mut library = Library::new(catalogue);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+/// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+/// let d = motcua::version::diff(&old, &new);
+/// assert_eq!((d.from.code.as_str(), d.from.version.as_str()), ("1.001612", "2021.1"));
+/// assert_eq!(d.from.valid_until, chrono::NaiveDate::from_ymd_opt(2025, 6, 30));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct VersionRef {
     /// National procedure code.
@@ -233,6 +263,25 @@ impl VersionRef {
 /// agencies, the form, the document checklist.
 ///
 /// It serializes to JSON as `{"from": …, "to": …, "breaking": n, "changes": […]}`.
+///
+/// ```
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// # let mut library = Library::new(catalogue);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+/// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+/// use motcua::version::{ChangeKind, diff};
+///
+/// let d = diff(&old, &new); // household business registration, district → commune
+/// assert!(d.is_breaking());
+/// assert_eq!(d.breaking, d.breaking_changes().count());
+/// let gone = d.find(ChangeKind::AgencyRemoved, "agencies.district_finance_planning").unwrap();
+/// assert!(gone.breaking && gone.impact.is_some());
+/// let json = serde_json::to_value(&d).unwrap();
+/// assert_eq!(json["to"]["valid_from"], "2025-07-01");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ProcedureDiff {
     /// The old version.
@@ -611,9 +660,16 @@ fn steps(old: &Procedure, new: &Procedure, out: &mut Out) {
     }
 }
 
+/// The text with its first letter in capitals (Vietnamese messages start with one).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
 fn step_changes(old: &Procedure, new: &Procedure, o: &Step, n: &Step, out: &mut Out) {
     let subject = format!("steps.{}", o.id);
     let (vi, en) = step_label(n);
+    let vi = capitalised(&vi);
     if o.name != n.name {
         let ((ov, oe), (nv, ne)) = (both(&o.name), both(&n.name));
         out.push(

@@ -18,6 +18,24 @@ use crate::text::Text;
 use crate::{json, yaml};
 
 /// Where dossiers in one step of the old version go.
+///
+/// ```
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// # let mut library = Library::new(catalogue);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+/// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+/// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+/// use motcua::version::StepMove;
+///
+/// match m.step_by_id("return_result").unwrap() {
+///     StepMove::NotMigratable { reason } => assert!(reason.get("en").contains("already signed")),
+///     StepMove::To { .. } => unreachable!(),
+/// }
+/// assert_eq!(m.step_by_id("sign").unwrap().target(), new.step_ix("sign"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepMove {
     /// They continue in this step of the new version.
@@ -62,7 +80,7 @@ impl StepMove {
 /// let mut library = Library::new(catalogue);
 /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 /// let old = Procedure::from_yaml(
-///     include_str!("../../specs/procedures/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+///     include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
 /// let new = Procedure::from_yaml(
 ///     include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
 /// let text = include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml");
@@ -121,7 +139,7 @@ impl Migration {
     /// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
     /// # let mut library = Library::new(catalogue);
     /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
-    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
     /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
     /// let yaml = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
     /// let json = serde_json::to_string(yaml.spec()).unwrap();
@@ -212,7 +230,7 @@ impl Migration {
     /// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
     /// # let mut library = Library::new(catalogue);
     /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
-    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
     /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
     /// # let m = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
     /// assert_eq!(m.field_renames()["owner.id_number"], "owner.citizen_id");
@@ -258,6 +276,23 @@ impl Migration {
     }
 
     /// A dossier's submitted documents with the renamed ones under their new ids.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # use motcua::version::Migration;
+    /// # let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// # let mut library = Library::new(catalogue);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let submitted: Vec<motcua::SubmittedDocument> =
+    ///     serde_json::from_str(r#"[{"id": "application"}, {"id": "member_ids", "copies": 1}]"#).unwrap();
+    /// let moved = m.migrate_documents(&submitted);
+    /// assert_eq!((moved[0].id.as_str(), moved[1].id.as_str()), ("application", "personal_papers"));
+    /// assert_eq!(moved[1].copies, 1);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn migrate_documents(&self, documents: &[SubmittedDocument]) -> Vec<SubmittedDocument> {
         documents
             .iter()

@@ -16,7 +16,7 @@
 //! let mut library = Library::new(catalogue);
 //! library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 //! let old = Procedure::from_yaml(
-//!     include_str!("../../specs/procedures/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+//!     include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
 //! let new = Procedure::from_yaml(
 //!     include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
 //! let d = diff(&old, &new);
