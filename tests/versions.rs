@@ -397,3 +397,46 @@ fn a_step_no_dossier_can_reach_needs_no_mapping() {
     let m = Migration::from_yaml(&read(MIGRATION), MIGRATION, &old, &procedure(NEW)).expect("loads");
     assert!(matches!(m.step_by_id("archive"), Some(StepMove::NotMigratable { .. })));
 }
+
+/// The shipped migration with one edit: it loads, with exactly these warnings (code, message).
+fn warnings(edit: (&str, &str)) -> Vec<(Code, String)> {
+    let (old, new) = pair();
+    let text = read(MIGRATION);
+    assert!(text.contains(edit.0), "{}", edit.0);
+    let m = Migration::from_yaml(&text.replacen(edit.0, edit.1, 1), "w.yaml", &old, &new).expect("loads");
+    m.warnings().iter().map(|d| (d.code, d.message.en.clone())).collect()
+}
+
+#[test]
+fn a_migration_that_leaves_data_behind_warns() {
+    // The district not dropped: every moved dossier would carry a field the new form lacks.
+    assert_eq!(
+        warnings(("dropped_fields:\n  - business_address.district   # no districts after 2025-06-30\n", "")),
+        [(
+            Code::UnexpectedField,
+            "field `business_address.district` of version 2021.1 is not in the form of version 2025.1 (as \
+             `business_address.district`): rename it (`fields`) or drop it (`dropped_fields`)"
+                .to_owned()
+        )]
+    );
+    // The owner's ID not renamed: the old one is left over and the new required one is missing.
+    let w = warnings(("fields:\n  owner.id_number: owner.citizen_id\n", ""));
+    let codes: Vec<Code> = w.iter().map(|(c, _)| *c).collect();
+    // Both at `fields`, so in code order.
+    assert_eq!(codes, [Code::FieldRequired, Code::UnexpectedField], "{w:?}");
+    assert!(w[0].1.starts_with("required field `owner.citizen_id` of version 2025.1"), "{w:?}");
+    // The document not renamed: the old one is left over; the new one may come from the
+    // population database, so its absence is no warning.
+    let w = warnings(("documents:\n  member_ids: personal_papers\n", ""));
+    assert_eq!(w.len(), 1, "{w:?}");
+    assert_eq!(w[0].0, Code::UnknownDocument);
+    // Dropped instead: no warning, and the dossier's list loses it.
+    let (old, new) = pair();
+    let text =
+        read(MIGRATION).replace("documents:\n  member_ids: personal_papers\n", "dropped_documents: [member_ids]\n");
+    let m = Migration::from_yaml(&text, "d.yaml", &old, &new).expect("loads");
+    assert!(m.warnings().is_empty(), "{:?}", m.warnings());
+    let docs: Vec<motcua::SubmittedDocument> =
+        serde_json::from_value(serde_json::json!([{"id": "application"}, {"id": "member_ids"}])).unwrap();
+    assert_eq!(m.migrate_documents(&docs).len(), 1);
+}

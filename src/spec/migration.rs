@@ -57,6 +57,10 @@ pub struct MigrationSpec {
     /// Renamed documents: id on the old checklist → id on the new checklist.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub documents: IndexMap<String, String>,
+    /// Documents of the old checklist that the new one no longer has: they are removed from
+    /// a moved dossier's document list (they stay in its history).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dropped_documents: Vec<String>,
     /// What happens to the deadlines of moved dossiers (the defaults keep every promise).
     #[serde(default)]
     pub deadlines: DeadlinePolicySpec,

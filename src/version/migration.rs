@@ -122,9 +122,14 @@ impl Migration {
     /// of `to` and `not_migratable` (`invalid_value`), a renamed field missing from either
     /// form, moved to another depth or renamed twice (`unknown_reference`, `invalid_value`), a
     /// dropped field missing from the old form or also renamed (`unknown_reference`,
-    /// `invalid_value`), a renamed document missing from either checklist
-    /// (`unknown_document`). Warnings: a renamed field whose type changed (`type_mismatch`), a
-    /// dropped field the new form still has (`invalid_value`).
+    /// `invalid_value`), a renamed or dropped document missing from the old checklist, or a
+    /// renamed one from the new (`unknown_document`). Warnings: a renamed field whose type
+    /// changed (`type_mismatch`), a dropped field the new form still has (`invalid_value`),
+    /// and what every moved dossier would lack or carry in excess: an old field neither in
+    /// the new form nor dropped (`unexpected_field`), a new always-required field no old one
+    /// becomes (`field_required`), an old document neither on the new checklist nor dropped
+    /// (`unknown_document`), a new required document no old one becomes and no database
+    /// replaces (`document_missing`). Each warning is placed at `fields` or `documents`.
     pub fn from_yaml(text: &str, file: &str, old: &Procedure, new: &Procedure) -> Result<Migration, LoadError> {
         let (spec, map) = yaml::from_str::<MigrationSpec>(text, file, &Limits::default())?;
         compile(spec, &map, text, old, new)
@@ -204,6 +209,11 @@ impl Migration {
         &self.spec.dropped_fields
     }
 
+    /// The dropped documents (old ids), as written.
+    pub fn dropped_documents(&self) -> &[String] {
+        &self.spec.dropped_documents
+    }
+
     /// The renamed documents, old id → new id, as written.
     pub fn document_renames(&self) -> &IndexMap<String, String> {
         &self.spec.documents
@@ -275,7 +285,8 @@ impl Migration {
         }
     }
 
-    /// A dossier's submitted documents with the renamed ones under their new ids.
+    /// A dossier's submitted documents with the renamed ones under their new ids and the
+    /// dropped ones left out.
     ///
     /// ```
     /// # use motcua::{Catalogue, Library, Procedure};
@@ -296,6 +307,7 @@ impl Migration {
     pub fn migrate_documents(&self, documents: &[SubmittedDocument]) -> Vec<SubmittedDocument> {
         documents
             .iter()
+            .filter(|d| !self.spec.dropped_documents.contains(&d.id))
             .map(|d| {
                 let mut d = d.clone();
                 if let Some(new) = self.spec.documents.get(&d.id) {
@@ -609,6 +621,34 @@ fn compile(
         }
     }
 
+    for (i, id) in spec.dropped_documents.iter().enumerate() {
+        let path = source::index("dropped_documents", i);
+        if !old.spec().documents.contains_key(id) {
+            out.push(map.diagnostic(
+                Code::UnknownDocument,
+                &path,
+                Part::Value,
+                Message::new(
+                    format!("Thành phần hồ sơ phiên bản {} không có giấy tờ `{id}`", old.version()),
+                    format!("the checklist of version {} has no document `{id}`", old.version()),
+                ),
+            ));
+        } else if spec.documents.contains_key(id) {
+            out.push(map.diagnostic(
+                Code::InvalidValue,
+                &path,
+                Part::Value,
+                Message::new(
+                    format!("Giấy tờ `{id}` vừa được đổi tên vừa bị bỏ"),
+                    format!("document `{id}` is both renamed and dropped"),
+                ),
+            ));
+        }
+    }
+    if !out.iter().any(Diagnostic::is_error) {
+        coverage(&spec, map, old, new, &key_renames, &dropped, &mut out);
+    }
+
     sort_by_place(&mut out);
     if out.iter().any(Diagnostic::is_error) {
         return Err(LoadError::new(out));
@@ -646,4 +686,135 @@ fn compile(
         warnings: out,
         spec,
     })
+}
+
+/// An old path under its new names (the renames of its prefixes applied).
+fn mapped(path: &[String], key_renames: &HashMap<Vec<String>, String>) -> Vec<String> {
+    (0..path.len()).map(|i| key_renames.get(&path[..=i]).cloned().unwrap_or_else(|| path[i].clone())).collect()
+}
+
+/// Whether a field must always have a value (not only under a condition).
+fn always_required(f: &FieldSpec) -> bool {
+    f.required && f.required_if.is_none() && f.visible_if.is_none()
+}
+
+/// Warnings for what moved dossiers' data would lack or carry in excess: an old field that
+/// is neither in the new form (under its new name) nor dropped; a new field that is always
+/// required and that no old field becomes; an old document neither on the new checklist
+/// (under its new id) nor dropped; a new document always required, not replaceable by a
+/// database, that no old document becomes. Each problem would show on every moved dossier.
+fn coverage(
+    spec: &MigrationSpec,
+    map: &SourceMap,
+    old: &Procedure,
+    new: &Procedure,
+    key_renames: &HashMap<Vec<String>, String>,
+    dropped: &[Vec<String>],
+    out: &mut Vec<Diagnostic>,
+) {
+    let no_fields = IndexMap::new();
+    let old_fields = old.spec().form.as_ref().map_or(&no_fields, |f| &f.fields);
+    let new_fields = new.spec().form.as_ref().map_or(&no_fields, |f| &f.fields);
+    let warn = |code: Code, at: &str, vi: String, en: String| {
+        let mut d = map.diagnostic(code, at, Part::Key, Message::new(vi, en));
+        d.severity = Severity::Warning;
+        d
+    };
+    let fields_at = if spec.fields.is_empty() && !spec.dropped_fields.is_empty() { "dropped_fields" } else { "fields" };
+    // Old fields, top down; a missing group is reported once, not for each of its fields.
+    let mut supplied: Vec<Vec<String>> = Vec::new();
+    let mut stack: Vec<(Vec<String>, &IndexMap<String, FieldSpec>)> = vec![(Vec::new(), old_fields)];
+    while let Some((prefix, fields)) = stack.pop() {
+        for (id, field) in fields {
+            let mut path = prefix.clone();
+            path.push(id.clone());
+            if dropped.contains(&path) {
+                continue;
+            }
+            let target = mapped(&path, key_renames);
+            let segments: Vec<&str> = target.iter().map(String::as_str).collect();
+            if field_at(Some(new_fields), &segments).is_none() {
+                let (p, t) = (path.join("."), target.join("."));
+                out.push(warn(
+                    Code::UnexpectedField,
+                    fields_at,
+                    format!(
+                        "Trường `{p}` của phiên bản {} không có trong tờ khai phiên bản {} (`{t}`): đổi tên (`fields`) hoặc bỏ (`dropped_fields`)",
+                        old.version(),
+                        new.version()
+                    ),
+                    format!(
+                        "field `{p}` of version {} is not in the form of version {} (as `{t}`): rename it (`fields`) or drop it (`dropped_fields`)",
+                        old.version(),
+                        new.version()
+                    ),
+                ));
+                continue;
+            }
+            supplied.push(target);
+            if let Some(children) = &field.fields {
+                stack.push((path, children));
+            }
+        }
+    }
+    let mut stack: Vec<(Vec<String>, &IndexMap<String, FieldSpec>)> = vec![(Vec::new(), new_fields)];
+    while let Some((prefix, fields)) = stack.pop() {
+        for (id, field) in fields {
+            let mut path = prefix.clone();
+            path.push(id.clone());
+            if supplied.contains(&path) {
+                if let Some(children) = &field.fields {
+                    stack.push((path, children));
+                }
+            } else if always_required(field) {
+                let p = path.join(".");
+                out.push(warn(
+                    Code::FieldRequired,
+                    fields_at,
+                    format!(
+                        "Trường bắt buộc `{p}` của phiên bản {} không có trong dữ liệu hồ sơ được chuyển",
+                        new.version()
+                    ),
+                    format!(
+                        "required field `{p}` of version {} is missing from every moved dossier's data",
+                        new.version()
+                    ),
+                ));
+            }
+        }
+    }
+    let docs_at =
+        if spec.documents.is_empty() && !spec.dropped_documents.is_empty() { "dropped_documents" } else { "documents" };
+    let (old_docs, new_docs) = (&old.spec().documents, &new.spec().documents);
+    let renamed = |id: &String| spec.documents.get(id).unwrap_or(id).clone();
+    for id in old_docs.keys() {
+        if !spec.dropped_documents.contains(id) && !new_docs.contains_key(&renamed(id)) {
+            out.push(warn(
+                Code::UnknownDocument,
+                docs_at,
+                format!(
+                    "Giấy tờ `{id}` của phiên bản {} không có trong thành phần hồ sơ phiên bản {}: đổi tên (`documents`) hoặc bỏ (`dropped_documents`)",
+                    old.version(),
+                    new.version()
+                ),
+                format!(
+                    "document `{id}` of version {} is not on the checklist of version {}: rename it (`documents`) or drop it (`dropped_documents`)",
+                    old.version(),
+                    new.version()
+                ),
+            ));
+        }
+    }
+    let sources: Vec<String> = old_docs.keys().filter(|id| !spec.dropped_documents.contains(id)).map(renamed).collect();
+    for (id, d) in new_docs {
+        let required = d.required != Some(false) && d.required_if.is_none() && d.replaceable_by.is_none();
+        if required && !sources.contains(id) {
+            out.push(warn(
+                Code::DocumentMissing,
+                docs_at,
+                format!("Giấy tờ bắt buộc `{id}` của phiên bản {} không có trong hồ sơ được chuyển", new.version()),
+                format!("required document `{id}` of version {} is missing from every moved dossier", new.version()),
+            ));
+        }
+    }
 }
