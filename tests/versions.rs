@@ -440,3 +440,62 @@ fn a_migration_that_leaves_data_behind_warns() {
         serde_json::from_value(serde_json::json!([{"id": "application"}, {"id": "member_ids"}])).unwrap();
     assert_eq!(m.migrate_documents(&docs).len(), 1);
 }
+
+#[test]
+fn moving_a_suspended_dossier_into_a_running_step_warns() {
+    let edit = ("supplement: {to: supplement}", "supplement: {to: review}");
+    let (old, new) = pair();
+    let text = read(MIGRATION).replacen(edit.0, edit.1, 1);
+    let m = Migration::from_yaml(&text, "w.yaml", &old, &new).expect("a warning, not an error");
+    let [w] = m.warnings() else { panic!("{:?}", m.warnings()) };
+    assert_eq!((w.code, w.path.as_str()), (Code::InvalidValue, "steps.supplement.to"));
+    assert_eq!(w.message.en, "the legal clock is suspended in step `supplement` but runs in step `review`");
+    assert_eq!((w.line, w.column), place(edit, "review}\n  sign:"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Random valid mappings of the shipped pair compile, each old step going where it was
+    /// told, with a warning exactly for each move between steps whose clocks differ; leaving
+    /// any one step out is a `missing_field` error naming it.
+    #[test]
+    fn random_mappings_compile_to_what_they_say(choices in prop::collection::vec(0usize..6, 5), left_out in 0usize..5) {
+        let (old, new) = pair();
+        let targets: Vec<&str> = new.steps().iter().map(|s| s.id.as_str()).collect();
+        let mut lines = Vec::new();
+        let mut expected = Vec::new();
+        for (step, &choice) in old.steps().iter().zip(&choices) {
+            if choice == targets.len() {
+                lines.push(format!("  {}: {{not_migratable: {{vi: Không chuyển}}}}", step.id));
+                expected.push(None);
+            } else {
+                lines.push(format!("  {}: {{to: {}}}", step.id, targets[choice]));
+                expected.push(Some(targets[choice]));
+            }
+        }
+        let text = read(MIGRATION);
+        let start = text.find("steps:\n").unwrap() + "steps:\n".len();
+        let end = text.find("\nfields:").unwrap();
+        let with = |lines: &[String]| format!("{}{}\n{}", &text[..start], lines.join("\n"), &text[end..]);
+        let m = Migration::from_yaml(&with(&lines), "random.yaml", &old, &new).expect("a valid mapping loads");
+        let moved: Vec<Option<&str>> = m.steps().map(|(_, mv)| match mv {
+            StepMove::To { id, .. } => Some(id.as_str()),
+            StepMove::NotMigratable { .. } => None,
+        }).collect();
+        prop_assert_eq!(&moved, &expected);
+        let clock_changes = old.steps().iter().zip(&expected)
+            .filter(|(s, to)| to.is_some_and(|t| new.step(new.step_ix(t).unwrap()).clock != s.clock))
+            .count();
+        prop_assert_eq!(m.warnings().len(), clock_changes);
+        prop_assert!(m.warnings().iter().all(|w| w.code == Code::InvalidValue && w.path.ends_with(".to")));
+
+        let mut fewer = lines.clone();
+        let gone = fewer.remove(left_out);
+        let err = Migration::from_yaml(&with(&fewer), "fewer.yaml", &old, &new).expect_err("a step is left out");
+        let errors: Vec<_> = err.errors().collect();
+        prop_assert_eq!(errors.len(), 1);
+        prop_assert_eq!((errors[0].code, errors[0].path.as_str()), (Code::MissingField, "steps"));
+        let id = gone.trim().split(':').next().unwrap();
+        prop_assert!(errors[0].message.en.contains(&format!("`{id}`")), "{}", errors[0].message.en);
+    }
+}

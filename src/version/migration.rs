@@ -65,6 +65,21 @@ impl StepMove {
 
 /// A migration between two versions of a procedure, compiled and checked against both.
 ///
+/// What moving a dossier with it must do (issue 15, item 4; the dossier runtime implements
+/// it on top of this type): append a `migrated` event carrying [`Migration::from`],
+/// [`Migration::to`], [`Migration::sha256`] and what moved; refuse, changing nothing, a
+/// dossier with an active step that is [`StepMove::NotMigratable`]; move each active step to
+/// its [`StepMove::To`] step; run the data through [`Migration::migrate_data`] and
+/// [`Migration::migrate_documents`] and validate it against the new form, reporting the
+/// problems per dossier; and apply [`Migration::deadlines`]: the appointment already given
+/// never moves later ([`AppointmentPolicy`](crate::version::AppointmentPolicy)), time used per
+/// step and agency stays on the process-control record, the step's budget is the new budget
+/// minus the time used, never below zero
+/// ([`StepBudgetPolicy`](crate::version::StepBudgetPolicy)), a timer new in the target step
+/// starts once ([`TimerPolicy`](crate::version::TimerPolicy)), a timer already due fires
+/// once, and a suspension in progress stays suspended (the compiler warns when a mapping
+/// joins steps whose clocks differ).
+///
 /// It is what code that moves a running dossier needs, and nothing of the dossier itself:
 /// for each step of the old version, the step of the new version the dossier continues in
 /// or why it cannot move ([`Migration::step`]); the renamed form fields and documents
@@ -124,7 +139,8 @@ impl Migration {
     /// dropped field missing from the old form or also renamed (`unknown_reference`,
     /// `invalid_value`), a renamed or dropped document missing from the old checklist, or a
     /// renamed one from the new (`unknown_document`). Warnings: a renamed field whose type
-    /// changed (`type_mismatch`), a dropped field the new form still has (`invalid_value`),
+    /// changed (`type_mismatch`), a dropped field the new form still has (`invalid_value`), a
+    /// mapping between steps whose legal clocks differ (`invalid_value`, at `to`),
     /// and what every moved dossier would lack or carry in excess: an old field neither in
     /// the new form nor dropped (`unexpected_field`), a new always-required field no old one
     /// becomes (`field_required`), an old document neither on the new checklist nor dropped
@@ -394,6 +410,34 @@ fn compile(
         }
         match (&m.to, &m.not_migratable) {
             (Some(to), None) => {
+                // A dossier waiting for the applicant (clock suspended) moved into a step where
+                // the clock runs, or the reverse, changes what is counted against the citizen.
+                if let (Some(o), Some(n)) =
+                    (old.step_ix(id).map(|ix| old.step(ix)), new.step_ix(to).map(|ix| new.step(ix)))
+                    && o.clock != n.clock
+                {
+                    let word = |c: crate::spec::procedure::Clock| match c {
+                        crate::spec::procedure::Clock::Runs => ("tính giờ", "runs"),
+                        crate::spec::procedure::Clock::Suspended => ("tạm dừng", "is suspended"),
+                    };
+                    let ((ov, oe), (nv, ne)) = (word(o.clock), word(n.clock));
+                    let mut d = map
+                        .diagnostic(
+                            Code::InvalidValue,
+                            &source::join(&path, "to"),
+                            Part::Value,
+                            Message::new(
+                                format!("Thời hạn {ov} ở bước `{id}` nhưng {nv} ở bước `{to}`"),
+                                format!("the legal clock {oe} in step `{id}` but {ne} in step `{to}`"),
+                            ),
+                        )
+                        .with_help(Message::new(
+                            "Hồ sơ đang tạm dừng phải vẫn tạm dừng khi chuyển: chọn bước cùng cách tính giờ",
+                            "a suspended dossier stays suspended when it moves: pick a step whose clock does the same",
+                        ));
+                    d.severity = Severity::Warning;
+                    out.push(d);
+                }
                 if new.step_ix(to).is_none() {
                     let (vi, en) = if new.outcome_ix(to).is_some() {
                         (
