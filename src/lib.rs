@@ -9,33 +9,33 @@ mod calendar;
 mod compile;
 mod diagnostic;
 pub mod diagram;
+mod document;
 mod dossier;
 mod duration;
 mod expr;
 mod form;
-mod json;
+mod handoff;
 mod library;
 mod limits;
 pub mod scenario;
-mod source;
 pub mod spec;
 mod status;
 mod text;
 pub mod version;
-mod yaml;
 
 pub use calendar::{
     Calendar, CalendarError, CalendarSpec, Calendars, ClockTime, Dated, DayKind, DayStatus, KnownDifference, MarkedDay,
     ParseClockTimeError, Session, StatutoryHoliday, Weekday, Years,
 };
 pub use compile::{
-    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Step, StepIx, Target, Units,
+    Action, Catalogue, Direction, Edge, HandOffRoute, Node, Outcome, OutcomeIx, Procedure, Receives, Step, StepIx,
+    Target, Units,
 };
 pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use dossier::{
     ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,
     Event, EventKind, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue, Timing,
-    verify_history,
+    runtime_schemas, verify_history,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
 pub use expr::{CompiledExpr, ExprError, ExprLimits, GroupId, Span, Type, Value};

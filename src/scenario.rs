@@ -49,11 +49,11 @@ use crate::dossier::{
     Actor, Applied, Command, CommandKind, Dossier, Effect, EffectKind, Punctuality, Rejection, Submission,
 };
 use crate::limits::Limits;
-use crate::source::Part;
 use crate::spec::procedure::Channel;
+use crate::spec::source::Part;
+use crate::spec::yaml;
 use crate::status::NationalStatus;
 use crate::text::Text;
-use crate::yaml;
 
 /// A scenario file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

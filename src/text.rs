@@ -1,7 +1,10 @@
 //! Human labels written by spec authors: Vietnamese required, English optional.
 
+use std::borrow::Cow;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// A label in the spec: `{vi: "Tiếp nhận hồ sơ", en: "Receive the dossier"}`.
 ///
@@ -36,4 +39,9 @@ impl Text {
             _ => &self.vi,
         }
     }
+}
+
+/// `s` in Unicode NFC, borrowed when it already is.
+pub(crate) fn nfc(s: &str) -> Cow<'_, str> {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes { Cow::Borrowed(s) } else { Cow::Owned(s.nfc().collect()) }
 }

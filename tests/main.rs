@@ -6,6 +6,7 @@ mod common;
 mod forms;
 mod hardening;
 mod json;
+mod layers;
 mod lints;
 mod runtime;
 mod scenarios;

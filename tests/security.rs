@@ -263,7 +263,7 @@ fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares(
             for effect in effects {
                 let motcua::EffectKind::HandOff { to_step, data, documents, .. } = &effect.kind else { continue };
                 let step = procedure.step(procedure.step_ix(to_step).expect("step"));
-                let declared: Vec<String> = step.receives.0.iter().map(|p| p.join(".")).collect();
+                let declared: Vec<String> = step.receives.fields.iter().map(|p| p.join(".")).collect();
                 let mut sent = Vec::new();
                 leaves(data, "", &mut sent);
                 for leaf in &sent {
@@ -274,7 +274,7 @@ fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares(
                     );
                 }
                 for doc in documents {
-                    assert!(step.receives.1.contains(&doc.id), "{}: document {} leaked", file, doc.id);
+                    assert!(step.receives.documents.contains(&doc.id), "{}: document {} leaked", file, doc.id);
                 }
                 checked += 1;
             }

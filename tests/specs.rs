@@ -33,7 +33,7 @@ fn every_spec_starts_with_the_schema_modeline() {
 
 #[test]
 fn committed_json_schemas_are_up_to_date() {
-    let runtime = motcua::spec::runtime_schemas()
+    let runtime = motcua::runtime_schemas()
         .into_iter()
         .map(|(name, schema)| (format!("specs/schema/runtime/{name}.schema.json"), schema));
     for (file, fresh) in [
@@ -90,7 +90,7 @@ fn every_hand_off_target_in_the_shipped_specs_declares_what_it_receives() {
                     // Returning results to the agency that received the dossier needs no personal data.
                     let returning = to.agency == p.start().agency;
                     assert!(
-                        returning || !to.receives.0.is_empty(),
+                        returning || !to.receives.fields.is_empty(),
                         "{file}: {} → {} ({}) hands off with no declared `receives`",
                         step.id,
                         to.id,

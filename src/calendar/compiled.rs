@@ -3,8 +3,10 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Timelike};
 use serde::Serialize;
 
-use crate::calendar::spec::{CalendarSpec, DayStatus, Session, StatutoryHoliday, Weekday};
-use crate::{Code, Message, Text, WorkingDuration};
+use crate::diagnostic::{Code, Message};
+use crate::duration::WorkingDuration;
+use crate::spec::calendar::{CalendarSpec, DayStatus, Session, StatutoryHoliday, Weekday};
+use crate::text::Text;
 
 const DAY_SECS: i64 = 86_400;
 
@@ -685,7 +687,7 @@ mod tests {
     use chrono::{FixedOffset, NaiveTime, TimeZone};
 
     use super::*;
-    use crate::Calendars;
+    use crate::calendar::Calendars;
 
     /// Mon–Fri 08–12, 13–17 in 2026, with Wed 2026-03-04 off and Sat 2026-03-07 worked.
     const SMALL: &str = "id: t\nname: {vi: T}\nutc_offset: '+07:00'\n\

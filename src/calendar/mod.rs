@@ -26,12 +26,11 @@
 
 mod compiled;
 mod set;
-mod spec;
 
-pub use compiled::{Calendar, CalendarError};
-pub use compiled::{DayKind, MarkedDay};
-pub use set::Calendars;
-pub use spec::{
+pub use crate::spec::calendar::{
     CalendarSpec, ClockTime, Dated, DayStatus, KnownDifference, ParseClockTimeError, Session, StatutoryHoliday,
     Weekday, Years,
 };
+pub use compiled::{Calendar, CalendarError};
+pub use compiled::{DayKind, MarkedDay};
+pub use set::Calendars;

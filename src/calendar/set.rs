@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, FixedOffset, NaiveDate};
 
 use crate::calendar::compiled::{Calendar, DayKind, Entry, Sess};
-use crate::calendar::spec::{CalendarSpec, Dated, DayStatus, Session, StatutoryHoliday, Weekday};
-use crate::source::{Part, SourceMap};
-use crate::{Code, Diagnostic, LoadError, Message};
+use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
+use crate::spec::calendar::{CalendarSpec, Dated, DayStatus, Session, StatutoryHoliday, Weekday};
+use crate::spec::source::{Part, SourceMap};
 
 /// The most years one calendar may cover (bounds the size of its tables).
 const MAX_YEARS: i32 = 200;
@@ -63,7 +63,7 @@ impl Calendars {
     /// assert_eq!((d.code, d.path.as_str()), (Code::InvalidCalendar, "office_hours[1].from"));
     /// ```
     pub fn insert_yaml(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
-        let (spec, map) = crate::yaml::from_str::<CalendarSpec>(text, file, &crate::Limits::default())?;
+        let (spec, map) = crate::spec::yaml::from_str::<CalendarSpec>(text, file, &crate::limits::Limits::default())?;
         self.insert(spec, &map)
     }
 
@@ -90,7 +90,7 @@ impl Calendars {
     /// assert_eq!((d.code, d.line, d.column), (Code::UnknownCalendar, 3, 13));
     /// ```
     pub fn insert_json(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
-        let (spec, map) = crate::json::from_str::<CalendarSpec>(text, file, &crate::Limits::default())?;
+        let (spec, map) = crate::spec::json::from_str::<CalendarSpec>(text, file, &crate::limits::Limits::default())?;
         self.insert(spec, &map)
     }
 

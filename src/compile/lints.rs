@@ -9,8 +9,8 @@ use petgraph::visit::{Dfs, DfsEvent, EdgeRef, Reversed, depth_first_search};
 
 use super::{Node, Procedure, StepIx, Target};
 use crate::diagnostic::{Code, Diagnostic, Message};
-use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, OutcomeKind};
+use crate::spec::source::{self, Part, SourceMap};
 
 pub(super) fn run(p: &mut Procedure, map: &SourceMap, out: &mut Vec<Diagnostic>) {
     let start = p.step_nodes[0];

@@ -1,29 +1,26 @@
 //! Spec → [`Procedure`]: resolve every reference, build the petgraph state machine, lint it.
 
-mod catalogue;
 mod lints;
-mod units;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
 
-pub use catalogue::Catalogue;
-pub use units::Units;
+pub use crate::handoff::{Direction, HandOffRoute, Receives};
+pub use crate::library::Catalogue;
+pub use crate::library::Units;
 
 use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
 use crate::library::Library;
 use crate::limits::Limits;
-use crate::source::{self, Part, SourceMap};
 use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
+use crate::spec::source::{self, Part, SourceMap, check_identifier};
+use crate::spec::{json, yaml};
 use crate::status::NationalStatus;
 use crate::text::Text;
-use crate::{json, yaml};
 
 /// FNV-1a: the step and outcome name maps hold a few short ASCII keys looked up on every
 /// command, where SipHash's flood resistance buys nothing (the keys come from the spec).
@@ -71,38 +68,6 @@ pub struct Edge {
     pub from: StepIx,
     /// The action's position in that step.
     pub action: u32,
-}
-
-/// Whether a hand-off stays at one administrative level or moves between levels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Same level (*liên thông ngang*), e.g. commune justice → commune police.
-    Horizontal,
-    /// To a higher level (*liên thông dọc*), e.g. commune → province.
-    Upward,
-    /// To a lower level (*liên thông dọc*), e.g. province → commune.
-    Downward,
-}
-
-impl Direction {
-    /// Whether the hand-off crosses levels.
-    pub fn is_vertical(self) -> bool {
-        self != Direction::Horizontal
-    }
-}
-
-/// A hand-off between agencies, derived from the agency kinds of two steps.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HandOffRoute {
-    /// Sending agency kind.
-    pub from_agency: String,
-    /// Receiving agency kind.
-    pub to_agency: String,
-    /// Level of the receiving agency.
-    pub to_level: String,
-    /// Horizontal or vertical, from the levels' order in the catalogue.
-    pub direction: Direction,
 }
 
 /// Where an action leads.
@@ -167,7 +132,7 @@ pub struct Step {
     /// Actions, in the order written.
     pub actions: Vec<Action>,
     /// What the step's agency receives in a hand-off (field paths split on `.`, document ids).
-    pub receives: (Vec<Vec<String>>, Vec<String>),
+    pub receives: Receives,
 }
 
 impl Step {
@@ -451,30 +416,6 @@ impl Procedure {
     /// The first outcome of a kind, if the spec has one.
     pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.kind == kind)
-    }
-}
-
-/// Checks that an identifier is ASCII `snake_case`.
-pub(crate) fn check_identifier(id: &str, map: &SourceMap, path: &str, part: Part, out: &mut Vec<Diagnostic>) {
-    let ok = id.len() <= 64
-        && id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
-    if !ok {
-        out.push(
-            map.diagnostic(
-                Code::InvalidName,
-                path,
-                part,
-                Message::new(
-                    format!("Định danh `{id}` phải viết bằng chữ ASCII thường, số và dấu gạch dưới"),
-                    format!("identifier `{id}` must be ASCII snake_case"),
-                ),
-            )
-            .with_help(Message::new(
-                "Ví dụ: `tiep_nhan` hoặc `receive`; nhãn tiếng Việt đặt trong `name`",
-                "For example `receive`; put the Vietnamese label in `name`",
-            )),
-        );
     }
 }
 
@@ -800,7 +741,8 @@ fn build(
                 join: None,
             });
         }
-        let receives = check_receives(s.receives.as_ref(), spec.form.as_ref(), &spec.documents, map, &path, out);
+        let receives =
+            crate::handoff::check_receives(s.receives.as_ref(), spec.form.as_ref(), &spec.documents, map, &path, out);
         steps.push(Step {
             receives,
             id: id.clone(),
@@ -824,24 +766,14 @@ fn build(
             for target in &steps[i].actions[a].targets {
                 let Target::Step(t) = *target else { continue };
                 let (from, to) = (&steps[i], &steps[t.0 as usize]);
-                if let (Some(fa), Some(ta), Some(fl), Some(tl)) = (&from.agency, &to.agency, &from.level, &to.level)
-                    && fa != ta
-                {
-                    let (fr, tr) = (catalogue.level_rank(fl), catalogue.level_rank(tl));
-                    let direction = match fr.cmp(&tr) {
-                        std::cmp::Ordering::Equal => Direction::Horizontal,
-                        std::cmp::Ordering::Less => Direction::Upward,
-                        std::cmp::Ordering::Greater => Direction::Downward,
-                    };
-                    handoffs.push((
-                        t,
-                        HandOffRoute {
-                            from_agency: fa.clone(),
-                            to_agency: ta.clone(),
-                            to_level: tl.clone(),
-                            direction,
-                        },
-                    ));
+                if let Some(route) = crate::handoff::route(
+                    from.agency.as_deref(),
+                    to.agency.as_deref(),
+                    from.level.as_deref(),
+                    to.level.as_deref(),
+                    catalogue,
+                ) {
+                    handoffs.push((t, route));
                 }
             }
             steps[i].actions[a].handoffs = handoffs;
@@ -896,57 +828,6 @@ fn build(
 /// Fields of a form, counting those inside groups.
 fn count_fields(fields: &indexmap::IndexMap<String, crate::form::FieldSpec>) -> usize {
     fields.values().map(|f| 1 + f.fields.as_ref().map_or(0, count_fields)).sum()
-}
-
-/// Resolves a step's `receives` against the form and the checklist.
-fn check_receives(
-    receives: Option<&crate::spec::procedure::Receives>,
-    form: Option<&crate::form::FormSpec>,
-    documents: &indexmap::IndexMap<String, crate::form::DocumentSpec>,
-    map: &SourceMap,
-    step_path: &str,
-    out: &mut Vec<Diagnostic>,
-) -> (Vec<Vec<String>>, Vec<String>) {
-    let Some(receives) = receives else { return (Vec::new(), Vec::new()) };
-    let mut fields = Vec::new();
-    for (i, path) in receives.fields.iter().enumerate() {
-        let segments: Vec<String> = path.split('.').map(str::to_owned).collect();
-        let mut level = form.map(|f| &f.fields);
-        let mut found = true;
-        for segment in &segments {
-            match level.and_then(|l| l.get(segment)) {
-                Some(field) => level = field.fields.as_ref(),
-                None => {
-                    found = false;
-                    break;
-                }
-            }
-        }
-        if found {
-            fields.push(segments);
-        } else {
-            out.push(map.diagnostic(
-                Code::UnknownReference,
-                &format!("{step_path}.receives.fields[{i}]"),
-                Part::Value,
-                Message::new(format!("Tờ khai không có trường `{path}`"), format!("the form has no field `{path}`")),
-            ));
-        }
-    }
-    for (i, id) in receives.documents.iter().enumerate() {
-        if !documents.contains_key(id) {
-            out.push(map.diagnostic(
-                Code::UnknownDocument,
-                &format!("{step_path}.receives.documents[{i}]"),
-                Part::Value,
-                Message::new(
-                    format!("Thành phần hồ sơ không có giấy tờ `{id}`"),
-                    format!("the document checklist has no `{id}`"),
-                ),
-            ));
-        }
-    }
-    (fields, receives.documents.clone())
 }
 
 fn unknown_role(map: &SourceMap, path: &str, role: &str) -> Diagnostic {

@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 
 use super::types::{Actor, Event, EventKind, Rejection, StepDue, TimerDue, Timing};
 use crate::diagnostic::Code;
-use crate::form::{FileMeta, SubmittedDocument};
+use crate::document::{FileMeta, SubmittedDocument};
 
 /// Lower-case hex SHA-256 of an event (including the hash of its predecessor it carries).
 pub(crate) fn event_hash(event: &Event) -> String {

@@ -164,7 +164,7 @@ impl Checker<'_> {
             AstKind::Null => (node(NodeKind::Null), Type::Null),
             AstKind::Bool(b) => (node(NodeKind::Bool(*b)), Type::Bool),
             AstKind::Num(n) => (node(NodeKind::Num(*n)), Type::Number),
-            AstKind::Str(s) => (node(NodeKind::Text(crate::form::nfc(s).into_owned())), Type::Text),
+            AstKind::Str(s) => (node(NodeKind::Text(crate::text::nfc(s).into_owned())), Type::Text),
             AstKind::Path(segments) => self.path(segments, span)?,
             AstKind::List(_) => {
                 return Err(mismatch(span, "Danh sách chỉ dùng sau `in`", "a list literal may only follow `in`"));

@@ -10,7 +10,8 @@ use super::check::{DocProp, Func, Node, NodeKind, Step};
 use super::parser::BinOp;
 use super::{ExprError, Span, Type, Value};
 use crate::diagnostic::{Code, Message};
-use crate::form::{SubmittedDocument, nfc};
+use crate::document::SubmittedDocument;
+use crate::text::nfc;
 
 /// A value during evaluation; borrows from the data and the expression.
 #[derive(Clone, Debug, PartialEq)]

@@ -2,11 +2,11 @@
 
 use indexmap::IndexMap;
 
-use super::spec::{Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, RuleSpec};
 use super::{CBound, Document, Field, Form, Group, Messages, Rule, SchemaGroup, SchemaTable};
 use crate::diagnostic::{Code, Diagnostic, Message};
 use crate::expr::{self, CompiledExpr, ExprError, ExprLimits, GroupId, Type};
-use crate::source::{Part, SourceMap, join};
+use crate::spec::form::{Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, RuleSpec};
+use crate::spec::source::{Part, SourceMap, join};
 
 /// Names no field or document may take.
 const RESERVED: &[&str] =
@@ -348,7 +348,7 @@ impl<'a> Compiler<'a> {
         }
         for (i, m) in spec.media_types.iter().flatten().enumerate() {
             if !media_type_ok(m) {
-                let p = crate::source::index(&join(path, "media_types"), i);
+                let p = crate::spec::source::index(&join(path, "media_types"), i);
                 self.error(
                     Code::InvalidFieldSpec,
                     &p,
@@ -496,7 +496,7 @@ impl<'a> Compiler<'a> {
     }
 
     /// A dotted path through non-repeating groups → its JSON-path suffix and label.
-    fn resolve_field(&self, mut group: GroupId, path: &str) -> Option<(String, Option<crate::Text>)> {
+    fn resolve_field(&self, mut group: GroupId, path: &str) -> Option<(String, Option<crate::text::Text>)> {
         let mut suffix = String::new();
         let mut label = None;
         let mut segments = path.split('.').peekable();
@@ -562,7 +562,7 @@ impl<'a> Compiler<'a> {
         }
         for (i, m) in spec.formats.iter().flatten().enumerate() {
             if !media_type_ok(m) {
-                let p = crate::source::index(&join(path, "formats"), i);
+                let p = crate::spec::source::index(&join(path, "formats"), i);
                 self.error(
                     Code::InvalidValue,
                     &p,

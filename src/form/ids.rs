@@ -2,7 +2,7 @@
 //! administrative-unit code. Each check returns `Ok(())` or the reason it failed; the
 //! reason names the message variant (`invalid_citizen_id.province`, …).
 
-use crate::form::spec::AdminLevel;
+use crate::spec::form::AdminLevel;
 
 /// Province codes of the personal identification number: the 63 provinces and
 /// centrally-run cities before the 2025 merger, in the order of Annex 1 to Circular

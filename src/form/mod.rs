@@ -68,89 +68,26 @@ mod compile;
 mod ids;
 mod messages;
 mod pattern;
-mod spec;
-mod validate;
 
-use std::borrow::Cow;
+mod validate;
 
 use chrono::NaiveDate;
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
-use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 use crate::diagnostic::{Code, LoadError, Message};
 use crate::expr::{self, CompiledExpr, EvalCtx, ExprError, ExprLimits, GroupId, Type, Value};
 use crate::limits::Limits;
 use crate::text::Text;
 
+pub use crate::document::{FileMeta, SubmittedDocument};
+pub use crate::spec::form::{AdminLevel, Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, Repeat, RuleSpec};
+pub(crate) use crate::text::nfc;
 pub(crate) use compile::compile;
 pub use ids::CITIZEN_ID_PROVINCES;
 pub use messages::Messages;
-pub use spec::{AdminLevel, Bound, DocumentSpec, FieldSpec, FieldType, FormSpec, Repeat, RuleSpec};
-
-/// `s` in Unicode NFC, borrowed when it already is.
-pub(crate) fn nfc(s: &str) -> Cow<'_, str> {
-    if is_nfc_quick(s.chars()) == IsNormalized::Yes { Cow::Borrowed(s) } else { Cow::Owned(s.nfc().collect()) }
-}
-
-/// A document the citizen submitted (or the officer took from a national database).
-///
-/// ```
-/// let d: motcua::SubmittedDocument = serde_json::from_value(serde_json::json!({
-///     "id": "birth_certificate",
-///     "files": [{"name": "giay-chung-sinh.pdf", "media_type": "application/pdf", "size": 120000}]
-/// })).unwrap();
-/// assert!(d.is_present());
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SubmittedDocument {
-    /// The checklist id.
-    pub id: String,
-    /// Paper originals handed in.
-    #[serde(default)]
-    pub originals: u32,
-    /// Paper copies handed in.
-    #[serde(default)]
-    pub copies: u32,
-    /// Electronic files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub files: Vec<FileMeta>,
-    /// The national database the data was taken from instead (e.g. `population`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_database: Option<String>,
-}
-
-impl SubmittedDocument {
-    /// Whether anything was submitted: paper, files, or database data.
-    ///
-    /// ```
-    /// let d = motcua::SubmittedDocument { id: "x".into(), ..Default::default() };
-    /// assert!(!d.is_present());
-    /// ```
-    pub fn is_present(&self) -> bool {
-        self.originals > 0 || self.copies > 0 || !self.files.is_empty() || self.from_database.is_some()
-    }
-}
-
-/// Metadata of one electronic file (the host stores the bytes).
-///
-/// ```
-/// let f = motcua::FileMeta { name: "a.pdf".into(), media_type: "application/pdf".into(), size: 10 };
-/// assert_eq!(f.size, 10);
-/// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FileMeta {
-    /// The file name.
-    pub name: String,
-    /// The media type, e.g. `application/pdf`.
-    pub media_type: String,
-    /// Size in bytes.
-    pub size: u64,
-}
 
 /// One validation problem.
 ///
@@ -410,7 +347,7 @@ impl Form {
     /// assert_eq!(d.path, "form.fields.a.visible_if");
     /// ```
     pub fn from_yaml(text: &str, file: &str) -> Result<Form, LoadError> {
-        let (spec, map) = crate::yaml::from_str::<FormFile>(text, file, &Limits::default())?;
+        let (spec, map) = crate::spec::yaml::from_str::<FormFile>(text, file, &Limits::default())?;
         compile(&spec.form, &spec.documents, &map, "").map_err(LoadError::new)
     }
 
@@ -505,7 +442,7 @@ impl Form {
         if expr.scope != ROOT {
             return Err(ExprError::new(
                 Code::ExpressionFailed,
-                crate::Span::new(0, expr.source.len()),
+                crate::expr::Span::new(0, expr.source.len()),
                 Message::new(
                     "Biểu thức thuộc một nhóm trường, không tính được ở cấp biểu mẫu",
                     "the expression belongs to a group and cannot be evaluated on the whole form",

@@ -3,10 +3,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Number, Value as Json};
 
-use super::spec::FieldType;
 use super::{CBound, Field, Form, GroupId, Problem, SubmittedDocument, Validation, ids, nfc};
 use crate::diagnostic::{Code, Message};
 use crate::expr::{self, CompiledExpr, EvalCtx, Val};
+use crate::spec::form::FieldType;
 use crate::text::Text;
 
 /// At most this many problems are reported; then one `limit_exceeded`.

@@ -165,7 +165,8 @@ impl MigrationSpec {
     /// assert_eq!(err.diagnostics()[0].code, motcua::Code::MissingField);
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
-    pub fn from_yaml(text: &str, file: &str) -> Result<MigrationSpec, crate::LoadError> {
-        crate::yaml::from_str::<MigrationSpec>(text, file, &crate::Limits::default()).map(|(spec, _)| spec)
+    pub fn from_yaml(text: &str, file: &str) -> Result<MigrationSpec, crate::diagnostic::LoadError> {
+        crate::spec::yaml::from_str::<MigrationSpec>(text, file, &crate::limits::Limits::default())
+            .map(|(spec, _)| spec)
     }
 }

@@ -5,10 +5,15 @@
 //! `specs/schema/` so editors complete and check specs through the
 //! `yaml-language-server` modeline at the top of every file.
 
+pub mod calendar;
 pub mod catalogue;
+pub mod form;
+pub(crate) mod json;
 pub mod migration;
 pub mod procedure;
+pub(crate) mod source;
 pub mod units;
+pub(crate) mod yaml;
 
 /// The JSON Schema of a procedure spec, as committed in `specs/schema/procedure.schema.json`.
 ///
@@ -37,7 +42,7 @@ pub fn migration_schema() -> String {
 
 /// The JSON Schema of a working-day calendar, as committed in `specs/schema/calendar.schema.json`.
 pub fn calendar_schema() -> String {
-    schema_of::<crate::CalendarSpec>("motcua working-day calendar")
+    schema_of::<calendar::CalendarSpec>("motcua working-day calendar")
 }
 
 /// The JSON Schema of an administrative units file, as committed in `specs/schema/units.schema.json`.
@@ -45,31 +50,7 @@ pub fn units_schema() -> String {
     schema_of::<units::UnitsSpec>("motcua administrative units")
 }
 
-/// The JSON Schemas of what crosses the runtime boundary (the C library, the WASM package,
-/// the HTTP service), generated from the Rust types: `(name, schema)` for `submission`,
-/// `command`, `applied`, `event`, `effect`, `dossier` (the snapshot) and `rejection`,
-/// committed as `specs/schema/runtime/<name>.schema.json`.
-///
-/// ```
-/// let schemas = motcua::spec::runtime_schemas();
-/// let names: Vec<&str> = schemas.iter().map(|(name, _)| *name).collect();
-/// assert_eq!(names, ["submission", "command", "applied", "event", "effect", "dossier", "rejection"]);
-/// let command: serde_json::Value = serde_json::from_str(&schemas[1].1).unwrap();
-/// assert_eq!(command["title"], "motcua command");
-/// ```
-pub fn runtime_schemas() -> Vec<(&'static str, String)> {
-    vec![
-        ("submission", schema_of::<crate::Submission>("motcua submission")),
-        ("command", schema_of::<crate::Command>("motcua command")),
-        ("applied", schema_of::<crate::Applied>("motcua applied")),
-        ("event", schema_of::<crate::Event>("motcua event")),
-        ("effect", schema_of::<crate::Effect>("motcua effect")),
-        ("dossier", schema_of::<crate::Dossier>("motcua dossier snapshot")),
-        ("rejection", schema_of::<crate::Rejection>("motcua rejection")),
-    ]
-}
-
-fn schema_of<T: schemars::JsonSchema>(title: &str) -> String {
+pub(crate) fn schema_of<T: schemars::JsonSchema>(title: &str) -> String {
     let mut schema = schemars::schema_for!(T);
     schema.insert("title".into(), title.into());
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();

@@ -51,16 +51,16 @@ pub struct ProcedureSpec {
     /// Cut-off hour: a dossier received at or after it is counted from the next working day
     /// (e.g. `"15:00"`). Omitted: counted from the instant of receipt.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cutoff: Option<crate::calendar::ClockTime>,
+    pub cutoff: Option<crate::spec::calendar::ClockTime>,
     /// How close to its appointment an open dossier is reported "due soon" (default `1d`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_soon: Option<WorkingDuration>,
     /// Required documents (*thành phần hồ sơ*), in the order of the legal checklist.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
-    pub documents: IndexMap<String, crate::form::DocumentSpec>,
+    pub documents: IndexMap<String, crate::spec::form::DocumentSpec>,
     /// The application form: fields, groups and cross-field rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form: Option<crate::form::FormSpec>,
+    pub form: Option<crate::spec::form::FormSpec>,
     /// Whether the applicant may withdraw the dossier before the result is issued (default yes).
     #[serde(default = "yes", skip_serializing_if = "Clone::clone")]
     pub withdrawal: bool,
@@ -340,8 +340,8 @@ impl OutcomeKind {
     /// assert_eq!(OutcomeKind::ResultIssued.national_status().code(), 10);
     /// assert_eq!(OutcomeKind::NotReceived.national_status().code(), 3);
     /// ```
-    pub fn national_status(self) -> crate::NationalStatus {
-        use crate::NationalStatus as S;
+    pub fn national_status(self) -> crate::status::NationalStatus {
+        use crate::status::NationalStatus as S;
         match self {
             OutcomeKind::ResultIssued => S::ResultReturned,
             OutcomeKind::Refused => S::Finished,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::compile::{Action, Procedure, Step, Target};
 use crate::diagnostic::Message;
-use crate::form::{DocumentSpec, FieldSpec};
+use crate::spec::form::{DocumentSpec, FieldSpec};
 use crate::spec::procedure::Clock;
 use crate::text::Text;
 

@@ -9,13 +9,14 @@ use sha2::{Digest, Sha256};
 
 use crate::compile::{Procedure, StepIx};
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message, Severity, sort_by_place};
-use crate::form::{FieldSpec, SubmittedDocument};
+use crate::document::SubmittedDocument;
 use crate::limits::Limits;
-use crate::source::{self, Part, SourceMap};
+use crate::spec::form::FieldSpec;
 use crate::spec::migration::{DeadlinePolicySpec, MigrationSpec};
 use crate::spec::procedure::FORMAT_VERSION;
+use crate::spec::source::{self, Part, SourceMap};
+use crate::spec::{json, yaml};
 use crate::text::Text;
-use crate::{json, yaml};
 
 /// Where dossiers in one step of the old version go.
 ///

@@ -281,7 +281,7 @@ fn schema(name: &str) -> Outcome {
         "catalogue" => motcua::spec::catalogue_schema(),
         "calendar" => motcua::spec::calendar_schema(),
         "units" => motcua::spec::units_schema(),
-        name => motcua::spec::runtime_schemas()
+        name => motcua::runtime_schemas()
             .into_iter()
             .find(|(n, _)| *n == name)
             .map(|(_, s)| s)

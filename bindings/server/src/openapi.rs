@@ -62,7 +62,7 @@ pub fn document() -> Value {
     let components = doc["components"].as_object_mut().cloned().unwrap_or_default();
     let mut schemas = components.get("schemas").and_then(Value::as_object).cloned().unwrap_or_default();
     let mut defs = Map::new();
-    for (name, text) in motcua::spec::runtime_schemas() {
+    for (name, text) in motcua::runtime_schemas() {
         let schema: Value = serde_json::from_str(&text).unwrap_or_else(|_| json!({}));
         let component = match name {
             "submission" => "Submission",

@@ -1,8 +1,8 @@
 //! Where every node of a spec's text stands, whatever the text's format.
 //!
 //! A [`SourceMap`] maps every key and value of one document to its line and column by
-//! dotted path (`steps.receive.actions.accept.to[1]`). The readers build it — `crate::yaml`
-//! from the YAML parser's events, `crate::json` from its own scan of JSON text — and the
+//! dotted path (`steps.receive.actions.accept.to[1]`). The readers build it — `crate::spec::yaml`
+//! from the YAML parser's events, `crate::spec::json` from its own scan of JSON text — and the
 //! compiler places every diagnostic through it.
 //!
 //! This module names no parser: a build that reads only JSON carries no YAML code.
@@ -322,6 +322,30 @@ fn structure_kind(en: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The document the readers' unit tests read.
+/// Checks that an identifier is ASCII `snake_case`.
+pub(crate) fn check_identifier(id: &str, map: &SourceMap, path: &str, part: Part, out: &mut Vec<Diagnostic>) {
+    let ok = id.len() <= 64
+        && id.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if !ok {
+        out.push(
+            map.diagnostic(
+                Code::InvalidName,
+                path,
+                part,
+                Message::new(
+                    format!("Định danh `{id}` phải viết bằng chữ ASCII thường, số và dấu gạch dưới"),
+                    format!("identifier `{id}` must be ASCII snake_case"),
+                ),
+            )
+            .with_help(Message::new(
+                "Ví dụ: `tiep_nhan` hoặc `receive`; nhãn tiếng Việt đặt trong `name`",
+                "For example `receive`; put the Vietnamese label in `name`",
+            )),
+        );
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod fixtures {
     use serde::Deserialize;
@@ -340,7 +364,7 @@ pub(crate) mod fixtures {
     pub(crate) struct Item {
         id: u32,
         #[serde(default)]
-        after: Option<crate::WorkingDuration>,
+        after: Option<crate::duration::WorkingDuration>,
         #[serde(default)]
         tags: Vec<String>,
     }

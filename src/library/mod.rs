@@ -1,9 +1,14 @@
 //! What procedures are compiled against: the catalogue and the working-day calendars.
 
+mod catalogue;
+mod units;
+
+pub use catalogue::Catalogue;
+pub use units::Units;
+
 use std::sync::Arc;
 
 use crate::calendar::{Calendar, Calendars};
-use crate::compile::{Catalogue, Units};
 use crate::diagnostic::LoadError;
 
 /// The shared data procedures refer to: one [`Catalogue`] and a set of [`Calendars`].
@@ -13,9 +18,9 @@ use crate::diagnostic::LoadError;
 /// ```
 /// use motcua::{Catalogue, Library};
 ///
-/// let catalogue = Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
 /// let mut library = Library::new(catalogue);
-/// library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
 /// assert_eq!(library.calendar("vn-gov").map(|c| c.day_minutes()), Some(480));
 /// # Ok::<(), motcua::LoadError>(())
 /// ```
@@ -44,8 +49,8 @@ impl Library {
     ///
     /// ```
     /// use motcua::{Catalogue, Library};
-    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
-    /// library.add_units_yaml(include_str!("../specs/units/vietnam.yaml"), "vietnam.yaml")?;
+    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// library.add_units_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml")?;
     /// assert_eq!(library.units().and_then(|u| u.ancestor_at("00004", "province")), Some("01"));
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
@@ -78,10 +83,10 @@ impl Library {
     /// use motcua::{Catalogue, Library, Procedure};
     ///
     /// // On the server, from the YAML files:
-    /// let catalogue = Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
     /// let mut server = Library::new(catalogue.clone());
-    /// server.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
-    /// let text = include_str!("../specs/procedures/business-registration.yaml");
+    /// server.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
     /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &server)?;
     /// let shipped = (catalogue.to_json(), server.calendar("vn-gov").unwrap().to_json(), procedure.to_json());
     ///

@@ -10,7 +10,7 @@
 //!    the positions from pass 1.
 //!
 //! Nothing else in the crate names `serde_saphyr`; the compiler places its own
-//! diagnostics through [`SourceMap`] (`crate::source`), which `crate::json` builds too.
+//! diagnostics through [`SourceMap`] (`crate::spec::source`), which `crate::spec::json` builds too.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -21,7 +21,7 @@ use serde_saphyr::{DuplicateKeyPolicy, MessageFormatter};
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
-use crate::source::{Place, Pos, SourceMap, Syntax, index, join, serde_message, too_large};
+use crate::spec::source::{Place, Pos, SourceMap, Syntax, index, join, serde_message, too_large};
 
 fn pos_of(span: &Span) -> Pos {
     Pos {
@@ -234,8 +234,8 @@ pub(crate) fn from_str<T: DeserializeOwned>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Part;
-    use crate::source::fixtures::Doc;
+    use crate::spec::source::Part;
+    use crate::spec::source::fixtures::Doc;
 
     fn err(text: &str) -> Vec<Diagnostic> {
         from_str::<Doc>(text, "t.yaml", &Limits::default()).unwrap_err().into_diagnostics()

@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Text;
+use crate::text::Text;
 
 /// One calendar file: a jurisdiction's working days over a range of years.
 ///

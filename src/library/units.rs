@@ -4,9 +4,9 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
-use crate::source::{self, Part, SourceMap};
+use crate::spec::source::{self, Part, SourceMap};
 use crate::spec::units::UnitsSpec;
-use crate::yaml;
+use crate::spec::yaml;
 
 use super::Catalogue;
 

@@ -4,11 +4,11 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
-use crate::source::{self, Part, SourceMap};
 use crate::spec::catalogue::CatalogueSpec;
-use crate::{json, yaml};
+use crate::spec::source::{self, Part, SourceMap};
+use crate::spec::{json, yaml};
 
-use super::check_identifier;
+use crate::spec::source::check_identifier;
 
 /// A loaded catalogue of administrative levels, agency kinds and roles.
 ///

@@ -1,7 +1,7 @@
 //! Reading specs written as JSON: the serde serialization of the spec types, as a server
 //! ships them to browsers.
 //!
-//! Like `crate::yaml`, it reads the text twice:
+//! Like `crate::spec::yaml`, it reads the text twice:
 //!
 //! 1. a one-pass scan of the JSON text that records the line and column of every key and
 //!    value under the dotted paths the YAML reader uses (`steps.receive.actions.accept.to[1]`),
@@ -20,7 +20,7 @@ use serde_json::error::Category;
 
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message};
 use crate::limits::Limits;
-use crate::source::{Part, Place, Pos, SourceMap, Syntax, index, join, scalar_kind, serde_message, too_large};
+use crate::spec::source::{Part, Place, Pos, SourceMap, Syntax, index, join, scalar_kind, serde_message, too_large};
 
 /// Reads one JSON document into `T`, with a map of where every node stands.
 ///
@@ -581,7 +581,7 @@ fn locate<'s>(text: &str, spans: &'s [Span], offset: usize, code: Code) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::fixtures::Doc;
+    use crate::spec::source::fixtures::Doc;
 
     fn err(text: &str) -> Vec<Diagnostic> {
         from_str::<Doc>(text, "t.json", &Limits::default()).unwrap_err().into_diagnostics()

@@ -1,0 +1,246 @@
+//! The clock of a dossier: the legal deadline and the appointment, each step's due instant,
+//! suspension, punctuality, and when the next timer is due.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::decide::{Plan, Reach, unit_of};
+use super::rejections::calendar_error;
+use super::{Actor, Dossier, Event, Rejection, StepDue, TimerDue, Timing};
+
+use crate::compile::{Procedure, StepIx};
+use crate::spec::procedure::Clock;
+
+/// A dossier's legal clock and appointment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Deadline {
+    /// When the clock started (receipt, after the cut-off rule).
+    pub clock_start: DateTime<FixedOffset>,
+    /// The appointment now in force.
+    pub appointment: DateTime<FixedOffset>,
+    /// The appointment first given at receipt.
+    pub first_appointment: DateTime<FixedOffset>,
+    /// Since when the clock is suspended, if it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suspended_since: Option<DateTime<FixedOffset>>,
+    /// Working minutes of suspension so far (ended suspensions only).
+    pub suspended_minutes: u64,
+    /// Whether the deadline was extended with an apology.
+    pub extended: bool,
+    /// The provisional calendar days the appointment in force was counted across (see
+    /// [`Calendar::provisional_days`](crate::Calendar::provisional_days)): for the
+    /// receipt slip, "expected" until the notice is published.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_days: Vec<NaiveDate>,
+}
+
+/// Early, on time, due soon or late (*trước hạn, đúng hạn, sắp đến hạn, trễ hạn*).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Punctuality {
+    /// Finished on a day before the due day.
+    Early,
+    /// Finished by the due instant, or open with time to spare.
+    OnTime,
+    /// Open, with less than the procedure's `due_soon` working time left.
+    DueSoon,
+    /// Past the due instant.
+    Late,
+}
+
+impl Punctuality {
+    /// Vietnamese and English label.
+    pub fn label(self) -> crate::diagnostic::Message {
+        let (vi, en) = match self {
+            Punctuality::Early => ("Trước hạn", "Early"),
+            Punctuality::OnTime => ("Đúng hạn", "On time"),
+            Punctuality::DueSoon => ("Sắp đến hạn", "Due soon"),
+            Punctuality::Late => ("Trễ hạn", "Late"),
+        };
+        crate::diagnostic::Message::new(vi, en)
+    }
+
+    /// Judged on the calendar's clock: `due` is always in the calendar's offset (the engine
+    /// computes it there), so `finished` is read in the same offset, whatever offset it
+    /// was written in.
+    fn of_finish(finished: DateTime<FixedOffset>, due: DateTime<FixedOffset>) -> Punctuality {
+        let finished = finished.with_timezone(due.offset());
+        if finished > due {
+            Punctuality::Late
+        } else if finished.date_naive() < due.date_naive() {
+            Punctuality::Early
+        } else {
+            Punctuality::OnTime
+        }
+    }
+}
+
+/// One line of the process-control slip (*phiếu kiểm soát quá trình*): a step the dossier
+/// went through, who sent it on, the time allotted and the working time it took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct StepRecord {
+    /// The step.
+    pub step: String,
+    /// Its agency kind (absent for the applicant's steps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// The administrative unit that handled it (when the library has units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// When the dossier entered it.
+    pub entered: DateTime<FixedOffset>,
+    /// When it left.
+    pub left: DateTime<FixedOffset>,
+    /// The action that moved it on.
+    pub action: String,
+    /// Who took that action (the sender on the slip).
+    pub by: Actor,
+    /// End of the allotted time, if the step had one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<FixedOffset>>,
+    /// Allotted working minutes (0 when the step has no budget or its clock is suspended).
+    pub allotted_minutes: u64,
+    /// Working minutes it took.
+    pub used_minutes: u64,
+}
+
+impl StepRecord {
+    /// Whether the step finished early, on time or late (`None` without a budget).
+    pub fn punctuality(&self) -> Option<Punctuality> {
+        self.due.map(|due| Punctuality::of_finish(self.left, due))
+    }
+}
+
+/// The date of `at` on the procedure's calendar: the `today` of form rules and guards.
+pub(super) fn today(procedure: &Procedure, at: DateTime<FixedOffset>) -> chrono::NaiveDate {
+    at.with_timezone(&procedure.calendar().offset()).date_naive()
+}
+
+/// Whether the legal clock runs while these steps are active.
+pub(super) fn clock_runs(procedure: &Procedure, steps: impl IntoIterator<Item = StepIx>) -> bool {
+    steps.into_iter().any(|s| procedure.step(s).clock == Clock::Runs)
+}
+
+/// Due instant and earliest timer of a step started at `at`.
+pub(super) fn step_due(
+    procedure: &Procedure,
+    step: StepIx,
+    at: DateTime<FixedOffset>,
+    jurisdiction: &str,
+) -> Result<StepDue, Rejection> {
+    let s = procedure.step(step);
+    let calendar = procedure.calendar();
+    let due = if s.clock == Clock::Runs && !s.budget.is_zero() {
+        Some(calendar.add(at, s.budget).map_err(calendar_error)?)
+    } else {
+        None
+    };
+    let mut timer: Option<TimerDue> = None;
+    for action in &s.actions {
+        if let Some(after) = action.after {
+            let fires = calendar.add(at, after).map_err(calendar_error)?;
+            if timer.as_ref().is_none_or(|t| fires < t.at) {
+                timer = Some(TimerDue { action: action.id.clone(), at: fires });
+            }
+        }
+    }
+    Ok(StepDue { step: s.id.clone(), due, timer, unit: unit_of(procedure, jurisdiction, step) })
+}
+
+impl Dossier {
+    /// The earliest timer due at or before `now`.
+    pub(super) fn due_timer(&self, now: DateTime<FixedOffset>) -> Option<(String, TimerDue)> {
+        if self.closure.is_some() {
+            return None;
+        }
+        self.active
+            .iter()
+            .filter_map(|a| a.timer.as_ref().filter(|t| t.at <= now).map(|t| (a.step.clone(), t.clone())))
+            .min_by_key(|(_, t)| t.at)
+    }
+
+    /// When the host should call [`Dossier::advance`] next: the earliest pending timer.
+    /// `None` when no timer is pending (index the dossier by this value).
+    pub fn next_due(&self) -> Option<DateTime<FixedOffset>> {
+        if self.closure.is_some() {
+            return None;
+        }
+        self.active.iter().filter_map(|a| a.timer.as_ref().map(|t| t.at)).min()
+    }
+
+    /// Computes, on the calendar, the deadlines an event fixes. Live commands only:
+    /// replay takes them from the event.
+    pub(super) fn timing(&self, procedure: &Procedure, event: &Event, plan: &Plan) -> Result<Timing, Rejection> {
+        let Plan::Act { pos, reach, .. } = plan else { return Ok(Timing::default()) };
+        let calendar = procedure.calendar();
+        let mut timing = Timing {
+            used_minutes: Some(calendar.elapsed(self.active[*pos].since, event.at).map_err(calendar_error)?),
+            ..Timing::default()
+        };
+        for r in reach {
+            if let Reach::Start(t) = r {
+                timing.started.push(step_due(procedure, *t, event.at, &self.jurisdiction)?);
+            }
+        }
+        let before = clock_runs(procedure, self.active_ixs(procedure));
+        if let (false, Some(after), Some(since)) =
+            (before, self.steps_after(procedure, *pos, reach), self.deadline.suspended_since)
+            && clock_runs(procedure, after)
+        {
+            let suspended = calendar.elapsed(since, event.at).map_err(calendar_error)?;
+            timing.resumed_after = Some(suspended);
+            let appointment = calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?;
+            timing.appointment = Some(appointment);
+            timing.provisional_days = calendar.provisional_days(self.deadline.clock_start, appointment);
+        }
+        Ok(timing)
+    }
+
+    /// Early, on time, due soon or late, as of `now`.
+    ///
+    /// A closed dossier is judged by when it closed; an open one by the working time left
+    /// before its appointment (while the clock is suspended, the appointment it would have
+    /// if the applicant supplied now).
+    pub fn punctuality(&self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Punctuality, Rejection> {
+        let appointment = self.effective_appointment(procedure, now)?;
+        if let Some(closure) = &self.closure {
+            return Ok(Punctuality::of_finish(closure.at, appointment));
+        }
+        if now > appointment {
+            return Ok(Punctuality::Late);
+        }
+        let calendar = procedure.calendar();
+        let left = calendar.elapsed(now, appointment).map_err(calendar_error)?;
+        let soon = procedure
+            .spec()
+            .due_soon
+            .unwrap_or(crate::duration::WorkingDuration::days(1))
+            .to_minutes(calendar.day_minutes());
+        Ok(if left <= soon { Punctuality::DueSoon } else { Punctuality::OnTime })
+    }
+
+    /// The appointment, moved by any suspension still running at `now`.
+    pub fn effective_appointment(
+        &self,
+        procedure: &Procedure,
+        now: DateTime<FixedOffset>,
+    ) -> Result<DateTime<FixedOffset>, Rejection> {
+        match (self.deadline.suspended_since, &self.closure) {
+            (Some(since), None) if now > since => {
+                let calendar = procedure.calendar();
+                let suspended = calendar.elapsed(since, now).map_err(calendar_error)?;
+                calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)
+            }
+            _ => Ok(self.deadline.appointment),
+        }
+    }
+
+    /// Whether national reporting counts the dossier as late: more than one supplement
+    /// request, an extension, or closed after (or still open past) its appointment.
+    pub fn late_for_reporting(&self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<bool, Rejection> {
+        Ok(self.supplement_requests > 1
+            || self.deadline.extended
+            || self.punctuality(procedure, now)? == Punctuality::Late)
+    }
+}
