@@ -21,6 +21,7 @@ pub mod scenario;
 pub mod spec;
 mod status;
 mod text;
+pub mod version;
 
 // The root holds what a host uses to load procedures and run dossiers; the spec format's types
 // are under `spec`, the scenario runner under `scenario`, diagrams under `diagram`.

@@ -13,3 +13,4 @@ mod scenarios;
 mod security;
 mod soak;
 mod specs;
+mod versions;

@@ -41,6 +41,7 @@ fn committed_json_schemas_are_up_to_date() {
         ("specs/schema/catalogue.schema.json".to_owned(), motcua::spec::catalogue_schema()),
         ("specs/schema/calendar.schema.json".to_owned(), motcua::spec::calendar_schema()),
         ("specs/schema/units.schema.json".to_owned(), motcua::spec::units_schema()),
+        ("specs/schema/migration.schema.json".to_owned(), motcua::spec::migration_schema()),
     ]
     .into_iter()
     .chain(runtime)

@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod form;
 pub(crate) mod json;
+pub mod migration;
 pub mod procedure;
 pub(crate) mod source;
 pub mod units;
@@ -27,6 +28,16 @@ pub fn procedure_schema() -> String {
 /// The JSON Schema of a catalogue, as committed in `specs/schema/catalogue.schema.json`.
 pub fn catalogue_schema() -> String {
     schema_of::<catalogue::CatalogueSpec>("motcua catalogue")
+}
+
+/// The JSON Schema of a migration file, as committed in `specs/schema/migration.schema.json`.
+///
+/// ```
+/// let schema = motcua::spec::migration_schema();
+/// assert!(schema.contains("\"not_migratable\""));
+/// ```
+pub fn migration_schema() -> String {
+    schema_of::<migration::MigrationSpec>("motcua migration between procedure versions")
 }
 
 /// The JSON Schema of a working-day calendar, as committed in `specs/schema/calendar.schema.json`.

@@ -114,6 +114,20 @@ pub enum Command {
         #[command(flatten)]
         specs: SpecsArgs,
     },
+    #[command(about = tr("so sánh hai phiên bản của một thủ tục: thay đổi nào ảnh hưởng hồ sơ đang giải quyết",
+                         "compare two versions of a procedure: which changes break running dossiers"),
+              after_help = tr("Mã thoát: 0 không có thay đổi ảnh hưởng hồ sơ đang giải quyết, 1 có, 2 không chạy được.",
+                              "Exit codes: 0 no breaking change, 1 breaking changes found, 2 could not run."))]
+    Diff {
+        #[arg(value_name = tr("CŨ.yaml", "OLD.yaml"), help = tr("phiên bản cũ của thủ tục", "the old version of the procedure"))]
+        old: String,
+        #[arg(value_name = tr("MỚI.yaml", "NEW.yaml"), help = tr("phiên bản mới", "the new version"))]
+        new: String,
+        #[arg(long, value_enum, value_name = "text|json", hide_possible_values = true, help = format_help())]
+        format: Option<Format>,
+        #[command(flatten)]
+        specs: SpecsArgs,
+    },
     #[command(about = tr("vẽ sơ đồ quy trình (Mermaid, DOT, SVG, PNG)", "draw the procedure (Mermaid, DOT, SVG, PNG)"))]
     Graph {
         #[arg(value_name = tr("THỦ_TỤC", "SPEC"), help = tr("tệp thủ tục (YAML)", "the procedure file (YAML)"))]

@@ -36,6 +36,8 @@ pub fn run(file: &str, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Ou
         // Scenarios are read for the hosts that run them outside Rust (the WASM package's
         // tests drive every shipped scenario through the JS API).
         Kind::Scenario => motcua::scenario::Scenario::from_yaml(&source.text, file).map(|s| pretty(&s)),
+        // A migration as written (shapes checked; `lint` compiles it against its versions).
+        Kind::Migration => motcua::spec::migration::MigrationSpec::from_yaml(&source.text, file).map(|m| pretty(&m)),
     };
     let text = match converted {
         Ok(text) => text,

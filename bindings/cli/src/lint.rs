@@ -1,7 +1,9 @@
 //! `motcua lint PATH…`: checks catalogue, calendar, procedure and scenario files.
 //!
-//! A file's kind comes from its folder: `catalogue/`, `calendars/`, `scenarios/`; anything
-//! else is a procedure. Folders are walked (YAML files only, hidden folders and `target/`
+//! A file's kind comes from its folder: `catalogue/`, `calendars/`, `scenarios/`,
+//! `migrations/` (compiled against the two versions it connects, found by code and version
+//! in the `procedures/` folder beside it or one of its subfolders such as `superseded/`);
+//! anything else is a procedure. Folders are walked (YAML files only, hidden folders and `target/`
 //! skipped). The catalogue and calendars procedures are compiled against are found as in
 //! [`crate::project`]; when they are among the paths, their own diagnostics are reported.
 
@@ -24,6 +26,7 @@ pub enum Kind {
     Units,
     Procedure,
     Scenario,
+    Migration,
 }
 
 impl Kind {
@@ -34,6 +37,7 @@ impl Kind {
             "calendars" => Kind::Calendar,
             "units" => Kind::Units,
             "scenarios" => Kind::Scenario,
+            "migrations" => Kind::Migration,
             _ => Kind::Procedure,
         }
     }
@@ -45,6 +49,7 @@ impl Kind {
             Kind::Units => "units",
             Kind::Procedure => "procedure",
             Kind::Scenario => "scenario",
+            Kind::Migration => "migration",
         }
     }
 }
@@ -253,6 +258,7 @@ fn lint_text(kind: Kind, text: &str, name: &str, shared: &project::Shared) -> Ve
             Ok(_) => Vec::new(),
             Err(e) => e.into_diagnostics(),
         },
+        Kind::Migration => lint_migration(text, name, shared),
         Kind::Procedure => match shared.library_for(text) {
             Some(library) => match motcua::Procedure::from_yaml(text, name, library) {
                 Ok(p) => p.warnings().to_vec(),
@@ -270,5 +276,72 @@ fn lint_text(kind: Kind, text: &str, name: &str, shared: &project::Shared) -> Ve
                 vec![d]
             }
         },
+    }
+}
+
+/// A migration file, compiled against the two versions it names, found by code and version
+/// among the procedures in the `procedures/` folder beside `migrations/` and its subfolders.
+fn lint_migration(text: &str, name: &str, shared: &project::Shared) -> Vec<Diagnostic> {
+    use motcua::spec::migration::MigrationSpec;
+    let spec = match MigrationSpec::from_yaml(text, name) {
+        Ok(spec) => spec,
+        Err(e) => return e.into_diagnostics(),
+    };
+    let dir = Path::new(name).parent().and_then(Path::parent).map(|root| root.join("procedures"));
+    let mut found: (Option<motcua::Procedure>, Option<motcua::Procedure>) = (None, None);
+    // The versions in force and, one level down, the superseded ones (`procedures/superseded/`).
+    let mut files = dir.as_deref().and_then(|d| project::yaml_files(d).ok()).unwrap_or_default();
+    if let Some(Ok(entries)) = dir.as_deref().map(std::fs::read_dir) {
+        let mut subdirs: Vec<PathBuf> =
+            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+        subdirs.sort();
+        for sub in subdirs {
+            files.extend(project::yaml_files(&sub).unwrap_or_default());
+        }
+    }
+    for file in files {
+        let shown = file.display().to_string();
+        let Ok(source) = project::read(&file, &shown) else { continue };
+        let Some(library) = shared.library_for(&source) else { continue };
+        let Ok(p) = motcua::Procedure::from_yaml(&source, &shown, library) else { continue };
+        if p.code() != spec.procedure {
+            continue;
+        }
+        if p.version() == spec.from {
+            found.0 = Some(p);
+        } else if p.version() == spec.to {
+            found.1 = Some(p);
+        }
+    }
+    match found {
+        (Some(old), Some(new)) => match motcua::version::Migration::from_yaml(text, name, &old, &new) {
+            Ok(m) => m.warnings().to_vec(),
+            Err(e) => e.into_diagnostics(),
+        },
+        (old, new) => {
+            let shown = dir.as_deref().map(project::display).unwrap_or_else(|| "procedures/".into());
+            let mut out = Vec::new();
+            for (key, version, missing) in [("from", &spec.from, old.is_none()), ("to", &spec.to, new.is_none())] {
+                if !missing {
+                    continue;
+                }
+                let mut d = Diagnostic::new(
+                    Code::WrongProcedure,
+                    Message::new(
+                        format!("{shown} không có thủ tục `{}` phiên bản `{version}` (tải được)", spec.procedure),
+                        format!("{shown} holds no procedure `{}` version `{version}` that loads", spec.procedure),
+                    ),
+                );
+                d.file = name.to_owned();
+                d.path = key.to_owned();
+                // The line of the key, as written at the top level.
+                if let Some(i) = text.lines().position(|l| l.starts_with(&format!("{key}:"))) {
+                    d.line = u32::try_from(i + 1).unwrap_or(0);
+                    d.column = u32::try_from(key.len() + 3).unwrap_or(0);
+                }
+                out.push(d);
+            }
+            out
+        }
     }
 }

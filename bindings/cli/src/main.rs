@@ -3,13 +3,15 @@
 //! The commands and their help are declared in [`args`] (clap); `motcua --help` lists them,
 //! in Vietnamese or, with `--lang en`, in English.
 //!
-//! Exit codes: 0 clean, 1 problems found (lint errors, failed expectations, invalid form),
-//! 2 the command could not run (bad arguments, unreadable files, no catalogue found).
+//! Exit codes: 0 clean, 1 problems found (lint errors, failed expectations, invalid form,
+//! breaking changes for `diff`), 2 the command could not run (bad arguments, unreadable
+//! files, no catalogue found).
 #![forbid(unsafe_code)]
 
 mod args;
 mod calendar;
 mod deadline;
+mod diff;
 mod explain;
 mod form;
 mod graph;
@@ -181,6 +183,9 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
         Command::Simulate { spec, scenario, format, wide, width, specs } => {
             let width = if wide { timeline::Width::Full } else { timeline::Width::detect(width) };
             simulate::run(&spec, scenario.as_deref(), format.unwrap_or(Format::Text), width, &specs, lang)
+        }
+        Command::Diff { old, new, format, specs } => {
+            diff::run(&old, &new, format.unwrap_or(Format::Text), &specs, lang)
         }
         Command::Graph { spec, format, output, specs } => {
             graph::run(&spec, format.unwrap_or(args::GraphFormat::Mermaid), output.as_deref(), &specs, lang)

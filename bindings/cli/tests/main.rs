@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use motcua::Code;
+use serde_json::json;
 
 const BIRTH: &str = "specs/procedures/birth-registration-residence-insurance.yaml";
 const BUSINESS: &str = "specs/procedures/business-registration.yaml";
@@ -64,20 +65,20 @@ fn snapshot(name: &str, actual: &str) {
 fn lint_shipped_specs_is_clean() {
     let r = motcua(&["lint", "specs/"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert_eq!(r.stdout, "Đã kiểm tra 8 tệp: 0 lỗi, 0 cảnh báo\n");
+    assert_eq!(r.stdout, "Đã kiểm tra 11 tệp: 0 lỗi, 0 cảnh báo\n");
     let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.starts_with("Checked 26 files: 0 errors, 0 warnings"), "{}", r.stdout);
-    // 26 files would show a progress bar on a terminal; stderr here is a pipe: nothing drawn.
+    assert!(r.stdout.starts_with("Checked 31 files: 0 errors, 0 warnings"), "{}", r.stdout);
+    // 31 files would show a progress bar on a terminal; stderr here is a pipe: nothing drawn.
     assert_eq!(r.stderr, "");
     // Linted on every core, reported in the order the folders are walked (sorted by name).
     let r = motcua(&["lint", "--format", "json", "tests/scenarios", "specs"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let names: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
     let scenarios: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("tests/scenarios/")).collect();
-    assert_eq!(scenarios.len(), 18);
+    assert_eq!(scenarios.len(), 20);
     assert!(scenarios.windows(2).all(|w| w[0] < w[1]), "{scenarios:?}");
-    assert!(names[..18] == scenarios[..], "the scenarios first, as asked: {names:?}");
+    assert!(names[..20] == scenarios[..], "the scenarios first, as asked: {names:?}");
 }
 
 #[test]
@@ -90,8 +91,8 @@ fn lint_shows_progress_on_a_terminal_only() {
         return;
     };
     let all = String::from_utf8_lossy(&out.stdout);
-    assert!(all.contains("Đã kiểm tra 26 tệp"), "{all}");
-    assert!(all.contains("/26 "), "no progress bar drawn: {all:?}");
+    assert!(all.contains("Đã kiểm tra 31 tệp"), "{all}");
+    assert!(all.contains("/31 "), "no progress bar drawn: {all:?}");
     assert!(all.contains('█'), "{all:?}");
 }
 
@@ -253,9 +254,10 @@ fn graph_svg_renders_to_pixels() {
     let mut specs: Vec<String> = std::fs::read_dir(repo().join("specs/procedures"))
         .unwrap()
         .map(|e| format!("specs/procedures/{}", e.unwrap().file_name().to_string_lossy()))
+        .filter(|f| f.ends_with(".yaml"))
         .collect();
     specs.sort();
-    assert_eq!(specs.len(), 4, "every shipped procedure: {specs:?}");
+    assert_eq!(specs.len(), 5, "every shipped procedure: {specs:?}");
     for spec in specs.iter().map(String::as_str) {
         let r = motcua(&["graph", spec, "--format", "svg"]);
         assert_eq!(r.code, 0, "{spec}: {}", r.stderr);
@@ -632,12 +634,119 @@ fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
     assert_eq!(v["known_differences"].as_array().unwrap().len(), 3);
 }
 
+// ---- diff ----
+
+const HOUSEHOLD_OLD: &str = "specs/procedures/superseded/household-business-registration-2021.yaml";
+const HOUSEHOLD_NEW: &str = "specs/procedures/household-business-registration.yaml";
+
+#[test]
+fn diff_of_the_2025_07_01_pair_lists_breaking_changes() {
+    let r = motcua(&["diff", HOUSEHOLD_OLD, HOUSEHOLD_NEW, "--lang", "en"]);
+    assert_eq!(r.code, 1, "breaking changes found: {}{}", r.stdout, r.stderr);
+    snapshot("diff-household.en.txt", &r.stdout);
+    let r = motcua(&["diff", HOUSEHOLD_OLD, HOUSEHOLD_NEW]);
+    assert_eq!(r.code, 1);
+    snapshot("diff-household.vi.txt", &r.stdout);
+    let r = motcua(&["diff", HOUSEHOLD_OLD, HOUSEHOLD_NEW, "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["from"]["version"].as_str(), v["to"]["version"].as_str()), (Some("2021.1"), Some("2025.1")));
+    let changes = v["changes"].as_array().unwrap();
+    let level = changes
+        .iter()
+        .find(|c| c["kind"] == "step_level_changed" && c["subject"] == "steps.review")
+        .expect("the review moves from the district to the commune");
+    assert_eq!(
+        (&level["old"], &level["new"], &level["breaking"]),
+        (&json!("district"), &json!("commune"), &json!(true))
+    );
+    assert_eq!(v["breaking"], changes.iter().filter(|c| c["breaking"] == true).count());
+}
+
+#[test]
+fn diff_exit_codes_and_errors() {
+    // The same version: nothing changed, exit 0.
+    let r = motcua(&["diff", HOUSEHOLD_NEW, HOUSEHOLD_NEW, "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.ends_with("No changes.\n"), "{}", r.stdout);
+    // Only non-breaking changes (a shorter budget): exit 0, the change listed.
+    let dir = std::env::temp_dir().join(format!("motcua-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let shorter = dir.join("shorter.yaml");
+    let text = std::fs::read_to_string(repo().join(HOUSEHOLD_NEW)).unwrap();
+    std::fs::write(&shorter, text.replacen("    budget: 1.5d\n", "    budget: 1d\n", 1)).unwrap();
+    let specs = repo().join("specs");
+    let (specs, shorter) = (specs.to_str().unwrap(), shorter.to_str().unwrap());
+    let r = motcua(&["diff", HOUSEHOLD_NEW, shorter, "--specs", specs, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["changes"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&v["changes"][0]["kind"], &v["changes"][0]["breaking"]),
+        (&json!("step_budget_changed"), &json!(false))
+    );
+    // A spec that does not load: exit 2, coded, JSON when JSON is asked.
+    let broken = dir.join("broken.yaml");
+    std::fs::write(&broken, text.replace("to: review", "to: revieww")).unwrap();
+    let r = motcua(&["diff", HOUSEHOLD_NEW, broken.to_str().unwrap(), "--specs", specs, "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "spec_does_not_load");
+    assert!(v["error"]["message"]["en"].as_str().unwrap().contains("unknown_step"), "{v}");
+    // Usage errors: exit 2.
+    let r = motcua(&["diff", HOUSEHOLD_NEW, "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error[usage_error]: missing argument"), "{}", r.stderr);
+    let r = motcua(&["diff", HOUSEHOLD_NEW, "nowhere.yaml", "--format", "json"]);
+    assert_eq!(r.code, 2);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "io_error");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn lint_compiles_a_migration_against_its_two_versions() {
+    let r = motcua(&["lint", "specs/migrations", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["files"][0]["kind"], "migration");
+    // A copy in a folder of its own, with the procedures beside it, one target misspelt.
+    let dir = std::env::temp_dir().join(format!("motcua-migration-{}", std::process::id()));
+    let (migrations, procedures) = (dir.join("migrations"), dir.join("procedures"));
+    std::fs::create_dir_all(&migrations).unwrap();
+    std::fs::create_dir_all(procedures.join("superseded")).unwrap();
+    std::fs::copy(repo().join(HOUSEHOLD_NEW), procedures.join("new.yaml")).unwrap();
+    std::fs::copy(repo().join(HOUSEHOLD_OLD), procedures.join("superseded/old.yaml")).unwrap();
+    let text = std::fs::read_to_string(repo().join("specs/migrations/1.001612-2021.1-to-2025.1.yaml")).unwrap();
+    let bad = migrations.join("bad.yaml");
+    std::fs::write(&bad, text.replace("review: {to: review}", "review: {to: reviewx}")).unwrap();
+    let specs = repo().join("specs");
+    let r = motcua(&["lint", bad.to_str().unwrap(), "--specs", specs.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let d = &v["diagnostics"][0];
+    let line = text.lines().position(|l| l.contains("review: {to: review}")).unwrap() + 1;
+    assert_eq!((&d["code"], &d["path"], &d["line"]), (&json!("unknown_step"), &json!("steps.review.to"), &json!(line)));
+    // Without the old version beside it: `wrong_procedure` at `from`.
+    std::fs::remove_file(procedures.join("superseded/old.yaml")).unwrap();
+    std::fs::write(&bad, &text).unwrap();
+    let r = motcua(&["lint", bad.to_str().unwrap(), "--specs", specs.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        (&v["diagnostics"][0]["code"], &v["diagnostics"][0]["path"]),
+        (&json!("wrong_procedure"), &json!("from"))
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 // ---- the command line itself: help, errors, completions, man page ----
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "serve",
     "lint",
     "simulate",
+    "diff",
     "graph",
     "check-form",
     "schema",
