@@ -496,6 +496,16 @@ impl Procedure {
         })
     }
 
+    /// The petgraph graph: steps and outcomes as nodes, actions as edges.
+    pub(crate) fn graph(&self) -> &DiGraph<Node, Edge> {
+        &self.graph
+    }
+
+    /// The graph node of a step.
+    pub(crate) fn step_node(&self, ix: StepIx) -> NodeIndex {
+        self.step_nodes[ix.0 as usize]
+    }
+
     /// A step by index.
     pub(crate) fn step(&self, ix: StepIx) -> &Step {
         &self.steps[ix.0 as usize]

@@ -34,15 +34,13 @@ use crate::text::Text;
 ///     StepMove::NotMigratable { reason } => assert!(reason.get("en").contains("already signed")),
 ///     StepMove::To { .. } => unreachable!(),
 /// }
-/// assert_eq!(m.step_by_id("sign").unwrap().target(), new.step_ix("sign"));
+/// assert_eq!(m.step_by_id("sign").unwrap().target(), Some("sign"));
 /// # Ok::<(), motcua::LoadError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StepMove {
     /// They continue in this step of the new version.
     To {
-        /// The step's index in the new procedure.
-        step: StepIx,
         /// The step's identifier in the new procedure.
         id: String,
     },
@@ -55,10 +53,10 @@ pub enum StepMove {
 }
 
 impl StepMove {
-    /// The new step, when dossiers move.
-    pub fn target(&self) -> Option<StepIx> {
+    /// The new step's identifier, when dossiers move.
+    pub fn target(&self) -> Option<&str> {
         match self {
-            StepMove::To { step, .. } => Some(*step),
+            StepMove::To { id } => Some(id),
             StepMove::NotMigratable { .. } => None,
         }
     }
@@ -83,7 +81,7 @@ impl StepMove {
 ///
 /// It is what code that moves a running dossier needs, and nothing of the dossier itself:
 /// for each step of the old version, the step of the new version the dossier continues in
-/// or why it cannot move ([`Migration::step`]); the renamed form fields and documents
+/// or why it cannot move ([`Migration::step_by_id`]); the renamed form fields and documents
 /// ([`Migration::migrate_data`], [`Migration::migrate_documents`]); the deadline policy
 /// ([`Migration::deadlines`]); and the SHA-256 of the file ([`Migration::sha256`]), which the
 /// dossier's `migrated` event carries so the history says exactly which mapping moved it.
@@ -103,8 +101,8 @@ impl StepMove {
 /// let migration = Migration::from_yaml(text, "migration.yaml", &old, &new)?;
 ///
 /// // A dossier under review at the district moves to review at the commune.
-/// let review = migration.step(old.step_ix("review").unwrap());
-/// assert_eq!(review.target(), new.step_ix("review"));
+/// let review = migration.step_by_id("review").unwrap();
+/// assert_eq!(review.target(), Some("review"));
 /// // One signed by the district chair and not yet returned stays on the old version.
 /// assert!(matches!(migration.step_by_id("return_result"), Some(StepMove::NotMigratable { .. })));
 /// assert_eq!(migration.sha256().len(), 64);
@@ -194,16 +192,6 @@ impl Migration {
     /// The procedure code and version dossiers move to.
     pub fn to(&self) -> (&str, &str) {
         (&self.to_code, &self.spec.to)
-    }
-
-    /// Where dossiers in this step of the old version go. A step no dossier can reach needs
-    /// no mapping; unmapped, it is [`StepMove::NotMigratable`] with the engine's reason.
-    ///
-    /// # Panics
-    ///
-    /// When `old_step` is not a step of the old procedure the migration was compiled with.
-    pub fn step(&self, old_step: StepIx) -> &StepMove {
-        &self.steps[old_step.0 as usize]
     }
 
     /// Where dossiers in the old step with this identifier go.
@@ -707,11 +695,8 @@ fn compile(
         .iter()
         .map(|s| match spec.steps.get(&s.id) {
             Some(m) => match (&m.to, &m.not_migratable) {
-                (Some(to), _) => {
-                    // Resolved above: a missing target is an error.
-                    let step = new.step_ix(to).unwrap_or(StepIx(0));
-                    StepMove::To { step, id: to.clone() }
-                }
+                // Resolved above: a missing target is an error.
+                (Some(to), _) => StepMove::To { id: to.clone() },
                 (None, Some(reason)) => StepMove::NotMigratable { reason: reason.clone() },
                 (None, None) => StepMove::NotMigratable { reason: unreachable.clone() },
             },
