@@ -483,6 +483,23 @@ impl LoadError {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }
+
+    /// The headline diagnostic, the one a binding shows when it can show only one: the first
+    /// error by place, or the first diagnostic when there is no error. Every binding (WASM,
+    /// C, HTTP) uses this, so a portal and a browser name the same problem.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code};
+    /// let text = "id: x\nname: {vi: X}\nlevels:\n  - {id: commune, name: {vi: Xã}}\nagencies:\n  police: {name: {vi: Công an}, level: county}\nroles: {}\n";
+    /// let err = Catalogue::from_yaml(text, "c.yaml").unwrap_err();
+    /// let primary = err.primary().expect("a load error has a diagnostic");
+    /// assert!(primary.is_error());
+    /// assert_eq!(primary.code, err.errors().next().unwrap().code);
+    /// assert_eq!((primary.file.as_str(), primary.line), ("c.yaml", 6));
+    /// ```
+    pub fn primary(&self) -> Option<&Diagnostic> {
+        self.errors().next().or(self.diagnostics.first())
+    }
 }
 
 impl fmt::Display for LoadError {

@@ -15,6 +15,12 @@ pub fn read(path: impl AsRef<Path>) -> String {
 }
 
 /// The shipped catalogue and calendars, as a portal would load them.
+/// The shipped catalogue.
+pub fn catalogue() -> Catalogue {
+    Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "specs/catalogue/vietnam.yaml")
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 pub fn library() -> Library {
     let catalogue = Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "specs/catalogue/vietnam.yaml")
         .unwrap_or_else(|e| panic!("{e}"));

@@ -16,8 +16,13 @@ fn today() -> NaiveDate {
     day(2026, 2, 13)
 }
 
+/// The fixture form with the shipped catalogue's citizen-ID province codes, as a procedure
+/// compiled against that catalogue would have it.
 fn fixture() -> Form {
-    Form::from_yaml(FIXTURE, "birth_residence_insurance.yaml").unwrap_or_else(|e| panic!("{e}"))
+    let catalogue = crate::common::catalogue();
+    Form::from_yaml(FIXTURE, "birth_residence_insurance.yaml")
+        .unwrap_or_else(|e| panic!("{e}"))
+        .with_citizen_id_provinces(catalogue.citizen_id_provinces())
 }
 
 fn found(v: &Validation) -> Vec<(String, Code)> {
@@ -462,6 +467,7 @@ documents:
 fn one_field(spec: &str) -> Form {
     Form::from_yaml(&format!("form:\n  fields:\n    f: {{label: {{vi: Trường}}, {spec}}}\n"), "t.yaml")
         .unwrap_or_else(|e| panic!("{spec}: {e}"))
+        .with_citizen_id_provinces(crate::common::catalogue().citizen_id_provinces())
 }
 
 fn codes_for(form: &Form, value: Json) -> Vec<Code> {

@@ -716,6 +716,9 @@ fn build(
     }
     let empty = crate::form::FormSpec::default();
     let form = match crate::form::compile(spec.form.as_ref().unwrap_or(&empty), &spec.documents, map, "") {
+        Ok(form) if !catalogue.spec().citizen_id_provinces.is_empty() => {
+            Some(form.with_citizen_id_provinces(catalogue.citizen_id_provinces()))
+        }
         Ok(form) => Some(form),
         Err(problems) => {
             out.extend(problems);

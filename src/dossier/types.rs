@@ -140,6 +140,7 @@ pub struct Command {
 /// The kinds of command.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommandKind {
     /// Take an action of an active step.
     Act {
@@ -275,6 +276,7 @@ pub struct TimerDue {
 /// What an event records.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EventKind {
     /// The dossier was submitted.
     Submitted {
@@ -353,6 +355,7 @@ pub struct Effect {
 /// The kinds of effect.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EffectKind {
     /// The national status changed: report it to the national portal.
     StatusChanged {

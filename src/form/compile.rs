@@ -139,6 +139,7 @@ pub(crate) fn compile(
         documents: docs,
         limits: c.limits,
         messages: Messages::builtin(),
+        citizen_id_provinces: None,
     })
 }
 

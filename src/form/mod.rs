@@ -322,6 +322,9 @@ pub struct Form {
     pub(crate) documents: Vec<Document>,
     pub(crate) limits: ExprLimits,
     pub(crate) messages: Messages,
+    /// The province codes a `citizen_id` may start with (sorted), from the catalogue;
+    /// `None` for a standalone form, which checks the format and the birth year only.
+    pub(crate) citizen_id_provinces: Option<std::sync::Arc<[String]>>,
 }
 
 /// A file holding just a form and its documents (a procedure YAML holds more keys).
@@ -422,6 +425,31 @@ impl Form {
     /// ```
     pub fn with_messages(mut self, messages: Messages) -> Form {
         self.messages = messages;
+        self
+    }
+
+    /// The form with the province codes a personal identification number (`citizen_id`) may
+    /// start with. A form compiled inside a procedure takes them from the catalogue's
+    /// `citizen_id_provinces`; a standalone form has none and checks only the format and the
+    /// birth year.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Form};
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let text = "form:\n  fields:\n    id: {label: {vi: Số định danh}, type: citizen_id}\n";
+    /// let standalone = Form::from_yaml(text, "f.yaml")?;
+    /// let checked = standalone.clone().with_citizen_id_provinces(catalogue.citizen_id_provinces());
+    /// let data = serde_json::json!({"id": "003090012345"}); // 003 is no province
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// assert!(standalone.validate(&data, &[], day).is_valid());
+    /// assert_eq!(checked.validate(&data, &[], day).problems[0].code, Code::InvalidCitizenId);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn with_citizen_id_provinces<'a>(mut self, codes: impl IntoIterator<Item = &'a str>) -> Form {
+        let mut codes: Vec<String> = codes.into_iter().map(str::to_owned).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        self.citizen_id_provinces = Some(codes.into());
         self
     }
 

@@ -370,7 +370,9 @@ impl<'a> Validator<'a> {
                 }
                 FieldType::Phone => ids::phone(&s).err().map(|r| (Code::InvalidFormat, r)),
                 FieldType::Email => ids::email(&s).err().map(|r| (Code::InvalidFormat, r)),
-                FieldType::CitizenId => ids::citizen_id(&s, this_year).err().map(|r| (Code::InvalidCitizenId, r)),
+                FieldType::CitizenId => ids::citizen_id(&s, this_year, self.form.citizen_id_provinces.as_deref())
+                    .err()
+                    .map(|r| (Code::InvalidCitizenId, r)),
                 FieldType::TaxCode => ids::tax_code(&s).err().map(|r| (Code::InvalidTaxCode, r)),
                 FieldType::AdminUnit => ids::admin_unit(&s, field.level).err().map(|r| (Code::InvalidFormat, r)),
                 _ => None,

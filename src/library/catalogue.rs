@@ -123,6 +123,19 @@ impl Catalogue {
         for id in spec.databases.keys() {
             check_identifier(id, map, &source::join("databases", id), Part::Key, &mut problems);
         }
+        for code in spec.citizen_id_provinces.keys() {
+            if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                problems.push(map.diagnostic(
+                    Code::InvalidValue,
+                    &source::join("citizen_id_provinces", code),
+                    Part::Key,
+                    Message::new(
+                        format!("Mã tỉnh `{code}` của số định danh cá nhân phải gồm đúng 3 chữ số"),
+                        format!("citizen-ID province code `{code}` must be exactly 3 digits"),
+                    ),
+                ));
+            }
+        }
         if problems.iter().any(Diagnostic::is_error) {
             return Err(LoadError::new(problems));
         }
@@ -177,6 +190,20 @@ impl Catalogue {
     /// Identifiers of the national databases, in the order written.
     pub fn databases(&self) -> impl Iterator<Item = &String> {
         self.spec.databases.keys()
+    }
+
+    /// The province codes a personal identification number may start with, in the order
+    /// written (see [`Form::with_citizen_id_provinces`](crate::form::Form::with_citizen_id_provinces)).
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let codes: Vec<&str> = catalogue.citizen_id_provinces().collect();
+    /// assert_eq!((codes.len(), codes[0], codes[62]), (63, "001", "096"));
+    /// assert_eq!(catalogue.spec().citizen_id_provinces["001"], "Hà Nội");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn citizen_id_provinces(&self) -> impl Iterator<Item = &str> {
+        self.spec.citizen_id_provinces.keys().map(String::as_str)
     }
 
     /// Whether a role exists and is the applicant's.

@@ -43,6 +43,11 @@ pub struct CatalogueSpec {
     /// a paper copy (a document's `replaceable_by`), by identifier.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub databases: IndexMap<String, DatabaseSpec>,
+    /// The province codes a 12-digit personal identification number (*số định danh cá nhân*)
+    /// may start with, each with the province's name: `"001": Hà Nội`. Three digits each.
+    /// Omitted: `citizen_id` fields check the format and the birth year only.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub citizen_id_provinces: IndexMap<String, String>,
 }
 
 /// One national database whose records may stand in for a document.

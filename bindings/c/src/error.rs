@@ -97,7 +97,7 @@ impl Failure {
 
     pub(crate) fn load(error: &LoadError) -> Failure {
         let diagnostics = error.diagnostics();
-        let first: Option<&Diagnostic> = error.errors().next().or(diagnostics.first());
+        let first: Option<&Diagnostic> = error.primary();
         let (code, line, column, path, message) = match first {
             Some(d) => (d.code.as_str().to_owned(), d.line, d.column, d.path.clone(), d.message.clone()),
             None => ("load_error".to_owned(), 0, 0, String::new(), error_message(&error.to_string())),

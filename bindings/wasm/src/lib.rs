@@ -85,7 +85,7 @@ fn throw(
 
 fn load_error(err: &LoadError) -> JsValue {
     let diagnostics = err.diagnostics();
-    let first = err.errors().next().or(diagnostics.first());
+    let first = err.primary();
     match first {
         Some(d) => {
             let mut message = d.message.clone();
