@@ -27,7 +27,9 @@
 //! documents:
 //!   birth_certificate:
 //!     name: {vi: Giấy chứng sinh, en: Birth certificate}
-//! "#, "form.yaml").unwrap();
+//! "#, "form.yaml").unwrap()
+//! // A procedure's form gets these from its catalogue; a standalone form is given them.
+//! .with_citizen_id_provinces(["001", "079"]);
 //!
 //! let today = NaiveDate::from_ymd_opt(2026, 2, 13).unwrap();
 //! let v = form.validate(&json!({"citizen_id": "003090012345", "birth_date": "2019-01-01"}), &[], today);
