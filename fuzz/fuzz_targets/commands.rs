@@ -29,11 +29,11 @@ fuzz_target!(|input: Input| {
     let procedures = shipped::procedures();
     let p = &procedures[usize::from(input.procedure) % procedures.len()];
     let actions: Vec<(&str, &str, &motcua::Action)> =
-        p.steps().iter().flat_map(|s| s.actions.iter().map(move |a| (s.id.as_str(), a.id.as_str(), a))).collect();
+        p.steps().iter().flat_map(|s| s.actions().iter().map(move |a| (s.id(), a.id(), a))).collect();
     let mut actors = vec![Actor::citizen()];
     actors.extend(actions.iter().map(|(_, _, a)| Actor {
-        role: a.role.clone(),
-        agency: a.agency.clone(),
+        role: a.role().to_owned(),
+        agency: a.agency().map(str::to_owned),
         unit: None,
         user: None,
     }));
@@ -46,7 +46,7 @@ fuzz_target!(|input: Input| {
             Dossier::submit(
                 p,
                 Submission {
-                    actor: Actor::official(&p.start().role, p.start().agency.as_deref().unwrap_or("")),
+                    actor: Actor::official(p.start().role(), p.start().agency().unwrap_or("")),
                     allow_incomplete: true,
                     ..submission
                 },
