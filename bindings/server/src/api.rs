@@ -1,5 +1,6 @@
 //! The JSON API: each handler translates HTTP to one call of the core or the store.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -771,7 +772,9 @@ fn command_kind(body: Value) -> Result<CommandKind, ApiError> {
 struct DeskParams {
     /// `open` (default), `due_soon`, `late` or `suspended`.
     view: Option<String>,
-    /// For `due_soon`: appointments within this many calendar days (default 2).
+    /// For `due_soon`: appointments within this many working days on the procedure's
+    /// calendar (default 2, at most 366): from a Friday 10:00, `2` reaches Tuesday 10:00,
+    /// across the weekend and any holiday.
     days: Option<u32>,
     /// Only this procedure code.
     procedure: Option<String>,
@@ -800,7 +803,9 @@ pub struct DeskEntry {
 /// The caller's work list: open dossiers with a step of the officer's agency kind
 /// handled in the officer's unit, by appointment.
 #[utoipa::path(get, path = "/api/v1/desk", tag = "desk", security(("bearer" = [])), params(DeskParams),
-    responses((status = 200, description = "A page of the list", body = Object), (status = 403, description = "Applicants have no desk", body = ErrorBody)))]
+    responses((status = 200, description = "A page of the list", body = Object), (status = 400, description = "invalid_query", body = ErrorBody),
+        (status = 403, description = "Applicants have no desk", body = ErrorBody),
+        (status = 422, description = "outside_calendar: the `due_soon` horizon falls outside the years the calendar covers", body = ErrorBody)))]
 async fn desk(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -816,12 +821,15 @@ async fn desk(
         ));
     }
     let now = (state.clock)();
+    // For `due_soon`, each procedure's horizon on its own calendar.
+    let mut horizons = BTreeMap::new();
     let view = match q.view.as_deref() {
         None | Some("open") => DeskView::Open,
         Some("late") => DeskView::Late,
         Some("suspended") => DeskView::Suspended,
         Some("due_soon") => {
-            DeskView::DueSoon { until: now + chrono::Duration::days(i64::from(q.days.unwrap_or(2).min(366))) }
+            horizons = due_soon_horizons(&state, q.procedure.as_deref(), now, q.days.unwrap_or(2).min(366))?;
+            DeskView::DueSoon { until: horizons.values().max().copied().unwrap_or(now) }
         }
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -856,8 +864,42 @@ async fn desk(
         }
         other => other?,
     };
-    let rows: Vec<DeskEntry> = page.rows.into_iter().map(|row| desk_entry(&state, row, now)).collect();
+    let rows: Vec<DeskEntry> = page
+        .rows
+        .into_iter()
+        // The store's bound is the farthest horizon; a procedure on a shorter calendar
+        // keeps only its own (such a page may hold fewer than `limit` rows).
+        .filter(|row| horizons.get(&row.procedure).is_none_or(|until| row.appointment <= *until))
+        .map(|row| desk_entry(&state, row, now))
+        .collect();
     Ok(Json(json!({"rows": rows, "next": page.next})))
+}
+
+/// The end of `days` working days from `now` on the calendar of each procedure (only
+/// `only`, when the list is for one): the horizon of the `due_soon` view.
+fn due_soon_horizons(
+    state: &Shared,
+    only: Option<&str>,
+    now: DateTime<FixedOffset>,
+    days: u32,
+) -> Result<BTreeMap<String, DateTime<FixedOffset>>, ApiError> {
+    let mut horizons = BTreeMap::new();
+    for (code, procedure) in &state.specs.procedures {
+        if only.is_some_and(|only| only != code) {
+            continue;
+        }
+        let until = procedure.calendar().add(now, motcua::WorkingDuration::days(days)).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.code().as_str(),
+                "days",
+                &format!("Không tính được {days} ngày làm việc: {}", e.message().vi),
+                &format!("Cannot count {days} working days: {}", e.message().en),
+            )
+        })?;
+        horizons.insert(code.clone(), until);
+    }
+    Ok(horizons)
 }
 
 fn desk_entry(state: &Shared, row: motcua_store::DeskRow, now: DateTime<FixedOffset>) -> DeskEntry {

@@ -270,6 +270,80 @@ async fn applicants_see_their_own_dossiers_and_officers_their_units() {
     }
 }
 
+/// `due_soon` counts working days on the procedure's calendar (vn-gov): from Friday
+/// 24 April 2026, Monday 27 April is the day off for the Hùng Kings' day (Sunday 26
+/// April), and 30 April and 1 May are holidays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn due_soon_counts_working_days_across_the_weekend_and_the_holidays() {
+    let db = databases("due-soon").remove(0);
+    let server = Server::start(&db).await;
+    let lan = citizen("lan");
+    // A 3-working-day procedure: each appointment is 3 working days after its submission.
+    for (id, submitted) in [
+        ("DS-TUE", "2026-04-22T09:00:00+07:00"),
+        ("DS-WED-0930", "2026-04-23T09:30:00+07:00"),
+        ("DS-WED-1100", "2026-04-23T11:00:00+07:00"),
+        ("DS-MON", "2026-04-24T09:00:00+07:00"),
+    ] {
+        server.set_time(at(submitted));
+        let reply = server.post("/api/v1/dossiers", &lan, &birth_submission(id), &[]).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    server.set_time(at("2026-04-24T10:00:00+07:00")); // Friday
+    let desk = officer("one_stop_officer", "commune_committee", "00004");
+    let open = server.get("/api/v1/desk", &desk).await;
+    let appointments: Vec<(String, String)> = open.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_owned(), r["appointment"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected = [
+        ("DS-TUE", "2026-04-28T09:00:00+07:00"),
+        ("DS-WED-0930", "2026-04-29T09:30:00+07:00"),
+        ("DS-WED-1100", "2026-04-29T11:00:00+07:00"),
+        ("DS-MON", "2026-05-04T09:00:00+07:00"),
+    ];
+    assert_eq!(appointments.len(), expected.len(), "{}", open.body);
+    for ((id, appointment), (want_id, want)) in appointments.iter().zip(expected) {
+        assert_eq!(id, want_id);
+        assert_eq!(at(appointment), at(want), "{id}");
+    }
+    let due = |days: &'static str| {
+        let server = &server;
+        let desk = desk.clone();
+        async move {
+            let path = format!("/api/v1/desk?view=due_soon&days={days}");
+            let reply = server.get(&path, &desk).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let rows = reply.body["rows"].as_array().unwrap().clone();
+            for row in &rows {
+                let left = row["working_minutes_left"].as_i64().unwrap();
+                let days: i64 = days.parse().unwrap();
+                assert!((0..=days * 480).contains(&left), "{row}");
+            }
+            rows.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    // Counted in calendar days, 2 days from Friday would end on Sunday and hold nothing.
+    assert_eq!(due("1").await, ["DS-TUE"], "1 working day from Friday 10:00 is Tuesday 10:00");
+    assert_eq!(due("2").await, ["DS-TUE", "DS-WED-0930"], "2 working days: Wednesday 10:00");
+    assert_eq!(
+        due("3").await,
+        ["DS-TUE", "DS-WED-0930", "DS-WED-1100", "DS-MON"],
+        "3: over 30/4, 1/5 and the weekend to Monday 10:00"
+    );
+    // The same through the procedure filter, and a horizon beyond the calendar is coded.
+    let one = server.get("/api/v1/desk?view=due_soon&days=2&procedure=1.001193", &desk).await;
+    assert_eq!(one.body["rows"].as_array().unwrap().len(), 2, "{}", one.body);
+    let beyond = server.get("/api/v1/desk?view=due_soon&days=366", &desk).await;
+    assert_eq!((beyond.status.as_u16(), beyond.code()), (200, ""), "2027 is still covered: {}", beyond.body);
+    server.set_time(at("2027-06-01T10:00:00+07:00"));
+    let beyond = server.get("/api/v1/desk?view=due_soon&days=366", &desk).await;
+    assert_eq!((beyond.status.as_u16(), beyond.code()), (422, "outside_calendar"), "{}", beyond.body);
+    server.running.stop().await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_error_is_coded_and_tells_no_internals() {
     let db = databases("errors").remove(0);
