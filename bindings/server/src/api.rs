@@ -32,6 +32,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/api/v1/procedures", get(list_procedures))
         .route("/api/v1/procedures/{code}", get(get_procedure))
         .route("/api/v1/procedures/{code}/diagram", get(diagram))
+        .route("/api/v1/procedures/{code}/source", get(source))
         .route("/api/v1/procedures/{code}/validate", post(validate))
         .route("/api/v1/lint", post(lint))
         .route("/api/v1/dossiers", post(submit))
@@ -328,6 +329,51 @@ async fn get_procedure(
         "warnings": procedure.warnings(),
         "versions": versions,
     })))
+}
+
+/// A spec file as the service read it from its specs folder.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceText {
+    /// Its path below the specs folder (`procedures/…`, `catalogue/…`, `calendars/…`).
+    pub file: String,
+    /// Its text, exactly as read.
+    pub text: String,
+}
+
+/// Everything a procedure is compiled from, as the service runs it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcedureSource {
+    /// National procedure code.
+    pub code: String,
+    /// The version new dossiers open under.
+    pub version: String,
+    /// The procedure's spec.
+    pub procedure: SourceText,
+    /// The catalogue it compiles against.
+    pub catalogue: SourceText,
+    /// The calendars, in the order they load (a calendar after the one it extends).
+    pub calendars: Vec<SourceText>,
+}
+
+/// The exact texts the service compiled a procedure from: its spec, the catalogue and the
+/// calendars of the service's specs folder. The browser module
+/// (`Engine.load({catalogue, calendars}).loadProcedure(procedure.text, procedure.file)`)
+/// compiles them into the same rules the service validates with.
+#[utoipa::path(get, path = "/api/v1/procedures/{code}/source", tag = "procedures", params(("code" = String, Path, description = "National procedure code")),
+    responses((status = 200, description = "The source texts", body = ProcedureSource), (status = 404, description = "No such procedure", body = ErrorBody)))]
+async fn source(State(state): State<Shared>, code: Result<Path<String>, PathRejection>) -> Result<Response, ApiError> {
+    let code = path(code)?;
+    let procedure = procedure(&state, &code)?;
+    let (text, file) = state.specs.texts.get(&code).cloned().ok_or_else(ApiError::internal)?;
+    let texts = |f: &crate::specs::SourceFile| SourceText { file: f.file.clone(), text: f.text.clone() };
+    let body = ProcedureSource {
+        code: procedure.code().to_owned(),
+        version: procedure.version().to_owned(),
+        procedure: SourceText { file: format!("procedures/{file}"), text },
+        catalogue: texts(&state.specs.catalogue),
+        calendars: state.specs.calendars.iter().map(texts).collect(),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-cache")], Json(body)).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -1099,6 +1145,7 @@ mod openapi_paths {
             list_procedures,
             get_procedure,
             diagram,
+            source,
             validate,
             lint,
             submit,
@@ -1117,6 +1164,8 @@ mod openapi_paths {
             ErrorBody,
             DevTokenRequest,
             ProcedureSummary,
+            ProcedureSource,
+            SourceText,
             ValidateRequest,
             LintRequest,
             SubmitRequest,

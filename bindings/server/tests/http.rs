@@ -270,6 +270,55 @@ async fn applicants_see_their_own_dossiers_and_officers_their_units() {
     }
 }
 
+/// The source a procedure runs from is the text of the specs folder, with the catalogue and
+/// the calendars in an order they load in; compiled again, it validates as the service does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_procedure_source_is_the_text_the_service_runs() {
+    let db = databases("source").remove(0);
+    let server = Server::start(&db).await;
+    server.set_time(at("2026-03-09T08:15:00+07:00"));
+    let reply = server.send(Method::GET, "/api/v1/procedures/1.001193/source", None, None, &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let source = &reply.body;
+    let specs = root().join("specs");
+    let read = |file: &str| std::fs::read_to_string(specs.join(file)).unwrap();
+    assert_eq!(source["code"], "1.001193");
+    assert_eq!(source["procedure"]["file"], "procedures/birth-registration-residence-insurance.yaml");
+    assert_eq!(source["procedure"]["text"], read("procedures/birth-registration-residence-insurance.yaml"));
+    assert_eq!(source["catalogue"]["file"], "catalogue/vietnam.yaml");
+    assert_eq!(source["catalogue"]["text"], read("catalogue/vietnam.yaml"));
+    let calendars: Vec<&str> =
+        source["calendars"].as_array().unwrap().iter().map(|c| c["file"].as_str().unwrap()).collect();
+    // The province's calendar extends vn-gov: it comes after it, whatever the file order.
+    assert_eq!(calendars, ["calendars/vn-gov.yaml", "calendars/example-province.yaml"]);
+    for c in source["calendars"].as_array().unwrap() {
+        assert_eq!(c["text"], read(c["file"].as_str().unwrap()));
+    }
+
+    // Compiled from these texts alone, the procedure finds what the service finds.
+    let text = |v: &Value| v["text"].as_str().unwrap().to_owned();
+    let mut library =
+        motcua::Library::new(motcua::Catalogue::from_yaml(&text(&source["catalogue"]), "vietnam.yaml").unwrap());
+    for c in source["calendars"].as_array().unwrap() {
+        library.add_calendar_yaml(&text(c), c["file"].as_str().unwrap()).unwrap();
+    }
+    let procedure = motcua::Procedure::from_yaml(&text(&source["procedure"]), "birth.yaml", &library).unwrap();
+    let mut data = scenario("birth-registration-happy-police-first.yaml").submit.data;
+    data["declarant"]["citizen_id"] = json!("12345");
+    data["child"]["birth_date"] = json!("2031-01-01");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+    let here = procedure.form().validate(&data, &[], today);
+    let there = server
+        .send(Method::POST, "/api/v1/procedures/1.001193/validate", None, Some(&json!({"data": data})), &[])
+        .await;
+    assert_eq!(there.body["valid"], false);
+    assert!(here.problems.len() >= 2, "{:?}", here.problems);
+    assert_eq!(serde_json::to_value(&here.problems).unwrap(), there.body["problems"]);
+    let missing = server.send(Method::GET, "/api/v1/procedures/9.999999/source", None, None, &[]).await;
+    assert_eq!((missing.status.as_u16(), missing.code()), (404, "not_found"));
+    server.running.stop().await.unwrap();
+}
+
 /// `due_soon` counts working days on the procedure's calendar (vn-gov): from Friday
 /// 24 April 2026, Monday 27 April is the day off for the Hùng Kings' day (Sunday 26
 /// April), and 30 April and 1 May are holidays.
