@@ -763,19 +763,22 @@ async fn command(
     let id = path(id)?;
     let key = idempotency_key(&headers)?;
     let expected = if_match(&headers)?;
-    visible_dossier(&state, &claims, &id).await?;
     let now = (state.clock)();
     let actor = claims.actor();
     let command_id = key.unwrap_or_else(|| random_id("cmd-"));
+    let owned = id.clone();
+    // Who may see the dossier is checked on the dossier the command loads anyway (one
+    // load); one the caller may not see is `404`, as one that does not exist.
     let result = state
         .with_store(move |s| {
-            let at = s.command_time(&id, &command_id)?.unwrap_or(now);
+            let at = s.command_time(&owned, &command_id)?.unwrap_or(now);
             let command = Command { id: command_id, at, actor, expected_version: expected, kind };
-            s.apply(&id, &command)
+            s.apply_if_visible(&owned, &command, |dossier| may_see(&claims, dossier))
         })
         .await;
     record(&state, &result);
     match result {
+        Err(e) if e.body.code == "not_found" => Err(no_dossier(&id)),
         Err(mut e) if e.body.code == "version_conflict" && expected.is_some() => {
             e.status = StatusCode::PRECONDITION_FAILED;
             Err(e)

@@ -210,6 +210,14 @@ async fn retries_return_the_same_answer_and_versions_are_checked() {
         let other = json!({"type": "act", "action": "request_supplement"});
         let conflict = server.post(path, &desk, &other, &[("idempotency-key", "k-accept")]).await;
         assert_eq!((conflict.status.as_u16(), conflict.code()), (409, "idempotency_conflict"), "{}", conflict.body);
+        // An officer of another ward learns nothing from the key: not the stored outcome,
+        // not the conflict; the dossier is not found.
+        let elsewhere = officer("one_stop_officer", "commune_committee", "00070");
+        for body in [accept(), other.clone()] {
+            let reply = server.post(path, &elsewhere, &body, &[("idempotency-key", "k-accept")]).await;
+            assert_eq!((reply.status.as_u16(), reply.code()), (404, "not_found"), "{}", reply.body);
+            assert_eq!(reply.body["field"], "id");
+        }
         let history = server.get("/api/v1/dossiers/KS-2/history", &desk).await;
         assert_eq!(history.body.as_array().unwrap().len(), 2, "the retry stored nothing");
         let verify = server.get("/api/v1/dossiers/KS-2/verify", &desk).await;
