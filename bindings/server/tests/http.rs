@@ -332,7 +332,7 @@ async fn a_procedure_source_is_the_text_the_service_runs() {
 /// April), and 30 April and 1 May are holidays.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn due_soon_counts_working_days_across_the_weekend_and_the_holidays() {
-    let db = databases("due-soon").remove(0);
+    let db = databases("due_soon").remove(0);
     let server = Server::start(&db).await;
     let lan = citizen("lan");
     // A 3-working-day procedure: each appointment is 3 working days after its submission.
