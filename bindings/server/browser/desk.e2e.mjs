@@ -210,6 +210,9 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     assert.match(await row.getAttribute('data-signal'), /^(green|amber)$/);
     assert.match(await row.locator('td.appointment').textContent(), /\d\d\/\d\d\/\d{4}/);
     assert.match(await row.locator('td.left').textContent(), /\d+ (ngày|giờ|phút)/);
+    // Names, not codes: the ward and the procedure as the catalogue and units call them.
+    assert.equal(await row.locator('td.unit').textContent(), 'Phường Ba Đình');
+    assert.match(await row.textContent(), /Liên thông đăng ký khai sinh/);
     await shot('2-desk-one-stop-00004.png');
     assert.equal(await page.locator(`#desk tr[data-id="${secondId}"]`).count(), 1);
     // Paging by `next`: one row a page, two pages.
@@ -233,6 +236,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     // English labels after the toggle.
     await page.click('#lang');
     assert.equal(await row.locator('td.status').textContent(), '1 — New');
+    assert.equal(await row.locator('td.unit').textContent(), 'Ba Đình ward');
     assert.equal(await page.textContent('header h1'), 'One-stop desk');
     await page.click('#lang');
 
@@ -252,6 +256,8 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     assert.equal(await page.textContent('#status'), '2 — Được tiếp nhận');
     assert.equal(await page.textContent('#action-result'), 'Đã thực hiện: Tiếp nhận');
     assert.equal(await page.textContent('#timeline tr[data-step=receive] td.action'), 'Tiếp nhận');
+    assert.equal(await page.textContent('#jurisdiction'), 'Phường Ba Đình (00004)');
+    assert.match(await page.textContent('#timeline tr[data-step=receive]'), /Ủy ban nhân dân cấp xã.*Phường Ba Đình/);
     // The one-stop officer may not take the next step's action: shown, disabled, with the code.
     const propose = page.locator('#actions button[data-action=propose]');
     assert.equal(await propose.isDisabled(), true);

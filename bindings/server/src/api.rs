@@ -34,6 +34,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/api/v1/procedures/{code}/diagram", get(diagram))
         .route("/api/v1/procedures/{code}/source", get(source))
         .route("/api/v1/procedures/{code}/validate", post(validate))
+        .route("/api/v1/names", get(names))
         .route("/api/v1/lint", post(lint))
         .route("/api/v1/dossiers", post(submit))
         .route("/api/v1/dossiers/{id}", get(get_dossier))
@@ -329,6 +330,37 @@ async fn get_procedure(
         "warnings": procedure.warnings(),
         "versions": versions,
     })))
+}
+
+/// The names of the codes the API answers with, from the service's catalogue and units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Names {
+    /// Agency kinds (`commune_committee`, …) by code.
+    #[schema(value_type = Object)]
+    pub agencies: BTreeMap<String, motcua::Text>,
+    /// Roles (`one_stop_officer`, …) by code.
+    #[schema(value_type = Object)]
+    pub roles: BTreeMap<String, motcua::Text>,
+    /// Administrative units (`00004`, …) by code (empty without `units/`).
+    #[schema(value_type = Object)]
+    pub units: BTreeMap<String, motcua::Text>,
+}
+
+/// The names (vi, en) of agency kinds, roles and administrative units, so that a page can
+/// show "Phường Ba Đình" where the API says `00004`.
+#[utoipa::path(get, path = "/api/v1/names", tag = "procedures", responses((status = 200, description = "The names", body = Names)))]
+async fn names(State(state): State<Shared>) -> Response {
+    let library = &state.specs.library;
+    let catalogue = library.catalogue().spec();
+    let body = Names {
+        agencies: catalogue.agencies.iter().map(|(k, a)| (k.clone(), a.name.clone())).collect(),
+        roles: catalogue.roles.iter().map(|(k, r)| (k.clone(), r.name.clone())).collect(),
+        units: library
+            .units()
+            .map(|u| u.spec().units.iter().map(|(k, u)| (k.clone(), u.name.clone())).collect())
+            .unwrap_or_default(),
+    };
+    ([(header::CACHE_CONTROL, "max-age=300")], Json(body)).into_response()
 }
 
 /// A spec file as the service read it from its specs folder.
@@ -1149,6 +1181,7 @@ mod openapi_paths {
             get_procedure,
             diagram,
             source,
+            names,
             validate,
             lint,
             submit,
@@ -1169,6 +1202,7 @@ mod openapi_paths {
             ProcedureSummary,
             ProcedureSource,
             SourceText,
+            Names,
             ValidateRequest,
             LintRequest,
             SubmitRequest,

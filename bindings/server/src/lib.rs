@@ -30,7 +30,7 @@ mod openapi;
 mod specs;
 
 pub use api::{
-    AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, Outcome,
+    AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, Names, Outcome,
     ProcedureSource, ProcedureSummary, SourceText, SubmitRequest, ValidateRequest,
 };
 pub use app::{App, Clock, Config, Database, Limits, Running, ServeError, serve, start, system_clock};

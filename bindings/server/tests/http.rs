@@ -324,6 +324,13 @@ async fn a_procedure_source_is_the_text_the_service_runs() {
     assert_eq!(serde_json::to_value(&here.problems).unwrap(), there.body["problems"]);
     let missing = server.send(Method::GET, "/api/v1/procedures/9.999999/source", None, None, &[]).await;
     assert_eq!((missing.status.as_u16(), missing.code()), (404, "not_found"));
+
+    // The names the desk pages show for the codes.
+    let names = server.send(Method::GET, "/api/v1/names", None, None, &[]).await;
+    assert_eq!(names.status, 200);
+    assert_eq!(names.body["units"]["00004"], json!({"vi": "Phường Ba Đình", "en": "Ba Đình ward"}));
+    assert_eq!(names.body["agencies"]["commune_police"], json!({"vi": "Công an cấp xã", "en": "Commune police"}));
+    assert_eq!(names.body["roles"]["one_stop_officer"]["vi"], "Công chức tiếp nhận và trả kết quả");
     server.running.stop().await.unwrap();
 }
 
