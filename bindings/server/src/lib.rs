@@ -28,6 +28,7 @@ mod error;
 mod metrics;
 mod openapi;
 mod specs;
+mod webhook;
 
 pub use api::{
     AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, Names, Outcome,
@@ -39,3 +40,4 @@ pub use cli::ServeArgs;
 pub use error::{ApiError, ErrorBody};
 pub use openapi::document as openapi_document;
 pub use specs::{SourceFile, Specs, SpecsError};
+pub use webhook::{Webhook, signature};
