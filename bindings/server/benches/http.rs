@@ -227,6 +227,7 @@ fn main() {
             timer_interval: None,
             wasm_package: None,
             clock: Arc::new(clock),
+            webhook: None,
         };
         let running = runtime.block_on(motcua_server::start(config)).unwrap();
         let base = format!("http://{}", running.addr);

@@ -13,13 +13,16 @@
 //      officer hands the results over: status 10, closed, no action left.
 // On the way: the citizen follows the dossier, paging of the list, the late view, the vi/en
 // toggle, an officer's refused command and a stale If-Match shown with their messages.
+// A second test adds a procedure to a copy of specs/ (the birth registration under another
+// code, with a stricter rule): the citizen page lists it, compiles the texts the server
+// serves for it and shows the stricter rule's problem, which the shipped procedure does not.
 // Run by scripts/test.d/38-server-browser.sh (which builds the binary and the WASM package);
 // alone: `node --test desk.e2e.mjs` with MOTCUA_SERVER_BIN pointing at a built binary.
 // Screenshots go to target/desk-screenshots/ (their paths are printed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,7 +45,7 @@ function freePort() {
   });
 }
 
-async function startServer() {
+async function startServer(specs = join(root, 'specs')) {
   let bin = process.env.MOTCUA_SERVER_BIN;
   if (!bin) {
     execFileSync('cargo', ['build', '--locked', '-p', 'motcua-server'], { cwd: root, stdio: 'inherit' });
@@ -52,7 +55,7 @@ async function startServer() {
   assert.ok(existsSync(join(pkg, 'index.js')), `the WASM package is not built (${pkg}): run bindings/wasm/build.sh`);
   const dir = mkdtempSync(join(tmpdir(), 'motcua-desk-'));
   const port = await freePort();
-  const child = spawn(bin, ['--database', join(dir, 'desk.db'), '--listen', `127.0.0.1:${port}`, '--specs', join(root, 'specs'),
+  const child = spawn(bin, ['--database', join(dir, 'desk.db'), '--listen', `127.0.0.1:${port}`, '--specs', specs,
     '--wasm-package', pkg, '--timer-seconds', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
@@ -73,6 +76,17 @@ async function startServer() {
   return { base, stop, child };
 }
 
+const launch = (profile) => chromium.launchPersistentContext(profile, {
+  executablePath,
+  headless: true,
+  viewport: { width: 1280, height: 1200 },
+  locale: 'vi-VN',
+  timezoneId: 'Asia/Ho_Chi_Minh',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  timeout: 60000,
+});
+
 test('desk: citizen submits, one-stop officer accepts, the dossier goes to the end, another ward sees nothing', async () => {
   const server = await startServer();
   const { base } = server;
@@ -90,16 +104,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
   const saved = [];
   let browser;
   try {
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath,
-      headless: true,
-      viewport: { width: 1280, height: 1200 },
-      locale: 'vi-VN',
-      timezoneId: 'Asia/Ho_Chi_Minh',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      timeout: 60000,
-    });
+    browser = await launch(profile);
     const page = browser.pages()[0] ?? await browser.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -205,6 +210,9 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     assert.match(await row.getAttribute('data-signal'), /^(green|amber)$/);
     assert.match(await row.locator('td.appointment').textContent(), /\d\d\/\d\d\/\d{4}/);
     assert.match(await row.locator('td.left').textContent(), /\d+ (ngày|giờ|phút)/);
+    // Names, not codes: the ward and the procedure as the catalogue and units call them.
+    assert.equal(await row.locator('td.unit').textContent(), 'Phường Ba Đình');
+    assert.match(await row.textContent(), /Liên thông đăng ký khai sinh/);
     await shot('2-desk-one-stop-00004.png');
     assert.equal(await page.locator(`#desk tr[data-id="${secondId}"]`).count(), 1);
     // Paging by `next`: one row a page, two pages.
@@ -228,6 +236,7 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     // English labels after the toggle.
     await page.click('#lang');
     assert.equal(await row.locator('td.status').textContent(), '1 — New');
+    assert.equal(await row.locator('td.unit').textContent(), 'Ba Đình ward');
     assert.equal(await page.textContent('header h1'), 'One-stop desk');
     await page.click('#lang');
 
@@ -247,6 +256,8 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     assert.equal(await page.textContent('#status'), '2 — Được tiếp nhận');
     assert.equal(await page.textContent('#action-result'), 'Đã thực hiện: Tiếp nhận');
     assert.equal(await page.textContent('#timeline tr[data-step=receive] td.action'), 'Tiếp nhận');
+    assert.equal(await page.textContent('#jurisdiction'), 'Phường Ba Đình (00004)');
+    assert.match(await page.textContent('#timeline tr[data-step=receive]'), /Ủy ban nhân dân cấp xã.*Phường Ba Đình/);
     // The one-stop officer may not take the next step's action: shown, disabled, with the code.
     const propose = page.locator('#actions button[data-action=propose]');
     assert.equal(await propose.isDisabled(), true);
@@ -347,5 +358,71 @@ test('desk: citizen submits, one-stop officer accepts, the dossier goes to the e
     server.stop();
     rmSync(profile, { recursive: true, force: true });
     for (const path of saved) console.log(`screenshot: ${path}`);
+  }
+});
+
+test('citizen page: a procedure added to --specs validates in the browser with the rules the server serves', async () => {
+  // A copy of specs/ with one procedure more: the birth registration as 9.000001, whose
+  // declarant's name may have at most 12 characters (the shipped one allows 100).
+  const specs = mkdtempSync(join(tmpdir(), 'motcua-specs-'));
+  cpSync(join(root, 'specs'), specs, { recursive: true });
+  const shipped = readFileSync(join(root, 'specs/procedures/birth-registration-residence-insurance.yaml'), 'utf8');
+  const name = 'full_name: {label: {vi: "Họ, chữ đệm và tên", en: Full name}, type: text, required: true, max_length: 100}';
+  assert.ok(shipped.includes(name), 'the declarant name field of the shipped spec');
+  const added = shipped.replace('code: "1.001193"', 'code: "9.000001"')
+    .replace(name, name.replace('max_length: 100', 'max_length: 12'))
+    .replace('vi: "Liên thông đăng ký khai sinh', 'vi: "Thử nghiệm: liên thông đăng ký khai sinh');
+  writeFileSync(join(specs, 'procedures/zz-test-short-names.yaml'), added);
+  const server = await startServer(specs);
+  const { base } = server;
+  const source = await (await fetch(`${base}/api/v1/procedures/9.000001/source`)).json();
+  assert.equal(source.procedure.text, added, 'the server serves the text it loaded');
+
+  const profile = mkdtempSync(join(tmpdir(), 'motcua-chromium-'));
+  mkdirSync(shots, { recursive: true });
+  let browser;
+  try {
+    browser = await launch(profile);
+    const page = browser.pages()[0] ?? await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const served = [];
+    page.on('request', (r) => { if (r.url().includes('/source')) served.push(new URL(r.url()).pathname); });
+    const nameSlot = '[id="e-declarant.full_name"]';
+    const typeName = async () => {
+      await page.locator('[id="f-declarant.full_name"]').fill('Nguyễn Thị Lan'); // 14 characters
+    };
+
+    // The shipped procedure by default: the name is fine.
+    await page.goto(`${base}/citizen`);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+    await typeName();
+    assert.equal(await page.textContent(nameSlot), '');
+    // The list offers the added procedure; choosing it opens its form.
+    const offered = await page.$$eval('#procedure option', (os) => os.map((o) => o.value));
+    assert.ok(offered.includes('9.000001') && offered.includes('1.001193'), offered.join(','));
+    await Promise.all([page.waitForURL(/procedure=9\.000001/), page.selectOption('#procedure', '9.000001')]);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+    assert.match(await page.textContent('#procedure-title'), /^Thử nghiệm: liên thông đăng ký khai sinh/);
+    assert.match(await page.textContent('#procedure-sub'), /9\.000001/);
+    await typeName();
+    const problem = await page.textContent(nameSlot);
+    assert.match(problem, /12/, `the stricter rule of the served spec: ${problem}`);
+    // The server says the same of the same data.
+    const check = await (await fetch(`${base}/api/v1/procedures/9.000001/validate`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { declarant: { full_name: 'Nguyễn Thị Lan' } } }),
+    })).json();
+    const there = check.problems.find((p) => p.path === '$.declarant.full_name');
+    assert.ok(there, JSON.stringify(check.problems));
+    assert.ok(problem.includes(there.message.vi), `browser: ${problem} / server: ${there.message.vi}`);
+    await page.screenshot({ path: join(shots, '9-citizen-added-procedure.png'), fullPage: true });
+    assert.deepEqual(served, ['/api/v1/procedures/1.001193/source', '/api/v1/procedures/9.000001/source']);
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser?.close();
+    server.stop();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(specs, { recursive: true, force: true });
   }
 });

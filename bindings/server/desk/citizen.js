@@ -1,7 +1,10 @@
-// The citizen's form for the birth-registration procedure (1.001193): drawn from the spec and
-// validated as the citizen types by the engine compiled to WASM, served by this service under
-// /pkg/ (nothing comes from the internet). Submitting posts to POST /api/v1/dossiers, where the
-// service validates again with the same rules, and shows the dossier id and the appointment.
+// The citizen's form of any procedure the service runs (`?procedure=<code>`, chosen from the
+// list; the birth registration 1.001193 by default): drawn from the spec and validated as the
+// citizen types by the engine compiled to WASM, served by this service under /pkg/ (nothing
+// comes from the internet). The spec, catalogue and calendars are the exact texts the service
+// loaded from its specs folder (GET /api/v1/procedures/{code}/source), so the browser checks
+// the rules the service runs. Submitting posts to POST /api/v1/dossiers, where the service
+// validates again with the same rules, and shows the dossier id and the appointment.
 import { Engine, MotcuaError } from '/pkg/index.js';
 import { api, el, errorText, frame, freshKey, identity, onLanguage, signInBox, t, tx, when, words } from './desk.js';
 
@@ -25,28 +28,42 @@ words({
   working_days: { vi: 'ngày làm việc', en: 'working days' },
   code: { vi: 'Mã thủ tục', en: 'Procedure code' },
   follow: { vi: 'Theo dõi hồ sơ', en: 'Follow the dossier' },
+  procedure: { vi: 'Thủ tục', en: 'Procedure' },
 });
 
 frame();
-const CODE = '1.001193';
-const JURISDICTION = '00004';
+const BIRTH = '1.001193'; // the sample data below is this procedure's
 const params = new URLSearchParams(location.search);
+const CODE = params.get('procedure') ?? BIRTH;
+const JURISDICTION = params.get('jurisdiction') ?? '00004';
 const today = params.get('today') ?? new Date().toLocaleDateString('sv', { timeZone: 'Asia/Ho_Chi_Minh' });
 const $ = (id) => document.getElementById(id);
-const text = async (path) => {
+const json = async (path) => {
   const r = await fetch(path);
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`);
-  return r.text();
+  return r.json();
 };
 
-// The same spec files the service runs, compiled here by the WASM engine.
-const engine = Engine.load({
-  catalogue: { text: await text('/assets/spec-catalogue.yaml'), file: 'catalogue/vietnam.yaml' },
-  calendars: [{ text: await text('/assets/spec-calendar.yaml'), file: 'calendars/vn-gov.yaml' }],
+// The procedures the service runs: choosing one opens its form.
+const names = new Map((await json('/api/v1/procedures')).map((p) => [p.code, p.name]));
+function drawChoice() {
+  const select = $('procedure');
+  select.replaceChildren(...[...names].map(([code, name]) => new Option(`${code} · ${tx(name)}`, code)));
+  select.value = CODE;
+}
+$('procedure').addEventListener('change', (e) => {
+  const next = new URLSearchParams(location.search);
+  next.set('procedure', e.target.value);
+  location.search = next.toString();
 });
-const procedure = engine.loadProcedure(await text('/assets/spec-birth-registration.yaml'), 'procedures/birth-registration-residence-insurance.yaml');
+
+// The texts the service compiled this procedure from, compiled here by the WASM engine.
+const source = await json(`/api/v1/procedures/${encodeURIComponent(CODE)}/source`);
+const engine = Engine.load({ catalogue: source.catalogue, calendars: source.calendars });
+const procedure = engine.loadProcedure(source.procedure.text, source.procedure.file);
 const info = procedure.info();
 if (info.code !== CODE) throw new Error(`expected procedure ${CODE}, got ${info.code}`);
+if (CODE !== BIRTH) $('sample').hidden = true;
 
 // ---- the form, drawn from the spec ----
 const inputs = new Map(); // dotted path → {input, field}
@@ -170,6 +187,7 @@ function validate() {
 }
 
 function texts() {
+  drawChoice();
   $('procedure-title').textContent = tx(info.name);
   $('procedure-title').removeAttribute('data-t');
   $('procedure-sub').textContent = `${t('code')} ${info.code} · ${info.legalDeadline.replace('d', ' ' + t('working_days'))} · ${info.legalBasis.map((b) => b.document).join(', ')}`;
@@ -230,7 +248,8 @@ $('submit').addEventListener('click', async () => {
   document.body.dataset.submitted = result.ok ? 'ok' : 'failed';
 });
 
-// Sample data: tests/scenarios/birth-registration-happy-police-first.yaml (submit.data, documents).
+// Sample data of the birth registration: tests/scenarios/birth-registration-happy-police-first.yaml
+// (submit.data, documents).
 const SAMPLE = {
   data: {
     declarant: { full_name: 'Nguyễn Thị Lan', citizen_id: '001195012345', relationship: 'mother', phone: '0912345678', email: 'lan.nguyen@gmail.com' },

@@ -269,6 +269,21 @@ export async function api(path, { method = 'GET', body, headers = {} } = {}) {
   return { body: json, etag: response.headers.get('etag') };
 }
 
+// ---- names of codes ----
+let namesOnce = null;
+/** The names of agency kinds, roles and units (`GET /api/v1/names`), fetched once per page. */
+export function names() {
+  const none = { agencies: {}, roles: {}, units: {} };
+  namesOnce ??= fetch('/api/v1/names').then((r) => (r.ok ? r.json() : none)).catch(() => none);
+  return namesOnce;
+}
+
+/** A code's name in the chosen language (`table` from names()); the code itself when unknown. */
+export function named(table, code) {
+  const name = code == null ? null : table?.[code];
+  return name ? tx(name) : (code ?? '');
+}
+
 // ---- drawing ----
 /** An element with attributes and children (strings become text). */
 export function el(tag, attrs = {}, ...children) {

@@ -1,7 +1,7 @@
 // One dossier: status, appointment, the process-control record and the events, the
 // documents, and the actions the caller may take (GET …/actions, each dry-run by the engine)
 // as buttons posting the command with If-Match and a fresh Idempotency-Key.
-import { api, el, errorText, frame, freshKey, identity, onLanguage, signInBox, statusLabel, t, tx, when, words } from './desk.js';
+import { named, names, api, el, errorText, frame, freshKey, identity, onLanguage, signInBox, statusLabel, t, tx, when, words } from './desk.js';
 
 words({
   dossier: { vi: 'Hồ sơ', en: 'Dossier' },
@@ -53,8 +53,10 @@ let lastResult = '';
 
 const stepName = (step) => tx(state?.info?.steps?.[step]?.name) || step;
 const actionName = (step, action) => tx(state?.info?.steps?.[step]?.actions?.[action]?.name) || action;
-const agencyName = (agency) => agency ?? '';
-const actor = (a) => a ? [a.user, a.role, a.agency, a.unit].filter(Boolean).join(' · ') : '';
+let known = { agencies: {}, roles: {}, units: {} }; // names of the codes (GET /api/v1/names)
+const agencyName = (agency) => named(known.agencies, agency);
+const unitName = (unit) => named(known.units, unit);
+const actor = (a) => a ? [a.user, named(known.roles, a.role), a.agency && agencyName(a.agency), a.unit && unitName(a.unit)].filter(Boolean).join(' · ') : '';
 
 async function load() {
   const error = document.getElementById('load-error');
@@ -73,11 +75,13 @@ async function load() {
   try {
     const path = `/api/v1/dossiers/${encodeURIComponent(id)}`;
     const { body: dossier, etag } = await api(path);
-    const [actions, events, procedure] = await Promise.all([
+    const [actions, events, procedure, codes] = await Promise.all([
       api(`${path}/actions`).then((r) => r.body),
       api(`${path}/history`).then((r) => r.body),
       api(`/api/v1/procedures/${encodeURIComponent(dossier.procedure)}`).then((r) => r.body).catch(() => null),
+      names(),
     ]);
+    known = codes;
     state = { dossier, etag, actions, events, info: procedure?.info, name: procedure?.info?.name };
     draw();
   } catch (e) {
@@ -120,9 +124,9 @@ function draw() {
   document.getElementById('appointment').textContent = when(deadline.appointment)
     + (deadline.extended && deadline.first_appointment ? ` (${t('first_appointment')} ${when(deadline.first_appointment)})` : '');
   document.getElementById('submitted').textContent = when(d.submitted_at);
-  document.getElementById('jurisdiction').textContent = d.jurisdiction;
+  document.getElementById('jurisdiction').textContent = `${unitName(d.jurisdiction)} (${d.jurisdiction})`;
   document.getElementById('active').replaceChildren(...(d.active ?? []).map((a) =>
-    el('span', { class: 'chip', 'data-step': a.step }, `${stepName(a.step)}${a.unit ? ' · ' + a.unit : ''}${a.due ? ' · ' + when(a.due) : ''}`)));
+    el('span', { class: 'chip', 'data-step': a.step }, `${stepName(a.step)}${a.unit ? ' · ' + unitName(a.unit) : ''}${a.due ? ' · ' + when(a.due) : ''}`)));
   if (!(d.active ?? []).length) document.getElementById('active').textContent = '—';
   document.getElementById('version').textContent = String(d.version);
 
@@ -166,12 +170,12 @@ function draw() {
 
   // The process-control record, then the steps still open.
   const rows = (d.log ?? []).map((r) => el('tr', { 'data-step': r.step },
-    el('td', {}, stepName(r.step)), el('td', {}, agencyName(r.agency)), el('td', {}, r.unit ?? ''),
+    el('td', {}, stepName(r.step)), el('td', {}, agencyName(r.agency)), el('td', { class: 'unit' }, unitName(r.unit)),
     el('td', {}, when(r.entered)), el('td', {}, when(r.left)), el('td', { class: 'action' }, actionName(r.step, r.action)),
     el('td', {}, actor(r.by))));
   for (const a of d.active ?? []) {
     rows.push(el('tr', { class: 'open', 'data-step': a.step },
-      el('td', {}, stepName(a.step)), el('td', {}, agencyName(state.info?.steps?.[a.step]?.agency)), el('td', {}, a.unit ?? ''),
+      el('td', {}, stepName(a.step)), el('td', {}, agencyName(state.info?.steps?.[a.step]?.agency)), el('td', { class: 'unit' }, unitName(a.unit)),
       el('td', {}, when(a.since)), el('td', {}, ''), el('td', { class: 'action' }, t('waiting')), el('td', {}, '')));
   }
   document.querySelector('#timeline tbody').replaceChildren(...rows);

@@ -1,5 +1,5 @@
 // The officer's work list (GET /api/v1/desk): views, punctuality colours, paging by `next`.
-import { api, el, errorText, frame, identity, onLanguage, signInBox, statusLabel, t, tx, when, words, workingTime } from './desk.js';
+import { api, el, errorText, frame, identity, named, names as codeNames, onLanguage, signInBox, statusLabel, t, tx, when, words, workingTime } from './desk.js';
 
 words({
   worklist: { vi: 'Hồ sơ cần xử lý', en: 'Dossiers to handle' },
@@ -36,6 +36,7 @@ let cursors = [null]; // the `after` of each page seen; the last is the current 
 let next = null;
 let rows = [];
 let names = new Map(); // procedure code → name
+let known = { units: {} }; // names of units, agencies, roles
 let message = '';
 
 async function loadNames() {
@@ -43,6 +44,7 @@ async function loadNames() {
     const { body } = await api('/api/v1/procedures');
     names = new Map(body.map((p) => [p.code, p.name]));
   } catch { /* names are a nicety */ }
+  known = await codeNames();
 }
 
 async function load() {
@@ -76,7 +78,7 @@ function draw() {
     el('td', { class: 'id' }, el('a', { href: `/desk/dossier?id=${encodeURIComponent(r.id)}` }, r.id)),
     el('td', {}, `${r.procedure} `, el('small', {}, tx(names.get(r.procedure)))),
     el('td', { class: 'status' }, statusLabel(r.status)),
-    el('td', {}, r.unit ?? ''),
+    el('td', { class: 'unit', title: r.unit ?? '' }, named(known.units, r.unit)),
     el('td', { class: 'appointment' }, when(r.appointment)),
     el('td', { class: 'left' }, workingTime(r.working_minutes_left)),
   )));

@@ -1,5 +1,6 @@
 //! The JSON API: each handler translates HTTP to one call of the core or the store.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -31,7 +32,9 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/api/v1/procedures", get(list_procedures))
         .route("/api/v1/procedures/{code}", get(get_procedure))
         .route("/api/v1/procedures/{code}/diagram", get(diagram))
+        .route("/api/v1/procedures/{code}/source", get(source))
         .route("/api/v1/procedures/{code}/validate", post(validate))
+        .route("/api/v1/names", get(names))
         .route("/api/v1/lint", post(lint))
         .route("/api/v1/dossiers", post(submit))
         .route("/api/v1/dossiers/{id}", get(get_dossier))
@@ -153,7 +156,7 @@ fn etag(version: u64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-fn random_id(prefix: &str) -> String {
+pub(crate) fn random_id(prefix: &str) -> String {
     let mut bytes = [0u8; 8];
     let _ = getrandom::fill(&mut bytes);
     let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
@@ -327,6 +330,82 @@ async fn get_procedure(
         "warnings": procedure.warnings(),
         "versions": versions,
     })))
+}
+
+/// The names of the codes the API answers with, from the service's catalogue and units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Names {
+    /// Agency kinds (`commune_committee`, …) by code.
+    #[schema(value_type = Object)]
+    pub agencies: BTreeMap<String, motcua::Text>,
+    /// Roles (`one_stop_officer`, …) by code.
+    #[schema(value_type = Object)]
+    pub roles: BTreeMap<String, motcua::Text>,
+    /// Administrative units (`00004`, …) by code (empty without `units/`).
+    #[schema(value_type = Object)]
+    pub units: BTreeMap<String, motcua::Text>,
+}
+
+/// The names (vi, en) of agency kinds, roles and administrative units, so that a page can
+/// show "Phường Ba Đình" where the API says `00004`.
+#[utoipa::path(get, path = "/api/v1/names", tag = "procedures", responses((status = 200, description = "The names", body = Names)))]
+async fn names(State(state): State<Shared>) -> Response {
+    let library = &state.specs.library;
+    let catalogue = library.catalogue().spec();
+    let body = Names {
+        agencies: catalogue.agencies.iter().map(|(k, a)| (k.clone(), a.name.clone())).collect(),
+        roles: catalogue.roles.iter().map(|(k, r)| (k.clone(), r.name.clone())).collect(),
+        units: library
+            .units()
+            .map(|u| u.spec().units.iter().map(|(k, u)| (k.clone(), u.name.clone())).collect())
+            .unwrap_or_default(),
+    };
+    ([(header::CACHE_CONTROL, "max-age=300")], Json(body)).into_response()
+}
+
+/// A spec file as the service read it from its specs folder.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SourceText {
+    /// Its path below the specs folder (`procedures/…`, `catalogue/…`, `calendars/…`).
+    pub file: String,
+    /// Its text, exactly as read.
+    pub text: String,
+}
+
+/// Everything a procedure is compiled from, as the service runs it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProcedureSource {
+    /// National procedure code.
+    pub code: String,
+    /// The version new dossiers open under.
+    pub version: String,
+    /// The procedure's spec.
+    pub procedure: SourceText,
+    /// The catalogue it compiles against.
+    pub catalogue: SourceText,
+    /// The calendars, in the order they load (a calendar after the one it extends).
+    pub calendars: Vec<SourceText>,
+}
+
+/// The exact texts the service compiled a procedure from: its spec, the catalogue and the
+/// calendars of the service's specs folder. The browser module
+/// (`Engine.load({catalogue, calendars}).loadProcedure(procedure.text, procedure.file)`)
+/// compiles them into the same rules the service validates with.
+#[utoipa::path(get, path = "/api/v1/procedures/{code}/source", tag = "procedures", params(("code" = String, Path, description = "National procedure code")),
+    responses((status = 200, description = "The source texts", body = ProcedureSource), (status = 404, description = "No such procedure", body = ErrorBody)))]
+async fn source(State(state): State<Shared>, code: Result<Path<String>, PathRejection>) -> Result<Response, ApiError> {
+    let code = path(code)?;
+    let procedure = procedure(&state, &code)?;
+    let (text, file) = state.specs.texts.get(&code).cloned().ok_or_else(ApiError::internal)?;
+    let texts = |f: &crate::specs::SourceFile| SourceText { file: f.file.clone(), text: f.text.clone() };
+    let body = ProcedureSource {
+        code: procedure.code().to_owned(),
+        version: procedure.version().to_owned(),
+        procedure: SourceText { file: format!("procedures/{file}"), text },
+        catalogue: texts(&state.specs.catalogue),
+        calendars: state.specs.calendars.iter().map(texts).collect(),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-cache")], Json(body)).into_response())
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -715,19 +794,22 @@ async fn command(
     let id = path(id)?;
     let key = idempotency_key(&headers)?;
     let expected = if_match(&headers)?;
-    visible_dossier(&state, &claims, &id).await?;
     let now = (state.clock)();
     let actor = claims.actor();
     let command_id = key.unwrap_or_else(|| random_id("cmd-"));
+    let owned = id.clone();
+    // Who may see the dossier is checked on the dossier the command loads anyway (one
+    // load); one the caller may not see is `404`, as one that does not exist.
     let result = state
         .with_store(move |s| {
-            let at = s.command_time(&id, &command_id)?.unwrap_or(now);
+            let at = s.command_time(&owned, &command_id)?.unwrap_or(now);
             let command = Command { id: command_id, at, actor, expected_version: expected, kind };
-            s.apply(&id, &command)
+            s.apply_if_visible(&owned, &command, |dossier| may_see(&claims, dossier))
         })
         .await;
     record(&state, &result);
     match result {
+        Err(e) if e.body.code == "not_found" => Err(no_dossier(&id)),
         Err(mut e) if e.body.code == "version_conflict" && expected.is_some() => {
             e.status = StatusCode::PRECONDITION_FAILED;
             Err(e)
@@ -770,7 +852,9 @@ fn command_kind(body: Value) -> Result<CommandKind, ApiError> {
 struct DeskParams {
     /// `open` (default), `due_soon`, `late` or `suspended`.
     view: Option<String>,
-    /// For `due_soon`: appointments within this many calendar days (default 2).
+    /// For `due_soon`: appointments within this many working days on the procedure's
+    /// calendar (default 2, at most 366): from a Friday 10:00, `2` reaches Tuesday 10:00,
+    /// across the weekend and any holiday.
     days: Option<u32>,
     /// Only this procedure code.
     procedure: Option<String>,
@@ -799,7 +883,9 @@ pub struct DeskEntry {
 /// The caller's work list: open dossiers with a step of the officer's agency kind
 /// handled in the officer's unit, by appointment.
 #[utoipa::path(get, path = "/api/v1/desk", tag = "desk", security(("bearer" = [])), params(DeskParams),
-    responses((status = 200, description = "A page of the list", body = Object), (status = 403, description = "Applicants have no desk", body = ErrorBody)))]
+    responses((status = 200, description = "A page of the list", body = Object), (status = 400, description = "invalid_query", body = ErrorBody),
+        (status = 403, description = "Applicants have no desk", body = ErrorBody),
+        (status = 422, description = "outside_calendar: the `due_soon` horizon falls outside the years the calendar covers", body = ErrorBody)))]
 async fn desk(
     State(state): State<Shared>,
     headers: HeaderMap,
@@ -815,12 +901,15 @@ async fn desk(
         ));
     }
     let now = (state.clock)();
+    // For `due_soon`, each procedure's horizon on its own calendar.
+    let mut horizons = BTreeMap::new();
     let view = match q.view.as_deref() {
         None | Some("open") => DeskView::Open,
         Some("late") => DeskView::Late,
         Some("suspended") => DeskView::Suspended,
         Some("due_soon") => {
-            DeskView::DueSoon { until: now + chrono::Duration::days(i64::from(q.days.unwrap_or(2).min(366))) }
+            horizons = due_soon_horizons(&state, q.procedure.as_deref(), now, q.days.unwrap_or(2).min(366))?;
+            DeskView::DueSoon { until: horizons.values().max().copied().unwrap_or(now) }
         }
         Some(_) => {
             return Err(ApiError::bad_request(
@@ -855,8 +944,42 @@ async fn desk(
         }
         other => other?,
     };
-    let rows: Vec<DeskEntry> = page.rows.into_iter().map(|row| desk_entry(&state, row, now)).collect();
+    let rows: Vec<DeskEntry> = page
+        .rows
+        .into_iter()
+        // The store's bound is the farthest horizon; a procedure on a shorter calendar
+        // keeps only its own (such a page may hold fewer than `limit` rows).
+        .filter(|row| horizons.get(&row.procedure).is_none_or(|until| row.appointment <= *until))
+        .map(|row| desk_entry(&state, row, now))
+        .collect();
     Ok(Json(json!({"rows": rows, "next": page.next})))
+}
+
+/// The end of `days` working days from `now` on the calendar of each procedure (only
+/// `only`, when the list is for one): the horizon of the `due_soon` view.
+fn due_soon_horizons(
+    state: &Shared,
+    only: Option<&str>,
+    now: DateTime<FixedOffset>,
+    days: u32,
+) -> Result<BTreeMap<String, DateTime<FixedOffset>>, ApiError> {
+    let mut horizons = BTreeMap::new();
+    for (code, procedure) in &state.specs.procedures {
+        if only.is_some_and(|only| only != code) {
+            continue;
+        }
+        let until = procedure.calendar().add(now, motcua::WorkingDuration::days(days)).map_err(|e| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                e.code().as_str(),
+                "days",
+                &format!("Không tính được {days} ngày làm việc: {}", e.message().vi),
+                &format!("Cannot count {days} working days: {}", e.message().en),
+            )
+        })?;
+        horizons.insert(code.clone(), until);
+    }
+    Ok(horizons)
 }
 
 fn desk_entry(state: &Shared, row: motcua_store::DeskRow, now: DateTime<FixedOffset>) -> DeskEntry {
@@ -1056,6 +1179,8 @@ mod openapi_paths {
             list_procedures,
             get_procedure,
             diagram,
+            source,
+            names,
             validate,
             lint,
             submit,
@@ -1074,6 +1199,9 @@ mod openapi_paths {
             ErrorBody,
             DevTokenRequest,
             ProcedureSummary,
+            ProcedureSource,
+            SourceText,
+            Names,
             ValidateRequest,
             LintRequest,
             SubmitRequest,

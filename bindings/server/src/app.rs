@@ -109,6 +109,8 @@ pub struct Config {
     pub wasm_package: Option<PathBuf>,
     /// The clock commands are stamped with.
     pub clock: Clock,
+    /// Deliver the outbox by webhook from this replica (default none: workers pull it).
+    pub webhook: Option<crate::webhook::Webhook>,
 }
 
 impl Default for Config {
@@ -124,6 +126,7 @@ impl Default for Config {
             timer_interval: Some(Duration::from_secs(5)),
             wasm_package: wasm.is_dir().then_some(wasm),
             clock: system_clock(),
+            webhook: None,
         }
     }
 }
@@ -201,6 +204,7 @@ pub struct App {
     state: Shared,
     timer_interval: Option<Duration>,
     limits: Limits,
+    webhook: Option<crate::webhook::Webhook>,
 }
 
 impl App {
@@ -242,7 +246,7 @@ impl App {
             limiter: RateLimiter::keyed(quota),
             wasm_package: config.wasm_package.clone(),
         });
-        Ok(App { state, timer_interval: config.timer_interval, limits: config.limits })
+        Ok(App { state, timer_interval: config.timer_interval, limits: config.limits, webhook: config.webhook })
     }
 
     /// Whether tokens can be minted at `POST /dev/token` (development keys).
@@ -280,6 +284,36 @@ impl App {
         }))
     }
 
+    /// Delivers the outbox to the webhook until `stop` changes: a batch at a time, waiting
+    /// `interval` when nothing is claimable. A batch under way is finished first.
+    fn webhook(&self, mut stop: tokio::sync::watch::Receiver<bool>) -> Option<tokio::task::JoinHandle<()>> {
+        let hook = self.webhook.clone()?;
+        let state = self.state.clone();
+        let worker = crate::api::random_id("webhook-");
+        let client = match reqwest::Client::builder().build() {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::error!(error = %e, "webhook: no HTTP client; the outbox is not delivered");
+                return None;
+            }
+        };
+        tracing::info!(url = %hook.url, %worker, "webhook: delivering the outbox");
+        Some(tokio::spawn(async move {
+            loop {
+                let claimed = crate::webhook::deliver_batch(&state, &client, &hook, &worker).await;
+                if *stop.borrow() {
+                    return;
+                }
+                if claimed == 0 {
+                    tokio::select! {
+                        _ = tokio::time::sleep(hook.interval) => {}
+                        _ = stop.changed() => return,
+                    }
+                }
+            }
+        }))
+    }
+
     /// Serves on `listener` until `shutdown` resolves, then finishes the requests in flight.
     pub async fn serve(
         self,
@@ -287,14 +321,15 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServeError> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let timers = self.timers(stop_rx);
+        let timers = self.timers(stop_rx.clone());
+        let webhook = self.webhook(stop_rx);
         let router = self.router();
         let result = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await;
         let _ = stop_tx.send(true);
-        if let Some(t) = timers {
-            let _ = t.await;
+        for task in [timers, webhook].into_iter().flatten() {
+            let _ = task.await;
         }
         result.map_err(ServeError::Io)
     }

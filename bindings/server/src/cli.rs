@@ -65,6 +65,13 @@ pub struct ServeArgs {
     /// Logs as JSON lines. / Nhật ký dạng JSON.
     #[arg(long)]
     pub log_json: bool,
+    /// Deliver the outbox to this URL (`http://…`), signed in `X-Motcua-Signature`.
+    /// / Gửi hàng đợi hiệu ứng tới địa chỉ này.
+    #[arg(long, value_name = "URL", requires = "webhook_secret_file")]
+    pub webhook: Option<String>,
+    /// A file holding the webhook's HMAC secret (≥ 32 bytes). / Tệp khóa bí mật của webhook.
+    #[arg(long, value_name = "FILE", requires = "webhook")]
+    pub webhook_secret_file: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -86,6 +93,20 @@ impl ServeArgs {
         } else {
             KeySource::Development
         };
+        let webhook = match (&self.webhook, &self.webhook_secret_file) {
+            (Some(url), Some(path)) => {
+                if !url.starts_with("http://") && !url.starts_with("https://") {
+                    return Err(format!("--webhook {url}: not an http:// URL"));
+                }
+                let secret = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                let secret = secret.trim_ascii().to_vec();
+                if secret.len() < 32 {
+                    return Err(format!("{}: a webhook secret needs at least 32 bytes", path.display()));
+                }
+                Some(crate::webhook::Webhook::new(url.clone(), secret))
+            }
+            _ => None,
+        };
         let defaults = Config::default();
         Ok(Config {
             listen: self.listen,
@@ -102,6 +123,7 @@ impl ServeArgs {
             timer_interval: (self.timer_seconds > 0).then(|| Duration::from_secs(self.timer_seconds)),
             wasm_package: self.wasm_package.clone().or(defaults.wasm_package),
             clock: defaults.clock,
+            webhook,
         })
     }
 

@@ -20,15 +20,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("index.js", "text/javascript; charset=utf-8", include_str!("../desk/index.js")),
     ("dossier.js", "text/javascript; charset=utf-8", include_str!("../desk/dossier.js")),
     ("citizen.js", "text/javascript; charset=utf-8", include_str!("../desk/citizen.js")),
-    // The citizen's page compiles the birth-registration procedure in the browser (the WASM
-    // engine) from the same spec files as the repository's `specs/`.
-    ("spec-catalogue.yaml", "text/yaml; charset=utf-8", include_str!("../../../specs/catalogue/vietnam.yaml")),
-    ("spec-calendar.yaml", "text/yaml; charset=utf-8", include_str!("../../../specs/calendars/vn-gov.yaml")),
-    (
-        "spec-birth-registration.yaml",
-        "text/yaml; charset=utf-8",
-        include_str!("../../../specs/procedures/birth-registration-residence-insurance.yaml"),
-    ),
+    // The citizen's page compiles the procedure in the browser (the WASM engine) from the
+    // texts the service itself runs: `GET /api/v1/procedures/{code}/source`.
 ];
 
 pub(crate) fn routes() -> Router<Shared> {

@@ -28,14 +28,16 @@ mod error;
 mod metrics;
 mod openapi;
 mod specs;
+mod webhook;
 
 pub use api::{
-    AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, Outcome,
-    ProcedureSummary, SubmitRequest, ValidateRequest,
+    AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, Names, Outcome,
+    ProcedureSource, ProcedureSummary, SourceText, SubmitRequest, ValidateRequest,
 };
 pub use app::{App, Clock, Config, Database, Limits, Running, ServeError, serve, start, system_clock};
 pub use auth::{AuthConfig, Claims, KeyError, KeySource, Verifier};
 pub use cli::ServeArgs;
 pub use error::{ApiError, ErrorBody};
 pub use openapi::document as openapi_document;
-pub use specs::{Specs, SpecsError};
+pub use specs::{SourceFile, Specs, SpecsError};
+pub use webhook::{Webhook, signature};

@@ -31,10 +31,24 @@ pub enum SpecsError {
     NoCatalogue(PathBuf),
 }
 
+/// A file as it was read: its path below the specs folder (`calendars/vn-gov.yaml`) and
+/// its text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path below the specs folder, with `/`.
+    pub file: String,
+    /// The text, exactly as read.
+    pub text: String,
+}
+
 /// What a specs folder holds, compiled.
 pub struct Specs {
     /// The library procedures compile against (catalogue, calendars, units).
     pub library: Arc<Library>,
+    /// The catalogue's text, as read.
+    pub catalogue: SourceFile,
+    /// The calendars' texts, in the order they loaded (a calendar after the one it extends).
+    pub calendars: Vec<SourceFile>,
     /// Each procedure's text and file name, by code (the current version on disk).
     pub texts: BTreeMap<String, (String, String)>,
     /// Each procedure compiled, by code.
@@ -67,8 +81,14 @@ impl Specs {
             .next()
             .ok_or_else(|| SpecsError::NoCatalogue(root.to_owned()))?;
         let name = |p: &Path| p.display().to_string();
-        let catalogue = Catalogue::from_yaml(&read(&catalogue_path)?, &name(&catalogue_path))
+        let below = |folder: &str, p: &Path| {
+            format!("{folder}/{}", p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default())
+        };
+        let catalogue_text = read(&catalogue_path)?;
+        let catalogue = Catalogue::from_yaml(&catalogue_text, &name(&catalogue_path))
             .map_err(|error| SpecsError::Load { path: catalogue_path.clone(), error })?;
+        let catalogue_source = SourceFile { file: below("catalogue", &catalogue_path), text: catalogue_text };
+        let mut calendars = Vec::new();
         let mut library = Library::new(catalogue);
         // A calendar that extends another loads after it: passes until none is left, or
         // a pass makes no progress (then the first failure is the error).
@@ -78,8 +98,9 @@ impl Specs {
             let mut failed = Vec::new();
             for path in std::mem::take(&mut pending) {
                 let text = read(&path)?;
-                if let Err(error) = library.add_calendar_yaml(&text, &name(&path)) {
-                    failed.push((path, error));
+                match library.add_calendar_yaml(&text, &name(&path)) {
+                    Ok(()) => calendars.push(SourceFile { file: below("calendars", &path), text }),
+                    Err(error) => failed.push((path, error)),
                 }
             }
             if failed.len() == tried {
@@ -103,6 +124,6 @@ impl Specs {
             texts.insert(procedure.code().to_owned(), (text, file));
             procedures.insert(procedure.code().to_owned(), Arc::new(procedure));
         }
-        Ok(Specs { library: Arc::new(library), texts, procedures })
+        Ok(Specs { library: Arc::new(library), catalogue: catalogue_source, calendars, texts, procedures })
     }
 }

@@ -91,6 +91,10 @@ impl Server {
     }
 
     pub async fn start_with(db: &Db, limits: Limits) -> Server {
+        Server::start_full(db, limits, None).await
+    }
+
+    pub async fn start_full(db: &Db, limits: Limits, webhook: Option<motcua_server::Webhook>) -> Server {
         let clock = Arc::new(AtomicI64::new(at("2026-03-02T08:00:00+07:00").timestamp_millis()));
         let read = clock.clone();
         let config = Config {
@@ -106,6 +110,7 @@ impl Server {
                 let ms = read.load(Ordering::SeqCst);
                 DateTime::from_timestamp_millis(ms).unwrap().with_timezone(&FixedOffset::east_opt(7 * 3600).unwrap())
             }),
+            webhook,
         };
         let running = motcua_server::start(config).await.expect("server starts");
         let base = format!("http://{}", running.addr);

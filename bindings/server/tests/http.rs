@@ -210,6 +210,14 @@ async fn retries_return_the_same_answer_and_versions_are_checked() {
         let other = json!({"type": "act", "action": "request_supplement"});
         let conflict = server.post(path, &desk, &other, &[("idempotency-key", "k-accept")]).await;
         assert_eq!((conflict.status.as_u16(), conflict.code()), (409, "idempotency_conflict"), "{}", conflict.body);
+        // An officer of another ward learns nothing from the key: not the stored outcome,
+        // not the conflict; the dossier is not found.
+        let elsewhere = officer("one_stop_officer", "commune_committee", "00070");
+        for body in [accept(), other.clone()] {
+            let reply = server.post(path, &elsewhere, &body, &[("idempotency-key", "k-accept")]).await;
+            assert_eq!((reply.status.as_u16(), reply.code()), (404, "not_found"), "{}", reply.body);
+            assert_eq!(reply.body["field"], "id");
+        }
         let history = server.get("/api/v1/dossiers/KS-2/history", &desk).await;
         assert_eq!(history.body.as_array().unwrap().len(), 2, "the retry stored nothing");
         let verify = server.get("/api/v1/dossiers/KS-2/verify", &desk).await;
@@ -268,6 +276,136 @@ async fn applicants_see_their_own_dossiers_and_officers_their_units() {
         assert_eq!(server.get("/api/v1/reports/2026-13", &desk).await.code(), "invalid_path");
         server.running.stop().await.unwrap();
     }
+}
+
+/// The source a procedure runs from is the text of the specs folder, with the catalogue and
+/// the calendars in an order they load in; compiled again, it validates as the service does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_procedure_source_is_the_text_the_service_runs() {
+    let db = databases("source").remove(0);
+    let server = Server::start(&db).await;
+    server.set_time(at("2026-03-09T08:15:00+07:00"));
+    let reply = server.send(Method::GET, "/api/v1/procedures/1.001193/source", None, None, &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let source = &reply.body;
+    let specs = root().join("specs");
+    let read = |file: &str| std::fs::read_to_string(specs.join(file)).unwrap();
+    assert_eq!(source["code"], "1.001193");
+    assert_eq!(source["procedure"]["file"], "procedures/birth-registration-residence-insurance.yaml");
+    assert_eq!(source["procedure"]["text"], read("procedures/birth-registration-residence-insurance.yaml"));
+    assert_eq!(source["catalogue"]["file"], "catalogue/vietnam.yaml");
+    assert_eq!(source["catalogue"]["text"], read("catalogue/vietnam.yaml"));
+    let calendars: Vec<&str> =
+        source["calendars"].as_array().unwrap().iter().map(|c| c["file"].as_str().unwrap()).collect();
+    // The province's calendar extends vn-gov: it comes after it, whatever the file order.
+    assert_eq!(calendars, ["calendars/vn-gov.yaml", "calendars/example-province.yaml"]);
+    for c in source["calendars"].as_array().unwrap() {
+        assert_eq!(c["text"], read(c["file"].as_str().unwrap()));
+    }
+
+    // Compiled from these texts alone, the procedure finds what the service finds.
+    let text = |v: &Value| v["text"].as_str().unwrap().to_owned();
+    let mut library =
+        motcua::Library::new(motcua::Catalogue::from_yaml(&text(&source["catalogue"]), "vietnam.yaml").unwrap());
+    for c in source["calendars"].as_array().unwrap() {
+        library.add_calendar_yaml(&text(c), c["file"].as_str().unwrap()).unwrap();
+    }
+    let procedure = motcua::Procedure::from_yaml(&text(&source["procedure"]), "birth.yaml", &library).unwrap();
+    let mut data = scenario("birth-registration-happy-police-first.yaml").submit.data;
+    data["declarant"]["citizen_id"] = json!("12345");
+    data["child"]["birth_date"] = json!("2031-01-01");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+    let here = procedure.form().validate(&data, &[], today);
+    let there = server
+        .send(Method::POST, "/api/v1/procedures/1.001193/validate", None, Some(&json!({"data": data})), &[])
+        .await;
+    assert_eq!(there.body["valid"], false);
+    assert!(here.problems.len() >= 2, "{:?}", here.problems);
+    assert_eq!(serde_json::to_value(&here.problems).unwrap(), there.body["problems"]);
+    let missing = server.send(Method::GET, "/api/v1/procedures/9.999999/source", None, None, &[]).await;
+    assert_eq!((missing.status.as_u16(), missing.code()), (404, "not_found"));
+
+    // The names the desk pages show for the codes.
+    let names = server.send(Method::GET, "/api/v1/names", None, None, &[]).await;
+    assert_eq!(names.status, 200);
+    assert_eq!(names.body["units"]["00004"], json!({"vi": "Phường Ba Đình", "en": "Ba Đình ward"}));
+    assert_eq!(names.body["agencies"]["commune_police"], json!({"vi": "Công an cấp xã", "en": "Commune police"}));
+    assert_eq!(names.body["roles"]["one_stop_officer"]["vi"], "Công chức tiếp nhận và trả kết quả");
+    server.running.stop().await.unwrap();
+}
+
+/// `due_soon` counts working days on the procedure's calendar (vn-gov): from Friday
+/// 24 April 2026, Monday 27 April is the day off for the Hùng Kings' day (Sunday 26
+/// April), and 30 April and 1 May are holidays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn due_soon_counts_working_days_across_the_weekend_and_the_holidays() {
+    let db = databases("due_soon").remove(0);
+    let server = Server::start(&db).await;
+    let lan = citizen("lan");
+    // A 3-working-day procedure: each appointment is 3 working days after its submission.
+    for (id, submitted) in [
+        ("DS-TUE", "2026-04-22T09:00:00+07:00"),
+        ("DS-WED-0930", "2026-04-23T09:30:00+07:00"),
+        ("DS-WED-1100", "2026-04-23T11:00:00+07:00"),
+        ("DS-MON", "2026-04-24T09:00:00+07:00"),
+    ] {
+        server.set_time(at(submitted));
+        let reply = server.post("/api/v1/dossiers", &lan, &birth_submission(id), &[]).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+    }
+    server.set_time(at("2026-04-24T10:00:00+07:00")); // Friday
+    let desk = officer("one_stop_officer", "commune_committee", "00004");
+    let open = server.get("/api/v1/desk", &desk).await;
+    let appointments: Vec<(String, String)> = open.body["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["id"].as_str().unwrap().to_owned(), r["appointment"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected = [
+        ("DS-TUE", "2026-04-28T09:00:00+07:00"),
+        ("DS-WED-0930", "2026-04-29T09:30:00+07:00"),
+        ("DS-WED-1100", "2026-04-29T11:00:00+07:00"),
+        ("DS-MON", "2026-05-04T09:00:00+07:00"),
+    ];
+    assert_eq!(appointments.len(), expected.len(), "{}", open.body);
+    for ((id, appointment), (want_id, want)) in appointments.iter().zip(expected) {
+        assert_eq!(id, want_id);
+        assert_eq!(at(appointment), at(want), "{id}");
+    }
+    let due = |days: &'static str| {
+        let server = &server;
+        let desk = desk.clone();
+        async move {
+            let path = format!("/api/v1/desk?view=due_soon&days={days}");
+            let reply = server.get(&path, &desk).await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            let rows = reply.body["rows"].as_array().unwrap().clone();
+            for row in &rows {
+                let left = row["working_minutes_left"].as_i64().unwrap();
+                let days: i64 = days.parse().unwrap();
+                assert!((0..=days * 480).contains(&left), "{row}");
+            }
+            rows.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    // Counted in calendar days, 2 days from Friday would end on Sunday and hold nothing.
+    assert_eq!(due("1").await, ["DS-TUE"], "1 working day from Friday 10:00 is Tuesday 10:00");
+    assert_eq!(due("2").await, ["DS-TUE", "DS-WED-0930"], "2 working days: Wednesday 10:00");
+    assert_eq!(
+        due("3").await,
+        ["DS-TUE", "DS-WED-0930", "DS-WED-1100", "DS-MON"],
+        "3: over 30/4, 1/5 and the weekend to Monday 10:00"
+    );
+    // The same through the procedure filter, and a horizon beyond the calendar is coded.
+    let one = server.get("/api/v1/desk?view=due_soon&days=2&procedure=1.001193", &desk).await;
+    assert_eq!(one.body["rows"].as_array().unwrap().len(), 2, "{}", one.body);
+    let beyond = server.get("/api/v1/desk?view=due_soon&days=366", &desk).await;
+    assert_eq!((beyond.status.as_u16(), beyond.code()), (200, ""), "2027 is still covered: {}", beyond.body);
+    server.set_time(at("2027-06-01T10:00:00+07:00"));
+    let beyond = server.get("/api/v1/desk?view=due_soon&days=366", &desk).await;
+    assert_eq!((beyond.status.as_u16(), beyond.code()), (422, "outside_calendar"), "{}", beyond.body);
+    server.running.stop().await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -6,3 +6,4 @@ mod http;
 mod process;
 mod replicas;
 mod scenarios;
+mod webhook;

@@ -206,6 +206,50 @@ impl Store {
         })
     }
 
+    /// Gives back a claimed effect that was not tried (e.g. an earlier effect of its
+    /// dossier failed, so it must wait for that one): claimable again at once, its attempt
+    /// not counted. Returns `false` when `worker` no longer holds the lease.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Channel, Library, Submission};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let dir = std::env::temp_dir().join(format!("motcua-store-release-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let mut store = motcua_store::Store::open_sqlite(dir.join("desk.db"), library).unwrap();
+    /// # store.register_procedure(include_str!("../../../specs/procedures/business-registration.yaml"), "business-registration.yaml").unwrap();
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(
+    /// #     include_str!("../../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let submission = Submission::new("HS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "01")
+    /// #     .with_data(sample.submit.data, sample.submit.documents);
+    /// # store.submit("2.001610", submission).unwrap();
+    /// let now = at("2026-03-02T09:01:00+07:00");
+    /// let batch = store.claim("w-1", 100, chrono::Duration::seconds(30), now).unwrap();
+    /// let last = batch.last().unwrap();
+    /// assert!(store.release("w-1", &last.key).unwrap());
+    /// assert!(!store.release("w-2", &batch[0].key).unwrap(), "not w-2's lease");
+    /// // Released, it is handed out again at once, as the same attempt.
+    /// let again = store.claim("w-2", 100, chrono::Duration::seconds(30), now).unwrap();
+    /// assert_eq!(again.len(), 0, "the dossier's earlier effects are still w-1's");
+    /// for d in &batch[..batch.len() - 1] { store.ack("w-1", &d.key).unwrap(); }
+    /// let again = store.claim("w-2", 100, chrono::Duration::seconds(30), now).unwrap();
+    /// assert_eq!((again[0].key.as_str(), again[0].attempt), (last.key.as_str(), 1));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn release(&mut self, worker: &str, key: &str) -> Result<bool, StoreError> {
+        self.tx(|s| {
+            let n = s.db.exec(
+                "UPDATE outbox SET state = 'pending', lease_owner = NULL, lease_until = NULL, \
+                 attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END \
+                 WHERE key = ?1 AND state = 'leased' AND lease_owner = ?2",
+                &[Val::from(key), Val::from(worker)],
+            )?;
+            Ok(n == 1)
+        })
+    }
+
     /// Reports a failed delivery: the effect waits out a backoff
     /// ([`OutboxPolicy::backoff`]) and is claimable again, or becomes a dead letter after
     /// [`OutboxPolicy::max_attempts`]. Returns its new state, or `None` when `worker` no

@@ -381,7 +381,7 @@ impl Store {
         let command_id = submission.command_id.clone();
         for _ in 0..3 {
             let attempt = self.command_tx(|s| {
-                match s.load_for_command(&id, &command_id, &body)? {
+                match s.load_for_command(&id, &command_id, &body, &|_| true)? {
                     Loaded::Missing => {}
                     Loaded::Duplicate(stored) => return Ok(Attempt::Done(stored)),
                     Loaded::Dossier(..) => return Err(StoreError::Duplicate(format!("dossier {id} already exists"))),
@@ -414,11 +414,58 @@ impl Store {
     ///   outcome (`duplicate: true`); with another body, [`StoreError::IdempotencyConflict`].
     /// - A refused command is [`StoreError::Rejected`] and stores nothing.
     pub fn apply(&mut self, dossier_id: &str, command: &Command) -> Result<Stored, StoreError> {
+        self.apply_if_visible(dossier_id, command, |_| true)
+    }
+
+    /// [`Store::apply`] for a caller who may only act on the dossiers `visible` accepts:
+    /// the predicate sees the dossier the command loads anyway (one load, in the
+    /// command's transaction), and a dossier it refuses is [`StoreError::NotFound`], the
+    /// same as one that does not exist, checked before the idempotency key is compared
+    /// so that a refused caller learns nothing of the dossier. A host that checks who may
+    /// see a dossier this way does not load it a second time to find out.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Channel, Command, CommandKind, Library, Submission};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let dir = std::env::temp_dir().join(format!("motcua-store-visible-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir).unwrap();
+    /// # let mut store = motcua_store::Store::open_sqlite(dir.join("desk.db"), library).unwrap();
+    /// # store.register_procedure(include_str!("../../../specs/procedures/business-registration.yaml"), "business-registration.yaml").unwrap();
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(
+    /// #     include_str!("../../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let submission = Submission::new("HS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "01")
+    /// #     .with_data(sample.submit.data, sample.submit.documents);
+    /// # store.submit("2.001610", submission).unwrap();
+    /// let accept = Command {
+    ///     id: "c-2".into(),
+    ///     at: at("2026-03-02T09:30:00+07:00"),
+    ///     actor: Actor::official("one_stop_officer", "department_finance"),
+    ///     expected_version: Some(1),
+    ///     kind: CommandKind::act("accept"),
+    /// };
+    /// // An officer of another province: not found, and nothing stored.
+    /// let refused = store.apply_if_visible("HS-1", &accept, |d| d.jurisdiction() == "79");
+    /// assert!(matches!(refused, Err(motcua_store::StoreError::NotFound(_))));
+    /// assert_eq!(store.dossier("HS-1").unwrap().version(), 1);
+    /// let stored = store.apply_if_visible("HS-1", &accept, |d| d.jurisdiction() == "01").unwrap();
+    /// assert_eq!(stored.dossier.version(), 2);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn apply_if_visible(
+        &mut self,
+        dossier_id: &str,
+        command: &Command,
+        visible: impl Fn(&Dossier) -> bool,
+    ) -> Result<Stored, StoreError> {
         let body = body_hash(command)?;
         let tries = if command.expected_version.is_some() { 1 } else { 5 };
         for _ in 0..tries {
             let attempt = self.command_tx(|s| {
-                let (procedure, mut dossier, before) = match s.load_for_command(dossier_id, &command.id, &body)? {
+                let loaded = s.load_for_command(dossier_id, &command.id, &body, &visible)?;
+                let (procedure, mut dossier, before) = match loaded {
                     Loaded::Missing => return Err(StoreError::NotFound(format!("dossier {dossier_id}"))),
                     Loaded::Duplicate(stored) => return Ok(Attempt::Done(stored)),
                     Loaded::Dossier(procedure, dossier, before) => (procedure, dossier, before),
@@ -537,8 +584,15 @@ impl Store {
 
     /// Reads what a command needs in ONE statement: the dossier row, its events and the
     /// stored outcome of `command_id`, if any (a retry with the same body gets it back; with
-    /// another body it is [`StoreError::IdempotencyConflict`]).
-    fn load_for_command(&mut self, dossier_id: &str, command_id: &str, body: &str) -> Result<Loaded, StoreError> {
+    /// another body it is [`StoreError::IdempotencyConflict`]). A dossier `visible` refuses
+    /// is [`Loaded::Missing`], whatever the command id.
+    fn load_for_command(
+        &mut self,
+        dossier_id: &str,
+        command_id: &str,
+        body: &str,
+        visible: &dyn Fn(&Dossier) -> bool,
+    ) -> Result<Loaded, StoreError> {
         let rows = self.db.query(
             "SELECT d.procedure_code, d.procedure_version, d.version, d.head, e.seq, e.body, c.body_sha256, c.outcome \
              FROM dossiers d LEFT JOIN commands c ON c.dossier_id = d.id AND c.command_id = ?2 \
@@ -546,6 +600,10 @@ impl Store {
             &[Val::from(dossier_id), Val::from(command_id)],
         )?;
         let Some(first) = rows.first() else { return Ok(Loaded::Missing) };
+        let (procedure, dossier, before) = self.load_rows(dossier_id, &rows)?;
+        if !visible(&dossier) {
+            return Ok(Loaded::Missing);
+        }
         let stored = match first[6].opt_text()? {
             None => None,
             Some(sha) if sha != body => {
@@ -562,7 +620,6 @@ impl Store {
                 Some(applied)
             }
         };
-        let (procedure, dossier, before) = self.load_rows(dossier_id, &rows)?;
         Ok(match stored {
             Some(applied) => Loaded::Duplicate(Stored { dossier, applied }),
             None => Loaded::Dossier(procedure, dossier, before),
