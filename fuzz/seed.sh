@@ -15,3 +15,9 @@ for f in ../bindings/c/tests/data/*.json; do
 done
 printf '%s' "age_years(child.birth_date) < 6 and present(child.full_name)" > corpus/expression/age
 printf '%s' "documents.birth_certificate.present or documents.witness_statement.present" > corpus/expression/docs
+# Every kept regression input starts its target's corpus (tests/fuzz_regressions.rs replays them).
+for dir in regressions/*/; do
+  target=$(basename "$dir")
+  mkdir -p "corpus/$target"
+  cp "$dir"* "corpus/$target/"
+done

@@ -1,21 +1,8 @@
-//! Any text as a procedure spec: a LoadError or a Procedure, never a panic; every
-//! diagnostic has a code and both languages.
+//! The fuzz target; the check itself is in `checks/load_procedure.rs`, shared with the regression test
+//! that replays `fuzz/regressions/load_procedure/` (tests/fuzz_regressions.rs).
 #![no_main]
 
-#[path = "shipped.rs"]
-mod shipped;
+#[path = "../checks/mod.rs"]
+mod checks;
 
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    match motcua::Procedure::from_yaml(&text, "fuzz.yaml", shipped::library()) {
-        Ok(procedure) => assert!(!procedure.steps().is_empty()),
-        Err(err) => {
-            assert!(!err.diagnostics().is_empty());
-            for d in err.diagnostics() {
-                assert!(!d.message.vi.is_empty() && !d.message.en.is_empty());
-            }
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::load_procedure::check(data));

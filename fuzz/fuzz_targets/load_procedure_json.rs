@@ -1,26 +1,8 @@
-//! Any text as a procedure spec in JSON (what a server ships to browsers): a LoadError or a
-//! Procedure, never a panic; every diagnostic has a code and both languages; a procedure that
-//! loads gives JSON (`to_json`) that loads again into the same spec.
+//! The fuzz target; the check itself is in `checks/load_procedure_json.rs`, shared with the regression test
+//! that replays `fuzz/regressions/load_procedure_json/` (tests/fuzz_regressions.rs).
 #![no_main]
 
-#[path = "shipped.rs"]
-mod shipped;
+#[path = "../checks/mod.rs"]
+mod checks;
 
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-    match motcua::Procedure::from_json(&text, "fuzz.json", shipped::library()) {
-        Ok(procedure) => {
-            let again = motcua::Procedure::from_json(&procedure.to_json(), "again.json", shipped::library())
-                .expect("the JSON of a loaded procedure loads");
-            assert_eq!(again.spec(), procedure.spec());
-        }
-        Err(err) => {
-            assert!(!err.diagnostics().is_empty());
-            for d in err.diagnostics() {
-                assert!(!d.message.vi.is_empty() && !d.message.en.is_empty());
-            }
-        }
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::load_procedure_json::check(data));

@@ -1,18 +1,8 @@
-//! Arbitrary JSON against every shipped form: problems, never a panic, and the same
-//! problems twice.
+//! The fuzz target; the check itself is in `checks/validate_form.rs`, shared with the regression test
+//! that replays `fuzz/regressions/validate_form/` (tests/fuzz_regressions.rs).
 #![no_main]
 
-#[path = "shipped.rs"]
-mod shipped;
+#[path = "../checks/mod.rs"]
+mod checks;
 
-use libfuzzer_sys::fuzz_target;
-
-fuzz_target!(|data: &[u8]| {
-    let Ok(value) = serde_json::from_slice::<serde_json::Value>(data) else { return };
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).expect("date");
-    for procedure in shipped::procedures() {
-        let first = procedure.form().validate(&value, &[], today);
-        let second = procedure.form().validate(&value, &[], today);
-        assert_eq!(first.problems, second.problems);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::validate_form::check(data));
