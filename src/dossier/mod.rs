@@ -1151,6 +1151,29 @@ impl Dossier {
     }
 
     /// The national status.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.status(), NationalStatus::Received); // accepted at the desk
+    /// assert_eq!(dossier.status().code(), 2);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn status(&self) -> NationalStatus {
         self.status
     }
