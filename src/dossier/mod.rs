@@ -53,25 +53,22 @@ use crate::status::NationalStatus;
 /// The role of the engine itself, the actor of timer events.
 ///
 /// ```
-/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// use motcua::{Actor, Channel, Command, CommandKind, Dossier, SYSTEM_ROLE, Submission};
 /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
 /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
-/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth.yaml", &library)?;
 /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
-/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
-/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
-/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
-/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
-/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
-/// # }).unwrap();
-/// # let officer = Actor::official("one_stop_officer", "department_finance");
-/// # dossier.apply(&procedure, &Command {
-/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
-/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
-/// # }).unwrap();
-/// // A dossier refused nothing: no timer here. The role the engine's own events carry:
-/// assert_eq!(motcua::SYSTEM_ROLE, "system");
-/// assert!(dossier.history().iter().all(|e| e.actor.role != motcua::SYSTEM_ROLE));
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/birth-registration-supplement-lapsed.yaml"), "lapsed.yaml")?;
+/// # let submission = Submission::new("KS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
+/// #     .with_data(sample.submit.data, sample.submit.documents);
+/// # let (mut dossier, _) = Dossier::submit(&procedure, submission).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "commune_committee");
+/// # let request = Command { id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer, expected_version: Some(1), kind: CommandKind::act("request_supplement") };
+/// # dossier.apply(&procedure, &request).unwrap();
+/// // The supplement was requested and never came: the `lapse` timer fires.
+/// let applied = dossier.advance(&procedure, dossier.next_due().unwrap()).unwrap();
+/// assert_eq!(applied.events[0].actor.role, SYSTEM_ROLE);
+/// assert_eq!(SYSTEM_ROLE, "system");
 /// # Ok::<(), motcua::LoadError>(())
 /// ```
 pub const SYSTEM_ROLE: &str = "system";
