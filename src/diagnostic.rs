@@ -21,6 +21,15 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// How serious a diagnostic is.
+///
+/// ```
+/// use motcua::{Code, Diagnostic, Message, Severity};
+///
+/// let d = Diagnostic::new(Code::UnreachableStep, Message::new("Không tới được", "Unreachable"));
+/// assert_eq!(d.severity, Severity::Warning);
+/// assert!(Severity::Warning < Severity::Error);
+/// assert_eq!(Severity::Error.to_string(), "error");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -43,6 +52,12 @@ impl fmt::Display for Severity {
 ///
 /// Engine-generated messages always have both languages; spec authors' labels use
 /// [`crate::Text`], where English is optional.
+///
+/// ```
+/// let m = motcua::Message::new("Thiếu trường bắt buộc", "A required field is missing");
+/// assert_eq!(m.get("vi"), "Thiếu trường bắt buộc");
+/// assert_eq!(serde_json::to_value(&m).unwrap()["en"], "A required field is missing");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 pub struct Message {
     /// Vietnamese.
@@ -63,6 +78,13 @@ impl Message {
     }
 
     /// The message in the given language (`"vi"` or anything else for English).
+    ///
+    /// ```
+    /// let m = motcua::Message::new("Không tìm thấy bước", "Step not found");
+    /// assert_eq!(m.get("vi"), "Không tìm thấy bước");
+    /// assert_eq!(m.get("en"), "Step not found");
+    /// assert_eq!(m.get("fr"), "Step not found"); // anything else is English
+    /// ```
     pub fn get(&self, lang: &str) -> &str {
         if lang == "vi" { &self.vi } else { &self.en }
     }
@@ -75,6 +97,14 @@ macro_rules! codes {
         /// The string form ([`Code::as_str`]) is part of the public contract: hosts may
         /// store it, switch on it and translate it. New codes may be added; existing
         /// ones are never renamed or reused.
+        ///
+        /// ```
+        /// use motcua::Code;
+        ///
+        /// assert_eq!(Code::VersionConflict.as_str(), "version_conflict");
+        /// assert_eq!(serde_json::to_string(&Code::UnknownStep).unwrap(), "\"unknown_step\"");
+        /// assert_eq!(Code::UnknownStep.to_string(), "unknown_step");
+        /// ```
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
         #[serde(rename_all = "snake_case")]
         #[non_exhaustive]
@@ -84,24 +114,56 @@ macro_rules! codes {
 
         impl Code {
             /// Every code, in declaration order.
+            ///
+            /// ```
+            /// use motcua::Code;
+            ///
+            /// assert_eq!(Code::ALL[0], Code::YamlSyntax);
+            /// // Every code round-trips through its string form.
+            /// assert!(Code::ALL.iter().all(|c| Code::from_name(c.as_str()) == Some(*c)));
+            /// ```
             pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
 
             /// The stable string form, e.g. `"unknown_step"`.
+            ///
+            /// ```
+            /// assert_eq!(motcua::Code::MissingField.as_str(), "missing_field");
+            /// ```
             pub const fn as_str(self) -> &'static str {
                 match self { $( Code::$variant => $name, )* }
             }
 
             /// The severity a diagnostic with this code has unless stated otherwise.
+            ///
+            /// ```
+            /// use motcua::{Code, Severity};
+            ///
+            /// assert_eq!(Code::UnknownStep.default_severity(), Severity::Error);
+            /// assert_eq!(Code::UnreachableStep.default_severity(), Severity::Warning);
+            /// ```
             pub const fn default_severity(self) -> Severity {
                 match self { $( Code::$variant => Severity::$severity, )* }
             }
 
             /// A one-line description of what the code means, in both languages.
+            ///
+            /// ```
+            /// let summary = motcua::Code::YamlSyntax.summary();
+            /// assert_eq!(summary.vi, "Cú pháp YAML không hợp lệ");
+            /// assert_eq!(summary.en, "The text is not valid YAML");
+            /// ```
             pub fn summary(self) -> Message {
                 match self { $( Code::$variant => Message::new($vi, $en), )* }
             }
 
             /// Looks a code up by its string form.
+            ///
+            /// ```
+            /// use motcua::Code;
+            ///
+            /// assert_eq!(Code::from_name("json_syntax"), Some(Code::JsonSyntax));
+            /// assert_eq!(Code::from_name("JsonSyntax"), None);
+            /// ```
             pub fn from_name(name: &str) -> Option<Code> {
                 match name { $( $name => Some(Code::$variant), )* _ => None }
             }
@@ -408,6 +470,15 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic with the code's default severity and no place yet.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, Message, Severity};
+    ///
+    /// let d = Diagnostic::new(Code::UnknownStep, Message::new("Không có bước `x`", "no step `x`"));
+    /// assert_eq!(d.severity, Severity::Error);
+    /// assert_eq!((d.file.as_str(), d.line, d.column, d.path.as_str()), ("", 0, 0, ""));
+    /// assert!(d.help.is_none());
+    /// ```
     pub fn new(code: Code, message: Message) -> Self {
         Diagnostic {
             code,
@@ -422,12 +493,27 @@ impl Diagnostic {
     }
 
     /// Sets the help text.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, Message};
+    ///
+    /// let d = Diagnostic::new(Code::UnknownStep, Message::new("Không có bước `revieww`", "no step `revieww`"))
+    ///     .with_help(Message::new("Có phải là `review`?", "did you mean `review`?"));
+    /// assert_eq!(d.help.unwrap().en, "did you mean `review`?");
+    /// ```
     pub fn with_help(mut self, help: Message) -> Self {
         self.help = Some(help);
         self
     }
 
     /// Whether this diagnostic stops the load.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, Message};
+    ///
+    /// assert!(Diagnostic::new(Code::UnknownStep, Message::new("…", "…")).is_error());
+    /// assert!(!Diagnostic::new(Code::UnreachableStep, Message::new("…", "…")).is_error());
+    /// ```
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -464,22 +550,56 @@ pub struct LoadError {
 
 impl LoadError {
     /// Wraps diagnostics, sorting them by place. At least one should be an error.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, LoadError, Message};
+    ///
+    /// let mut late = Diagnostic::new(Code::UnknownStep, Message::new("b", "b"));
+    /// late.line = 9;
+    /// let mut early = Diagnostic::new(Code::UnknownRole, Message::new("a", "a"));
+    /// early.line = 2;
+    /// let err = LoadError::new(vec![late, early]);
+    /// assert_eq!(err.diagnostics()[0].code, Code::UnknownRole); // sorted by place
+    /// ```
     pub fn new(mut diagnostics: Vec<Diagnostic>) -> Self {
         sort_by_place(&mut diagnostics);
         LoadError { diagnostics }
     }
 
     /// Every diagnostic, sorted by file, line and column.
+    ///
+    /// ```
+    /// let err = motcua::Catalogue::from_yaml("id: vn\nlevels: oops\n", "catalogue.yaml").unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].file, "catalogue.yaml");
+    /// assert_eq!(err.diagnostics()[0].line, 2);
+    /// ```
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
 
     /// Consumes the error, returning its diagnostics.
+    ///
+    /// ```
+    /// let err = motcua::Catalogue::from_yaml("id: vn\nlevels: oops\n", "catalogue.yaml").unwrap_err();
+    /// let diagnostics: Vec<motcua::Diagnostic> = err.into_diagnostics();
+    /// assert_eq!(diagnostics[0].path, "levels");
+    /// ```
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
         self.diagnostics
     }
 
     /// The diagnostics of error severity.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, LoadError, Message};
+    ///
+    /// let err = LoadError::new(vec![
+    ///     Diagnostic::new(Code::UnknownStep, Message::new("…", "…")),
+    ///     Diagnostic::new(Code::UnreachableStep, Message::new("…", "…")),
+    /// ]);
+    /// assert_eq!(err.diagnostics().len(), 2);
+    /// assert_eq!(err.errors().map(|d| d.code).collect::<Vec<_>>(), [Code::UnknownStep]);
+    /// ```
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
     }

@@ -89,6 +89,17 @@ fn node_id(procedure: &Procedure, target: Target) -> String {
 }
 
 /// A Mermaid flowchart of the procedure, labels in `lang` (`"vi"` or `"en"`).
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let chart = motcua::diagram::mermaid(&procedure, "en");
+/// assert!(chart.starts_with("flowchart TD\n"));
+/// assert!(chart.contains("  subgraph department_finance[\"Provincial Department of Finance\"]"));
+/// assert!(chart.contains("  o_issued([\"Certificate issued<br/><small>10</small>\"])"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 pub fn mermaid(procedure: &Procedure, lang: &str) -> String {
     let mut out = String::from("flowchart TD\n");
     let applicant = if lang == "vi" { "Người nộp hồ sơ" } else { "Applicant" };
@@ -145,6 +156,17 @@ pub fn mermaid(procedure: &Procedure, lang: &str) -> String {
 }
 
 /// A Graphviz DOT digraph of the procedure, labels in `lang` (`"vi"` or `"en"`).
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let graph = motcua::diagram::dot(&procedure, "vi");
+/// assert!(graph.starts_with("digraph procedure {\n"));
+/// assert!(graph.contains("  subgraph cluster_department_finance {\n    label=\"Sở Tài chính\";"));
+/// assert!(graph.contains("  o_refused [shape=doubleoctagon, label=\"Từ chối cấp\\n"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 pub fn dot(procedure: &Procedure, lang: &str) -> String {
     let mut out = String::from(
         "digraph procedure {\n  rankdir=TB;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n",

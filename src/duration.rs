@@ -8,6 +8,14 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// The unit a [`WorkingDuration`] was written in.
+///
+/// ```
+/// use motcua::{DurationUnit, WorkingDuration};
+///
+/// let d: WorkingDuration = "4h".parse().unwrap();
+/// assert_eq!(d.unit(), DurationUnit::Hour);
+/// assert_eq!("0.5d".parse::<WorkingDuration>().unwrap().unit(), DurationUnit::Day);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DurationUnit {
     /// Working days (`d`): one day is the calendar's office hours.
@@ -55,34 +63,84 @@ const MAX_UNITS: u64 = 10_000;
 
 impl WorkingDuration {
     /// Zero working time.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// assert!(WorkingDuration::ZERO.is_zero());
+    /// assert_eq!(WorkingDuration::ZERO, WorkingDuration::default());
+    /// assert_eq!(WorkingDuration::ZERO.to_string(), "0m");
+    /// ```
     pub const ZERO: WorkingDuration = WorkingDuration { thousandths: 0, unit: DurationUnit::Minute };
 
     /// A whole number of working days.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// assert_eq!(WorkingDuration::days(3), "3d".parse().unwrap());
+    /// assert_eq!(WorkingDuration::days(3).to_minutes(480), 1440);
+    /// ```
     pub const fn days(days: u32) -> Self {
         WorkingDuration { thousandths: days as u64 * 1000, unit: DurationUnit::Day }
     }
 
     /// A whole number of working hours.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// assert_eq!(WorkingDuration::hours(4).to_string(), "4h");
+    /// assert_eq!(WorkingDuration::hours(4).to_minutes(480), 240);
+    /// ```
     pub const fn hours(hours: u32) -> Self {
         WorkingDuration { thousandths: hours as u64 * 1000, unit: DurationUnit::Hour }
     }
 
     /// A whole number of working minutes.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// assert_eq!(WorkingDuration::minutes(90), "90m".parse().unwrap());
+    /// assert_eq!(WorkingDuration::minutes(90).to_minutes(480), 90);
+    /// ```
     pub const fn minutes(minutes: u32) -> Self {
         WorkingDuration { thousandths: minutes as u64 * 1000, unit: DurationUnit::Minute }
     }
 
     /// The unit it was written in.
+    ///
+    /// ```
+    /// use motcua::{DurationUnit, WorkingDuration};
+    ///
+    /// assert_eq!("30m".parse::<WorkingDuration>().unwrap().unit(), DurationUnit::Minute);
+    /// assert_eq!(WorkingDuration::days(1).unit(), DurationUnit::Day);
+    /// ```
     pub fn unit(self) -> DurationUnit {
         self.unit
     }
 
     /// The amount in thousandths of its unit (`2.5d` → 2500).
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// assert_eq!("2.5d".parse::<WorkingDuration>().unwrap().thousandths(), 2500);
+    /// assert_eq!("0.125h".parse::<WorkingDuration>().unwrap().thousandths(), 125);
+    /// ```
     pub fn thousandths(self) -> u64 {
         self.thousandths
     }
 
     /// Whether it is zero.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// assert!("0d".parse::<WorkingDuration>().unwrap().is_zero());
+    /// assert!(!WorkingDuration::minutes(1).is_zero());
+    /// ```
     pub fn is_zero(self) -> bool {
         self.thousandths == 0
     }
@@ -90,6 +148,16 @@ impl WorkingDuration {
     /// Working minutes, given the length of a working day in minutes.
     ///
     /// Fractions of a minute round up: a budget is never shortened by rounding.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    ///
+    /// let half_day: WorkingDuration = "0.5d".parse().unwrap();
+    /// assert_eq!(half_day.to_minutes(480), 240); // 8-hour days
+    /// assert_eq!(half_day.to_minutes(450), 225); // 7.5-hour days
+    /// // 0.001h is 0.06 minutes: rounded up to one.
+    /// assert_eq!("0.001h".parse::<WorkingDuration>().unwrap().to_minutes(480), 1);
+    /// ```
     pub fn to_minutes(self, day_minutes: u32) -> u64 {
         let per_unit = match self.unit {
             DurationUnit::Day => u64::from(day_minutes),
@@ -107,6 +175,14 @@ impl Default for WorkingDuration {
 }
 
 /// Why a duration could not be read.
+///
+/// ```
+/// use motcua::{ParseDurationError, WorkingDuration};
+///
+/// let err: ParseDurationError = "3 days".parse::<WorkingDuration>().unwrap_err();
+/// assert!(err.to_string().starts_with("invalid working duration `3 days`"));
+/// assert!("1.0001d".parse::<WorkingDuration>().is_err()); // more than 3 decimals
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
     "invalid working duration `{text}`: write a number and a unit, e.g. `3d`, `0.5d`, `4h`, `30m` (at most 3 decimals, at most {MAX_UNITS} units)"

@@ -56,6 +56,19 @@ use crate::status::NationalStatus;
 use crate::text::Text;
 
 /// A scenario file.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// assert_eq!(scenario.procedure, "specs/procedures/business-registration.yaml");
+/// assert_eq!(scenario.name.get("en"), "A valid dossier goes straight through");
+/// assert_eq!(scenario.commands.len(), 7);
+/// assert_eq!(scenario.expect.as_ref().unwrap().status, Some(1));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -74,6 +87,21 @@ pub struct Scenario {
 }
 
 /// The submission of a scenario.
+///
+/// ```
+/// use motcua::Channel;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// let submit = &scenario.submit;
+/// assert_eq!((submit.dossier_id.as_str(), submit.channel), ("DN-2026-0001", Channel::Online));
+/// assert_eq!(submit.data["enterprise_type"], "llc_single");
+/// assert_eq!(submit.documents.len(), 3);
+/// assert!(!submit.allow_incomplete && submit.problems.is_none());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSubmit {
@@ -105,6 +133,19 @@ pub struct ScenarioSubmit {
 }
 
 /// The withdrawal commands.
+///
+/// ```
+/// use motcua::scenario::WithdrawOp;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// // The applicant tries to withdraw once the result is ready.
+/// assert_eq!(scenario.commands[4].withdraw, Some(WithdrawOp::Request));
+/// assert_eq!(serde_json::from_str::<WithdrawOp>("\"decline\"").unwrap(), WithdrawOp::Decline);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WithdrawOp {
@@ -117,6 +158,20 @@ pub enum WithdrawOp {
 }
 
 /// One command of a scenario: exactly one of `act`, `withdraw`, `extend` or `advance`.
+///
+/// ```
+/// use motcua::Code;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// let refused = &scenario.commands[1];
+/// assert_eq!(refused.act.as_deref(), Some("propose"));
+/// assert_eq!(refused.reject, Some(Code::Forbidden));
+/// assert_eq!(refused.note.as_ref().unwrap().get("en"), "The applicant cannot propose their own dossier");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioCommand {
@@ -169,6 +224,20 @@ pub struct ScenarioCommand {
 }
 
 /// Expected state after a step of a scenario; every key is optional.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// let accepted = scenario.commands[0].expect.as_ref().unwrap();
+/// assert_eq!(accepted.status, Some(2));
+/// assert_eq!(accepted.active.as_deref(), Some(&["review".to_string()][..]));
+/// assert_eq!(accepted.effects.as_ref().unwrap()[0], "slip:receipt");
+/// assert_eq!(accepted.closed, None);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expectation {
@@ -246,6 +315,19 @@ impl Effect {
 }
 
 /// What happened to one line of a scenario.
+///
+/// ```
+/// use motcua::Code;
+/// use motcua::scenario::EntryResult;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// assert!(matches!(&timeline.entries()[1].result, EntryResult::Applied(effects) if effects.len() == 3));
+/// assert!(matches!(&timeline.entries()[2].result, EntryResult::Rejected(r) if r.code == Code::Forbidden));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum EntryResult {
     /// Accepted, with these effects.
@@ -255,6 +337,22 @@ pub enum EntryResult {
 }
 
 /// One line of a timeline.
+///
+/// ```
+/// use motcua::NationalStatus;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// let accept = &timeline.entries()[1];
+/// assert_eq!(accept.command, "accept");
+/// assert_eq!((accept.before.as_slice(), accept.after.as_slice()), (&["receive".to_string()][..], &["review".to_string()][..]));
+/// assert_eq!(accept.status, NationalStatus::Received);
+/// assert_eq!(accept.step_times, [("receive".to_string(), 60, 240)]);
+/// assert!(!accept.suspended);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
     /// When.
@@ -287,6 +385,18 @@ pub struct Entry {
 
 /// The result of running a scenario: one entry per line, the final dossier, and every
 /// expectation that did not hold.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+/// # let timeline = scenario.run(&procedure);
+/// assert!(timeline.failures().is_empty());
+/// assert_eq!(timeline.entries().len(), 8); // the submission and seven commands
+/// assert_eq!(timeline.dossier().unwrap().closure().unwrap().outcome, "issued");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Timeline {
     entries: Vec<Entry>,
@@ -296,21 +406,72 @@ pub struct Timeline {
 
 impl Timeline {
     /// The entries, the submission first.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+    /// # let timeline = scenario.run(&procedure);
+    /// let commands: Vec<&str> = timeline.entries().iter().map(|e| e.command.as_str()).collect();
+    /// assert_eq!(commands[..3], ["submit", "accept", "propose"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn entries(&self) -> &[Entry] {
         &self.entries
     }
 
     /// The dossier at the end (absent when the submission itself was refused).
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+    /// # let timeline = scenario.run(&procedure);
+    /// let dossier = timeline.dossier().unwrap();
+    /// assert_eq!(dossier.status(), NationalStatus::ResultReturned);
+    /// assert_eq!(dossier.id(), "DN-2026-0001");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn dossier(&self) -> Option<&Dossier> {
         self.dossier.as_ref()
     }
 
     /// Expectations that did not hold, each naming its line; empty when the scenario passes.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+    /// # let timeline = scenario.run(&procedure);
+    /// assert!(timeline.failures().is_empty());
+    /// // Expect the wrong status after the acceptance: the line is named.
+    /// let mut wrong = scenario.clone();
+    /// wrong.commands[0].expect.as_mut().unwrap().status = Some(4);
+    /// let failures = wrong.run(&procedure).failures().to_vec();
+    /// assert_eq!(failures.len(), 1);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn failures(&self) -> &[String] {
         &self.failures
     }
 
     /// The timeline as a text table in `lang` (`"vi"` or `"en"`), for terminals.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+    /// # let timeline = scenario.run(&procedure);
+    /// let table = timeline.render(&procedure, "en");
+    /// assert!(table.contains("accept"));
+    /// assert!(table.contains("hand_over"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn render(&self, procedure: &Procedure, lang: &str) -> String {
         let vi = lang == "vi";
         let step_name = |id: &str| -> String {
@@ -436,6 +597,15 @@ impl Timeline {
 }
 
 /// Working minutes as people read them: `1d 2h`, `3h 15m`, `45m` (days of `day` minutes).
+///
+/// ```
+/// use motcua::scenario::human_minutes;
+///
+/// assert_eq!(human_minutes(45, 480), "45m");
+/// assert_eq!(human_minutes(195, 480), "3h 15m");
+/// assert_eq!(human_minutes(600, 480), "1d 2h");
+/// assert_eq!(human_minutes(0, 480), "0m");
+/// ```
 pub fn human_minutes(minutes: u64, day: u32) -> String {
     let day = u64::from(day.max(1));
     let (d, rest) = (minutes / day, minutes % day);
@@ -455,6 +625,18 @@ pub fn human_minutes(minutes: u64, day: u32) -> String {
 
 impl Scenario {
     /// Reads a scenario from YAML; `file` names it in diagnostics.
+    ///
+    /// ```
+    /// use motcua::Code;
+    /// use motcua::scenario::Scenario;
+    ///
+    /// let text = include_str!("../tests/scenarios/business-registration-happy.yaml");
+    /// assert_eq!(Scenario::from_yaml(text, "happy.yaml")?.submit.jurisdiction, "01");
+    /// // A typo in a key is reported at its line.
+    /// let err = Scenario::from_yaml(&text.replacen("act: accept", "akt: accept", 1), "happy.yaml").unwrap_err();
+    /// assert_eq!((err.diagnostics()[0].code, err.diagnostics()[0].line), (Code::UnknownField, 36));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_yaml(text: &str, file: &str) -> Result<Scenario, LoadError> {
         let (scenario, map) = yaml::from_str::<Scenario>(text, file, &Limits::default())?;
         let mut problems: Vec<Diagnostic> = Vec::new();
@@ -477,6 +659,19 @@ impl Scenario {
 
     /// Runs the scenario, checking every expectation. Never fails: problems are listed
     /// in [`Timeline::failures`].
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../tests/scenarios/business-registration-happy.yaml"), "business-registration-happy.yaml")?;
+    /// # let timeline = scenario.run(&procedure);
+    /// let timeline = scenario.run(&procedure);
+    /// assert!(timeline.failures().is_empty(), "{:?}", timeline.failures());
+    /// assert_eq!(timeline.entries().last().unwrap().status, NationalStatus::ResultReturned);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn run(&self, procedure: &Procedure) -> Timeline {
         let mut entries = Vec::new();
         let mut failures = Vec::new();

@@ -47,6 +47,13 @@ pub enum NationalStatus {
 
 impl NationalStatus {
     /// Every status, in code order.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    ///
+    /// assert_eq!(NationalStatus::ALL.len(), 10);
+    /// assert!(NationalStatus::ALL.iter().enumerate().all(|(i, s)| usize::from(s.code()) == i + 1));
+    /// ```
     pub const ALL: [NationalStatus; 10] = [
         NationalStatus::New,
         NationalStatus::Received,
@@ -61,17 +68,40 @@ impl NationalStatus {
     ];
 
     /// The national code, 1–10.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    ///
+    /// assert_eq!(NationalStatus::New.code(), 1);
+    /// assert_eq!(NationalStatus::ResultReturned.code(), 10);
+    /// ```
     pub fn code(self) -> u8 {
         self as u8
     }
 
     /// The status with this code.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    ///
+    /// assert_eq!(NationalStatus::from_code(9), Some(NationalStatus::Finished));
+    /// assert_eq!(NationalStatus::from_code(0), None);
+    /// assert_eq!(NationalStatus::from_code(11), None);
+    /// ```
     pub fn from_code(code: u8) -> Option<NationalStatus> {
         NationalStatus::ALL.get(usize::from(code).checked_sub(1)?).copied()
     }
 
     /// Whether a step may hold this status while the dossier waits in it
     /// (1, 2, 4, 5, 6 and 9; the others are reached through outcomes or withdrawal).
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    ///
+    /// assert!(NationalStatus::Processing.allowed_for_step());
+    /// assert!(!NationalStatus::ResultReturned.allowed_for_step()); // an outcome's
+    /// assert!(!NationalStatus::WithdrawalRequested.allowed_for_step());
+    /// ```
     pub fn allowed_for_step(self) -> bool {
         matches!(
             self,
@@ -85,6 +115,14 @@ impl NationalStatus {
     }
 
     /// The official label.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    ///
+    /// let label = NationalStatus::NotReceived.label();
+    /// assert_eq!(label.vi, "Không được tiếp nhận");
+    /// assert_eq!(label.get("en"), "Not received");
+    /// ```
     pub fn label(self) -> Message {
         let (vi, en) = match self {
             NationalStatus::New => ("Mới đăng ký", "New"),

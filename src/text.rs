@@ -28,11 +28,28 @@ pub struct Text {
 
 impl Text {
     /// Builds a label.
+    ///
+    /// ```
+    /// use motcua::Text;
+    ///
+    /// let t = Text::new("Tiếp nhận hồ sơ", Some("Receive the dossier"));
+    /// assert_eq!(t.vi, "Tiếp nhận hồ sơ");
+    /// assert_eq!(t.en.as_deref(), Some("Receive the dossier"));
+    /// ```
     pub fn new(vi: impl Into<String>, en: Option<&str>) -> Self {
         Text { vi: vi.into(), en: en.map(str::to_owned) }
     }
 
     /// The label in `lang` (`"vi"` or `"en"`), falling back to Vietnamese.
+    ///
+    /// ```
+    /// use motcua::Text;
+    ///
+    /// let t = Text::new("Trả kết quả", Some("Return the result"));
+    /// assert_eq!(t.get("vi"), "Trả kết quả");
+    /// assert_eq!(t.get("en"), "Return the result");
+    /// assert_eq!(Text::new("Trả kết quả", None).get("en"), "Trả kết quả");
+    /// ```
     pub fn get(&self, lang: &str) -> &str {
         match (lang, &self.en) {
             ("en", Some(en)) => en,

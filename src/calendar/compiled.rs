@@ -108,6 +108,18 @@ impl DayKind {
 
 /// One day a dated entry of the calendar (or of the one it extends) marks, with its
 /// provenance: see [`Calendar::marked_days`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use motcua::{DayKind, spec::calendar::DayStatus};
+/// # let mut set = motcua::Calendars::new();
+/// # set.insert_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
+/// let days = set.get("vn-gov").unwrap().marked_days();
+/// let new_year = days.iter().find(|d| d.date == NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()).unwrap();
+/// assert_eq!((new_year.kind, new_year.status), (DayKind::Holiday, DayStatus::Statutory));
+/// assert_eq!(new_year.label.get("en"), "New Year's Day");
+/// assert_eq!(new_year.source, "Bộ luật Lao động 45/2019/QH14, Điều 112(1)(a)");
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct MarkedDay {
     /// The day.

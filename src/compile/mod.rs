@@ -79,6 +79,20 @@ pub(crate) enum Target {
 }
 
 /// A compiled action.
+///
+/// ```
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+/// let receive = procedure.start();
+/// let (index, accept) = receive.action("accept").unwrap();
+/// assert_eq!(index, 0);
+/// assert_eq!(accept.role(), "one_stop_officer");
+/// assert_eq!(accept.slip(), Some(motcua::SlipKind::Receipt));
+/// assert!(accept.is_guarded());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Action {
     /// Identifier.
@@ -107,57 +121,186 @@ pub struct Action {
 
 impl Action {
     /// The identifier, as written in the spec (`accept`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let ids: Vec<&str> = procedure.start().actions().iter().map(|a| a.id()).collect();
+    /// assert_eq!(ids, ["accept", "request_supplement", "refuse"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The label (the identifier when the spec gives none).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let (_, accept) = procedure.start().action("accept").unwrap();
+    /// assert_eq!(accept.name().get("vi"), "Tiếp nhận");
+    /// assert_eq!(accept.name().get("en"), "Accept");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn name(&self) -> &Text {
         &self.name
     }
 
     /// The role that may take it.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let supplement = procedure.step_by_id("supplement").unwrap();
+    /// // The applicant's step, but an officer stops it.
+    /// assert_eq!(supplement.role(), "citizen");
+    /// assert_eq!(supplement.action("stop").unwrap().1.role(), "one_stop_officer");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn role(&self) -> &str {
         &self.role
     }
 
     /// The agency kind whose officers may take it, `None` for the applicant.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let supplement = procedure.step_by_id("supplement").unwrap();
+    /// assert_eq!(supplement.action("resubmit").unwrap().1.agency(), None);
+    /// assert_eq!(supplement.action("stop").unwrap().1.agency(), Some("commune_committee"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn agency(&self) -> Option<&str> {
         self.agency.as_deref()
     }
 
     /// The slip it produces (receipt, refusal, supplement request, …).
+    ///
+    /// ```
+    /// use motcua::SlipKind;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let receive = procedure.start();
+    /// assert_eq!(receive.action("refuse").unwrap().1.slip(), Some(SlipKind::Refusal));
+    /// let examine = procedure.step_by_id("examine").unwrap();
+    /// assert_eq!(examine.action("propose").unwrap().1.slip(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn slip(&self) -> Option<SlipKind> {
         self.slip
     }
 
     /// The hand-offs it makes to steps handled by another agency kind.
+    ///
+    /// ```
+    /// use motcua::Direction;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// // The commune leader's signature hands the dossier to the police and to social insurance.
+    /// let (_, sign) = procedure.step_by_id("sign").unwrap().action("sign").unwrap();
+    /// let routes: Vec<(&str, &str)> = sign.handoffs().map(|r| (r.to_step.as_str(), r.to_agency.as_str())).collect();
+    /// assert_eq!(routes, [("residence", "commune_police"), ("insurance_card", "social_insurance")]);
+    /// assert!(sign.handoffs().all(|r| r.direction == Direction::Horizontal));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn handoffs(&self) -> impl ExactSizeIterator<Item = &HandOffRoute> + '_ {
         self.handoffs.iter().map(|(_, route)| route)
     }
 
     /// For a timer action: the working time after which the engine takes it.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let supplement = procedure.step_by_id("supplement").unwrap();
+    /// assert_eq!(supplement.action("lapse").unwrap().1.after(), Some(WorkingDuration::days(10)));
+    /// assert_eq!(supplement.action("resubmit").unwrap().1.after(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn after(&self) -> Option<WorkingDuration> {
         self.after
     }
 
     /// Whether the action has a guard (a condition on the form data).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let receive = procedure.start();
+    /// assert!(receive.action("accept").unwrap().1.is_guarded());
+    /// assert!(!receive.action("refuse").unwrap().1.is_guarded());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_guarded(&self) -> bool {
         self.guard.is_some()
     }
 
     /// Whether it ends the whole dossier from inside a parallel branch (`cancels_branches`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let residence = procedure.step_by_id("residence").unwrap();
+    /// // Declining the residence registration ends only this branch.
+    /// assert!(!residence.action("decline").unwrap().1.cancels_branches());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn cancels_branches(&self) -> bool {
         self.cancels_branches
     }
 
     /// Whether it starts parallel branches (it has several targets).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let sign = procedure.step_by_id("sign").unwrap();
+    /// assert!(sign.action("sign").unwrap().1.is_fork());
+    /// assert!(!sign.action("send_back").unwrap().1.is_fork());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_fork(&self) -> bool {
         self.targets.len() > 1
     }
 }
 
 /// Where an action leads, as [`Procedure::targets`] gives it.
+///
+/// ```
+/// use motcua::Next;
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let (_, sign) = procedure.step_by_id("approve").unwrap().action("sign").unwrap();
+/// assert!(matches!(procedure.targets(sign).next(), Some(Next::Step(s)) if s.id() == "return_result"));
+/// let (_, refuse) = procedure.step_by_id("approve").unwrap().action("refuse").unwrap();
+/// assert!(matches!(procedure.targets(refuse).next(), Some(Next::Outcome(o)) if o.id() == "refused"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Copy, Debug)]
 pub enum Next<'p> {
     /// A step.
@@ -168,22 +311,65 @@ pub enum Next<'p> {
 
 impl Outcome {
     /// The identifier, as written in the spec (`issued`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let ids: Vec<&str> = procedure.outcomes().iter().map(|o| o.id()).collect();
+    /// assert_eq!(ids, ["issued", "refused", "not_received"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The label in Vietnamese and English.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.outcome_by_id("refused").unwrap().name().get("en"), "Refused");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn name(&self) -> &Text {
         &self.name
     }
 
     /// What kind of end it is (result issued, refused, withdrawn, …).
+    ///
+    /// ```
+    /// use motcua::OutcomeKind;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.outcome_by_id("issued").unwrap().kind(), OutcomeKind::ResultIssued);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn kind(&self) -> OutcomeKind {
         self.kind
     }
 }
 
 /// A compiled step.
+///
+/// ```
+/// use motcua::NationalStatus;
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let review = procedure.step_by_id("review").unwrap();
+/// assert_eq!(review.agency(), Some("department_finance"));
+/// assert_eq!(review.role(), "officer");
+/// assert_eq!(review.status(), NationalStatus::Received);
+/// assert_eq!(review.budget().to_string(), "1.5d");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Step {
     /// Identifier.
@@ -214,73 +400,223 @@ pub struct Step {
 
 impl Step {
     /// The identifier, as written in the spec (`receive`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let ids: Vec<&str> = procedure.steps().iter().map(|s| s.id()).collect();
+    /// assert_eq!(ids, ["receive", "review", "supplement", "approve", "return_result"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The label in Vietnamese and English.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.start().name().get("vi"), "Tiếp nhận hồ sơ");
+    /// assert_eq!(procedure.start().name().get("en"), "Receive the dossier");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn name(&self) -> &Text {
         &self.name
     }
 
     /// The agency kind handling it (`department_finance`), `None` for the applicant's steps.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.start().agency(), Some("department_finance"));
+    /// assert_eq!(procedure.step_by_id("supplement").unwrap().agency(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn agency(&self) -> Option<&str> {
         self.agency.as_deref()
     }
 
     /// The administrative level of that agency kind (`province`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// assert_eq!(procedure.start().level(), Some("commune"));
+    /// assert_eq!(procedure.step_by_id("supplement").unwrap().level(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn level(&self) -> Option<&str> {
         self.level.as_deref()
     }
 
     /// The role handling it (`one_stop_officer`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.step_by_id("approve").unwrap().role(), "leader");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn role(&self) -> &str {
         &self.role
     }
 
     /// Whether the applicant takes this step (supplementing, paying, collecting).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert!(procedure.step_by_id("supplement").unwrap().is_citizen());
+    /// assert!(!procedure.start().is_citizen());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_citizen(&self) -> bool {
         self.citizen
     }
 
     /// The national status (Decision 274/QĐ-TTg codes) while a dossier waits here.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.start().status(), NationalStatus::New);
+    /// assert_eq!(procedure.step_by_id("supplement").unwrap().status(), NationalStatus::SupplementRequested);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn status(&self) -> NationalStatus {
         self.status
     }
 
     /// The working time allotted to the step.
+    ///
+    /// ```
+    /// use motcua::WorkingDuration;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let approve = procedure.step_by_id("approve").unwrap();
+    /// assert_eq!(approve.budget().to_string(), "0.75d");
+    /// assert_eq!(approve.budget().to_minutes(procedure.calendar().day_minutes()), 360);
+    /// assert_eq!(procedure.step_by_id("supplement").unwrap().budget(), WorkingDuration::ZERO);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn budget(&self) -> WorkingDuration {
         self.budget
     }
 
     /// Whether the legal clock runs while a dossier waits here (it stops while the applicant
     /// supplements).
+    ///
+    /// ```
+    /// use motcua::spec::procedure::Clock;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.start().clock(), Clock::Runs);
+    /// assert_eq!(procedure.step_by_id("supplement").unwrap().clock(), Clock::Suspended);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn clock(&self) -> Clock {
         self.clock
     }
 
     /// For a join step: how many branches must arrive before it starts.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// // The police and the social-insurance branches meet at `return_results`.
+    /// assert_eq!(procedure.step_by_id("return_results").unwrap().join_branches(), Some(2));
+    /// assert_eq!(procedure.start().join_branches(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn join_branches(&self) -> Option<u32> {
         self.join_branches
     }
 
     /// The actions, in the order written.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let approve = procedure.step_by_id("approve").unwrap();
+    /// let ids: Vec<&str> = approve.actions().iter().map(|a| a.id()).collect();
+    /// assert_eq!(ids, ["sign", "send_back", "refuse"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn actions(&self) -> &[Action] {
         &self.actions
     }
 
     /// What the step's agency receives when a dossier is handed to it.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let insurance = procedure.step_by_id("insurance_card").unwrap();
+    /// assert_eq!(insurance.receives().documents, ["insurance_declaration"]);
+    /// assert!(insurance.receives().fields.contains(&vec!["residence".to_string(), "province".to_string()]));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn receives(&self) -> &Receives {
         &self.receives
     }
 
     /// The action with this identifier and its position.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let approve = procedure.step_by_id("approve").unwrap();
+    /// assert_eq!(approve.action("send_back").map(|(i, a)| (i, a.id())), Some((1, "send_back")));
+    /// assert!(approve.action("accept").is_none());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn action(&self, id: &str) -> Option<(usize, &Action)> {
         self.actions.iter().enumerate().find(|(_, a)| a.id == id)
     }
 }
 
 /// A compiled terminal outcome.
+///
+/// ```
+/// use motcua::OutcomeKind;
+/// # use motcua::{Catalogue, Library, Procedure};
+/// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let not_received = procedure.outcome_by_id("not_received").unwrap();
+/// assert_eq!(not_received.kind(), OutcomeKind::NotReceived);
+/// assert_eq!(not_received.name().get("vi"), "Không tiếp nhận");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug)]
 pub struct Outcome {
     /// Identifier.
@@ -330,11 +666,41 @@ impl Procedure {
     /// Loads, compiles and lints a procedure with default [`Limits`].
     ///
     /// Fails with every error found (and the warnings) when any diagnostic is an error.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Library, Procedure};
+    ///
+    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.code(), "2.001610");
+    ///
+    /// // A mistake is reported at its file, line and column.
+    /// let broken = text.replacen("{to: review, slip: receipt", "{to: revieww, slip: receipt", 1);
+    /// let err = Procedure::from_yaml(&broken, "broken.yaml", &library).unwrap_err();
+    /// let d = &err.errors().next().unwrap();
+    /// assert_eq!((d.code, d.file.as_str(), d.path.as_str()), (Code::UnknownStep, "broken.yaml", "steps.receive.actions.accept.to"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_yaml(text: &str, file: &str, library: &Library) -> Result<Procedure, LoadError> {
         Self::from_yaml_with_limits(text, file, library, &Limits::default())
     }
 
     /// Loads, compiles and lints a procedure with the given limits.
+    ///
+    /// ```
+    /// use motcua::{Code, Limits, Procedure};
+    /// # use motcua::{Catalogue, Library};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 1000;
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let err = Procedure::from_yaml_with_limits(text, "business-registration.yaml", &library, &limits).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_yaml_with_limits(
         text: &str,
         file: &str,
@@ -423,6 +789,17 @@ impl Procedure {
     }
 
     /// The spec as written.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let spec = procedure.spec();
+    /// assert_eq!(spec.legal_deadline.to_string(), "3d");
+    /// assert_eq!(spec.steps.len(), 5);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn spec(&self) -> &ProcedureSpec {
         &self.spec
     }
@@ -449,46 +826,141 @@ impl Procedure {
     }
 
     /// National procedure code.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.code(), "2.001610");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn code(&self) -> &str {
         &self.spec.code
     }
 
     /// Spec version.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.version(), "2025.1");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn version(&self) -> &str {
         &self.spec.version
     }
 
     /// Warnings found while compiling (errors prevent compilation).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert!(procedure.warnings().is_empty());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
 
     /// The step where every dossier starts (the first one written).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.start().id(), "receive");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn start(&self) -> &Step {
         &self.steps[0]
     }
 
     /// All steps, in the order written.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// assert_eq!(procedure.steps().len(), 7);
+    /// assert_eq!(procedure.steps()[1].id(), "supplement");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn steps(&self) -> &[Step] {
         &self.steps
     }
 
     /// All outcomes, in the order written.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let ids: Vec<&str> = procedure.outcomes().iter().map(|o| o.id()).collect();
+    /// assert_eq!(ids, ["issued", "refused", "not_received", "stopped"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn outcomes(&self) -> &[Outcome] {
         &self.outcomes
     }
 
     /// A step by identifier.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.step_by_id("review").unwrap().role(), "officer");
+    /// assert!(procedure.step_by_id("issued").is_none()); // an outcome, not a step
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn step_by_id(&self, id: &str) -> Option<&Step> {
         self.step_ix(id).map(|ix| self.step(ix))
     }
 
     /// An outcome by identifier.
+    ///
+    /// ```
+    /// use motcua::OutcomeKind;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.outcome_by_id("issued").unwrap().kind(), OutcomeKind::ResultIssued);
+    /// assert!(procedure.outcome_by_id("review").is_none());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn outcome_by_id(&self, id: &str) -> Option<&Outcome> {
         self.outcome_ix(id).map(|ix| self.outcome(ix))
     }
 
     /// Where `action` leads, in the order written (several targets: a fork).
+    ///
+    /// ```
+    /// use motcua::Next;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let (_, sign) = procedure.step_by_id("sign").unwrap().action("sign").unwrap();
+    /// let targets: Vec<&str> = procedure
+    ///     .targets(sign)
+    ///     .map(|next| match next {
+    ///         Next::Step(step) => step.id(),
+    ///         Next::Outcome(outcome) => outcome.id(),
+    ///     })
+    ///     .collect();
+    /// assert_eq!(targets, ["residence", "insurance_card"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn targets<'p>(&'p self, action: &'p Action) -> impl ExactSizeIterator<Item = Next<'p>> + 'p {
         action.targets.iter().map(move |target| match *target {
             Target::Step(ix) => Next::Step(self.step(ix)),
@@ -527,33 +999,100 @@ impl Procedure {
     }
 
     /// Whether a role is the applicant's (from the catalogue the procedure was compiled with).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert!(procedure.is_citizen_role("citizen"));
+    /// assert!(!procedure.is_citizen_role("officer"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_citizen_role(&self, role: &str) -> bool {
         self.citizen_roles.iter().any(|r| r == role)
     }
 
     /// The catalogue's name of an agency kind its steps use (`Sở Tài chính` for
     /// `department_finance`).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.agency_name("department_finance").unwrap().get("vi"), "Sở Tài chính");
+    /// assert!(procedure.agency_name("commune_police").is_none()); // no step of it
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn agency_name(&self, agency: &str) -> Option<&Text> {
         self.agency_names.get(agency)
     }
 
     /// The administrative units of the library it was compiled with, if any were loaded.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library, Procedure};
+    ///
+    /// let text = include_str!("../../specs/procedures/business-registration.yaml");
+    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// assert!(Procedure::from_yaml(text, "business-registration.yaml", &library)?.units().is_none());
+    ///
+    /// library.add_units_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml")?;
+    /// let procedure = Procedure::from_yaml(text, "business-registration.yaml", &library)?;
+    /// assert!(procedure.units().unwrap().contains("01"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn units(&self) -> Option<&Units> {
         self.units.as_deref()
     }
 
     /// The application form and document checklist (empty when the spec has none).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let form = procedure.form();
+    /// assert_eq!(form.title().unwrap().get("en"), "Enterprise registration application");
+    /// assert_eq!(form.document_ids().next(), Some("application"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn form(&self) -> &crate::form::Form {
         &self.form
     }
 
     /// The working-day calendar its deadlines are counted on.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// assert_eq!(procedure.calendar().id(), "vn-gov");
+    /// assert_eq!(procedure.calendar().day_minutes(), 480);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn calendar(&self) -> &Calendar {
         &self.calendar
     }
 
     /// When the legal clock starts for a dossier received at `received`: the procedure's
     /// cut-off hour applied on its calendar (received at or after it, the next working day).
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// // The cut-off is 15:00: received on Monday at 16:00, the count starts on Tuesday morning.
+    /// assert_eq!(procedure.start_of_count(at("2026-03-02T14:00:00+07:00")).unwrap(), at("2026-03-02T14:00:00+07:00"));
+    /// assert_eq!(procedure.start_of_count(at("2026-03-02T16:00:00+07:00")).unwrap(), at("2026-03-03T08:00:00+07:00"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn start_of_count(
         &self,
         received: chrono::DateTime<chrono::FixedOffset>,
@@ -565,6 +1104,17 @@ impl Procedure {
     }
 
     /// The first outcome of a kind, if the spec has one.
+    ///
+    /// ```
+    /// use motcua::OutcomeKind;
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// assert_eq!(procedure.outcome_of_kind(OutcomeKind::Stopped).unwrap().id(), "stopped");
+    /// assert!(procedure.outcome_of_kind(OutcomeKind::Withdrawn).is_none());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.kind == kind)
     }

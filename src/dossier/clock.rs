@@ -13,6 +13,32 @@ use crate::compile::{Procedure, StepIx};
 use crate::spec::procedure::Clock;
 
 /// A dossier's legal clock and appointment.
+///
+/// ```
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let deadline = dossier.deadline();
+/// // Submitted Monday 2 March 2026 at 09:00: three working days later.
+/// assert_eq!(deadline.appointment, at("2026-03-05T09:00:00+07:00"));
+/// assert_eq!(deadline.suspended_since, None);
+/// assert_eq!(deadline.suspended_minutes, 0);
+/// assert!(deadline.provisional_days.is_empty());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Deadline {
     /// When the clock started (receipt, after the cut-off rule).
@@ -36,6 +62,31 @@ pub struct Deadline {
 }
 
 /// Early, on time, due soon or late (*trước hạn, đúng hạn, sắp đến hạn, trễ hạn*).
+///
+/// ```
+/// use motcua::Punctuality;
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// assert_eq!(dossier.punctuality(&procedure, at("2026-03-02T10:00:00+07:00")).unwrap(), Punctuality::OnTime);
+/// assert_eq!(dossier.punctuality(&procedure, at("2026-03-04T10:00:00+07:00")).unwrap(), Punctuality::DueSoon);
+/// assert_eq!(dossier.punctuality(&procedure, at("2026-03-06T10:00:00+07:00")).unwrap(), Punctuality::Late);
+/// assert!(Punctuality::Early < Punctuality::Late);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Punctuality {
@@ -51,6 +102,13 @@ pub enum Punctuality {
 
 impl Punctuality {
     /// Vietnamese and English label.
+    ///
+    /// ```
+    /// use motcua::Punctuality;
+    ///
+    /// assert_eq!(Punctuality::Late.label().vi, "Trễ hạn");
+    /// assert_eq!(Punctuality::DueSoon.label().en, "Due soon");
+    /// ```
     pub fn label(self) -> crate::diagnostic::Message {
         let (vi, en) = match self {
             Punctuality::Early => ("Trước hạn", "Early"),
@@ -78,6 +136,33 @@ impl Punctuality {
 
 /// One line of the process-control slip (*phiếu kiểm soát quá trình*): a step the dossier
 /// went through, who sent it on, the time allotted and the working time it took.
+///
+/// ```
+/// use motcua::Punctuality;
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let record = &dossier.log()[0];
+/// assert_eq!(record.agency.as_deref(), Some("department_finance"));
+/// assert_eq!((record.entered, record.left), (at("2026-03-02T09:00:00+07:00"), at("2026-03-02T09:30:00+07:00")));
+/// assert_eq!(record.by, officer);
+/// assert_eq!(record.due, Some(at("2026-03-02T14:00:00+07:00"))); // half a working day
+/// assert_eq!(record.punctuality(), Some(Punctuality::OnTime));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StepRecord {
     /// The step.
@@ -107,6 +192,29 @@ pub struct StepRecord {
 
 impl StepRecord {
     /// Whether the step finished early, on time or late (`None` without a budget).
+    ///
+    /// ```
+    /// use motcua::Punctuality;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // Received at 09:30 on the day it was submitted, within its half day.
+    /// assert_eq!(dossier.log()[0].punctuality(), Some(Punctuality::OnTime));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn punctuality(&self) -> Option<Punctuality> {
         self.due.map(|due| Punctuality::of_finish(self.left, due))
     }
@@ -162,6 +270,28 @@ impl Dossier {
 
     /// When the host should call [`Dossier::advance`] next: the earliest pending timer.
     /// `None` when no timer is pending (index the dossier by this value).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // No step of business registration has a timer.
+    /// assert_eq!(dossier.next_due(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn next_due(&self) -> Option<DateTime<FixedOffset>> {
         if self.closure.is_some() {
             return None;
@@ -202,6 +332,31 @@ impl Dossier {
     /// A closed dossier is judged by when it closed; an open one by the working time left
     /// before its appointment (while the clock is suspended, the appointment it would have
     /// if the applicant supplied now).
+    ///
+    /// ```
+    /// use motcua::Punctuality;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // The appointment is Thursday 09:00; "due soon" is the last working day before it.
+    /// assert_eq!(dossier.punctuality(&procedure, at("2026-03-03T09:00:00+07:00")).unwrap(), Punctuality::OnTime);
+    /// assert_eq!(dossier.punctuality(&procedure, at("2026-03-04T09:30:00+07:00")).unwrap(), Punctuality::DueSoon);
+    /// assert_eq!(dossier.punctuality(&procedure, at("2026-03-05T09:01:00+07:00")).unwrap(), Punctuality::Late);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn punctuality(&self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Punctuality, Rejection> {
         let appointment = self.effective_appointment(procedure, now)?;
         if let Some(closure) = &self.closure {
@@ -221,6 +376,38 @@ impl Dossier {
     }
 
     /// The appointment, moved by any suspension still running at `now`.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // While the officer reviews, the clock runs: the appointment stands.
+    /// assert_eq!(dossier.effective_appointment(&procedure, at("2026-03-03T09:00:00+07:00")).unwrap(), at("2026-03-05T09:00:00+07:00"));
+    /// // Sent back to the applicant on Monday at 10:00, the clock is suspended ...
+    /// dossier.apply(&procedure, &Command {
+    ///     id: "c3".into(),
+    ///     at: at("2026-03-02T10:00:00+07:00"),
+    ///     actor: Actor::official("officer", "department_finance"),
+    ///     expected_version: Some(2),
+    ///     kind: CommandKind::act("request_supplement"),
+    /// }).unwrap();
+    /// // ... so one working day later, the appointment has moved by one working day.
+    /// assert_eq!(dossier.effective_appointment(&procedure, at("2026-03-03T10:00:00+07:00")).unwrap(), at("2026-03-06T09:00:00+07:00"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn effective_appointment(
         &self,
         procedure: &Procedure,
@@ -238,6 +425,28 @@ impl Dossier {
 
     /// Whether national reporting counts the dossier as late: more than one supplement
     /// request, an extension, or closed after (or still open past) its appointment.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert!(!dossier.late_for_reporting(&procedure, at("2026-03-04T09:00:00+07:00")).unwrap());
+    /// assert!(dossier.late_for_reporting(&procedure, at("2026-03-05T10:00:00+07:00")).unwrap());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn late_for_reporting(&self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<bool, Rejection> {
         Ok(self.supplement_requests > 1
             || self.deadline.extended

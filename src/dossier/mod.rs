@@ -51,9 +51,55 @@ use crate::spec::procedure::{Channel, OutcomeKind};
 use crate::status::NationalStatus;
 
 /// The role of the engine itself, the actor of timer events.
+///
+/// ```
+/// use motcua::{Actor, Channel, Command, CommandKind, Dossier, SYSTEM_ROLE, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/birth-registration-supplement-lapsed.yaml"), "lapsed.yaml")?;
+/// # let submission = Submission::new("KS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
+/// #     .with_data(sample.submit.data, sample.submit.documents);
+/// # let (mut dossier, _) = Dossier::submit(&procedure, submission).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "commune_committee");
+/// # let request = Command { id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer, expected_version: Some(1), kind: CommandKind::act("request_supplement") };
+/// # dossier.apply(&procedure, &request).unwrap();
+/// // The supplement was requested and never came: the `lapse` timer fires.
+/// let applied = dossier.advance(&procedure, dossier.next_due().unwrap()).unwrap();
+/// assert_eq!(applied.events[0].actor.role, SYSTEM_ROLE);
+/// assert_eq!(SYSTEM_ROLE, "system");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 pub const SYSTEM_ROLE: &str = "system";
 
 /// A step a dossier is waiting in.
+///
+/// ```
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let active = &dossier.active()[0];
+/// assert_eq!(active.step, "review");
+/// assert_eq!(active.since, at("2026-03-02T09:30:00+07:00"));
+/// // 1.5 working days from Monday 09:30.
+/// assert_eq!(active.due, Some(at("2026-03-03T14:30:00+07:00")));
+/// assert!(active.timer.is_none());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct ActiveStep {
     /// Step identifier.
@@ -72,6 +118,46 @@ pub struct ActiveStep {
 }
 
 /// How a dossier ended.
+///
+/// ```
+/// use motcua::OutcomeKind;
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// assert!(dossier.closure().is_none());
+/// dossier.apply(&procedure, &Command {
+///     id: "c3".into(),
+///     at: at("2026-03-02T10:00:00+07:00"),
+///     actor: Actor::citizen(),
+///     expected_version: None,
+///     kind: CommandKind::RequestWithdrawal { reason: None },
+/// }).unwrap();
+/// dossier.apply(&procedure, &Command {
+///     id: "c4".into(),
+///     at: at("2026-03-02T10:30:00+07:00"),
+///     actor: officer.clone(),
+///     expected_version: None,
+///     kind: CommandKind::ConfirmWithdrawal,
+/// }).unwrap();
+/// let closure = dossier.closure().unwrap();
+/// // The spec declares no withdrawal outcome.
+/// assert_eq!((closure.outcome.as_str(), closure.kind), ("withdrawn", OutcomeKind::Withdrawn));
+/// assert_eq!(closure.at, at("2026-03-02T10:30:00+07:00"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Closure {
     /// Outcome identifier (`withdrawn` when the spec declares no withdrawal outcome).
@@ -191,6 +277,27 @@ impl PartialEq for Derived {
 impl Dossier {
     /// Opens a dossier from a submission: starts the legal clock (after the cut-off hour)
     /// and sets the appointment. Returns the dossier and what the host must do.
+    ///
+    /// ```
+    /// use motcua::{Actor, Channel, Code, Dossier, NationalStatus, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// let empty = Submission::new("HS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "01");
+    /// // Every problem of the form and the checklist at once.
+    /// let rejection = Dossier::submit(&procedure, empty.clone()).unwrap_err();
+    /// assert_eq!(rejection.code, Code::InvalidForm);
+    /// assert!(rejection.problems.len() > 1);
+    ///
+    /// // At the desk, an officer may record it anyway, to send it back for a supplement.
+    /// let officer = Actor::official("one_stop_officer", "department_finance");
+    /// let desk = Submission { actor: officer, channel: Channel::InPerson, allow_incomplete: true, ..empty };
+    /// let (dossier, applied) = Dossier::submit(&procedure, desk).unwrap();
+    /// assert_eq!(dossier.status(), NationalStatus::New);
+    /// assert_eq!(applied.problems.len(), rejection.problems.len());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn submit(procedure: &Procedure, submission: Submission) -> Result<(Dossier, Applied), Rejection> {
         non_empty(&submission.dossier_id, "dossier_id")?;
         non_empty(&submission.command_id, "command_id")?;
@@ -268,6 +375,46 @@ impl Dossier {
     }
 
     /// Applies a command with default [`Limits`]. See [`Dossier::apply_with_limits`].
+    ///
+    /// ```
+    /// use motcua::{Code, NationalStatus};
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let propose = |id: &str, actor: &Actor| Command {
+    ///     id: id.into(),
+    ///     at: at("2026-03-03T10:00:00+07:00"),
+    ///     actor: actor.clone(),
+    ///     expected_version: Some(2),
+    ///     kind: CommandKind::act("propose"),
+    /// };
+    /// // The one-stop officer may not propose: refused, nothing changes.
+    /// let rejection = dossier.apply(&procedure, &propose("c3", &officer)).unwrap_err();
+    /// assert_eq!(rejection.code, Code::Forbidden);
+    /// assert_eq!(dossier.version(), 2);
+    ///
+    /// let applied = dossier.apply(&procedure, &propose("c3", &Actor::official("officer", "department_finance"))).unwrap();
+    /// assert_eq!(dossier.status(), NationalStatus::Processing);
+    /// assert!(!applied.duplicate);
+    /// // The same command again is answered, not applied twice.
+    /// let again = dossier.apply(&procedure, &propose("c3", &Actor::official("officer", "department_finance"))).unwrap();
+    /// assert!(again.duplicate);
+    /// assert_eq!(dossier.version(), 3);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn apply(&mut self, procedure: &Procedure, command: &Command) -> Result<Applied, Rejection> {
         self.apply_with_limits(procedure, command, &Limits::default())
     }
@@ -277,6 +424,39 @@ impl Dossier {
     /// - A command whose `id` was already applied returns the original events and
     ///   effects with `duplicate: true` and changes nothing.
     /// - Otherwise any problem is a [`Rejection`] and the dossier is untouched.
+    ///
+    /// ```
+    /// use motcua::{Code, Limits};
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let mut limits = Limits::default();
+    /// limits.max_history = 2;
+    /// let command = Command {
+    ///     id: "c3".into(),
+    ///     at: at("2026-03-03T10:00:00+07:00"),
+    ///     actor: Actor::official("officer", "department_finance"),
+    ///     expected_version: Some(2),
+    ///     kind: CommandKind::act("propose"),
+    /// };
+    /// let rejection = dossier.apply_with_limits(&procedure, &command, &limits).unwrap_err();
+    /// assert_eq!(rejection.code, Code::LimitExceeded);
+    /// assert_eq!(dossier.version(), 2);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn apply_with_limits(
         &mut self,
         procedure: &Procedure,
@@ -358,12 +538,66 @@ impl Dossier {
     ///
     /// All or nothing: if any timer cannot be applied, the dossier is left untouched.
     /// Uses default [`Limits`]; see [`Dossier::advance_with_limits`].
+    ///
+    /// ```
+    /// use motcua::{Actor, Channel, Command, CommandKind, Dossier, NationalStatus, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/birth-registration-supplement-lapsed.yaml"), "lapsed.yaml")?;
+    /// let submission = Submission::new("KS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
+    ///     .with_data(sample.submit.data, sample.submit.documents);
+    /// let (mut dossier, _) = Dossier::submit(&procedure, submission).unwrap();
+    /// let officer = Actor::official("one_stop_officer", "commune_committee");
+    /// let request = Command {
+    ///     id: "c2".into(),
+    ///     at: at("2026-03-02T09:30:00+07:00"),
+    ///     actor: officer,
+    ///     expected_version: Some(1),
+    ///     kind: CommandKind::act("request_supplement"),
+    /// };
+    /// dossier.apply(&procedure, &request).unwrap();
+    /// // The applicant never supplies the documents: after 10 working days the engine stops it.
+    /// let due = dossier.next_due().unwrap();
+    /// assert!(dossier.advance(&procedure, at("2026-03-05T09:00:00+07:00")).unwrap().events.is_empty());
+    /// let applied = dossier.advance(&procedure, due).unwrap();
+    /// assert_eq!(applied.events.len(), 1);
+    /// assert_eq!(dossier.status(), NationalStatus::Stopped);
+    /// assert_eq!(dossier.closure().unwrap().outcome, "stopped");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn advance(&mut self, procedure: &Procedure, now: DateTime<FixedOffset>) -> Result<Applied, Rejection> {
         self.advance_with_limits(procedure, now, &Limits::default())
     }
 
     /// [`Dossier::advance`] with the host's [`Limits`] (`max_history` bounds the events the
     /// timers may add, as it bounds commands).
+    ///
+    /// ```
+    /// use motcua::Limits;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // Nothing is due in the business-registration procedure: no timers.
+    /// let applied = dossier.advance_with_limits(&procedure, at("2026-04-01T09:00:00+07:00"), &Limits::default()).unwrap();
+    /// assert!(applied.events.is_empty() && applied.effects.is_empty());
+    /// assert_eq!(dossier.version(), 2);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn advance_with_limits(
         &mut self,
         procedure: &Procedure,
@@ -402,6 +636,34 @@ impl Dossier {
     /// Every event is checked as a command would be (order, times, steps, actors), so an
     /// altered history is refused with [`Code::InvalidHistory`] or [`Code::WrongProcedure`].
     /// Deadlines are taken from the events, not recomputed.
+    ///
+    /// ```
+    /// use motcua::Code;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let rebuilt = Dossier::replay(&procedure, dossier.history()).unwrap();
+    /// assert_eq!(rebuilt, dossier);
+    ///
+    /// // An altered history is refused.
+    /// let mut events = dossier.history().to_vec();
+    /// events[1].at = at("2026-03-01T09:30:00+07:00"); // before the submission
+    /// assert_eq!(Dossier::replay(&procedure, &events).unwrap_err().code, Code::InvalidHistory);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn replay(procedure: &Procedure, events: &[Event]) -> Result<Dossier, Rejection> {
         let Some(first) = events.first() else {
             return Err(Rejection::new(Code::InvalidHistory, "events", "Lịch sử trống", "the history is empty"));
@@ -543,101 +805,552 @@ impl Dossier {
     }
 
     /// The dossier identifier.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.id(), "HS-001");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.id
     }
 
     /// The procedure code it runs under.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.procedure_code(), "2.001610");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn procedure_code(&self) -> &str {
         &self.procedure
     }
 
     /// The procedure version it was opened under (pinned for its life).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.procedure_version(), "2025.1");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn procedure_version(&self) -> &str {
         &self.procedure_version
     }
 
     /// Optimistic-concurrency version: the number of events so far.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // Submitted, then accepted: two events.
+    /// assert_eq!(dossier.version(), 2);
+    /// assert_eq!(dossier.version(), dossier.history().len() as u64);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn version(&self) -> u64 {
         self.version
     }
 
     /// Submission channel.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.channel(), Channel::Online);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn channel(&self) -> Channel {
         self.channel
     }
 
     /// The administrative unit the dossier is filed with.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.jurisdiction(), "01");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn jurisdiction(&self) -> &str {
         &self.jurisdiction
     }
 
     /// Applicant and form data as submitted.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.data()["company_name"], "Công ty TNHH Minh Phát");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn data(&self) -> &serde_json::Value {
         &self.data
     }
 
     /// Documents submitted (as last replaced by an action).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let ids: Vec<&str> = dossier.documents().iter().map(|d| d.id.as_str()).collect();
+    /// assert_eq!(ids, ["application", "charter", "member_ids"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn documents(&self) -> &[SubmittedDocument] {
         &self.documents
     }
 
     /// When it was submitted.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.submitted_at(), at("2026-03-02T09:00:00+07:00"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn submitted_at(&self) -> DateTime<FixedOffset> {
         self.submitted_at
     }
 
     /// When the last event happened.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.updated_at(), at("2026-03-02T09:30:00+07:00")); // the acceptance
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn updated_at(&self) -> DateTime<FixedOffset> {
         self.updated_at
     }
 
     /// The steps the dossier is waiting in (several while parallel branches run).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.active().len(), 1);
+    /// assert_eq!(dossier.active()[0].step, "review");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn active(&self) -> &[ActiveStep] {
         &self.active
     }
 
     /// Identifiers of the active steps.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.active_step_ids().collect::<Vec<_>>(), ["review"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn active_step_ids(&self) -> impl Iterator<Item = &str> {
         self.active.iter().map(|a| a.step.as_str())
     }
 
     /// Branches that arrived at a join step still waiting for the others, by step.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// // No parallel branches in this procedure.
+    /// assert!(dossier.waiting_at_joins().is_empty());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn waiting_at_joins(&self) -> &BTreeMap<String, u32> {
         &self.arrived
     }
 
     /// The national status.
+    ///
+    /// ```
+    /// use motcua::NationalStatus;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.status(), NationalStatus::Received); // accepted at the desk
+    /// assert_eq!(dossier.status().code(), 2);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn status(&self) -> NationalStatus {
         self.status
     }
 
     /// How the dossier ended, if it has.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert!(dossier.closure().is_none()); // still open
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn closure(&self) -> Option<&Closure> {
         self.closure.as_ref()
     }
 
     /// Whether the applicant's withdrawal request awaits an officer's decision.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert!(!dossier.withdrawal_requested());
+    /// dossier.apply(&procedure, &Command {
+    ///     id: "c3".into(),
+    ///     at: at("2026-03-02T10:00:00+07:00"),
+    ///     actor: Actor::citizen(),
+    ///     expected_version: Some(2),
+    ///     kind: CommandKind::RequestWithdrawal { reason: Some("Đổi tên doanh nghiệp".into()) },
+    /// }).unwrap();
+    /// assert!(dossier.withdrawal_requested());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn withdrawal_requested(&self) -> bool {
         self.withdrawal_requested
     }
 
     /// How many supplement requests were issued (more than one counts the dossier as late).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.supplement_requests(), 0);
+    /// dossier.apply(&procedure, &Command {
+    ///     id: "c3".into(),
+    ///     at: at("2026-03-02T10:00:00+07:00"),
+    ///     actor: Actor::official("officer", "department_finance"),
+    ///     expected_version: Some(2),
+    ///     kind: CommandKind::act("request_supplement"),
+    /// }).unwrap();
+    /// assert_eq!(dossier.supplement_requests(), 1);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn supplement_requests(&self) -> u32 {
         self.supplement_requests
     }
 
     /// The legal clock and appointment.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let deadline = dossier.deadline();
+    /// assert_eq!(deadline.clock_start, at("2026-03-02T09:00:00+07:00"));
+    /// assert_eq!(deadline.appointment, at("2026-03-05T09:00:00+07:00")); // 3 working days
+    /// assert_eq!(deadline.first_appointment, deadline.appointment);
+    /// assert!(!deadline.extended);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn deadline(&self) -> &Deadline {
         &self.deadline
     }
 
     /// The steps the dossier went through: the process-control slip.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let receive = &dossier.log()[0];
+    /// assert_eq!((receive.step.as_str(), receive.action.as_str()), ("receive", "accept"));
+    /// assert_eq!((receive.allotted_minutes, receive.used_minutes), (240, 30));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn log(&self) -> &[StepRecord] {
         &self.log
     }
 
     /// Working minutes used per agency kind (the applicant's steps under `None`).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let used = dossier.time_by_agency();
+    /// assert_eq!(used.get(&Some("department_finance")), Some(&30));
+    /// assert_eq!(used.get(&None), None); // no applicant step yet
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn time_by_agency(&self) -> BTreeMap<Option<&str>, u64> {
         let mut out = BTreeMap::new();
         for r in &self.log {
@@ -648,17 +1361,84 @@ impl Dossier {
 
     /// SHA-256 (hex) of the last event: store it with the snapshot and pass it to
     /// [`verify_history`] to detect an altered last event or removed trailing events.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.head().len(), 64); // SHA-256, hex
+    /// assert!(motcua::verify_history(dossier.history(), Some(dossier.head())).is_ok());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn head(&self) -> &str {
         &self.head
     }
 
     /// Every event, in order.
+    ///
+    /// ```
+    /// use motcua::EventKind;
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// let history = dossier.history();
+    /// assert!(matches!(history[0].kind, EventKind::Submitted { .. }));
+    /// assert_eq!(history[1].command_id, "c2");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn history(&self) -> &[Event] {
         &self.history
     }
 
     /// The actions the active steps offer to people now, as `(step, action)` identifiers
     /// (timer actions are the engine's and not listed).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+    /// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+    /// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+    /// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+    /// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+    /// # }).unwrap();
+    /// # let officer = Actor::official("one_stop_officer", "department_finance");
+    /// # dossier.apply(&procedure, &Command {
+    /// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+    /// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+    /// # }).unwrap();
+    /// assert_eq!(dossier.available_actions(&procedure), [("review", "request_supplement"), ("review", "propose")]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn available_actions<'p>(&self, procedure: &'p Procedure) -> Vec<(&'p str, &'p str)> {
         let mut out = Vec::new();
         for ix in self.active_ixs(procedure) {

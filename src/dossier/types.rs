@@ -36,17 +36,51 @@ pub struct Actor {
 
 impl Actor {
     /// The applicant, with the conventional role `citizen`.
+    ///
+    /// ```
+    /// let citizen = motcua::Actor::citizen();
+    /// assert_eq!((citizen.role.as_str(), citizen.agency.as_deref()), ("citizen", None));
+    /// assert_eq!(serde_json::to_value(&citizen).unwrap(), serde_json::json!({"role": "citizen"}));
+    /// ```
     pub fn citizen() -> Actor {
         Actor { role: "citizen".into(), agency: None, unit: None, user: None }
     }
 
     /// An official holding `role` in an agency of kind `agency`.
+    ///
+    /// ```
+    /// let leader = motcua::Actor::official("leader", "department_finance");
+    /// assert_eq!(
+    ///     serde_json::to_value(&leader).unwrap(),
+    ///     serde_json::json!({"role": "leader", "agency": "department_finance"})
+    /// );
+    /// ```
     pub fn official(role: &str, agency: &str) -> Actor {
         Actor { role: role.into(), agency: Some(agency.into()), unit: None, user: None }
     }
 }
 
 /// What opens a dossier: the submission (*nộp hồ sơ*).
+///
+/// ```
+/// use motcua::{Actor, Channel, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap();
+/// // The fields as JSON, as a portal sends them.
+/// let submission: Submission = serde_json::from_value(serde_json::json!({
+///     "dossier_id": "HS-9", "command_id": "HS-9/submit", "at": "2026-03-02T09:00:00+07:00",
+///     "actor": {"role": "one_stop_officer", "agency": "department_finance"},
+///     "channel": "in_person", "jurisdiction": "01", "data": {}, "documents": [], "allow_incomplete": true,
+/// }))
+/// .unwrap();
+/// assert_eq!(submission.at, at);
+/// let (dossier, applied) = Dossier::submit(&procedure, submission).unwrap();
+/// assert_eq!(dossier.channel(), Channel::InPerson);
+/// assert!(!applied.problems.is_empty()); // recorded at the desk despite them
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
@@ -110,6 +144,17 @@ impl Submission {
     }
 
     /// Sets the form data and documents.
+    ///
+    /// ```
+    /// use motcua::{Actor, Channel, Submission};
+    ///
+    /// let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap();
+    /// let documents = serde_json::from_value(serde_json::json!([{"id": "member_ids", "from_database": "population"}])).unwrap();
+    /// let s = Submission::new("HS-1", at, Actor::citizen(), Channel::Online, "01")
+    ///     .with_data(serde_json::json!({"company_name": "Công ty TNHH Minh Phát"}), documents);
+    /// assert_eq!(s.data["company_name"], "Công ty TNHH Minh Phát");
+    /// assert_eq!(s.documents[0].from_database.as_deref(), Some("population"));
+    /// ```
     pub fn with_data(mut self, data: serde_json::Value, documents: Vec<SubmittedDocument>) -> Submission {
         self.data = data;
         self.documents = documents;
@@ -121,6 +166,19 @@ impl Submission {
 ///
 /// Serialized flat, with the command's `type`:
 /// `{"id": "c2", "at": "2026-03-02T09:00:00+07:00", "actor": {...}, "type": "act", "action": "accept"}`.
+///
+/// ```
+/// use motcua::{Command, CommandKind};
+///
+/// let command: Command = serde_json::from_value(serde_json::json!({
+///     "id": "c2", "at": "2026-03-02T09:30:00+07:00",
+///     "actor": {"role": "one_stop_officer", "agency": "department_finance"},
+///     "expected_version": 1, "type": "act", "action": "accept",
+/// }))
+/// .unwrap();
+/// assert_eq!(command.kind, CommandKind::act("accept"));
+/// assert_eq!(command.expected_version, Some(1));
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Command {
     /// Idempotency key: a command with an id already applied returns its original outcome.
@@ -138,6 +196,14 @@ pub struct Command {
 }
 
 /// The kinds of command.
+///
+/// ```
+/// use motcua::CommandKind;
+///
+/// let kind: CommandKind = serde_json::from_value(serde_json::json!({"type": "request_withdrawal", "reason": "Đổi ý"})).unwrap();
+/// assert_eq!(kind, CommandKind::RequestWithdrawal { reason: Some("Đổi ý".into()) });
+/// assert_eq!(serde_json::to_value(CommandKind::ConfirmWithdrawal).unwrap(), serde_json::json!({"type": "confirm_withdrawal"}));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -193,6 +259,32 @@ impl CommandKind {
 }
 
 /// An accepted change to a dossier: the source of truth, replayable.
+///
+/// ```
+/// use motcua::EventKind;
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let accepted = &dossier.history()[1];
+/// assert_eq!((accepted.seq, accepted.command_id.as_str()), (2, "c2"));
+/// assert_eq!(accepted.actor, officer);
+/// assert!(matches!(&accepted.kind, EventKind::ActionTaken { step, action, .. } if step == "receive" && action == "accept"));
+/// assert_eq!(accepted.prev.len(), 64); // the hash of the submission
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Event {
     /// Position in the history, from 1.
@@ -217,6 +309,32 @@ pub struct Event {
 }
 
 /// Deadline data an event fixed: see [`Event::timing`].
+///
+/// ```
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let submitted = &dossier.history()[0].timing;
+/// assert_eq!(submitted.clock_start, Some(at("2026-03-02T09:00:00+07:00")));
+/// assert_eq!(submitted.appointment, Some(at("2026-03-05T09:00:00+07:00")));
+/// let accepted = &dossier.history()[1].timing;
+/// assert_eq!(accepted.used_minutes, Some(30));
+/// assert_eq!(accepted.started[0].step, "review");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Timing {
     /// When the legal clock started (receipt, after the cut-off rule).
@@ -242,12 +360,42 @@ pub struct Timing {
 
 impl Timing {
     /// Whether nothing was fixed.
+    ///
+    /// ```
+    /// assert!(motcua::Timing::default().is_empty());
+    /// let timing = motcua::Timing { used_minutes: Some(30), ..Default::default() };
+    /// assert!(!timing.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self == &Timing::default()
     }
 }
 
 /// When a started step is due, and when its timer fires.
+///
+/// ```
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let review = &dossier.history()[1].timing.started[0];
+/// assert_eq!(review.step, "review");
+/// assert_eq!(review.due, Some(at("2026-03-03T14:30:00+07:00"))); // 1.5 working days
+/// assert!(review.timer.is_none() && review.unit.is_none());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct StepDue {
     /// The step.
@@ -265,6 +413,31 @@ pub struct StepDue {
 }
 
 /// A timer action and the instant it fires.
+///
+/// ```
+/// use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/birth-registration-supplement-lapsed.yaml"), "lapsed.yaml")?;
+/// let submission = Submission::new("KS-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
+///     .with_data(sample.submit.data, sample.submit.documents);
+/// let (mut dossier, _) = Dossier::submit(&procedure, submission).unwrap();
+/// let officer = Actor::official("one_stop_officer", "commune_committee");
+/// let request = Command {
+///     id: "c2".into(),
+///     at: at("2026-03-02T09:30:00+07:00"),
+///     actor: officer,
+///     expected_version: Some(1),
+///     kind: CommandKind::act("request_supplement"),
+/// };
+/// dossier.apply(&procedure, &request).unwrap();
+/// let timer = dossier.active()[0].timer.as_ref().unwrap();
+/// assert_eq!(timer.action, "lapse");
+/// assert_eq!(Some(timer.at), dossier.next_due());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TimerDue {
     /// The timer action.
@@ -274,6 +447,35 @@ pub struct TimerDue {
 }
 
 /// What an event records.
+///
+/// ```
+/// use motcua::EventKind;
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// match &dossier.history()[0].kind {
+///     EventKind::Submitted { dossier_id, procedure, version, .. } => {
+///         assert_eq!((dossier_id.as_str(), procedure.as_str(), version.as_str()), ("HS-001", "2.001610", "2025.1"));
+///     }
+///     other => panic!("not a submission: {other:?}"),
+/// }
+/// let json = serde_json::to_value(&dossier.history()[1]).unwrap();
+/// assert_eq!(json["type"], "action_taken");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -343,6 +545,35 @@ pub enum EventKind {
 ///
 /// Each effect has a `key` unique across all dossiers (`dossier/seq/n`), so a host that
 /// retries delivery can deduplicate.
+///
+/// ```
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let applied = dossier.apply(&procedure, &Command {
+///     id: "c3".into(),
+///     at: at("2026-03-03T10:00:00+07:00"),
+///     actor: Actor::official("officer", "department_finance"),
+///     expected_version: Some(2),
+///     kind: CommandKind::act("propose"),
+/// }).unwrap();
+/// let keys: Vec<&str> = applied.effects.iter().map(|e| e.key.as_str()).collect();
+/// assert_eq!(keys[0], "HS-001/3/0"); // dossier, event seq, position
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Effect {
     /// Idempotency key: `<dossier id>/<event seq>/<n>`.
@@ -353,6 +584,37 @@ pub struct Effect {
 }
 
 /// The kinds of effect.
+///
+/// ```
+/// use motcua::{EffectKind, NationalStatus};
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let applied = dossier.apply(&procedure, &Command {
+///     id: "c3".into(),
+///     at: at("2026-03-03T10:00:00+07:00"),
+///     actor: Actor::official("officer", "department_finance"),
+///     expected_version: Some(2),
+///     kind: CommandKind::act("propose"),
+/// }).unwrap();
+/// assert!(applied.effects.iter().any(|e| matches!(&e.kind, EffectKind::StepStarted { step, role, .. } if step == "approve" && role == "leader")));
+/// assert!(applied.effects.iter().any(|e| e.kind
+///     == EffectKind::StatusChanged { from: Some(NationalStatus::Received), to: NationalStatus::Processing }));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
@@ -462,6 +724,25 @@ fn is_empty_object(v: &serde_json::Value) -> bool {
 }
 
 /// Why an appointment was set or moved.
+///
+/// ```
+/// use motcua::{AppointmentCause, EffectKind};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00+07:00").unwrap();
+/// # let desk = motcua::Submission {
+/// #     allow_incomplete: true,
+/// #     ..motcua::Submission::new("HS-1", at, motcua::Actor::official("one_stop_officer", "department_finance"), motcua::Channel::InPerson, "01")
+/// # };
+/// let (_, applied) = motcua::Dossier::submit(&procedure, desk).unwrap();
+/// let cause = applied.effects.iter().find_map(|e| match &e.kind {
+///     EffectKind::AppointmentSet { cause, .. } => Some(*cause),
+///     _ => None,
+/// });
+/// assert_eq!(cause, Some(AppointmentCause::Submitted));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentCause {
@@ -474,6 +755,40 @@ pub enum AppointmentCause {
 }
 
 /// The result of an accepted command.
+///
+/// ```
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let command = Command {
+///     id: "c3".into(),
+///     at: at("2026-03-03T10:00:00+07:00"),
+///     actor: Actor::official("officer", "department_finance"),
+///     expected_version: Some(2),
+///     kind: CommandKind::act("propose"),
+/// };
+/// let applied = dossier.apply(&procedure, &command).unwrap();
+/// assert_eq!((applied.events.len(), applied.duplicate), (1, false));
+/// assert!(applied.problems.is_empty());
+/// // A retry is answered with the same events and effects.
+/// let retry = dossier.apply(&procedure, &command).unwrap();
+/// assert!(retry.duplicate);
+/// assert_eq!((retry.events, retry.effects), (applied.events, applied.effects));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Applied {
     /// The events recorded (the host appends them to its store).
@@ -491,6 +806,38 @@ pub struct Applied {
 /// A refused command: a stable code, the field at fault, a bilingual message.
 ///
 /// The dossier is left exactly as it was.
+///
+/// ```
+/// use motcua::Code;
+/// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// # let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+/// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "happy.yaml")?;
+/// # let (mut dossier, _) = Dossier::submit(&procedure, Submission {
+/// #     dossier_id: "HS-001".into(), command_id: "c1".into(), at: at("2026-03-02T09:00:00+07:00"),
+/// #     actor: Actor::citizen(), channel: Channel::Online, jurisdiction: "01".into(),
+/// #     data: sample.submit.data, documents: sample.submit.documents, allow_incomplete: false,
+/// # }).unwrap();
+/// # let officer = Actor::official("one_stop_officer", "department_finance");
+/// # dossier.apply(&procedure, &Command {
+/// #     id: "c2".into(), at: at("2026-03-02T09:30:00+07:00"), actor: officer.clone(),
+/// #     expected_version: Some(1), kind: CommandKind::act("accept"),
+/// # }).unwrap();
+/// let stale = Command {
+///     id: "c3".into(),
+///     at: at("2026-03-03T10:00:00+07:00"),
+///     actor: Actor::official("officer", "department_finance"),
+///     expected_version: Some(1), // decided before the acceptance
+///     kind: CommandKind::act("propose"),
+/// };
+/// let rejection = dossier.apply(&procedure, &stale).unwrap_err();
+/// assert_eq!((rejection.code, rejection.field.as_str()), (Code::VersionConflict, "expected_version"));
+/// assert!(rejection.to_string().starts_with("version_conflict: "));
+/// assert_eq!(dossier.version(), 2); // untouched
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema, thiserror::Error)]
 #[error("{code}: {} (at `{field}`)", message.en)]
 pub struct Rejection {

@@ -139,16 +139,35 @@ pub struct Span {
 
 impl Span {
     /// A span from `start` to `end` (bytes).
+    ///
+    /// ```
+    /// let span = motcua::expr::Span::new(4, 9);
+    /// assert_eq!((span.start, span.end), (4, 9));
+    /// ```
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
 
     /// Length in bytes.
+    ///
+    /// ```
+    /// use motcua::expr::Span;
+    ///
+    /// assert_eq!(Span::new(4, 9).len(), 5);
+    /// assert_eq!(Span::new(9, 4).len(), 0); // never negative
+    /// ```
     pub const fn len(&self) -> usize {
         self.end.saturating_sub(self.start)
     }
 
     /// Whether the span is empty (an error at the end of the text).
+    ///
+    /// ```
+    /// use motcua::expr::Span;
+    ///
+    /// assert!(Span::new(7, 7).is_empty());
+    /// assert!(!Span::new(0, 1).is_empty());
+    /// ```
     pub const fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -354,11 +373,24 @@ pub struct CompiledExpr {
 
 impl CompiledExpr {
     /// The text the expression was compiled from.
+    ///
+    /// ```
+    /// let form = motcua::Form::from_yaml("form:\n  fields:\n    age: {label: {vi: Tuổi}, type: integer}\n", "f.yaml").unwrap();
+    /// assert_eq!(form.compile_expr("age >= 18").unwrap().source(), "age >= 18");
+    /// ```
     pub fn source(&self) -> &str {
         &self.source
     }
 
     /// The static type of the result.
+    ///
+    /// ```
+    /// use motcua::expr::Type;
+    ///
+    /// let form = motcua::Form::from_yaml("form:\n  fields:\n    age: {label: {vi: Tuổi}, type: integer}\n", "f.yaml").unwrap();
+    /// assert_eq!(form.compile_expr("age >= 18").unwrap().result_type(), &Type::Bool);
+    /// assert_eq!(form.compile_expr("age + 1").unwrap().result_type(), &Type::Number);
+    /// ```
     pub fn result_type(&self) -> &Type {
         &self.ty
     }

@@ -170,6 +170,14 @@ pub struct Validation {
 
 impl Validation {
     /// Whether there is no problem at all.
+    ///
+    /// ```
+    /// let form = motcua::Form::from_yaml("form:\n  fields:\n    name: {label: {vi: Tên}, type: text, required: true}\n", "f.yaml").unwrap();
+    /// assert!(form.validate(&serde_json::json!({"name": "An"}), &[], chrono::NaiveDate::MIN).is_valid());
+    /// let v = form.validate(&serde_json::json!({}), &[], chrono::NaiveDate::MIN);
+    /// assert!(!v.is_valid());
+    /// assert_eq!(v.problems[0].code, motcua::Code::FieldRequired);
+    /// ```
     pub fn is_valid(&self) -> bool {
         self.problems.is_empty()
     }
@@ -186,11 +194,28 @@ impl Validation {
     }
 
     /// Whether the documents have no problem.
+    ///
+    /// ```
+    /// let form = motcua::Form::from_yaml("form:\n  fields: {}\ndocuments:\n  a: {name: {vi: Tờ khai}}\n", "f.yaml").unwrap();
+    /// let missing = form.validate(&serde_json::json!({}), &[], chrono::NaiveDate::MIN);
+    /// assert!(!missing.documents_complete());
+    /// let given: Vec<motcua::SubmittedDocument> = serde_json::from_value(serde_json::json!([{"id": "a", "files": [{"name": "a.pdf", "media_type": "application/pdf", "size": 10}]}])).unwrap();
+    /// let v = form.validate(&serde_json::json!({}), &given, chrono::NaiveDate::MIN);
+    /// assert!(v.documents_complete());
+    /// ```
     pub fn documents_complete(&self) -> bool {
         !self.problems.iter().any(Problem::is_document)
     }
 
     /// The problems of the document checklist (paths under `$.documents`).
+    ///
+    /// ```
+    /// let form = motcua::Form::from_yaml("form:\n  fields:\n    n: {label: {vi: Tên}, type: text, required: true}\ndocuments:\n  a: {name: {vi: Tờ khai}}\n", "f.yaml").unwrap();
+    /// let v = form.validate(&serde_json::json!({}), &[], chrono::NaiveDate::MIN);
+    /// assert_eq!(v.problems.len(), 2);
+    /// let paths: Vec<&str> = v.document_problems().map(|p| p.path.as_str()).collect();
+    /// assert_eq!(paths, ["$.documents.a"]);
+    /// ```
     pub fn document_problems(&self) -> impl Iterator<Item = &Problem> {
         self.problems.iter().filter(|p| p.is_document())
     }

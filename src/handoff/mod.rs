@@ -33,6 +33,18 @@ use crate::spec::procedure::Receives as ReceivesSpec;
 use crate::spec::source::{Part, SourceMap};
 
 /// Whether a hand-off stays at one administrative level or moves between levels.
+///
+/// ```
+/// use motcua::Direction;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+/// // Commune committee → commune police: the same level.
+/// let (_, sign) = procedure.step_by_id("sign").unwrap().action("sign").unwrap();
+/// assert_eq!(sign.handoffs().next().unwrap().direction, Direction::Horizontal);
+/// assert_eq!(serde_json::to_string(&Direction::Upward).unwrap(), "\"upward\"");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
@@ -46,12 +58,32 @@ pub enum Direction {
 
 impl Direction {
     /// Whether the hand-off crosses levels.
+    ///
+    /// ```
+    /// use motcua::Direction;
+    ///
+    /// assert!(!Direction::Horizontal.is_vertical());
+    /// assert!(Direction::Upward.is_vertical());
+    /// assert!(Direction::Downward.is_vertical());
+    /// ```
     pub fn is_vertical(self) -> bool {
         self != Direction::Horizontal
     }
 }
 
 /// A hand-off between agencies, derived from the agency kinds of two steps.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+/// let (_, sign) = procedure.step_by_id("sign").unwrap().action("sign").unwrap();
+/// let route = sign.handoffs().last().unwrap();
+/// assert_eq!(route.to_step, "insurance_card");
+/// assert_eq!((route.from_agency.as_str(), route.to_agency.as_str()), ("commune_committee", "social_insurance"));
+/// assert_eq!(route.to_level, "commune");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HandOffRoute {
     /// The receiving step.
@@ -92,11 +124,44 @@ pub struct Receives {
 
 impl Receives {
     /// The parts of `data` this agency may receive, nothing else.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let residence = procedure.step_by_id("residence").unwrap().receives();
+    /// let data = serde_json::json!({
+    ///     "mother": {"full_name": "Trần Thị Bình", "citizen_id": "001190012345", "phone": "0912345678"},
+    ///     "insurance": {"card_number": "X"},
+    /// });
+    /// // Only the named fields of the mother, nothing of the insurance section.
+    /// assert_eq!(
+    ///     residence.data_of(&data),
+    ///     serde_json::json!({"mother": {"full_name": "Trần Thị Bình", "citizen_id": "001190012345"}})
+    /// );
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn data_of(&self, data: &serde_json::Value) -> serde_json::Value {
         minimize(data, &self.fields)
     }
 
     /// The submitted documents this agency may receive, in the order submitted.
+    ///
+    /// ```
+    /// use motcua::SubmittedDocument;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+    /// let residence = procedure.step_by_id("residence").unwrap().receives();
+    /// let documents: Vec<SubmittedDocument> = serde_json::from_value(serde_json::json!([
+    ///     {"id": "birth_certificate", "from_database": "civil_status"},
+    ///     {"id": "residence_form", "files": [{"name": "ct01.pdf", "media_type": "application/pdf", "size": 1000}]},
+    /// ]))
+    /// .unwrap();
+    /// let ids: Vec<String> = residence.documents_of(&documents).into_iter().map(|d| d.id).collect();
+    /// assert_eq!(ids, ["residence_form"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn documents_of(&self, documents: &[SubmittedDocument]) -> Vec<SubmittedDocument> {
         documents.iter().filter(|d| self.documents.contains(&d.id)).cloned().collect()
     }

@@ -39,11 +39,34 @@ pub struct Catalogue {
 
 impl Catalogue {
     /// Loads a catalogue from YAML text with default [`Limits`]; `file` names it in diagnostics.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code};
+    ///
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert_eq!(catalogue.id(), "vietnam");
+    ///
+    /// let err = Catalogue::from_yaml("id: demo\nname: {vi: Thử}\nlevels: []\nagencies: {}\nroles: {}\ncolour: red\n", "demo.yaml")
+    ///     .unwrap_err();
+    /// assert_eq!((err.diagnostics()[0].code, err.diagnostics()[0].line), (Code::UnknownField, 6));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_yaml(text: &str, file: &str) -> Result<Catalogue, LoadError> {
         Self::from_yaml_with_limits(text, file, &Limits::default())
     }
 
     /// Loads a catalogue from YAML text with the given limits.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Limits};
+    ///
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 100;
+    /// let text = include_str!("../../specs/catalogue/vietnam.yaml");
+    /// let err = Catalogue::from_yaml_with_limits(text, "vietnam.yaml", &limits).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
+    /// assert!(Catalogue::from_yaml_with_limits(text, "vietnam.yaml", &Limits::default()).is_ok());
+    /// ```
     pub fn from_yaml_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Catalogue, LoadError> {
         let (spec, map) = yaml::from_str::<CatalogueSpec>(text, file, limits)?;
         Self::build(spec, &map)
@@ -78,6 +101,17 @@ impl Catalogue {
     }
 
     /// Loads a catalogue written as JSON with the given limits.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Limits};
+    ///
+    /// let json = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?.to_json();
+    /// let mut limits = Limits::default();
+    /// limits.max_input_bytes = 100;
+    /// let err = Catalogue::from_json_with_limits(&json, "vietnam.json", &limits).unwrap_err();
+    /// assert_eq!(err.diagnostics()[0].code, Code::LimitExceeded);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_json_with_limits(text: &str, file: &str, limits: &Limits) -> Result<Catalogue, LoadError> {
         let (spec, map) = json::from_str::<CatalogueSpec>(text, file, limits)?;
         Self::build(spec, &map)
@@ -143,11 +177,25 @@ impl Catalogue {
     }
 
     /// The catalogue's identifier.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert_eq!(catalogue.id(), "vietnam");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn id(&self) -> &str {
         &self.spec.id
     }
 
     /// The catalogue as written.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let spec = catalogue.spec();
+    /// assert_eq!(spec.levels[0].id, "commune");
+    /// assert_eq!(spec.agencies["department_finance"].name.get("vi"), "Sở Tài chính");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn spec(&self) -> &CatalogueSpec {
         &self.spec
     }
@@ -168,26 +216,63 @@ impl Catalogue {
     }
 
     /// Position of a level on the ladder (0 = lowest), if it exists.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert_eq!(catalogue.level_rank("commune"), Some(0));
+    /// assert_eq!(catalogue.level_rank("central"), Some(3));
+    /// assert_eq!(catalogue.level_rank("village"), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn level_rank(&self, level: &str) -> Option<usize> {
         self.level_rank.get(level).copied()
     }
 
     /// The level of an agency kind, if the agency kind exists.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert_eq!(catalogue.agency_level("department_finance"), Some("province"));
+    /// assert_eq!(catalogue.agency_level("ministry_justice"), Some("central"));
+    /// assert_eq!(catalogue.agency_level("department_magic"), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn agency_level(&self, agency: &str) -> Option<&str> {
         self.spec.agencies.get(agency).map(|a| a.level.as_str())
     }
 
     /// Whether a role exists.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert!(catalogue.has_role("one_stop_officer"));
+    /// assert!(!catalogue.has_role("wizard"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn has_role(&self, role: &str) -> bool {
         self.spec.roles.contains_key(role)
     }
 
     /// Whether the catalogue lists a national database with this identifier.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert!(catalogue.has_database("population"));
+    /// assert!(!catalogue.has_database("populaton"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn has_database(&self, id: &str) -> bool {
         self.spec.databases.contains_key(id)
     }
 
     /// Identifiers of the national databases, in the order written.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let first: Vec<&String> = catalogue.databases().take(2).collect();
+    /// assert_eq!(first, ["population", "civil_status"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn databases(&self) -> impl Iterator<Item = &String> {
         self.spec.databases.keys()
     }
@@ -207,11 +292,27 @@ impl Catalogue {
     }
 
     /// Whether a role exists and is the applicant's.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert!(catalogue.is_citizen_role("citizen"));
+    /// assert!(!catalogue.is_citizen_role("officer")); // exists, not the applicant's
+    /// assert!(!catalogue.is_citizen_role("wizard")); // does not exist
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_citizen_role(&self, role: &str) -> bool {
         self.spec.roles.get(role).is_some_and(|r| r.citizen)
     }
 
     /// The last day a level existed, if it was abolished.
+    ///
+    /// ```
+    /// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// // District level was abolished from 1 July 2025.
+    /// assert_eq!(catalogue.level_abolished_after("district"), chrono::NaiveDate::from_ymd_opt(2025, 6, 30));
+    /// assert_eq!(catalogue.level_abolished_after("province"), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn level_abolished_after(&self, level: &str) -> Option<chrono::NaiveDate> {
         self.spec.levels.iter().find(|l| l.id == level).and_then(|l| l.abolished_after)
     }

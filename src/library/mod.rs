@@ -33,11 +33,32 @@ pub struct Library {
 
 impl Library {
     /// A library with a catalogue and no calendars yet.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library};
+    ///
+    /// let library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// assert_eq!(library.catalogue().id(), "vietnam");
+    /// assert_eq!(library.calendars().ids().count(), 0);
+    /// assert!(library.units().is_none());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn new(catalogue: Catalogue) -> Library {
         Library { catalogue, calendars: Calendars::new(), units: None }
     }
 
     /// A library with a catalogue and calendars already loaded.
+    ///
+    /// ```
+    /// use motcua::{Calendars, Catalogue, Library};
+    ///
+    /// let mut calendars = Calendars::new();
+    /// calendars.insert_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let library = Library::with_calendars(catalogue, calendars);
+    /// assert!(library.calendar("vn-gov").is_some());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn with_calendars(catalogue: Catalogue, calendars: Calendars) -> Library {
         Library { catalogue, calendars, units: None }
     }
@@ -60,6 +81,16 @@ impl Library {
     }
 
     /// The administrative units, if loaded.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library};
+    ///
+    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// assert!(library.units().is_none());
+    /// library.add_units_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml")?;
+    /// assert_eq!(library.units().unwrap().level("01"), Some("province"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn units(&self) -> Option<&Units> {
         self.units.as_deref()
     }
@@ -69,6 +100,20 @@ impl Library {
     }
 
     /// Loads one calendar file (a calendar that `extends` another needs that one first).
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Code, Library};
+    ///
+    /// let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// assert_eq!(library.calendar("vn-gov").unwrap().day_minutes(), 480);
+    ///
+    /// // `example-province` extends `vn-gov`: loaded first, it would not resolve.
+    /// let mut empty = Library::new(library.catalogue().clone());
+    /// let err = empty.add_calendar_yaml(include_str!("../../specs/calendars/example-province.yaml"), "example-province.yaml");
+    /// assert!(err.is_err());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn add_calendar_yaml(&mut self, text: &str, file: &str) -> Result<(), LoadError> {
         self.calendars.insert_yaml(text, file)
     }
@@ -102,16 +147,38 @@ impl Library {
     }
 
     /// The catalogue.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// assert_eq!(library.catalogue().agency_level("commune_police"), Some("commune"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }
 
     /// The calendars.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// assert_eq!(library.calendars().ids().collect::<Vec<_>>(), ["vn-gov"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn calendars(&self) -> &Calendars {
         &self.calendars
     }
 
     /// A calendar by identifier.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// assert_eq!(library.calendar("vn-gov").unwrap().id(), "vn-gov");
+    /// assert!(library.calendar("mars").is_none());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn calendar(&self, id: &str) -> Option<&Calendar> {
         self.calendars.get(id)
     }

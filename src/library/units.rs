@@ -38,6 +38,19 @@ pub struct Units {
 impl Units {
     /// Loads units from YAML text; `file` names it in diagnostics. Every level must be one
     /// of the catalogue's, every parent a unit of a higher level.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Units};
+    ///
+    /// let catalogue = Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let units = Units::from_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml", &catalogue)?;
+    /// assert_eq!(units.ancestor_at("00004", "central"), Some("VN"));
+    ///
+    /// // A parent must be of a higher level.
+    /// let bad = "id: t\ncatalogue: vietnam\nunits:\n  VN: {name: {vi: VN}, level: central}\n  \"01\": {name: {vi: HN}, level: province, parent: \"02\"}\n  \"02\": {name: {vi: X}, level: commune, parent: VN}\n";
+    /// assert!(Units::from_yaml(bad, "bad.yaml", &catalogue).is_err());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_yaml(text: &str, file: &str, catalogue: &Catalogue) -> Result<Units, LoadError> {
         let (spec, map) = yaml::from_str::<UnitsSpec>(text, file, &Limits::default())?;
         Self::build(spec, &map, catalogue)
@@ -99,22 +112,56 @@ impl Units {
     }
 
     /// The spec as written.
+    ///
+    /// ```
+    /// # let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let units = motcua::Units::from_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml", &catalogue)?;
+    /// assert_eq!(units.spec().id, "vietnam");
+    /// assert_eq!(units.spec().units["01"].name.get("en"), "Hà Nội");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn spec(&self) -> &UnitsSpec {
         &self.spec
     }
 
     /// Whether a unit with this code is listed.
+    ///
+    /// ```
+    /// # let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let units = motcua::Units::from_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml", &catalogue)?;
+    /// assert!(units.contains("79"));
+    /// assert!(!units.contains("99999"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn contains(&self, code: &str) -> bool {
         self.index.contains_key(code)
     }
 
     /// A unit's level.
+    ///
+    /// ```
+    /// # let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let units = motcua::Units::from_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml", &catalogue)?;
+    /// assert_eq!(units.level("VN"), Some("central"));
+    /// assert_eq!(units.level("00004"), Some("commune"));
+    /// assert_eq!(units.level("99999"), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn level(&self, code: &str) -> Option<&str> {
         self.index.get(code).map(|(level, _)| level.as_str())
     }
 
     /// The unit itself or its ancestor at `level`: the unit that handles, at that level, a
     /// dossier filed with `code`. `None` when `level` is below the unit's or none matches.
+    ///
+    /// ```
+    /// # let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+    /// let units = motcua::Units::from_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml", &catalogue)?;
+    /// // The Hà Nội commune 00004 is handled at province level by Hà Nội (01).
+    /// assert_eq!(units.ancestor_at("00004", "province"), Some("01"));
+    /// assert_eq!(units.ancestor_at("01", "commune"), None); // below the unit
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn ancestor_at<'a>(&'a self, code: &'a str, level: &str) -> Option<&'a str> {
         let want = *self.ranks.get(level)?;
         let mut at = code;

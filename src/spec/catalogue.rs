@@ -51,6 +51,14 @@ pub struct CatalogueSpec {
 }
 
 /// One national database whose records may stand in for a document.
+///
+/// ```
+/// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let population = &catalogue.spec().databases["population"];
+/// assert_eq!(population.name.get("en"), "National population database");
+/// assert_eq!(population.legal_basis.as_deref(), Some("Luật Căn cước 26/2023/QH15"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DatabaseSpec {
@@ -62,6 +70,14 @@ pub struct DatabaseSpec {
 }
 
 /// One administrative level.
+///
+/// ```
+/// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let district = &catalogue.spec().levels[1];
+/// assert_eq!((district.id.as_str(), district.name.get("en")), ("district", "District"));
+/// assert_eq!(district.abolished_after, chrono::NaiveDate::from_ymd_opt(2025, 6, 30));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LevelSpec {
@@ -75,6 +91,14 @@ pub struct LevelSpec {
 }
 
 /// One kind of agency (a commune People's Committee, the provincial tax department, …).
+///
+/// ```
+/// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let police = &catalogue.spec().agencies["commune_police"];
+/// assert_eq!(police.name.get("vi"), "Công an cấp xã");
+/// assert_eq!(police.level, "commune");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgencySpec {
@@ -85,6 +109,15 @@ pub struct AgencySpec {
 }
 
 /// One role an actor can hold.
+///
+/// ```
+/// let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let roles = &catalogue.spec().roles;
+/// assert!(roles["citizen"].citizen);
+/// assert!(!roles["one_stop_officer"].citizen);
+/// assert_eq!(roles["one_stop_officer"].name.get("en"), "One-stop desk officer");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleSpec {

@@ -112,6 +112,14 @@ pub struct DeadlinePolicySpec {
 
 /// The appointment of a moved dossier: it never moves later because of a migration (only an
 /// explicit extension with apology does, and that counts as late).
+///
+/// ```
+/// use motcua::spec::migration::AppointmentPolicy;
+///
+/// assert_eq!(AppointmentPolicy::default(), AppointmentPolicy::Keep);
+/// let policy: AppointmentPolicy = serde_json::from_str("\"earlier_of_both\"").unwrap();
+/// assert_eq!(policy, AppointmentPolicy::EarlierOfBoth);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentPolicy {
@@ -125,6 +133,13 @@ pub enum AppointmentPolicy {
 }
 
 /// The budget a moved dossier has left in the step it continues in.
+///
+/// ```
+/// use motcua::spec::migration::StepBudgetPolicy;
+///
+/// assert_eq!(StepBudgetPolicy::default(), StepBudgetPolicy::NewMinusUsed);
+/// assert_eq!(serde_json::to_string(&StepBudgetPolicy::KeepRemaining).unwrap(), "\"keep_remaining\"");
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StepBudgetPolicy {
@@ -137,6 +152,14 @@ pub enum StepBudgetPolicy {
 }
 
 /// When a timer that the new step has and the old step had not starts counting.
+///
+/// ```
+/// use motcua::spec::migration::TimerPolicy;
+///
+/// assert_eq!(TimerPolicy::default(), TimerPolicy::StartAtMigration);
+/// let policy: TimerPolicy = serde_json::from_str("\"from_step_entry\"").unwrap();
+/// assert_eq!(policy, TimerPolicy::FromStepEntry);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TimerPolicy {

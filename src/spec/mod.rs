@@ -26,6 +26,12 @@ pub fn procedure_schema() -> String {
 }
 
 /// The JSON Schema of a catalogue, as committed in `specs/schema/catalogue.schema.json`.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(&motcua::spec::catalogue_schema()).unwrap();
+/// assert_eq!(schema["title"], "motcua catalogue");
+/// assert!(schema["required"].as_array().unwrap().contains(&"levels".into()));
+/// ```
 pub fn catalogue_schema() -> String {
     schema_of::<catalogue::CatalogueSpec>("motcua catalogue")
 }
@@ -41,11 +47,23 @@ pub fn migration_schema() -> String {
 }
 
 /// The JSON Schema of a working-day calendar, as committed in `specs/schema/calendar.schema.json`.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(&motcua::spec::calendar_schema()).unwrap();
+/// assert_eq!(schema["title"], "motcua working-day calendar");
+/// assert!(schema["properties"].get("office_hours").is_some());
+/// ```
 pub fn calendar_schema() -> String {
     schema_of::<calendar::CalendarSpec>("motcua working-day calendar")
 }
 
 /// The JSON Schema of an administrative units file, as committed in `specs/schema/units.schema.json`.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(&motcua::spec::units_schema()).unwrap();
+/// assert_eq!(schema["title"], "motcua administrative units");
+/// assert!(schema["properties"].get("units").is_some());
+/// ```
 pub fn units_schema() -> String {
     schema_of::<units::UnitsSpec>("motcua administrative units")
 }

@@ -11,6 +11,15 @@ use crate::duration::WorkingDuration;
 use crate::text::Text;
 
 /// The spec format this engine reads (`motcua: 1`).
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// assert_eq!(motcua::spec::procedure::FORMAT_VERSION, 1);
+/// assert_eq!(procedure.spec().motcua, motcua::spec::procedure::FORMAT_VERSION);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 pub const FORMAT_VERSION: u32 = 1;
 
 /// One procedure (*thủ tục hành chính*), as written in a YAML file under `specs/`.
@@ -18,6 +27,20 @@ pub const FORMAT_VERSION: u32 = 1;
 /// A spec reads top to bottom like the published internal process: metadata, then the
 /// steps in order (the first step is where a dossier starts), then the terminal outcomes.
 /// See `specs/` for complete, real examples and the README for a walk-through.
+///
+/// ```
+/// use motcua::spec::procedure::ServiceMode;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let spec = procedure.spec();
+/// assert_eq!((spec.code.as_str(), spec.version.as_str()), ("2.001610", "2025.1"));
+/// assert_eq!(spec.valid_from, chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap());
+/// assert_eq!(spec.service_mode, ServiceMode::FullOnline);
+/// assert_eq!(spec.steps.keys().next().map(String::as_str), Some("receive"));
+/// assert!(spec.withdrawal);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcedureSpec {
@@ -75,6 +98,16 @@ fn yes() -> bool {
 }
 
 /// A legal document cited as the basis of a procedure.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let law = &procedure.spec().legal_basis[0];
+/// assert_eq!(law.document, "Luật Doanh nghiệp 59/2020/QH14");
+/// assert_eq!(law.title.as_ref().unwrap().get("en"), "Art. 26(5) — 3 working days");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LegalReference {
@@ -86,6 +119,14 @@ pub struct LegalReference {
 }
 
 /// Service mode under Decree 42/2022/NĐ-CP (replaced the old "levels 1–4").
+///
+/// ```
+/// use motcua::spec::procedure::ServiceMode;
+///
+/// let mode: ServiceMode = serde_json::from_str("\"partial_online\"").unwrap();
+/// assert_eq!(mode, ServiceMode::PartialOnline);
+/// assert_eq!(serde_json::to_string(&ServiceMode::FullOnline).unwrap(), "\"full_online\"");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceMode {
@@ -98,6 +139,14 @@ pub enum ServiceMode {
 }
 
 /// A submission channel, with its national code (1 in person, 2 online, 3 postal).
+///
+/// ```
+/// use motcua::Channel;
+///
+/// let channel: Channel = serde_json::from_str("\"in_person\"").unwrap();
+/// assert_eq!(channel, Channel::InPerson);
+/// assert_eq!(channel.national_code(), 1);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -125,6 +174,17 @@ impl Channel {
 }
 
 /// One step of the internal process.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let review = &procedure.spec().steps["review"];
+/// assert_eq!(review.agency.as_deref(), Some("department_finance"));
+/// assert_eq!(review.budget.map(|b| b.to_string()).as_deref(), Some("1.5d"));
+/// assert_eq!(review.actions.keys().collect::<Vec<_>>(), ["request_supplement", "propose"]);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StepSpec {
@@ -159,6 +219,16 @@ pub struct StepSpec {
 }
 
 /// The form fields and documents a receiving agency needs.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+/// let residence = procedure.spec().steps["residence"].receives.as_ref().unwrap();
+/// assert_eq!(residence.fields[1], "mother.full_name");
+/// assert_eq!(residence.documents, ["residence_form"]);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Receives {
@@ -172,6 +242,16 @@ pub struct Receives {
 }
 
 /// Whether the legal clock runs during a step.
+///
+/// ```
+/// use motcua::spec::procedure::Clock;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// assert_eq!(procedure.step_by_id("review").unwrap().clock(), Clock::Runs);
+/// assert_eq!(serde_json::from_str::<Clock>("\"suspended\"").unwrap(), Clock::Suspended);
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Clock {
@@ -182,6 +262,18 @@ pub enum Clock {
 }
 
 /// One action available in a step.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+/// let lapse = &procedure.spec().steps["supplement"].actions["lapse"];
+/// assert_eq!(lapse.to.0, ["stopped"]);
+/// assert_eq!(lapse.after.map(|d| d.to_string()).as_deref(), Some("10d"));
+/// assert_eq!(lapse.slip, Some(motcua::SlipKind::Stopped));
+/// assert!(lapse.guard.is_none());
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionSpec {
@@ -214,6 +306,16 @@ pub struct ActionSpec {
 }
 
 /// Who may take an action: a role, and optionally an agency kind other than the step's.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/birth-registration-residence-insurance.yaml"), "birth-registration-residence-insurance.yaml", &library)?;
+/// let stop = &procedure.spec().steps["supplement"].actions["stop"];
+/// let by = stop.by.as_ref().unwrap();
+/// assert_eq!((by.role.as_str(), by.agency.as_deref()), ("one_stop_officer", Some("commune_committee")));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActorSpec {
@@ -225,6 +327,14 @@ pub struct ActorSpec {
 }
 
 /// The slips an action can produce (Circular 03/2025/TT-VPCP, formerly 01/2018/TT-VPCP).
+///
+/// ```
+/// use motcua::SlipKind;
+///
+/// let slip: SlipKind = serde_json::from_str("\"supplement_request\"").unwrap();
+/// assert_eq!(slip, SlipKind::SupplementRequest);
+/// assert_eq!(serde_json::to_string(&SlipKind::ApologyExtension).unwrap(), "\"apology_extension\"");
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SlipKind {
@@ -307,6 +417,17 @@ impl JsonSchema for Targets {
 }
 
 /// A terminal outcome.
+///
+/// ```
+/// use motcua::OutcomeKind;
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+/// let issued = &procedure.spec().outcomes["issued"];
+/// assert_eq!(issued.kind, OutcomeKind::ResultIssued);
+/// assert_eq!(issued.name.get("en"), "Certificate issued");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OutcomeSpec {
@@ -317,6 +438,14 @@ pub struct OutcomeSpec {
 }
 
 /// The kinds of terminal outcome.
+///
+/// ```
+/// use motcua::{NationalStatus, OutcomeKind};
+///
+/// let kind: OutcomeKind = serde_json::from_str("\"withdrawn\"").unwrap();
+/// assert_eq!(kind, OutcomeKind::Withdrawn);
+/// assert_eq!(kind.national_status(), NationalStatus::Stopped);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OutcomeKind {

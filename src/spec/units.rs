@@ -28,6 +28,15 @@ pub struct UnitsSpec {
 }
 
 /// One administrative unit.
+///
+/// ```
+/// # let catalogue = motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?;
+/// let units = motcua::Units::from_yaml(include_str!("../../specs/units/vietnam.yaml"), "vietnam.yaml", &catalogue)?;
+/// let hanoi = &units.spec().units["01"];
+/// assert_eq!((hanoi.name.get("en"), hanoi.level.as_str()), ("Hà Nội", "province"));
+/// assert_eq!(hanoi.parent.as_deref(), Some("VN"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UnitSpec {

@@ -36,20 +36,46 @@ macro_rules! kinds {
 
         impl ChangeKind {
             /// Every kind, in declaration order.
+            ///
+            /// ```
+            /// use motcua::version::ChangeKind;
+            ///
+            /// assert_eq!(ChangeKind::ALL[0], ChangeKind::from_name(ChangeKind::ALL[0].as_str()).unwrap());
+            /// // Swapping the versions twice gives the same kind back.
+            /// assert!(ChangeKind::ALL.iter().all(|k| k.inverse().inverse() == *k));
+            /// ```
             pub const ALL: &'static [ChangeKind] = &[ $( ChangeKind::$variant, )* ];
 
             /// The stable string form, e.g. `"step_removed"`.
+            ///
+            /// ```
+            /// assert_eq!(motcua::version::ChangeKind::StepAdded.as_str(), "step_added");
+            /// ```
             pub const fn as_str(self) -> &'static str {
                 match self { $( ChangeKind::$variant => $name, )* }
             }
 
             /// Looks a kind up by its string form.
+            ///
+            /// ```
+            /// use motcua::version::ChangeKind;
+            ///
+            /// assert_eq!(ChangeKind::from_name("step_added"), Some(ChangeKind::StepAdded));
+            /// assert_eq!(ChangeKind::from_name("step_renamed_twice"), None);
+            /// ```
             pub fn from_name(name: &str) -> Option<ChangeKind> {
                 match name { $( $name => Some(ChangeKind::$variant), )* _ => None }
             }
 
             /// The kind the same change has when the two versions are swapped: an addition
             /// becomes a removal and back; a change stays a change.
+            ///
+            /// ```
+            /// use motcua::version::ChangeKind;
+            ///
+            /// assert_eq!(ChangeKind::StepAdded.inverse(), ChangeKind::StepRemoved);
+            /// assert_eq!(ChangeKind::StepLevelChanged.inverse(), ChangeKind::StepLevelChanged);
+            /// ```
             pub const fn inverse(self) -> ChangeKind {
                 match self { $( ChangeKind::$variant => ChangeKind::$inverse, )* }
             }
@@ -296,21 +322,70 @@ pub struct ProcedureDiff {
 
 impl ProcedureDiff {
     /// Whether nothing changed.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert!(motcua::version::diff(&new, &new).is_empty());
+    /// assert!(!motcua::version::diff(&old, &new).is_empty());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.changes.is_empty()
     }
 
     /// Whether some change is breaking for running dossiers.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert!(motcua::version::diff(&old, &new).is_breaking());
+    /// assert!(!motcua::version::diff(&old, &old).is_breaking());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn is_breaking(&self) -> bool {
         self.breaking > 0
     }
 
     /// The breaking changes.
+    ///
+    /// ```
+    /// use motcua::version::ChangeKind;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let d = motcua::version::diff(&old, &new);
+    /// assert!(d.breaking_changes().all(|c| c.breaking));
+    /// assert!(d.breaking_changes().any(|c| c.kind == ChangeKind::StepLevelChanged && c.subject == "steps.review"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn breaking_changes(&self) -> impl Iterator<Item = &Change> {
         self.changes.iter().filter(|c| c.breaking)
     }
 
     /// The change of this kind about this subject, if there is one.
+    ///
+    /// ```
+    /// use motcua::version::ChangeKind;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let d = motcua::version::diff(&old, &new);
+    /// let review = d.find(ChangeKind::StepLevelChanged, "steps.review").unwrap();
+    /// assert_eq!(review.new.as_deref(), Some("commune"));
+    /// assert!(d.find(ChangeKind::StepRemoved, "steps.review").is_none());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn find(&self, kind: ChangeKind, subject: &str) -> Option<&Change> {
         self.changes.iter().find(|c| c.kind == kind && c.subject == subject)
     }

@@ -54,6 +54,19 @@ pub enum StepMove {
 
 impl StepMove {
     /// The new step's identifier, when dossiers move.
+    ///
+    /// ```
+    /// use motcua::version::StepMove;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.step_by_id("review").unwrap().target(), Some("review"));
+    /// assert!(matches!(m.step_by_id("return_result"), Some(StepMove::NotMigratable { .. })));
+    /// assert_eq!(m.step_by_id("return_result").unwrap().target(), None);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn target(&self) -> Option<&str> {
         match self {
             StepMove::To { id } => Some(id),
@@ -145,6 +158,24 @@ impl Migration {
     /// becomes (`field_required`), an old document neither on the new checklist nor dropped
     /// (`unknown_document`), a new required document no old one becomes and no database
     /// replaces (`document_missing`). Each warning is placed at `fields` or `documents`.
+    ///
+    /// ```
+    /// use motcua::Code;
+    /// use motcua::version::Migration;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let text = include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml");
+    /// assert_eq!(Migration::from_yaml(text, "m.yaml", &old, &new)?.to(), ("1.001612", "2025.1"));
+    ///
+    /// // Every step a dossier may be in needs a mapping.
+    /// let broken = text.replacen("  review: {to: review}\n", "", 1);
+    /// let err = Migration::from_yaml(&broken, "m.yaml", &old, &new).unwrap_err();
+    /// assert!(err.errors().any(|d| d.code == Code::MissingField && d.path == "steps"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from_yaml(text: &str, file: &str, old: &Procedure, new: &Procedure) -> Result<Migration, LoadError> {
         let (spec, map) = yaml::from_str::<MigrationSpec>(text, file, &Limits::default())?;
         compile(spec, &map, text, old, new)
@@ -174,62 +205,203 @@ impl Migration {
     }
 
     /// The file as written.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.spec().procedure, "1.001612");
+    /// assert_eq!(m.spec().legal_basis.len(), 3);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn spec(&self) -> &MigrationSpec {
         &self.spec
     }
 
     /// The SHA-256 of the file's text (its UTF-8 bytes, as read), in lowercase hex: what a
     /// dossier's `migrated` event records.
+    ///
+    /// ```
+    /// use sha2::Digest;
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let text = include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml");
+    /// let digest = sha2::Sha256::digest(text.as_bytes());
+    /// let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    /// assert_eq!(m.sha256(), hex);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn sha256(&self) -> &str {
         &self.sha256
     }
 
     /// The procedure code and version dossiers move from.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.from(), ("1.001612", "2021.1"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn from(&self) -> (&str, &str) {
         (&self.from_code, &self.spec.from)
     }
 
     /// The procedure code and version dossiers move to.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.to(), ("1.001612", "2025.1"));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn to(&self) -> (&str, &str) {
         (&self.to_code, &self.spec.to)
     }
 
     /// Where dossiers in the old step with this identifier go.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.step_by_id("sign").unwrap().target(), Some("sign"));
+    /// assert!(m.step_by_id("approve").is_none()); // no such old step
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn step_by_id(&self, old_step: &str) -> Option<&StepMove> {
         self.old_step_ids.iter().position(|id| id == old_step).map(|i| &self.steps[i])
     }
 
     /// Every old step with where its dossiers go, in the old version's order.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let moves: Vec<(&str, Option<&str>)> = m.steps().map(|(old, to)| (old, to.target())).collect();
+    /// assert_eq!(moves[0], ("receive", Some("receive")));
+    /// assert_eq!(moves.last(), Some(&("return_result", None)));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn steps(&self) -> impl Iterator<Item = (&str, &StepMove)> {
         self.old_step_ids.iter().map(String::as_str).zip(&self.steps)
     }
 
     /// The renamed fields, old dotted path → new dotted path, as written.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.field_renames()["owner.id_number"], "owner.citizen_id");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn field_renames(&self) -> &IndexMap<String, String> {
         &self.spec.fields
     }
 
     /// The dropped fields (old dotted paths), as written.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.dropped_fields(), ["business_address.district"]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn dropped_fields(&self) -> &[String] {
         &self.spec.dropped_fields
     }
 
     /// The dropped documents (old ids), as written.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert!(m.dropped_documents().is_empty());
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn dropped_documents(&self) -> &[String] {
         &self.spec.dropped_documents
     }
 
     /// The renamed documents, old id → new id, as written.
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// assert_eq!(m.document_renames()["member_ids"], "personal_papers");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn document_renames(&self) -> &IndexMap<String, String> {
         &self.spec.documents
     }
 
     /// What happens to deadlines of moved dossiers.
+    ///
+    /// ```
+    /// use motcua::version::{AppointmentPolicy, StepBudgetPolicy, TimerPolicy};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// let policy = m.deadlines();
+    /// assert_eq!(policy.appointment, AppointmentPolicy::Keep);
+    /// assert_eq!(policy.step_budget, StepBudgetPolicy::NewMinusUsed);
+    /// assert_eq!(policy.new_timers, TimerPolicy::StartAtMigration);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn deadlines(&self) -> DeadlinePolicySpec {
         self.spec.deadlines
     }
 
     /// Warnings found while compiling (errors prevent compilation).
+    ///
+    /// ```
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let m = motcua::version::Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// use motcua::Code;
+    /// use motcua::version::Migration;
+    ///
+    /// assert!(m.warnings().is_empty()); // the shipped migration accounts for every field
+    ///
+    /// // Forget to drop the district of the address: each moved dossier would carry it.
+    /// let text = include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml");
+    /// let careless = Migration::from_yaml(&text.replace("  - business_address.district", "  []"), "m.yaml", &old, &new)?;
+    /// let w: Vec<_> = careless.warnings().iter().map(|w| (w.code, w.path.as_str())).collect();
+    /// assert_eq!(w, [(Code::UnexpectedField, "fields")]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn warnings(&self) -> &[Diagnostic] {
         &self.warnings
     }
