@@ -91,6 +91,8 @@ CREATE INDEX outbox_ready ON outbox (available_ts) WHERE state IN ('pending', 'l
 ALTER TABLE outbox ADD COLUMN done_ts {int};
 CREATE INDEX outbox_done ON outbox (done_ts) WHERE state = 'done';
 "#,
+    // 3: who handles each open dossier (unit, agency kind), for the desk's `handled_in`.
+    // Filled for dossiers written before it by `Store::backfill_handlers` when it is applied.
     r#"
 CREATE TABLE dossier_handlers (
     unit TEXT NOT NULL,
@@ -101,6 +103,9 @@ CREATE TABLE dossier_handlers (
 CREATE INDEX dossier_handlers_dossier ON dossier_handlers (dossier_id);
 "#,
 ];
+
+/// The schema version that added the handler index.
+pub(crate) const HANDLERS: i64 = 3;
 
 /// The newest schema version this build knows.
 pub(crate) const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -115,8 +120,9 @@ fn ddl(backend: Backend, migration: &str) -> String {
     )
 }
 
-/// Applies the missing migrations. Replicas opening at the same time serialize on a lock
-/// (the SQLite write lock; an advisory transaction lock on PostgreSQL).
+/// Applies the missing migrations and returns the schema version the database had before.
+/// Replicas opening at the same time serialize on a lock (the SQLite write lock; an advisory
+/// transaction lock on PostgreSQL), so exactly one of them sees the old version.
 pub(crate) fn migrate(db: &mut Db) -> Result<i64, StoreError> {
     db.begin()?;
     let result = (|| -> Result<i64, StoreError> {
@@ -142,7 +148,7 @@ pub(crate) fn migrate(db: &mut Db) -> Result<i64, StoreError> {
                 &[Val::from(version), Val::from(chrono::Utc::now().to_rfc3339())],
             )?;
         }
-        Ok(LATEST)
+        Ok(current)
     })();
     match result {
         Ok(v) => {

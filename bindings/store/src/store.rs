@@ -152,8 +152,44 @@ enum Attempt<T> {
 
 impl Store {
     pub(crate) fn from_db(mut db: Db, library: Arc<Library>) -> Result<Store, StoreError> {
-        schema::migrate(&mut db)?;
-        Ok(Store { db, library, procedures: HashMap::new(), outbox_policy: OutboxPolicy::default() })
+        let before = schema::migrate(&mut db)?;
+        let mut store = Store { db, library, procedures: HashMap::new(), outbox_policy: OutboxPolicy::default() };
+        if (1..schema::HANDLERS).contains(&before) {
+            store.backfill_handlers()?;
+        }
+        Ok(store)
+    }
+
+    /// Fills the handler index (schema version 3) of the open dossiers written before it, from
+    /// their replayed state, one dossier per transaction. Only the opener that applied the
+    /// migration runs it; a dossier a newer build already rewrote is recomputed to the same rows.
+    fn backfill_handlers(&mut self) -> Result<usize, StoreError> {
+        let rows = self.db.query("SELECT id FROM dossiers WHERE closed_ts IS NULL ORDER BY id", &[])?;
+        let ids: Vec<String> = rows.iter().map(|r| r[0].text()).collect::<Result<_, _>>()?;
+        for id in &ids {
+            self.db.begin()?;
+            match self.backfill_handlers_of(id) {
+                Ok(()) => self.db.commit()?,
+                Err(e) => {
+                    self.db.rollback();
+                    return Err(e);
+                }
+            }
+        }
+        Ok(ids.len())
+    }
+
+    fn backfill_handlers_of(&mut self, id: &str) -> Result<(), StoreError> {
+        let (procedure, dossier, _) = self.load_in_tx(id)?;
+        let index = engine::index(&procedure, &dossier);
+        self.db.exec("DELETE FROM dossier_handlers WHERE dossier_id = ?1", &[Val::from(id)])?;
+        for (unit, agency) in &index.handlers {
+            self.db.exec(
+                "INSERT INTO dossier_handlers (unit, agency, dossier_id) VALUES (?1, ?2, ?3)",
+                &[Val::from(unit), Val::from(agency), Val::from(id)],
+            )?;
+        }
+        Ok(())
     }
 
     /// Opens (creating if needed) a SQLite database file, in WAL mode, and applies

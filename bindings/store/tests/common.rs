@@ -26,6 +26,13 @@ pub fn library() -> Arc<Library> {
     Arc::new(library)
 }
 
+/// The shipped library with the administrative units: every active step is handled in a unit.
+pub fn library_with_units() -> Arc<Library> {
+    let mut library = Arc::unwrap_or_clone(library());
+    library.add_units_yaml(&read("specs/units/vietnam.yaml"), "specs/units/vietnam.yaml").unwrap();
+    Arc::new(library)
+}
+
 pub fn scenarios() -> Vec<(String, Scenario)> {
     let mut files: Vec<String> = std::fs::read_dir(root().join("tests/scenarios"))
         .unwrap()
@@ -102,9 +109,13 @@ impl Target {
     }
 
     pub fn open(&self) -> Store {
+        self.open_with(library())
+    }
+
+    pub fn open_with(&self, library: Arc<Library>) -> Store {
         match self {
-            Target::Sqlite(path) => Store::open_sqlite(path, library()).unwrap(),
-            Target::Postgres { url, schema } => Store::open_postgres_in_schema(url, schema, library()).unwrap(),
+            Target::Sqlite(path) => Store::open_sqlite(path, library).unwrap(),
+            Target::Postgres { url, schema } => Store::open_postgres_in_schema(url, schema, library).unwrap(),
         }
     }
 

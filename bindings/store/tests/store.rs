@@ -432,3 +432,26 @@ fn migrations_are_versioned_and_applied_on_open() {
         assert_eq!(store.dossier("HS-1").unwrap().version(), 1);
     }
 }
+
+#[test]
+fn an_upgrade_fills_the_handler_index_of_the_dossiers_written_before_it() {
+    for target in targets("handlers-backfill") {
+        let library = crate::common::library_with_units();
+        let mut store = target.open_with(library.clone());
+        business(&mut store);
+        store.submit("2.001610", business_submission("HS-1", "2026-03-02T09:00:00+07:00", "01")).unwrap();
+        store.submit("2.001610", business_submission("HS-2", "2026-03-02T09:10:00+07:00", "79")).unwrap();
+        drop(store);
+        // As a build before schema 3 left it: no handler index at all.
+        target.sql("DROP TABLE dossier_handlers; DELETE FROM schema_version WHERE version = 3");
+        let mut store = target.open_with(library.clone());
+        assert_eq!(store.schema_version().unwrap(), 3);
+        for id in ["HS-1", "HS-2"] {
+            store.verify(id).unwrap_or_else(|e| panic!("{id} verifies after the upgrade: {e}"));
+        }
+        let mut hanoi = DeskQuery::new(at("2026-03-02T10:00:00+07:00"), DeskView::Open);
+        hanoi.handled_in = Some("01".into());
+        let ids: Vec<String> = store.desk(&hanoi).unwrap().rows.into_iter().map(|r| r.id).collect();
+        assert_eq!(ids, ["HS-1"], "{}: the Hà Nội desk finds the dossier written before the index", target.label());
+    }
+}
