@@ -476,8 +476,9 @@ pub enum EffectKind {
         action: String,
     },
     /// A step was still active when the dossier closed (a parallel branch ended by an
-    /// action that `cancels_branches`, or a withdrawal): take it off its agency's work queue
-    /// and tell that agency its work on the dossier stopped.
+    /// action that `cancels_branches`, or a withdrawal), or when a migration moved the
+    /// dossier to another version (a `step_started` of the new step follows): take it off
+    /// its agency's work queue and tell that agency its work on the dossier stopped.
     StepCancelled {
         /// The step.
         step: String,
@@ -508,7 +509,9 @@ pub enum AppointmentCause {
     Resumed,
     /// Extended with an apology.
     Extended,
-    /// Moved earlier by a migration to a version with a shorter legal deadline (never later).
+    /// Set by a migration: earlier, under `earlier_of_both` with a shorter new legal
+    /// deadline; or moved by the suspension the move ended (the old step waited for the
+    /// applicant, the new one does not). Never later because of the migration itself.
     Migrated,
 }
 
