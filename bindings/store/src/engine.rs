@@ -67,12 +67,19 @@ pub(crate) fn versions_of(events: &[Event]) -> Vec<String> {
 }
 
 /// The dossier as it was just before `until` (events dated before it), if it existed.
-pub(crate) fn state_before(procedure: &Procedure, events: &[Event], until: DateTime<FixedOffset>) -> Option<Dossier> {
+/// `procedures` holds every version the history names.
+pub(crate) fn state_before(
+    procedures: &[&Procedure],
+    events: &[Event],
+    until: DateTime<FixedOffset>,
+) -> Option<Dossier> {
     let n = events.iter().take_while(|e| e.at < until).count();
     if n == 0 {
         return None;
     }
-    Dossier::replay(procedure, &events[..n]).ok()
+    let lookup =
+        |code: &str, version: &str| procedures.iter().copied().find(|p| p.code() == code && p.version() == version);
+    Dossier::replay_versions(lookup, &events[..n]).ok()
 }
 
 /// The effects of every event of a dossier's history, as the engine rebuilds them (used to

@@ -79,6 +79,11 @@ fn one_stored_dossier_moves_and_continues_on_the_new_version() {
         let after = store.apply("HKD-1", &propose("p-commune", "commune_economic_division")).unwrap();
         assert_eq!(after.dossier.active_step_ids().collect::<Vec<_>>(), ["sign"]);
         assert_eq!(store.verify("HKD-1").unwrap().events, 4);
+        // The report judges it across both versions: still open on Thu 3 July, past its
+        // appointment of Wed 2 July 09:00, it is overdue.
+        let report = store.report(at("2025-07-01T00:00:00+07:00"), at("2025-07-03T12:00:00+07:00")).unwrap();
+        let line = report.iter().find(|r| r.procedure == CODE).unwrap();
+        assert_eq!((line.carried_over, line.in_progress_overdue, line.in_progress_not_due), (1, 1, 0));
         // Moving it again is refused: it is no longer on 2021.1.
         let err = store.migrate("HKD-1", &migration, at("2025-07-01T10:00:00+07:00"), &officer).unwrap_err();
         assert!(matches!(&err, StoreError::Rejected(r) if r.code == Code::WrongProcedure), "{err:?}");
