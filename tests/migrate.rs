@@ -114,6 +114,13 @@ fn check_history(p: &Pair, dossier: &Dossier) {
     verify_history(dossier.history(), Some(dossier.head())).expect("chain");
     let stored: Dossier = serde_json::from_str(&serde_json::to_string(dossier).unwrap()).unwrap();
     assert_eq!(&Dossier::from_snapshot_versions(lookup(&versions), stored, Some(dossier.head())).unwrap(), dossier);
+    // Every event's effects can be rebuilt, the migration's too (it cancels and starts steps).
+    for event in dossier.history() {
+        let effects = dossier.effects_of_versions(lookup(&versions), event.seq).expect("effects");
+        if matches!(event.kind, EventKind::Migrated { .. }) {
+            assert!(effects.iter().any(|e| matches!(e.kind, EffectKind::StepCancelled { .. })));
+        }
+    }
     if dossier.history().iter().any(|e| matches!(e.kind, EventKind::Migrated { .. })) {
         let err = Dossier::replay(&p.old, dossier.history()).unwrap_err();
         assert_eq!(err.code, Code::WrongProcedure, "{err}");

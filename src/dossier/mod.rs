@@ -633,6 +633,48 @@ impl Dossier {
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn effects_of(&self, procedure: &Procedure, seq: u64) -> Result<Vec<Effect>, Rejection> {
+        self.effects_with(&|_, _| Some(procedure), seq, false)
+    }
+
+    /// [`Dossier::effects_of`] for a dossier whose history may cross versions of its
+    /// procedure: each event is rebuilt on the version in force at that point, looked up as
+    /// in [`Dossier::replay_versions`] (with one version, a migrated history is refused).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Dossier, Library, Procedure};
+    /// # use motcua::version::{Migration, migrate};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// # let mut scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
+    /// # scenario.commands.truncate(1);
+    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// # let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
+    /// let (moved, applied) = migrate(&dossier, &old, &new, &migration, at, Actor::citizen()).unwrap();
+    /// let versions = [&old, &new];
+    /// let lookup = |code: &str, version: &str| versions.iter().copied().find(|p| p.code() == code && p.version() == version);
+    /// assert_eq!(moved.effects_of_versions(&lookup, 3).unwrap(), applied.effects);
+    /// assert_eq!(moved.effects_of_versions(&lookup, 2).unwrap(), dossier.effects_of(&old, 2).unwrap());
+    /// assert!(moved.effects_of(&new, 3).is_ok()); // the latest event's are kept
+    /// assert!(moved.effects_of(&old, 2).is_ok()); // before the move, one version is enough
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn effects_of_versions<'p>(
+        &self,
+        procedures: impl Fn(&str, &str) -> Option<&'p Procedure>,
+        seq: u64,
+    ) -> Result<Vec<Effect>, Rejection> {
+        self.effects_with(&procedures, seq, true)
+    }
+
+    fn effects_with<'p>(
+        &self,
+        procedures: &dyn Fn(&str, &str) -> Option<&'p Procedure>,
+        seq: u64,
+        migrations: bool,
+    ) -> Result<Vec<Effect>, Rejection> {
         let index = usize::try_from(seq).ok().and_then(|s| s.checked_sub(1)).filter(|&i| i < self.history.len());
         let Some(index) = index else {
             return Err(Rejection::new(
@@ -647,11 +689,25 @@ impl Dossier {
         }
         let event = &self.history[index];
         if index == 0 {
+            let (code, version) = match &event.kind {
+                EventKind::Submitted { procedure, version, .. } => (procedure.as_str(), version.as_str()),
+                _ => ("", ""),
+            };
+            let procedure = procedures(code, version).ok_or_else(|| missing_version(code, version))?;
             return Dossier::from_submitted(procedure, event.clone()).map(|(_, effects)| effects);
         }
-        let mut before = Dossier::replay(procedure, &self.history[..index])?;
-        let plan = before.plan(procedure, event)?;
-        Ok(before.commit(procedure, event.clone(), plan))
+        let mut before = Dossier::replay_with(procedures, &self.history[..index], migrations)?;
+        let current = procedures(&before.procedure, &before.procedure_version)
+            .ok_or_else(|| missing_version(&before.procedure, &before.procedure_version))?;
+        if let EventKind::Migrated { to_version, .. } = &event.kind {
+            let new = procedures(&before.procedure, to_version)
+                .filter(|_| migrations)
+                .ok_or_else(|| missing_version(&before.procedure, to_version))?;
+            before.check_migration(current, new, event)?;
+            return Ok(before.commit_migration(current, new, event.clone()));
+        }
+        let plan = before.plan(current, event)?;
+        Ok(before.commit(current, event.clone(), plan))
     }
 
     /// The dossier identifier.
