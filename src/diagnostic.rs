@@ -284,6 +284,11 @@ codes! {
     /// The command or event belongs to another procedure or version.
     WrongProcedure = "wrong_procedure", Error,
         "Không đúng thủ tục hoặc phiên bản", "Another procedure or version";
+    /// A dossier cannot move to the new version: one of its active steps is declared not
+    /// migratable (it finishes on the version it runs on), or a step it waits in has no
+    /// mapping.
+    NotMigratable = "not_migratable", Error,
+        "Hồ sơ không chuyển được sang phiên bản mới", "The dossier cannot move to the new version";
     /// A command is malformed (empty identifier, bad JSON, …).
     InvalidCommand = "invalid_command", Error,
         "Lệnh không hợp lệ", "The command is malformed";

@@ -31,8 +31,8 @@ pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
 pub use document::{FileMeta, SubmittedDocument};
 pub use dossier::{
     ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,
-    Event, EventKind, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue, Timing,
-    runtime_schemas, verify_history,
+    Event, EventKind, MovedStep, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue,
+    Timing, runtime_schemas, verify_history,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
 pub use form::{Form, Messages, Problem, Validation};

@@ -9,6 +9,7 @@ mod hardening;
 mod json;
 mod layers;
 mod lints;
+mod migrate;
 mod runtime;
 mod scenarios;
 mod security;

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::types::{Actor, Event, EventKind, Rejection, StepDue, TimerDue, Timing};
+use super::types::{Actor, Event, EventKind, MovedStep, Rejection, StepDue, TimerDue, Timing};
 use crate::diagnostic::Code;
 use crate::document::{FileMeta, SubmittedDocument};
 
@@ -184,6 +184,13 @@ impl Canon for StepDue {
     }
 }
 
+impl Canon for MovedStep {
+    fn feed(&self, h: &mut Vec<u8>) {
+        let MovedStep { from, to, used_minutes } = self;
+        Object::new(h).field("from", from).field("to", to).field("used_minutes", used_minutes).end();
+    }
+}
+
 impl Canon for Timing {
     fn feed(&self, h: &mut Vec<u8>) {
         let Timing { clock_start, appointment, used_minutes, resumed_after, started, provisional_days } = self;
@@ -225,6 +232,23 @@ impl Canon for EventKind {
             }
             EventKind::TimerFired { step, action } => {
                 o.field("action", action).field("step", step).field("type", &"timer_fired")
+            }
+            EventKind::Migrated { from_version, to_version, migration_sha256, steps, waiting, data, documents } => {
+                let o = o
+                    .field("data", data)
+                    .list("documents", documents)
+                    .field("from_version", from_version)
+                    .field("migration_sha256", migration_sha256)
+                    .list("steps", steps)
+                    .field("to_version", to_version)
+                    .field("type", &"migrated");
+                if waiting.is_empty() {
+                    o
+                } else {
+                    let map: serde_json::Map<String, Value> =
+                        waiting.iter().map(|(k, v)| (k.clone(), Value::from(*v))).collect();
+                    o.field("waiting", &Value::Object(map))
+                }
             }
         };
         o.end();

@@ -312,6 +312,13 @@ impl Dossier {
                 "Hồ sơ đã được nộp",
                 "the dossier was already submitted",
             )),
+            // Only a migration records it, with both versions at hand (see `Dossier::migrated`).
+            EventKind::Migrated { .. } => Err(Rejection::new(
+                Code::InvalidHistory,
+                "type",
+                "Sự kiện chuyển phiên bản chỉ do thao tác chuyển phiên bản ghi lại",
+                "a migrated event is recorded only by a migration",
+            )),
             EventKind::ActionTaken { step, action, .. } | EventKind::TimerFired { step, action } => {
                 let timer = matches!(event.kind, EventKind::TimerFired { .. });
                 let pos = self.active.iter().position(|a| &a.step == step).ok_or_else(|| {

@@ -22,8 +22,16 @@ pub(super) struct Effects<'a> {
     out: Vec<Effect>,
 }
 
-impl Effects<'_> {
-    fn push(&mut self, kind: EffectKind) {
+impl<'a> Effects<'a> {
+    pub(super) fn new(dossier: &'a str, seq: u64) -> Effects<'a> {
+        Effects { dossier, seq, out: Vec::new() }
+    }
+
+    pub(super) fn into_effects(self) -> Vec<Effect> {
+        self.out
+    }
+
+    pub(super) fn push(&mut self, kind: EffectKind) {
         // `<dossier>/<seq>/<n>`, built without the formatting machinery: this runs for
         // every effect of every command.
         let mut key = String::with_capacity(self.dossier.len() + 12);

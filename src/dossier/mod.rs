@@ -21,6 +21,7 @@ mod chain;
 mod clock;
 mod decide;
 mod evolve;
+mod migrate;
 mod rejections;
 mod schema;
 mod types;
@@ -35,12 +36,13 @@ pub use chain::verify_history;
 pub use clock::{Deadline, Punctuality, StepRecord};
 pub use schema::runtime_schemas;
 pub use types::{
-    Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, Rejection, StepDue,
-    Submission, TimerDue, Timing,
+    Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, MovedStep, Rejection,
+    StepDue, Submission, TimerDue, Timing,
 };
 
 use clock::step_due;
 use decide::{check_jurisdiction, check_unit, unit_of, validate};
+pub(crate) use migrate::MigrationPlan;
 use rejections::{calendar_error, closed, history_error, non_empty};
 
 use crate::compile::{Procedure, StepIx};
@@ -635,7 +637,9 @@ impl Dossier {
     ///
     /// Every event is checked as a command would be (order, times, steps, actors), so an
     /// altered history is refused with [`Code::InvalidHistory`] or [`Code::WrongProcedure`].
-    /// Deadlines are taken from the events, not recomputed.
+    /// Deadlines are taken from the events, not recomputed. A history with a `migrated`
+    /// event runs on two versions: it is refused with [`Code::WrongProcedure`] (at
+    /// `events[i]`), and [`Dossier::replay_versions`] replays it.
     ///
     /// ```
     /// use motcua::Code;
@@ -665,12 +669,59 @@ impl Dossier {
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn replay(procedure: &Procedure, events: &[Event]) -> Result<Dossier, Rejection> {
+        // The submission checks its own version against `procedure`.
+        Dossier::replay_with(&|_, _| Some(procedure), events, false)
+    }
+
+    /// Rebuilds a dossier whose history may cross versions of its procedure: each event is
+    /// replayed on the version in force for the dossier at that point, looked up by
+    /// procedure code and version with `procedures` — the version it was opened under
+    /// until a `migrated` event, the version it moved to after it.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Code, Dossier, Library, Procedure};
+    /// # use motcua::version::{Migration, migrate};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
+    /// # let mut scenario = scenario; scenario.commands.truncate(1);
+    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
+    /// let (moved, _) = migrate(&dossier, &old, &new, &migration, at, Actor::official("one_stop_officer", "commune_committee")).unwrap();
+    ///
+    /// let versions = [&old, &new];
+    /// let lookup = |code: &str, version: &str| versions.iter().copied().find(|p| p.code() == code && p.version() == version);
+    /// assert_eq!(Dossier::replay_versions(lookup, moved.history()).unwrap(), moved);
+    /// // With one version only, the history is refused, not replayed wrong.
+    /// assert_eq!(Dossier::replay(&old, moved.history()).unwrap_err().code, Code::WrongProcedure);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn replay_versions<'p>(
+        procedures: impl Fn(&str, &str) -> Option<&'p Procedure>,
+        events: &[Event],
+    ) -> Result<Dossier, Rejection> {
+        Dossier::replay_with(&procedures, events, true)
+    }
+
+    fn replay_with<'p>(
+        procedures: &dyn Fn(&str, &str) -> Option<&'p Procedure>,
+        events: &[Event],
+        migrations: bool,
+    ) -> Result<Dossier, Rejection> {
         let Some(first) = events.first() else {
             return Err(Rejection::new(Code::InvalidHistory, "events", "Lịch sử trống", "the history is empty"));
         };
         if first.seq != 1 {
             return Err(history_error(first.seq, "số thứ tự phải bắt đầu từ 1", "sequence numbers start at 1"));
         }
+        let (code, version) = match &first.kind {
+            EventKind::Submitted { procedure, version, .. } => (procedure.as_str(), version.as_str()),
+            _ => ("", ""),
+        };
+        let mut procedure = procedures(code, version).ok_or_else(|| missing_version(code, version))?;
         let (mut dossier, _) = Dossier::from_submitted(procedure, first.clone())?;
         for event in &events[1..] {
             if event.seq != dossier.version + 1 {
@@ -690,6 +741,31 @@ impl Dossier {
                     format!("Sự kiện {} không nối tiếp sự kiện trước: lịch sử đã bị sửa", event.seq),
                     format!("event {} does not follow the one before: the history was altered", event.seq),
                 ));
+            }
+            if let EventKind::Migrated { to_version, .. } = &event.kind {
+                if !migrations {
+                    return Err(Rejection::new(
+                        Code::WrongProcedure,
+                        &format!("events[{}]", event.seq - 1),
+                        format!(
+                            "Sự kiện {} chuyển hồ sơ sang phiên bản {to_version}: dựng lại bằng Dossier::replay_versions với cả hai phiên bản",
+                            event.seq
+                        ),
+                        format!(
+                            "event {} moves the dossier to version {to_version}: replay it with Dossier::replay_versions and both versions",
+                            event.seq
+                        ),
+                    ));
+                }
+                let new = procedures(&dossier.procedure, to_version)
+                    .ok_or_else(|| missing_version(&dossier.procedure, to_version))?;
+                dossier.check_migration(procedure, new, event).map_err(|mut r| {
+                    r.code = if r.code == Code::WrongProcedure { r.code } else { Code::InvalidHistory };
+                    r
+                })?;
+                dossier.derived.last_effects = dossier.commit_migration(procedure, new, event.clone());
+                procedure = new;
+                continue;
             }
             let plan = dossier.plan(procedure, event).map_err(|mut r| {
                 r.message.vi = format!("Sự kiện {}: {}", event.seq, r.message.vi);
@@ -741,8 +817,16 @@ impl Dossier {
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn from_snapshot(procedure: &Procedure, snapshot: Dossier, head: Option<&str>) -> Result<Dossier, Rejection> {
+        snapshot.check_snapshot_head(head)?;
+        snapshot.check_procedure(procedure)?;
+        let replayed = Dossier::replay(procedure, &snapshot.history)?;
+        check_replayed(&replayed, &snapshot)?;
+        Ok(replayed)
+    }
+
+    fn check_snapshot_head(&self, head: Option<&str>) -> Result<(), Rejection> {
         if let Some(head) = head
-            && snapshot.head != head
+            && self.head != head
         {
             return Err(Rejection::new(
                 Code::TamperedSnapshot,
@@ -751,16 +835,44 @@ impl Dossier {
                 "the snapshot does not end at the stored last event",
             ));
         }
-        snapshot.check_procedure(procedure)?;
-        let replayed = Dossier::replay(procedure, &snapshot.history)?;
-        if replayed != snapshot {
-            return Err(Rejection::new(
-                Code::TamperedSnapshot,
-                "snapshot",
-                "Bản chụp hồ sơ khác với kết quả dựng lại từ lịch sử của nó: bản chụp đã bị sửa",
-                "the snapshot differs from the replay of its own history: it was altered",
-            ));
-        }
+        Ok(())
+    }
+
+    /// [`Dossier::from_snapshot`] for a dossier whose history may cross versions of its
+    /// procedure (a migrated dossier): the history is replayed with
+    /// [`Dossier::replay_versions`], each part on its own version.
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Code, Dossier, Library, Procedure};
+    /// # use motcua::version::{Migration, migrate};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// # let mut scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
+    /// # scenario.commands.truncate(1);
+    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// # let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
+    /// let (moved, _) = migrate(&dossier, &old, &new, &migration, at, Actor::official("one_stop_officer", "commune_committee")).unwrap();
+    /// let stored: Dossier = serde_json::from_str(&serde_json::to_string(&moved).unwrap()).unwrap();
+    /// let versions = [&old, &new];
+    /// let lookup = |code: &str, version: &str| versions.iter().copied().find(|p| p.code() == code && p.version() == version);
+    /// let loaded = Dossier::from_snapshot_versions(lookup, stored, Some(moved.head())).unwrap();
+    /// assert_eq!((loaded.procedure_version(), &loaded), ("2025.1", &moved));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn from_snapshot_versions<'p>(
+        procedures: impl Fn(&str, &str) -> Option<&'p Procedure>,
+        snapshot: Dossier,
+        head: Option<&str>,
+    ) -> Result<Dossier, Rejection> {
+        let current = procedures(&snapshot.procedure, &snapshot.procedure_version)
+            .ok_or_else(|| missing_version(&snapshot.procedure, &snapshot.procedure_version))?;
+        snapshot.check_snapshot_head(head)?;
+        snapshot.check_procedure(current)?;
+        let replayed = Dossier::replay_versions(procedures, &snapshot.history)?;
+        check_replayed(&replayed, &snapshot)?;
         Ok(replayed)
     }
 
@@ -783,6 +895,48 @@ impl Dossier {
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn effects_of(&self, procedure: &Procedure, seq: u64) -> Result<Vec<Effect>, Rejection> {
+        self.effects_with(&|_, _| Some(procedure), seq, false)
+    }
+
+    /// [`Dossier::effects_of`] for a dossier whose history may cross versions of its
+    /// procedure: each event is rebuilt on the version in force at that point, looked up as
+    /// in [`Dossier::replay_versions`] (with one version, a migrated history is refused).
+    ///
+    /// ```
+    /// # use motcua::{Actor, Catalogue, Dossier, Library, Procedure};
+    /// # use motcua::version::{Migration, migrate};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let old = Procedure::from_yaml(include_str!("../../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// # let new = Procedure::from_yaml(include_str!("../../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)?;
+    /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
+    /// # let mut scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
+    /// # scenario.commands.truncate(1);
+    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// # let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
+    /// let (moved, applied) = migrate(&dossier, &old, &new, &migration, at, Actor::citizen()).unwrap();
+    /// let versions = [&old, &new];
+    /// let lookup = |code: &str, version: &str| versions.iter().copied().find(|p| p.code() == code && p.version() == version);
+    /// assert_eq!(moved.effects_of_versions(&lookup, 3).unwrap(), applied.effects);
+    /// assert_eq!(moved.effects_of_versions(&lookup, 2).unwrap(), dossier.effects_of(&old, 2).unwrap());
+    /// assert!(moved.effects_of(&new, 3).is_ok()); // the latest event's are kept
+    /// assert!(moved.effects_of(&old, 2).is_ok()); // before the move, one version is enough
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn effects_of_versions<'p>(
+        &self,
+        procedures: impl Fn(&str, &str) -> Option<&'p Procedure>,
+        seq: u64,
+    ) -> Result<Vec<Effect>, Rejection> {
+        self.effects_with(&procedures, seq, true)
+    }
+
+    fn effects_with<'p>(
+        &self,
+        procedures: &dyn Fn(&str, &str) -> Option<&'p Procedure>,
+        seq: u64,
+        migrations: bool,
+    ) -> Result<Vec<Effect>, Rejection> {
         let index = usize::try_from(seq).ok().and_then(|s| s.checked_sub(1)).filter(|&i| i < self.history.len());
         let Some(index) = index else {
             return Err(Rejection::new(
@@ -797,11 +951,25 @@ impl Dossier {
         }
         let event = &self.history[index];
         if index == 0 {
+            let (code, version) = match &event.kind {
+                EventKind::Submitted { procedure, version, .. } => (procedure.as_str(), version.as_str()),
+                _ => ("", ""),
+            };
+            let procedure = procedures(code, version).ok_or_else(|| missing_version(code, version))?;
             return Dossier::from_submitted(procedure, event.clone()).map(|(_, effects)| effects);
         }
-        let mut before = Dossier::replay(procedure, &self.history[..index])?;
-        let plan = before.plan(procedure, event)?;
-        Ok(before.commit(procedure, event.clone(), plan))
+        let mut before = Dossier::replay_with(procedures, &self.history[..index], migrations)?;
+        let current = procedures(&before.procedure, &before.procedure_version)
+            .ok_or_else(|| missing_version(&before.procedure, &before.procedure_version))?;
+        if let EventKind::Migrated { to_version, .. } = &event.kind {
+            let new = procedures(&before.procedure, to_version)
+                .filter(|_| migrations)
+                .ok_or_else(|| missing_version(&before.procedure, to_version))?;
+            before.check_migration(current, new, event)?;
+            return Ok(before.commit_migration(current, new, event.clone()));
+        }
+        let plan = before.plan(current, event)?;
+        Ok(before.commit(current, event.clone(), plan))
     }
 
     /// The dossier identifier.
@@ -856,7 +1024,8 @@ impl Dossier {
         &self.procedure
     }
 
-    /// The procedure version it was opened under (pinned for its life).
+    /// The procedure version it runs under: the one it was opened under (pinned for its
+    /// life), unless a migration ([`crate::version::migrate`]) moved it to another.
     ///
     /// ```
     /// # use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
@@ -1447,4 +1616,25 @@ impl Dossier {
         }
         out
     }
+}
+
+fn check_replayed(replayed: &Dossier, snapshot: &Dossier) -> Result<(), Rejection> {
+    if replayed != snapshot {
+        return Err(Rejection::new(
+            Code::TamperedSnapshot,
+            "snapshot",
+            "Bản chụp hồ sơ khác với kết quả dựng lại từ lịch sử của nó: bản chụp đã bị sửa",
+            "the snapshot differs from the replay of its own history: it was altered",
+        ));
+    }
+    Ok(())
+}
+
+fn missing_version(code: &str, version: &str) -> Rejection {
+    Rejection::new(
+        Code::WrongProcedure,
+        "procedure",
+        format!("Không có thủ tục {code} phiên bản {version} để dựng lại hồ sơ"),
+        format!("procedure {code} version {version} is not available to replay the dossier"),
+    )
 }

@@ -539,6 +539,46 @@ pub enum EventKind {
         /// The timer action.
         action: String,
     },
+    /// The dossier moved to another version of its procedure
+    /// ([`motcua::version::migrate`](crate::version::migrate)): the events before it replay
+    /// on `from_version`, the events after it on `to_version`. The new steps' due instants
+    /// and timers are in the event's [`Timing::started`], a changed appointment in
+    /// [`Timing::appointment`].
+    Migrated {
+        /// The version the dossier ran on until now.
+        from_version: String,
+        /// The version it runs on from now on.
+        to_version: String,
+        /// SHA-256 of the migration file that moved it.
+        migration_sha256: String,
+        /// Every step that was active, where it went and the working time it had used.
+        steps: Vec<MovedStep>,
+        /// Branches waiting at join steps, under the new steps' identifiers.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        waiting: std::collections::BTreeMap<String, u32>,
+        /// The form data as migrated (fields renamed and dropped).
+        data: serde_json::Value,
+        /// The documents as migrated (renamed and dropped).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        documents: Vec<SubmittedDocument>,
+    },
+}
+
+/// One active step moved by a migration: see [`EventKind::Migrated`].
+///
+/// ```
+/// let moved = motcua::MovedStep { from: "review".into(), to: "review".into(), used_minutes: 420 };
+/// assert_eq!(serde_json::to_value(&moved).unwrap()["used_minutes"], 420);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct MovedStep {
+    /// The step of the old version.
+    pub from: String,
+    /// The step of the new version it continues in.
+    pub to: String,
+    /// Working minutes the dossier had spent in the old step (kept on the process-control
+    /// record, against the old step's agency).
+    pub used_minutes: u64,
 }
 
 /// Something the host must do after a command: send, print, index, notify.
@@ -701,8 +741,9 @@ pub enum EffectKind {
         action: String,
     },
     /// A step was still active when the dossier closed (a parallel branch ended by an
-    /// action that `cancels_branches`, or a withdrawal): take it off its agency's work queue
-    /// and tell that agency its work on the dossier stopped.
+    /// action that `cancels_branches`, or a withdrawal), or when a migration moved the
+    /// dossier to another version (a `step_started` of the new step follows): take it off
+    /// its agency's work queue and tell that agency its work on the dossier stopped.
     StepCancelled {
         /// The step.
         step: String,
@@ -752,6 +793,10 @@ pub enum AppointmentCause {
     Resumed,
     /// Extended with an apology.
     Extended,
+    /// Set by a migration: earlier, under `earlier_of_both` with a shorter new legal
+    /// deadline; or moved by the suspension the move ended (the old step waited for the
+    /// applicant, the new one does not). Never later because of the migration itself.
+    Migrated,
 }
 
 /// The result of an accepted command.

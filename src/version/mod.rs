@@ -26,11 +26,13 @@
 //! # Ok::<(), motcua::LoadError>(())
 //! ```
 
+mod apply;
 mod diff;
 mod migration;
 
 pub use crate::spec::migration::{
     AppointmentPolicy, DeadlinePolicySpec, MigrationSpec, StepBudgetPolicy, StepMappingSpec, TimerPolicy,
 };
+pub use apply::{MigrationPreview, StepPreview, dry_run, migrate};
 pub use diff::{Change, ChangeKind, ProcedureDiff, VersionRef, diff};
 pub use migration::{Migration, StepMove};

@@ -128,6 +128,33 @@ pub enum Command {
         #[command(flatten)]
         specs: SpecsArgs,
     },
+    #[command(about = tr("xem trước việc chuyển hồ sơ đang giải quyết sang phiên bản mới",
+                         "preview moving running dossiers to a new version"),
+              after_help = tr("Mỗi HỒ_SƠ là một kịch bản (YAML, chạy theo phiên bản cũ) hoặc một bản chụp hồ sơ (JSON). Mã thoát: 0 mọi hồ sơ chuyển được, 1 có hồ sơ phải giữ phiên bản cũ, 2 không chạy được.",
+                              "Each DOSSIER is a scenario (YAML, run on the old version) or a dossier snapshot (JSON). Exit codes: 0 every dossier can move, 1 some stay pinned, 2 could not run."))]
+    Migrate {
+        #[arg(long, required = true,
+              help = tr("chỉ báo cáo, không ghi gì (bắt buộc: việc chuyển thật do kho dữ liệu thực hiện)",
+                        "report only, write nothing (required: the store does the real move)"))]
+        dry_run: bool,
+        #[arg(value_name = tr("CŨ.yaml", "OLD.yaml"), help = tr("phiên bản cũ của thủ tục", "the old version of the procedure"))]
+        old: String,
+        #[arg(value_name = tr("MỚI.yaml", "NEW.yaml"), help = tr("phiên bản mới", "the new version"))]
+        new: String,
+        #[arg(value_name = tr("CHUYỂN.yaml", "MIGRATION.yaml"), help = tr("tệp chuyển phiên bản", "the migration file"))]
+        migration: String,
+        #[arg(value_name = tr("HỒ_SƠ", "DOSSIER"), required = true,
+              help = tr("kịch bản (YAML) hoặc bản chụp hồ sơ (JSON)", "a scenario (YAML) or a dossier snapshot (JSON)"))]
+        dossiers: Vec<String>,
+        #[arg(long, value_name = tr("THỜI_ĐIỂM", "TIME"),
+              help = tr("thời điểm chuyển, RFC 3339 (mặc định: sự kiện cuối của từng hồ sơ)",
+                        "the instant of the move, RFC 3339 (default: each dossier's last event)"))]
+        at: Option<String>,
+        #[arg(long, value_enum, value_name = "text|json", hide_possible_values = true, help = format_help())]
+        format: Option<Format>,
+        #[command(flatten)]
+        specs: SpecsArgs,
+    },
     #[command(about = tr("vẽ sơ đồ quy trình (Mermaid, DOT, SVG, PNG)", "draw the procedure (Mermaid, DOT, SVG, PNG)"))]
     Graph {
         #[arg(value_name = tr("THỦ_TỤC", "SPEC"), help = tr("tệp thủ tục (YAML)", "the procedure file (YAML)"))]

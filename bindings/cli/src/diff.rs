@@ -29,7 +29,7 @@ pub fn run(old: &str, new: &str, format: Format, args: &SpecsArgs, lang: Lang) -
     Ok(!d.is_breaking())
 }
 
-fn load(args: &SpecsArgs, spec: &str) -> Result<motcua::Procedure, Fail> {
+pub fn load(args: &SpecsArgs, spec: &str) -> Result<motcua::Procedure, Fail> {
     let loaded = project::load_procedure(args, spec)?;
     loaded.result.map_err(|e| {
         Fail::coded(

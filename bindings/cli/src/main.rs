@@ -17,6 +17,7 @@ mod form;
 mod graph;
 mod json;
 mod lint;
+mod migrate;
 mod project;
 mod render;
 mod simulate;
@@ -187,6 +188,12 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
         Command::Diff { old, new, format, specs } => {
             diff::run(&old, &new, format.unwrap_or(Format::Text), &specs, lang)
         }
+        Command::Migrate { dry_run: _, old, new, migration, dossiers, at, format, specs } => migrate::run(
+            &migrate::Inputs { old: &old, new: &new, migration: &migration, dossiers: &dossiers, at: at.as_deref() },
+            format.unwrap_or(Format::Text),
+            &specs,
+            lang,
+        ),
         Command::Graph { spec, format, output, specs } => {
             graph::run(&spec, format.unwrap_or(args::GraphFormat::Mermaid), output.as_deref(), &specs, lang)
         }

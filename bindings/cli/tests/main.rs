@@ -663,6 +663,79 @@ fn diff_of_the_2025_07_01_pair_lists_breaking_changes() {
     assert_eq!(v["breaking"], changes.iter().filter(|c| c["breaking"] == true).count());
 }
 
+const HOUSEHOLD_MIGRATION: &str = "specs/migrations/1.001612-2021.1-to-2025.1.yaml";
+const UNDER_REVIEW: &str = "bindings/cli/tests/fixtures/scenarios/household-2021-under-review.yaml";
+const SIGNED: &str = "bindings/cli/tests/fixtures/scenarios/household-2021-signed.yaml";
+
+#[test]
+fn migrate_dry_run_previews_each_dossier_and_writes_nothing() {
+    let at = "2025-07-01T08:00:00+07:00";
+    let base = ["migrate", "--dry-run", HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION];
+    let args = |extra: &[&'static str]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
+    // One under review moves (exit 0), with its appointment kept.
+    let r = motcua(&args(&[UNDER_REVIEW, "--at", at, "--lang", "en"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("review → review: used 3h; due 2025-07-02 09:00 → 2025-07-02 09:00"), "{}", r.stdout);
+    // With one signed at the district: listed with the reason, exit 1.
+    let r = motcua(&args(&[UNDER_REVIEW, SIGNED, "--at", at, "--lang", "en"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    snapshot("migrate-household.en.txt", &r.stdout);
+    let r = motcua(&args(&[UNDER_REVIEW, SIGNED, "--at", at]));
+    assert_eq!(r.code, 1);
+    snapshot("migrate-household.vi.txt", &r.stdout);
+    let r = motcua(&args(&[UNDER_REVIEW, SIGNED, "--at", at, "--format", "json"]));
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["from"].as_str(), v["to"].as_str()), (Some("2021.1"), Some("2025.1")));
+    assert_eq!(v["migration_sha256"].as_str().map(str::len), Some(64));
+    let (moves, pinned) = (&v["dossiers"][0], &v["dossiers"][1]);
+    assert_eq!(moves["steps"][0]["used_minutes"], 180);
+    assert_eq!(moves["appointment_after"], "2025-07-02T09:00:00+07:00");
+    assert!(moves.get("refused").is_none());
+    assert_eq!(pinned["refused"]["code"], "not_migratable");
+    assert_eq!(pinned["steps"][0]["from"], "return_result");
+    // A snapshot works as well as a scenario; by default the move is at its last event.
+    let dir = std::env::temp_dir().join(format!("motcua-migrate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
+    let mut library = motcua::Library::new(
+        motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").unwrap(),
+    );
+    library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
+    let old = motcua::Procedure::from_yaml(&read(HOUSEHOLD_OLD), HOUSEHOLD_OLD, &library).unwrap();
+    let scenario = motcua::scenario::Scenario::from_yaml(&read(UNDER_REVIEW), UNDER_REVIEW).unwrap();
+    let dossier = scenario.run(&old).dossier().unwrap().clone();
+    let snapshot_file = dir.join("under-review.json");
+    std::fs::write(&snapshot_file, serde_json::to_string(&dossier).unwrap()).unwrap();
+    let file = snapshot_file.to_str().unwrap();
+    let r =
+        motcua(&["migrate", "--dry-run", HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, file, "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // At the last event (the acceptance, Mon 14:00): nothing used yet, the full 1.5 days left.
+    assert_eq!(v["dossiers"][0]["at"], "2025-06-30T14:00:00+07:00");
+    assert_eq!(v["dossiers"][0]["steps"][0]["used_minutes"], 0);
+    // An edited snapshot is refused (exit 2), not previewed.
+    std::fs::write(&snapshot_file, serde_json::to_string(&dossier).unwrap().replace("\"status\":2", "\"status\":9"))
+        .unwrap();
+    let r = motcua(&["migrate", "--dry-run", HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, file]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("tampered_snapshot"), "{}", r.stderr);
+    // `--dry-run` is required: the store makes the real move.
+    let r = motcua(&["migrate", HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, UNDER_REVIEW]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--dry-run"), "{}", r.stderr);
+    // A bad instant: usage error.
+    let r = motcua(&args(&[UNDER_REVIEW, "--at", "tomorrow", "--lang", "en"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("RFC 3339"), "{}", r.stderr);
+    // The versions swapped: the migration does not load against them.
+    let r = motcua(&["migrate", "--dry-run", HOUSEHOLD_NEW, HOUSEHOLD_OLD, HOUSEHOLD_MIGRATION, UNDER_REVIEW]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("spec_does_not_load"), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn diff_exit_codes_and_errors() {
     // The same version: nothing changed, exit 0.
@@ -742,11 +815,12 @@ fn lint_compiles_a_migration_against_its_two_versions() {
 
 // ---- the command line itself: help, errors, completions, man page ----
 
-const COMMANDS: [&str; 15] = [
+const COMMANDS: [&str; 16] = [
     "serve",
     "lint",
     "simulate",
     "diff",
+    "migrate",
     "graph",
     "check-form",
     "schema",

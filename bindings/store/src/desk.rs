@@ -259,10 +259,20 @@ impl Store {
                     },
                 },
                 _ => {
-                    let procedure = self.procedure(&code, &version)?;
                     let events = self.read(|s| s.stored_events(&id))?;
-                    let late = engine::state_before(&procedure, &events, to)
-                        .map(|d| engine::late_at(&procedure, &d, to))
+                    // A migrated dossier replays on each version its history names.
+                    let mut versions = vec![self.procedure(&code, &version)?];
+                    for v in engine::versions_of(&events) {
+                        if v != version {
+                            versions.push(self.procedure(&code, &v)?);
+                        }
+                    }
+                    let versions: Vec<&motcua::Procedure> = versions.iter().map(|p| p.as_ref()).collect();
+                    let late = engine::state_before(&versions, &events, to)
+                        .and_then(|d| {
+                            let p = versions.iter().find(|p| p.version() == d.procedure_version())?;
+                            Some(engine::late_at(p, &d, to))
+                        })
                         .unwrap_or(false);
                     let line = report.get_mut(&code).expect("inserted above");
                     if late {

@@ -27,23 +27,59 @@ pub(crate) fn advance(
 }
 
 /// Rebuilds a dossier from stored events: the hash chain must end at `head`, and the
-/// replay through the pinned procedure must succeed and end at the same head.
-pub(crate) fn load(procedure: &Procedure, events: &[Event], head: &str) -> Result<Dossier, String> {
+/// replay through the pinned procedure — or, for a migrated dossier, each version in turn
+/// (`procedures` holds every version its history names) — must succeed and end at the
+/// same head.
+pub(crate) fn load(procedures: &[&Procedure], events: &[Event], head: &str) -> Result<Dossier, String> {
     motcua::verify_history(events, Some(head)).map_err(|r| format!("hash chain: {r}"))?;
-    let dossier = Dossier::replay(procedure, events).map_err(|r| format!("replay: {r}"))?;
+    let lookup =
+        |code: &str, version: &str| procedures.iter().copied().find(|p| p.code() == code && p.version() == version);
+    let dossier = Dossier::replay_versions(lookup, events).map_err(|r| format!("replay: {r}"))?;
     if dossier.head() != head {
         return Err(format!("replay ends at head {}, the dossier row says {head}", dossier.head()));
     }
     Ok(dossier)
 }
 
+/// Moves a loaded dossier to a new version (see [`motcua::version::migrate`]).
+pub(crate) fn migrate(
+    dossier: &Dossier,
+    old: &Procedure,
+    new: &Procedure,
+    migration: &motcua::version::Migration,
+    at: DateTime<FixedOffset>,
+    actor: motcua::Actor,
+) -> Result<(Dossier, Applied), Rejection> {
+    motcua::version::migrate(dossier, old, new, migration, at, actor)
+}
+
+/// The versions a stored history runs on, in order: the one it was submitted under, then
+/// each one a `migrated` event moved it to.
+pub(crate) fn versions_of(events: &[Event]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            motcua::EventKind::Submitted { version, .. } => Some(version.clone()),
+            motcua::EventKind::Migrated { to_version, .. } => Some(to_version.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The dossier as it was just before `until` (events dated before it), if it existed.
-pub(crate) fn state_before(procedure: &Procedure, events: &[Event], until: DateTime<FixedOffset>) -> Option<Dossier> {
+/// `procedures` holds every version the history names.
+pub(crate) fn state_before(
+    procedures: &[&Procedure],
+    events: &[Event],
+    until: DateTime<FixedOffset>,
+) -> Option<Dossier> {
     let n = events.iter().take_while(|e| e.at < until).count();
     if n == 0 {
         return None;
     }
-    Dossier::replay(procedure, &events[..n]).ok()
+    let lookup =
+        |code: &str, version: &str| procedures.iter().copied().find(|p| p.code() == code && p.version() == version);
+    Dossier::replay_versions(lookup, &events[..n]).ok()
 }
 
 /// The effects of every event of a dossier's history, as the engine rebuilds them (used to

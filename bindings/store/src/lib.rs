@@ -62,6 +62,7 @@ mod db;
 mod desk;
 mod engine;
 mod error;
+mod migrate;
 mod outbox;
 mod schema;
 mod store;
@@ -69,6 +70,7 @@ mod store;
 pub use db::Backend;
 pub use desk::{DeskPage, DeskQuery, DeskRow, DeskView, ReportRow};
 pub use error::StoreError;
+pub use migrate::MigrationReport;
 pub use outbox::{Delivery, OutboxEntry, OutboxPolicy, OutboxState};
 pub use store::{Fired, ProcedureVersion, Store, Stored, Verified};
 

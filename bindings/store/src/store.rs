@@ -687,7 +687,7 @@ impl Store {
     ///
     /// The dossier row and its events are read in ONE statement, so they come from one
     /// snapshot even under PostgreSQL's READ COMMITTED while other writers commit.
-    fn load_in_tx(&mut self, dossier_id: &str) -> Result<(Arc<Procedure>, Dossier, u64), StoreError> {
+    pub(crate) fn load_in_tx(&mut self, dossier_id: &str) -> Result<(Arc<Procedure>, Dossier, u64), StoreError> {
         let rows = self.db.query(
             "SELECT d.procedure_code, d.procedure_version, d.version, d.head, e.seq, e.body \
              FROM dossiers d LEFT JOIN events e ON e.dossier_id = d.id WHERE d.id = ?1 ORDER BY e.seq",
@@ -715,7 +715,14 @@ impl Store {
             events.push(parse_event(dossier_id, seq, &r[5].text()?)?);
         }
         let procedure = self.procedure(&head.code, &head.version_str)?;
-        let dossier = engine::load(&procedure, &events, &head.head)
+        let mut versions = vec![procedure.clone()];
+        for version in engine::versions_of(&events) {
+            if version != head.version_str {
+                versions.push(self.procedure(&head.code, &version)?);
+            }
+        }
+        let versions: Vec<&Procedure> = versions.iter().map(|p| p.as_ref()).collect();
+        let dossier = engine::load(&versions, &events, &head.head)
             .map_err(|e| StoreError::Integrity(format!("dossier {dossier_id}: {e}")))?;
         if dossier.version() != head.version {
             return Err(StoreError::Integrity(format!(
@@ -856,7 +863,7 @@ impl Store {
     /// rows, the snapshot, the command id and its outcome, one outbox row per effect. All or
     /// nothing: inside the caller's transaction, or on PostgreSQL one statement that is a
     /// transaction by itself. [`DbError::Unique`] means another writer got there first.
-    fn write(
+    pub(crate) fn write(
         &mut self,
         procedure: &Procedure,
         dossier: &Dossier,

@@ -4,6 +4,7 @@ mod common;
 mod concurrency;
 mod conformance;
 mod crash;
+mod migrate;
 mod store;
 mod tamper;
 mod timers;

@@ -298,6 +298,12 @@ export type Event = EventBase & (
   | { type: 'withdrawn' }
   | { type: 'extended'; appointment: Instant; reason: string }
   | { type: 'timer_fired'; step: string; action: string }
+  | {
+      /** Moved to another version of its procedure (`motcua::version::migrate`). */
+      type: 'migrated'; fromVersion: string; toVersion: string; migrationSha256: string;
+      steps: { from: string; to: string; usedMinutes: number }[];
+      waiting?: Record<string, number>; data: Json; documents?: SubmittedDocument[];
+    }
 );
 
 /** Something the host must do: report, queue, send, print. `key` is an idempotency key. */
@@ -305,7 +311,7 @@ export type Effect = { key: string } & (
   | { type: 'status_changed'; from?: number; to: number }
   | { type: 'step_started'; step: string; agency?: string; role: string; unit?: string; due?: Instant }
   | {
-      type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended';
+      type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended' | 'migrated';
       /** Provisional calendar days (YYYY-MM-DD) the deadline was counted across: "expected". */
       provisionalDays?: string[];
     }

@@ -35,8 +35,19 @@ pub const VERBATIM: &[&str] = &["data", "params"];
 
 /// Keys whose value, when an object, is keyed by identifiers: its keys stay, its values are
 /// translated.
-pub const ID_MAPS: &[&str] =
-    &["steps", "outcomes", "actions", "documents", "fields", "rules", "codes", "arrived", "agencies", "roles"];
+pub const ID_MAPS: &[&str] = &[
+    "steps",
+    "outcomes",
+    "actions",
+    "documents",
+    "fields",
+    "rules",
+    "codes",
+    "arrived",
+    "waiting",
+    "agencies",
+    "roles",
+];
 
 /// Core JSON text → JS JSON text: engine keys in camelCase.
 pub fn to_camel(json: &str) -> String {
