@@ -42,7 +42,7 @@ pub fn library_with_units() -> Library {
 }
 
 /// The YAML files of a folder, relative to the crate root, sorted.
-fn yaml_files(dir: &str) -> Vec<String> {
+pub fn yaml_files(dir: &str) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
         .expect(dir)
         .map(|e| format!("{dir}/{}", e.expect("entry").file_name().to_string_lossy()))

@@ -5,7 +5,7 @@ use motcua::version::{ChangeKind, Migration, StepMove, diff};
 use motcua::{Code, Procedure};
 use proptest::prelude::*;
 
-use crate::common::{procedure, procedure_files, read, root};
+use crate::common::{procedure, procedure_files, read, yaml_files};
 
 const OLD: &str = "specs/procedures/superseded/household-business-registration-2021.yaml";
 const NEW: &str = "specs/procedures/household-business-registration.yaml";
@@ -15,16 +15,6 @@ const MIGRATION: &str = "specs/migrations/1.001612-2021.1-to-2025.1.yaml";
 fn all_procedure_files() -> Vec<String> {
     let mut files = procedure_files();
     files.extend(yaml_files("specs/procedures/superseded"));
-    files
-}
-
-fn yaml_files(dir: &str) -> Vec<String> {
-    let mut files: Vec<String> = std::fs::read_dir(root().join(dir))
-        .expect(dir)
-        .map(|e| format!("{dir}/{}", e.expect("entry").file_name().to_string_lossy()))
-        .filter(|f| f.ends_with(".yaml"))
-        .collect();
-    files.sort();
     files
 }
 
@@ -325,7 +315,9 @@ fn place(edit: (&str, &str), needle: &str) -> (u32, u32) {
 
 #[test]
 fn migration_lints_point_at_line_and_column() {
-    let cases: [((&str, &str), Code, &str, &str); 11] = [
+    let cases: [((&str, &str), Code, &str, &str); 12] = [
+        // A format this engine does not read.
+        (("motcua: 1\n", "motcua: 2\n"), Code::UnsupportedFormat, "motcua", "2\n"),
         // An old step without a mapping: reported at `steps:`.
         (("  sign: {to: sign}\n", ""), Code::MissingField, "steps", "steps:"),
         // A target the new version lacks.

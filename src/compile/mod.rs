@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
 use crate::library::Library;
 use crate::limits::Limits;
-use crate::spec::procedure::{Clock, FORMAT_VERSION, OutcomeKind, ProcedureSpec, SlipKind};
+use crate::spec::procedure::{Clock, OutcomeKind, ProcedureSpec, SlipKind};
 use crate::spec::source::{self, Part, SourceMap, check_identifier};
 use crate::spec::{json, yaml};
 use crate::status::NationalStatus;
@@ -1128,16 +1128,7 @@ fn build(
     out: &mut Vec<Diagnostic>,
 ) -> Option<Procedure> {
     let catalogue = library.catalogue();
-    if spec.motcua != FORMAT_VERSION {
-        out.push(map.diagnostic(
-            Code::UnsupportedFormat,
-            "motcua",
-            Part::Value,
-            Message::new(
-                format!("Định dạng `motcua: {}` không được hỗ trợ; phiên bản này đọc `motcua: 1`", spec.motcua),
-                format!("format `motcua: {}` is not supported; this engine reads `motcua: 1`", spec.motcua),
-            ),
-        ));
+    if !source::check_format(spec.motcua, map, out) {
         return None;
     }
     if spec.catalogue != catalogue.id() {

@@ -261,24 +261,18 @@ impl Dossier {
                 if self.closure.is_none() {
                     let runs_after =
                         clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
-                    if runs_before && !runs_after {
-                        self.deadline.suspended_since = Some(at);
-                        fx.push(EffectKind::ClockSuspended);
-                    } else if !runs_before && runs_after {
-                        let suspended = event.timing.resumed_after.unwrap_or(0);
-                        self.deadline.suspended_since = None;
-                        self.deadline.suspended_minutes += suspended;
-                        fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
-                        if let Some(appointment) = event.timing.appointment {
-                            self.deadline.appointment = appointment;
-                            let provisional_days = event.timing.provisional_days.clone();
-                            self.deadline.provisional_days = provisional_days.clone();
-                            fx.push(EffectKind::AppointmentSet {
-                                appointment,
-                                cause: AppointmentCause::Resumed,
-                                provisional_days,
-                            });
-                        }
+                    // The clock resumed: the appointment moves by the suspended time.
+                    if self.switch_clock(runs_before, runs_after, at, event.timing.resumed_after, &mut fx)
+                        && let Some(appointment) = event.timing.appointment
+                    {
+                        self.deadline.appointment = appointment;
+                        let provisional_days = event.timing.provisional_days.clone();
+                        self.deadline.provisional_days = provisional_days.clone();
+                        fx.push(EffectKind::AppointmentSet {
+                            appointment,
+                            cause: AppointmentCause::Resumed,
+                            provisional_days,
+                        });
                     }
                 }
             }
@@ -315,6 +309,32 @@ impl Dossier {
         self.head = chain::event_hash(&event);
         self.history.push(event);
         effects
+    }
+
+    /// Stops or restarts the legal clock when the active steps change from running to all
+    /// suspended (the applicant's turn) or back; `resumed_after` is the suspended working time
+    /// the event recorded. Returns whether the clock resumed, when the appointment moves.
+    pub(super) fn switch_clock(
+        &mut self,
+        runs_before: bool,
+        runs_after: bool,
+        at: DateTime<FixedOffset>,
+        resumed_after: Option<u64>,
+        fx: &mut Effects<'_>,
+    ) -> bool {
+        if runs_before && !runs_after {
+            self.deadline.suspended_since = Some(at);
+            fx.push(EffectKind::ClockSuspended);
+            false
+        } else if !runs_before && runs_after {
+            let suspended = resumed_after.unwrap_or(0);
+            self.deadline.suspended_since = None;
+            self.deadline.suspended_minutes += suspended;
+            fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
+            true
+        } else {
+            false
+        }
     }
 
     /// Closes the dossier, cancelling (with an effect each) the steps still active.

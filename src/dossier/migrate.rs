@@ -263,15 +263,7 @@ impl Dossier {
         self.documents.clone_from(documents);
         self.procedure_version.clone_from(to_version);
         let runs_after = clock_runs(new, self.active_ixs(new).collect::<Vec<StepIx>>());
-        if runs_before && !runs_after {
-            self.deadline.suspended_since = Some(at);
-            fx.push(EffectKind::ClockSuspended);
-        } else if !runs_before && runs_after {
-            let suspended = event.timing.resumed_after.unwrap_or(0);
-            self.deadline.suspended_since = None;
-            self.deadline.suspended_minutes += suspended;
-            fx.push(EffectKind::ClockResumed { suspended_minutes: suspended });
-        }
+        self.switch_clock(runs_before, runs_after, at, event.timing.resumed_after, &mut fx);
         if let Some(appointment) = event.timing.appointment {
             self.deadline.appointment = appointment;
             self.deadline.provisional_days = event.timing.provisional_days.clone();

@@ -322,6 +322,25 @@ fn structure_kind(en: &str) -> Option<(&'static str, &'static str)> {
 }
 
 /// The document the readers' unit tests read.
+/// Checks the `motcua:` format version at the top of a spec file (procedure, migration)
+/// against the one this engine reads; `false` (with the diagnostic) when it is another.
+pub(crate) fn check_format(found: u32, map: &SourceMap, out: &mut Vec<Diagnostic>) -> bool {
+    use crate::spec::procedure::FORMAT_VERSION;
+    let ok = found == FORMAT_VERSION;
+    if !ok {
+        out.push(map.diagnostic(
+            Code::UnsupportedFormat,
+            "motcua",
+            Part::Value,
+            Message::new(
+                format!("Định dạng `motcua: {found}` không được hỗ trợ; phiên bản này đọc `motcua: {FORMAT_VERSION}`"),
+                format!("format `motcua: {found}` is not supported; this engine reads `motcua: {FORMAT_VERSION}`"),
+            ),
+        ));
+    }
+    ok
+}
+
 /// Checks that an identifier is ASCII `snake_case`.
 pub(crate) fn check_identifier(id: &str, map: &SourceMap, path: &str, part: Part, out: &mut Vec<Diagnostic>) {
     let ok = id.len() <= 64

@@ -13,7 +13,6 @@ use crate::document::SubmittedDocument;
 use crate::limits::Limits;
 use crate::spec::form::FieldSpec;
 use crate::spec::migration::{DeadlinePolicySpec, MigrationSpec};
-use crate::spec::procedure::FORMAT_VERSION;
 use crate::spec::source::{self, Part, SourceMap};
 use crate::spec::{json, yaml};
 use crate::text::Text;
@@ -511,17 +510,7 @@ fn compile(
     new: &Procedure,
 ) -> Result<Migration, LoadError> {
     let mut out: Vec<Diagnostic> = Vec::new();
-    if spec.motcua != FORMAT_VERSION {
-        out.push(map.diagnostic(
-            Code::UnsupportedFormat,
-            "motcua",
-            Part::Value,
-            Message::new(
-                format!("Định dạng `motcua: {}` không được hỗ trợ; dùng `motcua: {FORMAT_VERSION}`", spec.motcua),
-                format!("format `motcua: {}` is not supported; use `motcua: {FORMAT_VERSION}`", spec.motcua),
-            ),
-        ));
-    }
+    crate::spec::source::check_format(spec.motcua, map, &mut out);
     if spec.procedure != old.code() || spec.procedure != new.code() {
         let theirs = if old.code() == new.code() {
             format!("`{}`", old.code())
