@@ -290,7 +290,7 @@ impl App {
         let hook = self.webhook.clone()?;
         let state = self.state.clone();
         let worker = crate::api::random_id("webhook-");
-        let client = match reqwest::Client::builder().build() {
+        let client = match hook.client() {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "webhook: no HTTP client; the outbox is not delivered");
