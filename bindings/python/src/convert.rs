@@ -218,3 +218,32 @@ pub(crate) fn to_py<'py>(py: Python<'py>, json: &Value) -> PyResult<Bound<'py, P
         }
     })
 }
+
+/// A plain argument (`str`, path, `int`) whose wrong Python type raises `InputError`
+/// (`invalid_type`) like every other bad input, instead of PyO3's bare `TypeError`.
+pub(crate) struct Arg<T>(pub(crate) T);
+
+impl<'a, 'py, T> FromPyObject<'a, 'py> for Arg<T>
+where
+    T: FromPyObject<'a, 'py>,
+    T::Error: Into<PyErr>,
+{
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.extract::<T>() {
+            Ok(value) => Ok(Arg(value)),
+            Err(e) => {
+                let e: PyErr = e.into();
+                let got = type_name(&obj);
+                Err(Failure::input(
+                    "invalid_type",
+                    "",
+                    format!("Đối số có kiểu {got} không dùng được: {e}"),
+                    format!("an argument of type {got} does not fit: {e}"),
+                )
+                .into_pyerr(obj.py()))
+            }
+        }
+    }
+}

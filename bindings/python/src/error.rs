@@ -223,7 +223,11 @@ impl Failure {
 
 /// The JSON path of a field named as the core names it (`actor.role`, `` for the whole).
 pub(crate) fn json_path(field: &str) -> String {
-    if field.is_empty() || field == "." { "$".to_owned() } else { format!("$.{field}") }
+    match field {
+        "" | "." => "$".to_owned(),
+        _ if field.starts_with('[') => format!("${field}"),
+        _ => format!("$.{field}"),
+    }
 }
 
 /// Runs engine code, turning a panic into a coded `MotcuaError` (`panic`) instead of letting

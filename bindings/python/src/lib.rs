@@ -23,7 +23,7 @@ use engine::{Applied, Catalogue, Command, Event, Submission, WorkingDuration};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
-use convert::{from_py, from_text, from_value, out, to_json};
+use convert::{Arg, from_py, from_text, from_value, out, to_json};
 use error::{Failure, Kind, OrRaise, guard};
 
 /// What procedures are compiled against: the catalogue, the working-day calendars, the
@@ -37,10 +37,11 @@ struct Library {
 impl Library {
     /// A library from a catalogue text (YAML), with no calendars yet.
     #[new]
-    #[pyo3(signature = (catalogue, file = "catalogue.yaml"))]
-    fn new(py: Python<'_>, catalogue: &str, file: &str) -> PyResult<Library> {
+    #[pyo3(signature = (catalogue, file = None))]
+    fn new(py: Python<'_>, catalogue: Arg<String>, file: Option<Arg<String>>) -> PyResult<Library> {
         guard(|| {
-            let catalogue = Catalogue::from_yaml(catalogue, file).map_err(|e| Failure::load(&e))?;
+            let file = or(file, "catalogue.yaml");
+            let catalogue = Catalogue::from_yaml(&catalogue.0, &file).map_err(|e| Failure::load(&e))?;
             Ok(Library { inner: engine::Library::new(catalogue) })
         })
         .or_raise(py)
@@ -49,20 +50,22 @@ impl Library {
     /// Loads a specs folder: `catalogue/*.yaml` (the first), `calendars/*.yaml` (a calendar
     /// that extends another after it), `units/*.yaml`.
     #[staticmethod]
-    fn from_folder(py: Python<'_>, path: PathBuf) -> PyResult<Library> {
-        py.detach(|| guard(|| load_folder(&path))).or_raise(py)
+    fn from_folder(py: Python<'_>, path: Arg<PathBuf>) -> PyResult<Library> {
+        py.detach(|| guard(|| load_folder(&path.0))).or_raise(py)
     }
 
     /// Adds a calendar (YAML). One that `extends` another needs that one first.
-    #[pyo3(signature = (text, file = "calendar.yaml"))]
-    fn add_calendar(&mut self, py: Python<'_>, text: &str, file: &str) -> PyResult<()> {
-        guard(|| self.inner.add_calendar_yaml(text, file).map_err(|e| Failure::load(&e))).or_raise(py)
+    #[pyo3(signature = (text, file = None))]
+    fn add_calendar(&mut self, py: Python<'_>, text: Arg<String>, file: Option<Arg<String>>) -> PyResult<()> {
+        let file = or(file, "calendar.yaml");
+        guard(|| self.inner.add_calendar_yaml(&text.0, &file).map_err(|e| Failure::load(&e))).or_raise(py)
     }
 
     /// Adds the administrative units (YAML).
-    #[pyo3(signature = (text, file = "units.yaml"))]
-    fn add_units(&mut self, py: Python<'_>, text: &str, file: &str) -> PyResult<()> {
-        guard(|| self.inner.add_units_yaml(text, file).map_err(|e| Failure::load(&e))).or_raise(py)
+    #[pyo3(signature = (text, file = None))]
+    fn add_units(&mut self, py: Python<'_>, text: Arg<String>, file: Option<Arg<String>>) -> PyResult<()> {
+        let file = or(file, "units.yaml");
+        guard(|| self.inner.add_units_yaml(&text.0, &file).map_err(|e| Failure::load(&e))).or_raise(py)
     }
 
     /// The ids of the calendars, in order.
@@ -76,29 +79,30 @@ impl Library {
     fn add_working_time(
         &self,
         py: Python<'_>,
-        calendar: &str,
+        calendar: Arg<String>,
         start: &Bound<'_, PyAny>,
-        duration: &str,
+        duration: Arg<String>,
     ) -> PyResult<String> {
         guard(|| {
             let start = instant(start, "start")?;
-            let duration = working_duration(duration)?;
-            let cal = self.inner.calendar(calendar).ok_or_else(|| Failure::unknown_calendar(calendar))?;
+            let duration = working_duration(&duration.0)?;
+            let cal = self.inner.calendar(&calendar.0).ok_or_else(|| Failure::unknown_calendar(&calendar.0))?;
             cal.add(start, duration).map(|d| d.to_rfc3339()).map_err(|e| Failure::calendar(&e, "duration"))
         })
         .or_raise(py)
     }
 
     /// Compiles a procedure spec (YAML) against this library.
-    #[pyo3(signature = (text, file = "procedure.yaml"))]
-    fn compile(&self, py: Python<'_>, text: &str, file: &str) -> PyResult<Procedure> {
+    #[pyo3(signature = (text, file = None))]
+    fn compile(&self, py: Python<'_>, text: Arg<String>, file: Option<Arg<String>>) -> PyResult<Procedure> {
         let library = &self.inner;
-        py.detach(|| guard(|| compile(library, text, file))).or_raise(py)
+        let file = or(file, "procedure.yaml");
+        py.detach(|| guard(|| compile(library, &text.0, &file))).or_raise(py)
     }
 
     /// Reads and compiles a procedure spec file.
-    fn load_procedure(&self, py: Python<'_>, path: PathBuf) -> PyResult<Procedure> {
-        let library = &self.inner;
+    fn load_procedure(&self, py: Python<'_>, path: Arg<PathBuf>) -> PyResult<Procedure> {
+        let (library, path) = (&self.inner, path.0);
         py.detach(|| {
             guard(|| {
                 let text = read(&path)?;
@@ -256,26 +260,26 @@ impl Procedure {
     }
 
     /// Adds working time to an instant on the procedure's calendar.
-    fn add_working_time(&self, py: Python<'_>, start: &Bound<'_, PyAny>, duration: &str) -> PyResult<String> {
+    fn add_working_time(&self, py: Python<'_>, start: &Bound<'_, PyAny>, duration: Arg<String>) -> PyResult<String> {
         guard(|| {
             let start = instant(start, "start")?;
-            let duration = working_duration(duration)?;
+            let duration = working_duration(&duration.0)?;
             self.inner.calendar().add(start, duration).map(|d| d.to_rfc3339()).map_err(|e| Failure::calendar(&e, "duration"))
         })
         .or_raise(py)
     }
 
     /// A Mermaid flowchart of the procedure, labels in `lang` (`vi` or `en`).
-    #[pyo3(signature = (lang = "vi"))]
-    fn mermaid(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
-        let lang = language(lang).or_raise(py)?;
+    #[pyo3(signature = (lang = None))]
+    fn mermaid(&self, py: Python<'_>, lang: Option<Arg<String>>) -> PyResult<String> {
+        let lang = language(&or(lang, "vi")).or_raise(py)?;
         guard(|| Ok(engine::diagram::mermaid(&self.inner, lang))).or_raise(py)
     }
 
     /// A Graphviz DOT diagram of the procedure, labels in `lang` (`vi` or `en`).
-    #[pyo3(signature = (lang = "vi"))]
-    fn dot(&self, py: Python<'_>, lang: &str) -> PyResult<String> {
-        let lang = language(lang).or_raise(py)?;
+    #[pyo3(signature = (lang = None))]
+    fn dot(&self, py: Python<'_>, lang: Option<Arg<String>>) -> PyResult<String> {
+        let lang = language(&or(lang, "vi")).or_raise(py)?;
         guard(|| Ok(engine::diagram::dot(&self.inner, lang))).or_raise(py)
     }
 
@@ -298,8 +302,10 @@ impl Procedure {
     /// checked against its own history; `head` is the last event hash the host stored
     /// beside it. An edited snapshot raises `HistoryError` (`tampered_snapshot`, ...).
     #[pyo3(signature = (snapshot, head = None))]
-    fn restore(slf: &Bound<'_, Self>, snapshot: &Bound<'_, PyAny>, head: Option<&str>) -> PyResult<Dossier> {
+    fn restore(slf: &Bound<'_, Self>, snapshot: &Bound<'_, PyAny>, head: Option<Arg<String>>) -> PyResult<Dossier> {
         let py = slf.py();
+        let head = head.map(|h| h.0);
+        let head = head.as_deref();
         let stored: engine::Dossier = match snapshot.cast::<PyString>() {
             Ok(text) => from_text(&text.to_cow()?, "snapshot"),
             Err(_) => from_py(snapshot, "snapshot"),
@@ -423,7 +429,8 @@ impl Dossier {
     }
 
     /// The effects of event `seq` (1-based), rebuilt from the history.
-    fn effects_of<'py>(&self, py: Python<'py>, seq: u64) -> PyResult<Bound<'py, PyAny>> {
+    fn effects_of<'py>(&self, py: Python<'py>, seq: Arg<u64>) -> PyResult<Bound<'py, PyAny>> {
+        let seq = seq.0;
         let procedure = &self.procedure.get().inner;
         let effects = guard(|| self.inner.effects_of(procedure, seq).map_err(|r| Failure::rejected(Kind::History, &r)))
             .or_raise(py)?;
@@ -477,9 +484,10 @@ impl Dossier {
 /// Checks a history (a list of events) against its hash chain, ending at `head` when given.
 #[pyfunction]
 #[pyo3(signature = (events, head = None))]
-fn verify_history(py: Python<'_>, events: &Bound<'_, PyAny>, head: Option<&str>) -> PyResult<()> {
+fn verify_history(py: Python<'_>, events: &Bound<'_, PyAny>, head: Option<Arg<String>>) -> PyResult<()> {
     let events: Vec<Event> = from_py(events, "events").or_raise(py)?;
-    guard(|| engine::verify_history(&events, head).map_err(|r| Failure::rejected(Kind::History, &r))).or_raise(py)
+    let head = head.map(|h| h.0);
+    guard(|| engine::verify_history(&events, head.as_deref()).map_err(|r| Failure::rejected(Kind::History, &r))).or_raise(py)
 }
 
 /// The JSON Schemas of the runtime shapes, by name (`submission`, `command`, `applied`,
@@ -518,6 +526,11 @@ fn date(obj: &Bound<'_, PyAny>, arg: &str) -> Result<NaiveDate, Failure> {
             format!("the date `{text}` is not YYYY-MM-DD: {e}"),
         )
     })
+}
+
+/// An optional text argument, or its default.
+fn or(arg: Option<Arg<String>>, default: &str) -> String {
+    arg.map(|a| a.0).unwrap_or_else(|| default.to_owned())
 }
 
 fn working_duration(s: &str) -> Result<WorkingDuration, Failure> {
