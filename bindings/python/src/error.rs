@@ -12,12 +12,37 @@ use serde_json::Value;
 
 use crate::convert::to_py;
 
-create_exception!(motcua, MotcuaError, PyException, "Every error of motcua: `code`, `place`, `message_vi`, `message_en`.");
+create_exception!(
+    motcua,
+    MotcuaError,
+    PyException,
+    "Every error of motcua: `code`, `place`, `message_vi`, `message_en`."
+);
 create_exception!(motcua, SpecError, MotcuaError, "A catalogue, calendar, units or procedure spec did not load.");
-create_exception!(motcua, InputError, MotcuaError, "An argument is malformed: a dict of the wrong shape, a wrong type, a bad date.");
-create_exception!(motcua, CommandRefused, MotcuaError, "The engine refused a submission or command; the dossier is unchanged.");
-create_exception!(motcua, HistoryError, MotcuaError, "A snapshot or history does not check out (tampered, or another procedure).");
-create_exception!(motcua, CalendarError, MotcuaError, "Working-time arithmetic left the calendar, or the calendar is unknown.");
+create_exception!(
+    motcua,
+    InputError,
+    MotcuaError,
+    "An argument is malformed: a dict of the wrong shape, a wrong type, a bad date."
+);
+create_exception!(
+    motcua,
+    CommandRefused,
+    MotcuaError,
+    "The engine refused a submission or command; the dossier is unchanged."
+);
+create_exception!(
+    motcua,
+    HistoryError,
+    MotcuaError,
+    "A snapshot or history does not check out (tampered, or another procedure)."
+);
+create_exception!(
+    motcua,
+    CalendarError,
+    MotcuaError,
+    "Working-time arithmetic left the calendar, or the calendar is unknown."
+);
 
 /// Which exception class a failure becomes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -255,7 +255,8 @@ impl Procedure {
             }
         };
         let procedure = &self.inner;
-        let validation = py.detach(|| guard(|| Ok(procedure.form().validate(&data, &documents, today)))).or_raise(py)?;
+        let validation =
+            py.detach(|| guard(|| Ok(procedure.form().validate(&data, &documents, today)))).or_raise(py)?;
         out(py, &validation.problems)
     }
 
@@ -264,7 +265,11 @@ impl Procedure {
         guard(|| {
             let start = instant(start, "start")?;
             let duration = working_duration(&duration.0)?;
-            self.inner.calendar().add(start, duration).map(|d| d.to_rfc3339()).map_err(|e| Failure::calendar(&e, "duration"))
+            self.inner
+                .calendar()
+                .add(start, duration)
+                .map(|d| d.to_rfc3339())
+                .map_err(|e| Failure::calendar(&e, "duration"))
         })
         .or_raise(py)
     }
@@ -290,10 +295,9 @@ impl Procedure {
         let py = slf.py();
         let submission: Submission = from_py(submission, "submission").or_raise(py)?;
         let procedure = &slf.get().inner;
-        let (dossier, applied) = guard(|| {
-            engine::Dossier::submit(procedure, submission).map_err(|r| Failure::rejected(Kind::Refused, &r))
-        })
-        .or_raise(py)?;
+        let (dossier, applied) =
+            guard(|| engine::Dossier::submit(procedure, submission).map_err(|r| Failure::rejected(Kind::Refused, &r)))
+                .or_raise(py)?;
         let applied = out(py, &applied)?;
         Ok((Dossier { inner: dossier, procedure: slf.clone().unbind() }, applied))
     }
@@ -330,9 +334,7 @@ impl Procedure {
         let procedure = &slf.get().inner;
         let dossier = py
             .detach(|| {
-                guard(|| {
-                    engine::Dossier::replay(procedure, &events).map_err(|r| Failure::rejected(Kind::History, &r))
-                })
+                guard(|| engine::Dossier::replay(procedure, &events).map_err(|r| Failure::rejected(Kind::History, &r)))
             })
             .or_raise(py)?;
         Ok(Dossier { inner: dossier, procedure: slf.clone().unbind() })
@@ -487,7 +489,8 @@ impl Dossier {
 fn verify_history(py: Python<'_>, events: &Bound<'_, PyAny>, head: Option<Arg<String>>) -> PyResult<()> {
     let events: Vec<Event> = from_py(events, "events").or_raise(py)?;
     let head = head.map(|h| h.0);
-    guard(|| engine::verify_history(&events, head.as_deref()).map_err(|r| Failure::rejected(Kind::History, &r))).or_raise(py)
+    guard(|| engine::verify_history(&events, head.as_deref()).map_err(|r| Failure::rejected(Kind::History, &r)))
+        .or_raise(py)
 }
 
 /// The JSON Schemas of the runtime shapes, by name (`submission`, `command`, `applied`,
