@@ -366,6 +366,20 @@ impl Dossier {
         out(py, &applied)
     }
 
+    /// `apply` for hosts that keep JSON text: the command as JSON text in, the applied
+    /// result as JSON text out (no dicts built; the same checks and exceptions, a syntax
+    /// mistake raising `InputError` `invalid_json` at its line and column).
+    fn apply_json(&mut self, py: Python<'_>, command: Arg<String>) -> PyResult<String> {
+        let command: Command = from_text(&command.0, "command").or_raise(py)?;
+        let procedure = &self.procedure.get().inner;
+        let applied = guard(|| {
+            let applied = self.inner.apply(procedure, &command).map_err(|r| Failure::rejected(Kind::Refused, &r))?;
+            serde_json::to_string(&applied).map_err(|e| Failure::serialize(&e))
+        })
+        .or_raise(py)?;
+        Ok(applied)
+    }
+
     /// Fires every timer due at or before `now` (RFC 3339 or aware `datetime`).
     fn advance<'py>(&mut self, py: Python<'py>, now: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         let now = instant(now, "now").or_raise(py)?;

@@ -211,3 +211,17 @@ def test_threads_share_a_procedure(business, business_submission):
     for t in threads:
         t.join()
     assert results == [[]] * 80
+
+
+def test_apply_json_is_apply_on_text(business, business_submission):
+    dossier, _ = business.submit(business_submission)
+    twin = copy.copy(dossier)
+    command = act("c1", "2026-03-02T10:00:00+07:00", "one_stop_officer", "department_finance", "accept", unit="01")
+    assert json.loads(twin.apply_json(json.dumps(command))) == dossier.apply(command)
+    assert twin.snapshot() == dossier.snapshot()
+    with pytest.raises(motcua.InputError) as caught:
+        twin.apply_json('{"id": "c2",\n "at": }')
+    assert (caught.value.code, caught.value.place["line"]) == ("invalid_json", 2)
+    with pytest.raises(motcua.CommandRefused) as caught:
+        twin.apply_json(json.dumps(dict(command, id="c3", expected_version=1)))
+    assert caught.value.code == "version_conflict"
