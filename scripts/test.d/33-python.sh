@@ -23,7 +23,7 @@ motcua_python() {
   if [ ! -x "$py" ]; then
     if ! python3 -m venv "$venv" 2> /dev/null; then
       # Debian's python3 ships venv separately.
-      apt-get install -y -qq python3-venv > /dev/null
+      apt-get update -qq && apt-get install -y -qq python3-venv > /dev/null
       python3 -m venv "$venv"
     fi
   fi
