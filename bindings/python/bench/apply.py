@@ -6,7 +6,7 @@ Same procedure, dossier and command as bindings/c/benches/apply.rs (the accept o
 shipped business registration, library = catalogue + vn-gov calendar). Fresh dossiers are
 prepared outside the timed loop; each timed loop applies the command once to each of N dossiers (N=100 by default: few
 enough to stay in cache, like the Rust benches' one-at-a-time inputs; 2000 cold dossiers add
-about 5 µs to every route). Prints µs per command for each route, min–max over the repeats.
+about 5 µs to every route). Prints µs per command for each route: the median, fastest and slowest repeat.
 
 Routes:
 - pyo3: `dossier.apply(command_dict)` -> dict (the package's ordinary use);
@@ -153,7 +153,8 @@ def ctypes_routes(lib_path):
 
 
 def show(name, values):
-    print(f"{name:14} {min(values):6.2f} – {max(values):6.2f} µs/command  (median {sorted(values)[len(values) // 2]:.2f})")
+    median = sorted(values)[len(values) // 2]
+    print(f"{name:14} median {median:6.2f} µs/command  (fastest {min(values):.2f}, slowest {max(values):.2f})")
     return sorted(values)[len(values) // 2]
 
 
