@@ -183,8 +183,7 @@ pub(crate) fn from_text<T: DeserializeOwned>(text: &str, arg: &str) -> Result<T,
 
 /// A core value as a Python object, in its published JSON shape.
 pub(crate) fn out<'py, T: Serialize + ?Sized>(py: Python<'py>, value: &T) -> PyResult<Bound<'py, PyAny>> {
-    let json = serde_json::to_value(value).map_err(|e| Failure::serialize(&e).into_pyerr(py))?;
-    to_py(py, &json)
+    pythonize::pythonize(py, value).map_err(|e| Failure::serialize_python(&e).into_pyerr(py))
 }
 
 /// A JSON value as a Python object (dict, list, str, int, float, bool, None).

@@ -195,6 +195,15 @@ impl Failure {
         )
     }
 
+    /// A result that could not be built as Python objects (never expected; not a panic).
+    pub(crate) fn serialize_python(e: &pythonize::PythonizeError) -> Failure {
+        Failure::internal(
+            "serialize_error",
+            format!("Không chuyển được kết quả sang Python: {e}"),
+            format!("could not convert the result to Python: {e}"),
+        )
+    }
+
     /// The Python exception: its class by kind, its attributes from the failure.
     pub(crate) fn into_pyerr(self, py: Python<'_>) -> PyErr {
         let text = if self.path.is_empty() {

@@ -49,9 +49,13 @@ def test_results_validate(birth, birth_submission):
         act("c5", "2026-03-04T10:00:00+07:00", "insurance_officer", "social_insurance", "issue_card"),
         act("c6", "2026-03-04T14:00:00+07:00", "one_stop_officer", "commune_committee", "hand_over"),
     ]
+    twin = birth.restore(dossier.snapshot_json(), dossier.head)
     for command in commands:
         check("command", command)
         results.append(dossier.apply(command))
+        # Dicts are exactly what the JSON text says (keys, ints, nulls), fork and join included.
+        assert json.loads(twin.apply_json(json.dumps(command))) == results[-1]
+        assert json.loads(dossier.snapshot_json()) == dossier.snapshot()
     effect_types = set()
     for applied in results:
         check("applied", applied)
@@ -73,6 +77,8 @@ def test_timers_withdrawals_and_rejections_validate(birth, birth_submission, bus
     fired = dossier.advance("2026-03-17T08:00:00+07:00")
     check("applied", fired)
     check("dossier", dossier.snapshot())
+    assert json.loads(dossier.snapshot_json()) == dossier.snapshot()
+    assert dossier.effects_of(3) == fired["effects"]
 
     dossier, _ = business.submit(business_submission)
     withdrawal = {"id": "w1", "at": "2026-03-02T11:00:00+07:00", "actor": {"role": "citizen"},
