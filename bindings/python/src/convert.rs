@@ -4,6 +4,8 @@
 //! a Python value becomes a `serde_json::Value` (its path named when it has no JSON form),
 //! then the core type (the path of a shape mistake named by `serde_path_to_error`). Aware
 //! `datetime` and `date` values are accepted where the shapes hold RFC 3339 or ISO strings.
+//! Results go the other way without the JSON tree: `pythonize` serializes the core's types
+//! straight into Python objects (the tests check they equal the JSON text of the same value).
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
@@ -13,7 +15,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::{Failure, json_path};
 
-/// The deepest nesting accepted, as the core's JSON limits (and far below Python's stack).
+/// The deepest nesting accepted: serde_json's own limit for JSON text (and far below Python's stack).
 const MAX_DEPTH: usize = 128;
 
 /// A Python value as JSON; `path` names it in errors (`$.data.child`).
