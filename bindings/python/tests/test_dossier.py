@@ -225,3 +225,16 @@ def test_apply_json_is_apply_on_text(business, business_submission):
     with pytest.raises(motcua.CommandRefused) as caught:
         twin.apply_json(json.dumps(dict(command, id="c3", expected_version=1)))
     assert caught.value.code == "version_conflict"
+
+
+def test_lint_warnings_are_diagnostics_with_a_place(library):
+    from conftest import BUSINESS
+
+    text = BUSINESS.read_text(encoding="utf-8").replace(
+        "\noutcomes:",
+        "\n  orphan:\n    name: {vi: Mồ côi}\n    agency: department_finance\n    role: officer\n"
+        "    actions:\n      done: {to: issued}\noutcomes:", 1)
+    procedure = library.compile(text, "orphan.yaml")  # a warning does not stop the load
+    [warning] = procedure.warnings
+    assert (warning["code"], warning["severity"], warning["path"]) == ("unreachable_step", "warning", "steps.orphan")
+    assert warning["file"] == "orphan.yaml" and warning["line"] > 1 and warning["message"]["vi"]
