@@ -118,3 +118,63 @@ fn every_yaml_example_of_the_guide_checks_and_both_languages_check_the_same() {
     assert!(vi.iter().any(|c| c.starts_with("scenario")), "{vi:?}");
     assert_eq!(vi, en, "the Vietnamese and English guides check different things");
 }
+
+/// The Markdown files whose JSON examples are checked: the READMEs and the guide.
+fn documentation() -> Vec<String> {
+    let mut files = vec!["README.md".to_owned()];
+    for dir in ["bindings", "docs"] {
+        let mut stack = vec![crate::common::root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if path.is_dir() && !["node_modules", "pkg", "target"].contains(&name.as_str()) {
+                    stack.push(path);
+                } else if name.ends_with(".md") {
+                    files.push(path.strip_prefix(crate::common::root()).unwrap().to_string_lossy().into_owned());
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Every ```json block of the documentation names the published schema it is an example of,
+/// on the line before (`<!-- schema: command -->`, one of `specs/schema/runtime/`), and meets
+/// it: an example that drifts from the Rust types fails here.
+#[test]
+fn every_json_example_of_the_documentation_meets_its_published_schema() {
+    let schemas: BTreeMap<&str, String> = motcua::runtime_schemas().into_iter().collect();
+    let mut checked = 0;
+    for file in documentation() {
+        let text = read(&file);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.trim_start() != "```json" {
+                continue;
+            }
+            let name = (i > 0)
+                .then(|| lines[i - 1].trim())
+                .and_then(|l| l.strip_prefix("<!-- schema:"))
+                .and_then(|l| l.strip_suffix("-->"))
+                .map(str::trim)
+                .unwrap_or_else(|| panic!("{file}:{}: a JSON example without a `<!-- schema: NAME -->` line", i + 1));
+            let schema = schemas.get(name).unwrap_or_else(|| panic!("{file}:{}: no published schema `{name}`", i + 1));
+            let body: String = lines[i + 1..]
+                .iter()
+                .take_while(|l| !l.trim_start().starts_with("```"))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            let value: serde_json::Value =
+                serde_json::from_str(&body).unwrap_or_else(|e| panic!("{file}:{}: not JSON: {e}", i + 2));
+            let schema: serde_json::Value = serde_json::from_str(schema).unwrap();
+            let validator = jsonschema::validator_for(&schema).unwrap();
+            let problems: Vec<String> =
+                validator.iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
+            assert!(problems.is_empty(), "{file}:{}: not a valid {name}: {problems:#?}", i + 2);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "{checked} JSON examples");
+}
