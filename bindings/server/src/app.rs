@@ -61,6 +61,28 @@ impl Database {
             Database::Sqlite(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(text)))
         }
     }
+
+    /// Opens a store on this database with `library`, migrating its schema: what `motcua
+    /// serve` opens each connection with, and `motcua migrate --database`.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library};
+    /// let library = Library::new(Catalogue::from_yaml(include_str!("../../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// let dir = std::env::temp_dir().join(format!("motcua-server-open-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let database = motcua_server::Database::parse(dir.join("desk.db").to_str().unwrap());
+    /// let mut store = database.open(library).unwrap();
+    /// assert!(store.procedure_versions("1.001612").unwrap().is_empty());
+    /// # drop(store);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn open(&self, library: impl Into<Arc<motcua::Library>>) -> Result<Store, motcua_store::StoreError> {
+        match self {
+            Database::Sqlite(path) => Store::open_sqlite(path, library),
+            Database::Postgres(url) => Store::open_postgres(url, library),
+        }
+    }
 }
 
 /// Limits on what one request may cost.
@@ -220,10 +242,7 @@ impl App {
         let stores = tokio::task::spawn_blocking(move || -> Result<Vec<Store>, motcua_store::StoreError> {
             let mut stores = Vec::with_capacity(count);
             for _ in 0..count {
-                stores.push(match &database {
-                    Database::Sqlite(path) => Store::open_sqlite(path, library.clone())?,
-                    Database::Postgres(url) => Store::open_postgres(url, library.clone())?,
-                });
+                stores.push(database.open(library.clone())?);
             }
             for (text, file) in &texts {
                 stores[0].register_procedure(text, file)?;
