@@ -133,6 +133,9 @@ pub struct Config {
     pub clock: Clock,
     /// Deliver the outbox by webhook from this replica (default none: workers pull it).
     pub webhook: Option<crate::webhook::Webhook>,
+    /// The token roles that may move running dossiers to a new version
+    /// (`POST /api/v1/migrations`; default `procedure_admin`). Citizens never may.
+    pub migration_roles: Vec<String>,
 }
 
 impl Default for Config {
@@ -149,6 +152,7 @@ impl Default for Config {
             wasm_package: wasm.is_dir().then_some(wasm),
             clock: system_clock(),
             webhook: None,
+            migration_roles: vec!["procedure_admin".to_owned()],
         }
     }
 }
@@ -194,6 +198,7 @@ pub(crate) struct AppState {
     pub metrics: Metrics,
     pub limiter: DefaultKeyedRateLimiter<String>,
     pub wasm_package: Option<PathBuf>,
+    pub migration_roles: Vec<String>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -264,6 +269,7 @@ impl App {
             metrics: Metrics::new(),
             limiter: RateLimiter::keyed(quota),
             wasm_package: config.wasm_package.clone(),
+            migration_roles: config.migration_roles.clone(),
         });
         Ok(App { state, timer_interval: config.timer_interval, limits: config.limits, webhook: config.webhook })
     }

@@ -72,6 +72,10 @@ pub struct ServeArgs {
     /// A file holding the webhook's HMAC secret (≥ 32 bytes). / Tệp khóa bí mật của webhook.
     #[arg(long, value_name = "FILE", requires = "webhook")]
     pub webhook_secret_file: Option<PathBuf>,
+    /// A token role that may move running dossiers to a new version (`POST
+    /// /api/v1/migrations`); repeat for several. / Vai trò được chuyển hồ sơ sang phiên bản mới.
+    #[arg(long, value_name = "ROLE", default_value = "procedure_admin")]
+    pub migration_role: Vec<String>,
 }
 
 impl ServeArgs {
@@ -124,6 +128,7 @@ impl ServeArgs {
             wasm_package: self.wasm_package.clone().or(defaults.wasm_package),
             clock: defaults.clock,
             webhook,
+            migration_roles: self.migration_role.clone(),
         })
     }
 
