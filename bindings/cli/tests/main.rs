@@ -740,13 +740,24 @@ fn migrate_dry_run_previews_each_dossier_and_writes_nothing() {
 /// district): `HKD-R1`..`HKD-R3` under review, `HKD-S1`, `HKD-S2` signed at the district
 /// (their step cannot move), `HKD-N1` not yet accepted, and `extra` more under review.
 fn store_with_2021_dossiers(dir: &Path, extra: usize) -> PathBuf {
+    let path = dir.join("desk.db");
+    let mut store = motcua_store::Store::open_sqlite(&path, store_library()).unwrap();
+    seed_2021(&mut store, extra);
+    path
+}
+
+/// The catalogue and the government calendar, for stores the tests open themselves.
+fn store_library() -> motcua::Library {
     let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
     let mut library = motcua::Library::new(
         motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").unwrap(),
     );
     library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
-    let path = dir.join("desk.db");
-    let mut store = motcua_store::Store::open_sqlite(&path, library).unwrap();
+    library
+}
+
+fn seed_2021(store: &mut motcua_store::Store, extra: usize) {
+    let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
     store.register_procedure(&read(HOUSEHOLD_OLD), HOUSEHOLD_OLD).unwrap();
     let seed = |store: &mut motcua_store::Store, id: &str, scenario: &str, commands: usize| {
         let s = motcua::scenario::Scenario::from_yaml(&read(scenario), scenario).unwrap();
@@ -765,16 +776,31 @@ fn store_with_2021_dossiers(dir: &Path, extra: usize) -> PathBuf {
         }
     };
     for id in ["HKD-R1", "HKD-R2", "HKD-R3"] {
-        seed(&mut store, id, UNDER_REVIEW, usize::MAX);
+        seed(store, id, UNDER_REVIEW, usize::MAX);
     }
     for id in ["HKD-S1", "HKD-S2"] {
-        seed(&mut store, id, SIGNED, usize::MAX);
+        seed(store, id, SIGNED, usize::MAX);
     }
-    seed(&mut store, "HKD-N1", UNDER_REVIEW, 0);
+    seed(store, "HKD-N1", UNDER_REVIEW, 0);
     for n in 0..extra {
-        seed(&mut store, &format!("HKD-X{n:02}"), UNDER_REVIEW, usize::MAX);
+        seed(store, &format!("HKD-X{n:02}"), UNDER_REVIEW, usize::MAX);
     }
-    path
+}
+
+#[test]
+fn migrate_database_moves_the_running_dossiers_of_a_postgres_store() {
+    let Some(base) = std::env::var("MOTCUA_TEST_POSTGRES").ok().filter(|s| !s.is_empty()) else {
+        eprintln!("MOTCUA_TEST_POSTGRES is not set: `migrate --database postgres://…` not tested");
+        return;
+    };
+    // A schema of its own, which the CLI reaches through the URL's search_path.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let schema = format!("cli_migrate_{}_{nanos}", std::process::id());
+    let open = || motcua_store::Store::open_postgres_in_schema(&base, &schema, store_library()).unwrap();
+    seed_2021(&mut open(), 0);
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    migrate_database_flow(&url, &open);
 }
 
 #[test]
@@ -799,24 +825,11 @@ fn migrate_database_shows_progress_on_a_terminal_only() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[test]
-fn migrate_database_moves_the_running_dossiers_of_a_store() {
-    let dir = std::env::temp_dir().join(format!("motcua-migrate-db-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let db = store_with_2021_dossiers(&dir, 0);
-    let db = db.to_str().unwrap();
+/// The move of the seeded store at `db` (a path or a URL), with `open` opening it for checks.
+fn migrate_database_flow(db: &str, open: &dyn Fn() -> motcua_store::Store) {
     let at = "2025-07-01T08:00:00+07:00";
     let base = ["migrate", "--database", db, HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, "--at", at];
     let args = |extra: &[&'static str]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
-    let open = || {
-        let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
-        let mut library = motcua::Library::new(
-            motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").unwrap(),
-        );
-        library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
-        motcua_store::Store::open_sqlite(db, library).unwrap()
-    };
     let versions = |store: &mut motcua_store::Store| {
         ["HKD-N1", "HKD-R1", "HKD-R2", "HKD-R3", "HKD-S1", "HKD-S2"]
             .map(|id| store.dossier(id).unwrap().procedure_version().to_owned())
@@ -871,6 +884,16 @@ fn migrate_database_moves_the_running_dossiers_of_a_store() {
     let mut store = open();
     assert_eq!(store.events("HKD-R1").unwrap().len(), history.len(), "nothing moves twice");
     drop(store);
+}
+
+#[test]
+fn migrate_database_moves_the_running_dossiers_of_a_store() {
+    let dir = std::env::temp_dir().join(format!("motcua-migrate-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = store_with_2021_dossiers(&dir, 0);
+    let db = path.to_str().unwrap();
+    migrate_database_flow(db, &|| motcua_store::Store::open_sqlite(&path, store_library()).unwrap());
 
     // Could not run (exit 2): no such file, a store without the old version, dossier files
     // with a store, `--batch` without one.
@@ -907,7 +930,7 @@ fn migrate_database_moves_the_running_dossiers_of_a_store() {
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["error"]["code"], "version_not_registered");
-    let r = motcua(&args(&[UNDER_REVIEW]));
+    let r = motcua(&["migrate", "--database", db, HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, UNDER_REVIEW]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("usage_error"), "{}", r.stderr);
     let r = motcua(&[
