@@ -74,11 +74,13 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
 }
 
 /// The schemas `motcua schema NAME` prints.
-pub const SCHEMAS: [&str; 11] = [
+pub const SCHEMAS: [&str; 13] = [
     "procedure",
     "catalogue",
     "calendar",
     "units",
+    "migration",
+    "scenario",
     "submission",
     "command",
     "applied",
@@ -303,6 +305,8 @@ fn schema(name: &str) -> Outcome {
         "catalogue" => motcua::spec::catalogue_schema(),
         "calendar" => motcua::spec::calendar_schema(),
         "units" => motcua::spec::units_schema(),
+        "migration" => motcua::spec::migration_schema(),
+        "scenario" => motcua::scenario::schema(),
         name => motcua::runtime_schemas()
             .into_iter()
             .find(|(n, _)| *n == name)

@@ -381,7 +381,7 @@ fn json_of_a_broken_spec_shows_diagnostics_and_of_a_scenario_is_the_scenario() {
 #[test]
 fn schema_matches_the_committed_files() {
     let runtime = ["submission", "command", "applied", "event", "effect", "dossier", "rejection"];
-    for kind in ["procedure", "catalogue", "calendar", "units"].into_iter().chain(runtime) {
+    for kind in ["procedure", "catalogue", "calendar", "units", "migration", "scenario"].into_iter().chain(runtime) {
         let r = motcua(&["schema", kind]);
         assert_eq!(r.code, 0);
         let file = if runtime.contains(&kind) { format!("runtime/{kind}") } else { kind.to_owned() };

@@ -312,25 +312,74 @@ async fn list_procedures(State(state): State<Shared>) -> Json<Vec<ProcedureSumma
     )
 }
 
+/// Which version of a procedure to show.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureQuery {
+    /// A stored version (e.g. a dossier's `procedure_version`, which it is pinned to); by
+    /// default the version new dossiers open under.
+    pub version: Option<String>,
+}
+
 /// A procedure as written (name, legal basis, deadline, documents, form, steps, outcomes),
-/// its lint warnings and the versions stored.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures", params(("code" = String, Path, description = "National procedure code")),
-    responses((status = 200, description = "The procedure", body = Object), (status = 404, description = "No such procedure", body = ErrorBody)))]
+/// its lint warnings and the versions stored; `?version=` shows a stored older version, such
+/// as the one a running dossier is pinned to.
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures",
+    params(("code" = String, Path, description = "National procedure code"), ProcedureQuery),
+    responses((status = 200, description = "The procedure", body = Object), (status = 400, description = "Malformed query", body = ErrorBody), (status = 404, description = "No such procedure or version", body = ErrorBody)))]
 async fn get_procedure(
     State(state): State<Shared>,
     code: Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>, ApiError> {
+    q: Result<Query<ProcedureQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     let code = path(code)?;
-    let procedure = procedure(&state, &code)?;
+    let q = query(q)?;
+    let current = procedure(&state, &code)?;
     let owned = code.clone();
-    let versions = state.with_store(move |s| s.procedure_versions(&owned)).await?;
-    Ok(Json(json!({
-        "code": procedure.code(),
-        "version": procedure.version(),
-        "info": procedure.spec(),
-        "warnings": procedure.warnings(),
-        "versions": versions,
-    })))
+    let (versions, procedure) = state
+        .with_store(move |s| {
+            let versions = s.procedure_versions(&owned)?;
+            let procedure = match q.version {
+                Some(v) if v != current.version() => {
+                    if !versions.iter().any(|stored| stored.version == v) {
+                        return Ok((versions, None));
+                    }
+                    s.procedure(&owned, &v)?
+                }
+                _ => current,
+            };
+            Ok((versions, Some(procedure)))
+        })
+        .await?;
+    let Some(procedure) = procedure else {
+        return Err(ApiError::not_found(
+            "version",
+            &format!("Thủ tục {code} không có phiên bản này trong kho"),
+            &format!("Procedure {code} has no such stored version"),
+        ));
+    };
+    // Written straight from the spec, not through a `Value`: the fields, documents and steps
+    // keep the order the spec gives them (a form is drawn in that order).
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        code: &'a str,
+        version: &'a str,
+        current: bool,
+        info: &'a motcua::spec::procedure::ProcedureSpec,
+        warnings: &'a [motcua::Diagnostic],
+        versions: &'a [motcua_store::ProcedureVersion],
+    }
+    let current = procedure.version() == versions.last().map_or("", |v| v.version.as_str());
+    let shown = Shown {
+        code: procedure.code(),
+        version: procedure.version(),
+        current,
+        info: procedure.spec(),
+        warnings: procedure.warnings(),
+        versions: &versions,
+    };
+    Ok(([(header::CACHE_CONTROL, "no-cache")], Json(shown)).into_response())
 }
 
 /// The names of the codes the API answers with, from the service's catalogue and units.

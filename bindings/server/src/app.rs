@@ -315,7 +315,7 @@ impl App {
         let hook = self.webhook.clone()?;
         let state = self.state.clone();
         let worker = crate::api::random_id("webhook-");
-        let client = match reqwest::Client::builder().build() {
+        let client = match hook.client() {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "webhook: no HTTP client; the outbox is not delivered");
@@ -485,7 +485,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         );
     }
     if app.state.wasm_package.as_ref().is_none_or(|d| !d.join("index.js").is_file()) {
-        tracing::warn!("no WASM package (bindings/wasm/build.sh builds it): the citizen's form page is unavailable");
+        tracing::info!(
+            "no WASM package (bindings/wasm/build.sh builds it): the citizen's form is validated by the service as the citizen types, not in the browser"
+        );
     }
     tracing::info!(%addr, "motcua serve: listening (desk at http://{addr}/, citizen's form at http://{addr}/citizen)");
     app.serve(listener, shutdown_signal()).await
