@@ -76,6 +76,10 @@ pub struct ServeArgs {
     /// system's. / Chứng thư gốc (PEM) tin cậy thêm cho webhook `https://`.
     #[arg(long, value_name = "FILE", requires = "webhook")]
     pub webhook_ca_file: Option<PathBuf>,
+    /// A token role that may move running dossiers to a new version (`POST
+    /// /api/v1/migrations`); repeat for several. / Vai trò được chuyển hồ sơ sang phiên bản mới.
+    #[arg(long, value_name = "ROLE", default_value = "procedure_admin")]
+    pub migration_role: Vec<String>,
 }
 
 impl ServeArgs {
@@ -136,6 +140,7 @@ impl ServeArgs {
             wasm_package: self.wasm_package.clone().or(defaults.wasm_package),
             clock: defaults.clock,
             webhook,
+            migration_roles: self.migration_role.clone(),
         })
     }
 

@@ -120,6 +120,7 @@ impl Server {
                 DateTime::from_timestamp_millis(ms).unwrap().with_timezone(&FixedOffset::east_opt(7 * 3600).unwrap())
             }),
             webhook,
+            migration_roles: vec!["procedure_admin".to_owned()],
         };
         let running = motcua_server::start(config).await.expect("server starts");
         let base = format!("http://{}", running.addr);
