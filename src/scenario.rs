@@ -171,7 +171,41 @@ pub enum WithdrawOp {
     Decline,
 }
 
-/// One command of a scenario: exactly one of `act`, `withdraw`, `extend` or `advance`.
+/// A move of the dossier to another version of its procedure, in the middle of a scenario:
+/// the migration file and the new version's spec, both paths as `procedure` is (relative to
+/// the repository root). The scenario goes on on the new version.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// use motcua::scenario::{Scenario, ScenarioMigrate};
+///
+/// let scenario = Scenario::from_yaml(
+///     include_str!("../tests/migrations/scenarios/household-business-registration-moved-under-review.yaml"), "moved.yaml")?;
+/// let moved = scenario.commands.iter().find_map(|c| c.migrate.as_ref()).unwrap();
+/// assert_eq!(moved, &ScenarioMigrate {
+///     migration: "specs/migrations/1.001612-2021.1-to-2025.1.yaml".into(),
+///     to: "specs/procedures/household-business-registration.yaml".into(),
+/// });
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioMigrate {
+    /// The migration file (`specs/migrations/…`).
+    pub migration: String,
+    /// The spec of the version the dossier moves to.
+    pub to: String,
+}
+
+/// What [`Scenario::run_migrating`] asks for a `migrate` command: given the command's
+/// [`ScenarioMigrate`] and the version the dossier is on, the new version and the migration
+/// compiled between them, or why they cannot be had.
+pub type VersionSource<'a> =
+    dyn FnMut(&ScenarioMigrate, &Procedure) -> Result<(Procedure, crate::version::Migration), String> + 'a;
+
+/// One command of a scenario: exactly one of `act`, `withdraw`, `extend`, `advance` or
+/// `migrate`.
 ///
 /// ```
 /// use motcua::Code;
@@ -220,6 +254,10 @@ pub struct ScenarioCommand {
     /// `advance: true` asks the engine to fire every timer due at `at`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub advance: bool,
+    /// Moves the dossier to another version of its procedure at `at`, by `actor` (see
+    /// [`crate::version::migrate`]); run with [`Scenario::run_migrating`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub migrate: Option<ScenarioMigrate>,
     /// Reason, for withdrawal and extension commands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -648,22 +686,22 @@ impl Scenario {
     /// assert_eq!(Scenario::from_yaml(text, "happy.yaml")?.submit.jurisdiction, "01");
     /// // A typo in a key is reported at its line.
     /// let err = Scenario::from_yaml(&text.replacen("act: accept", "akt: accept", 1), "happy.yaml").unwrap_err();
-    /// assert_eq!((err.diagnostics()[0].code, err.diagnostics()[0].line), (Code::UnknownField, 36));
+    /// assert_eq!((err.diagnostics()[0].code, err.diagnostics()[0].line), (Code::UnknownField, 37));
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn from_yaml(text: &str, file: &str) -> Result<Scenario, LoadError> {
         let (scenario, map) = yaml::from_str::<Scenario>(text, file, &Limits::default())?;
         let mut problems: Vec<Diagnostic> = Vec::new();
         for (i, c) in scenario.commands.iter().enumerate() {
-            let kinds = [c.act.is_some(), c.withdraw.is_some(), c.extend.is_some(), c.advance];
+            let kinds = [c.act.is_some(), c.withdraw.is_some(), c.extend.is_some(), c.advance, c.migrate.is_some()];
             if kinds.iter().filter(|k| **k).count() != 1 {
                 problems.push(map.diagnostic(
                     Code::InvalidCommand,
                     &format!("commands[{i}]"),
                     Part::Value,
                     Message::new(
-                        "Mỗi lệnh cần đúng một trong các khóa `act`, `withdraw`, `extend`, `advance`",
-                        "each command needs exactly one of `act`, `withdraw`, `extend` or `advance`",
+                        "Mỗi lệnh cần đúng một trong các khóa `act`, `withdraw`, `extend`, `advance`, `migrate`",
+                        "each command needs exactly one of `act`, `withdraw`, `extend`, `advance` or `migrate`",
                     ),
                 ));
             }
@@ -687,6 +725,41 @@ impl Scenario {
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
     pub fn run(&self, procedure: &Procedure) -> Timeline {
+        self.run_migrating(procedure, &mut |_, _| {
+            Err("this runner loads no other version: run the scenario with `Scenario::run_migrating`".to_owned())
+        })
+    }
+
+    /// Runs the scenario like [`Scenario::run`], with `migrate` commands: `versions` gives,
+    /// for a command's [`ScenarioMigrate`] and the version the dossier is on, the new version
+    /// and the migration compiled between them (the caller reads the files); the dossier
+    /// moves with [`crate::version::migrate`] and the scenario goes on on the new version. A
+    /// version that cannot be given is a failure of that command.
+    ///
+    /// ```
+    /// use motcua::{Procedure, scenario::Scenario, version::Migration};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// let old = Procedure::from_yaml(include_str!("../specs/procedures/superseded/household-business-registration-2021.yaml"), "old.yaml", &library)?;
+    /// let scenario = Scenario::from_yaml(
+    ///     include_str!("../tests/migrations/scenarios/household-business-registration-moved-under-review.yaml"), "moved.yaml")?;
+    /// let timeline = scenario.run_migrating(&old, &mut |_moved, from| {
+    ///     let new = Procedure::from_yaml(include_str!("../specs/procedures/household-business-registration.yaml"), "new.yaml", &library)
+    ///         .map_err(|e| e.to_string())?;
+    ///     let migration = Migration::from_yaml(include_str!("../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", from, &new)
+    ///         .map_err(|e| e.to_string())?;
+    ///     Ok((new, migration))
+    /// });
+    /// assert!(timeline.failures().is_empty(), "{:?}", timeline.failures());
+    /// assert_eq!(timeline.dossier().unwrap().procedure_version(), "2025.1");
+    /// // Without the versions, the move is a failure of its command.
+    /// assert!(scenario.run(&old).failures().iter().any(|f| f.contains("run_migrating")));
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn run_migrating(&self, procedure: &Procedure, versions: &mut VersionSource<'_>) -> Timeline {
+        let first = procedure;
+        // The version the dossier is on after its last move.
+        let mut moved: Option<Box<Procedure>> = None;
         let mut entries = Vec::new();
         let mut failures = Vec::new();
         let s = &self.submit;
@@ -734,9 +807,50 @@ impl Scenario {
             }
         };
         for (i, c) in self.commands.iter().enumerate() {
+            let procedure: &Procedure = moved.as_deref().unwrap_or(first);
             let line = format!("commands[{i}]");
             let before: Vec<String> = dossier.active_step_ids().map(str::to_owned).collect();
             let logged = dossier.log().len();
+            if let Some(target) = &c.migrate {
+                let label = "migrate".to_owned();
+                let mut actor = c.actor.clone();
+                if actor.unit.is_none() && !procedure.is_citizen_role(&actor.role) {
+                    actor.unit = unit_of_agency(procedure, &dossier, actor.agency.as_deref(), c.step.as_deref());
+                }
+                let (new, migration) = match versions(target, procedure) {
+                    Ok(pair) => pair,
+                    Err(why) => {
+                        failures.push(format!("{line} ({label}): {why}"));
+                        continue;
+                    }
+                };
+                let result = crate::version::migrate(&dossier, procedure, &new, &migration, c.at, actor);
+                let result = match result {
+                    Ok((next, applied)) => {
+                        dossier = next;
+                        Ok(applied)
+                    }
+                    Err(rejection) => Err(rejection),
+                };
+                // After a refused move the dossier stays on the version it was on.
+                let now_on: &Procedure = if result.is_ok() { &new } else { procedure };
+                self.judge(&mut failures, &line, &label, c, now_on, &dossier, &result);
+                entries.push(entry(
+                    now_on,
+                    &dossier,
+                    c.at,
+                    label,
+                    c.actor.clone(),
+                    before,
+                    logged,
+                    result,
+                    c.note.clone(),
+                ));
+                if entries.last().is_some_and(|e| matches!(e.result, EntryResult::Applied(_))) {
+                    moved = Some(Box::new(new));
+                }
+                continue;
+            }
             let (label, result) = if c.advance {
                 ("advance".to_owned(), dossier.advance(procedure, c.at))
             } else {
@@ -776,31 +890,8 @@ impl Scenario {
                 };
                 (label, dossier.apply(procedure, &command))
             };
-            match &result {
-                Ok(applied) => {
-                    if let Some(code) = c.reject {
-                        failures.push(format!("{line} ({label}): expected rejection `{code}`, but it was applied"));
-                    }
-                    let where_ = format!("{line} ({label})");
-                    check(&mut failures, &where_, c.expect.as_ref(), procedure, &dossier, c.at, &applied.effects);
-                }
-                Err(rejection) => match c.reject {
-                    Some(code) if code == rejection.code => {
-                        let actual: Vec<String> =
-                            rejection.problems.iter().map(|p| format!("{} {}", p.path, p.code)).collect();
-                        if let Some(expected) = &c.problems
-                            && expected != &actual
-                        {
-                            failures.push(format!("{line} ({label}): expected problems {expected:?}, got {actual:?}"));
-                        }
-                    }
-                    Some(code) => failures.push(format!(
-                        "{line} ({label}): expected rejection `{code}`, got `{}`: {}",
-                        rejection.code, rejection.message.en
-                    )),
-                    None => failures.push(format!("{line} ({label}): refused: {rejection}")),
-                },
-            }
+            let result = result.map_err(|r| r.clone());
+            self.judge(&mut failures, &line, &label, c, procedure, &dossier, &result);
             entries.push(entry(
                 procedure,
                 &dossier,
@@ -809,11 +900,51 @@ impl Scenario {
                 c.actor.clone(),
                 before,
                 logged,
-                result.map_err(|r| r.clone()),
+                result,
                 c.note.clone(),
             ));
         }
         Timeline { entries, dossier: Some(dossier), failures }
+    }
+
+    /// Records what a command's outcome fails of its expectations (`expect`, `reject`,
+    /// `problems`).
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &self,
+        failures: &mut Vec<String>,
+        line: &str,
+        label: &str,
+        c: &ScenarioCommand,
+        procedure: &Procedure,
+        dossier: &Dossier,
+        result: &Result<Applied, Rejection>,
+    ) {
+        match result {
+            Ok(applied) => {
+                if let Some(code) = c.reject {
+                    failures.push(format!("{line} ({label}): expected rejection `{code}`, but it was applied"));
+                }
+                let where_ = format!("{line} ({label})");
+                check(failures, &where_, c.expect.as_ref(), procedure, dossier, c.at, &applied.effects);
+            }
+            Err(rejection) => match c.reject {
+                Some(code) if code == rejection.code => {
+                    let actual: Vec<String> =
+                        rejection.problems.iter().map(|p| format!("{} {}", p.path, p.code)).collect();
+                    if let Some(expected) = &c.problems
+                        && expected != &actual
+                    {
+                        failures.push(format!("{line} ({label}): expected problems {expected:?}, got {actual:?}"));
+                    }
+                }
+                Some(code) => failures.push(format!(
+                    "{line} ({label}): expected rejection `{code}`, got `{}`: {}",
+                    rejection.code, rejection.message.en
+                )),
+                None => failures.push(format!("{line} ({label}): refused: {rejection}")),
+            },
+        }
     }
 }
 

@@ -4,8 +4,8 @@
 mod calendar;
 mod common;
 mod forms;
-mod guide;
 mod fuzz_regressions;
+mod guide;
 mod hardening;
 mod json;
 mod layers;

@@ -67,7 +67,7 @@ fn every_shipped_scenario_names_and_meets_the_scenario_schema() {
     let schema: serde_json::Value = serde_json::from_str(&motcua::scenario::schema()).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the scenario schema compiles");
     let mut checked = 0;
-    for dir in ["tests/scenarios", "tests/superseded/scenarios"] {
+    for dir in ["tests/scenarios", "tests/superseded/scenarios", "tests/migrations/scenarios"] {
         let depth = dir.matches('/').count() + 1;
         let modeline =
             format!("# yaml-language-server: $schema={}specs/schema/scenario.schema.json", "../".repeat(depth));

@@ -77,7 +77,18 @@ pub fn run(spec: &str, scenario: Option<&str>, format: Format, width: Width, arg
             return Ok(false);
         }
     };
-    let timeline = scenario.run(&procedure);
+    // A `migrate` command names the new version's spec and the migration file, read like
+    // the spec (paths as given, from the current folder).
+    let timeline = scenario.run_migrating(&procedure, &mut |moved, from| {
+        let new =
+            project::load_procedure(args, &moved.to).map_err(|f| lang.t(&f.message.vi, &f.message.en).to_owned())?;
+        let new = new.result.map_err(|e| format!("{}: {e}", moved.to))?;
+        let text = project::read(std::path::Path::new(&moved.migration), &moved.migration)
+            .map_err(|f| lang.t(&f.message.vi, &f.message.en).to_owned())?;
+        let migration = motcua::version::Migration::from_yaml(&text, &moved.migration, from, &new)
+            .map_err(|e| format!("{}: {e}", moved.migration))?;
+        Ok((new, migration))
+    });
     let passed = timeline.failures().is_empty();
     let spec_meta = procedure.spec();
 
