@@ -1398,7 +1398,21 @@ fn build(
                         ),
                     );
                     if let Some(near) = nearest(name, spec.steps.keys().chain(spec.outcomes.keys())) {
-                        d = d.with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")));
+                        let (table, vi, en) = if spec.steps.contains_key(near) {
+                            ("steps", "bước", "step")
+                        } else {
+                            ("outcomes", "kết quả", "outcome")
+                        };
+                        d = d
+                            .with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")))
+                            .with_label(map.label(
+                                &source::join(table, near),
+                                Part::Key,
+                                Message::new(
+                                    format!("{vi} `{near}` khai báo ở đây"),
+                                    format!("{en} `{near}` is declared here"),
+                                ),
+                            ));
                     }
                     out.push(d);
                 }
@@ -1416,7 +1430,13 @@ fn build(
                     Ok(guard) => Some(guard),
                     Err(err) => {
                         let path = source::join(&apath, "guard");
-                        out.push(map.value_diagnostic(err.code, &path, err.message, text, err.span.start));
+                        out.push(map.value_diagnostic(
+                            err.code,
+                            &path,
+                            err.message,
+                            text,
+                            err.span.start..err.span.end,
+                        ));
                         None
                     }
                 },
