@@ -111,6 +111,31 @@ fn lint_broken_specs_in_english() {
 }
 
 #[test]
+fn lint_labels_the_deadline_and_every_budget_on_a_path_over_it() {
+    for (lang, name) in [("vi", "lint-over-budget.vi.txt"), ("en", "lint-over-budget.en.txt")] {
+        let r = motcua(&["lint", "--lang", lang, &format!("{FIXTURES}/over-budget.yaml")]);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        snapshot(name, &r.stdout);
+    }
+    // The JSON output carries the same labels, with their spans.
+    let r = motcua(&["lint", "--format", "json", &format!("{FIXTURES}/over-budget.yaml")]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "budget_exceeds_deadline");
+    assert_eq!(d["end"], serde_json::json!({"line": 13, "column": 19}));
+    let paths: Vec<&str> = d["labels"].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["steps.receive.budget", "steps.review.budget", "legal_deadline"]);
+    assert_eq!(d["labels"][0]["message"]["vi"], "bước `receive`: 0.5d");
+}
+
+#[test]
+fn lint_labels_the_field_an_unknown_reference_is_nearest_to() {
+    let r = motcua(&["lint", "--lang", "en", &format!("{FIXTURES}/near-field.yaml")]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    snapshot("lint-near-field.en.txt", &r.stdout);
+}
+
+#[test]
 fn caret_stands_under_the_value_in_decomposed_vietnamese() {
     // Same line, typed precomposed (NFC) and decomposed (NFD): the reported column differs
     // (it counts characters) but the caret must be drawn at the same place on screen.
@@ -130,7 +155,7 @@ fn lint_json_for_pipelines() {
     let r = motcua(&["lint", "--format", "json", FIXTURES]);
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
-    assert_eq!(v["summary"]["errors"], 4, "{}", r.stdout);
+    assert_eq!(v["summary"]["errors"], 6, "{}", r.stdout);
     let first = &v["diagnostics"][0];
     assert_eq!(first["code"], "invalid_value");
     assert_eq!(first["file"], format!("{FIXTURES}/broken-nfd.yaml"));
