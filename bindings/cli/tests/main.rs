@@ -431,7 +431,13 @@ fn explain_covers_every_code() {
     }
     let r = motcua(&["explain"]);
     assert_eq!(r.code, 0);
-    assert_eq!(r.stdout.lines().count(), Code::ALL.len());
+    // A header, its rule, and a row per code.
+    assert_eq!(r.stdout.lines().count(), Code::ALL.len() + 2);
+    assert!(r.stdout.starts_with("Mã "), "{}", r.stdout);
+    assert!(r.stdout.lines().any(|l| l.starts_with("unknown_step ") && l.ends_with("│ lỗi      │ Bước không tồn tại")));
+    let en = motcua_with(&["explain", "--lang", "en"], &[("COLUMNS", "50")]);
+    assert!(en.stdout.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 50), "{}", en.stdout);
+    assert!(en.stdout.lines().any(|l| l.starts_with("budget_exceeds_deadline")), "{}", en.stdout);
     snapshot("explain-unknown_step.vi.txt", &motcua(&["explain", "unknown_step"]).stdout);
     let r = motcua(&["explain", "unknown_stpe"]);
     assert_eq!(r.code, 2);
@@ -609,9 +615,12 @@ fn calendar_diff_lists_the_days_a_notice_changes() {
     // Reversed, the days off are removed; text output names the codes too.
     let r = motcua(&["calendar", "diff", new, "specs/calendars/vn-gov.yaml", "--lang", "en"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let first = r.stdout.lines().next().unwrap();
-    assert!(first.starts_with("2027-02-03  day_off_removed"), "{}", r.stdout);
+    snapshot("calendar-diff.en.txt", &r.stdout.replace(new, "NEW"));
     assert!(r.stdout.ends_with("9 changes, 2 that move deadlines\n"), "{}", r.stdout);
+    // A table that fits the width asked for, its rows still whole.
+    let narrow = motcua_with(&["calendar", "diff", new, "specs/calendars/vn-gov.yaml"], &[("COLUMNS", "60")]);
+    assert!(narrow.stdout.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60), "{}", narrow.stdout);
+    assert!(narrow.stdout.contains("2027-02-03 │ day_off_removed"), "{}", narrow.stdout);
 
     // A provincial calendar is compiled over its parent; the same file twice changes nothing.
     let p = "specs/calendars/example-province.yaml";
@@ -657,6 +666,15 @@ fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
     assert_eq!(day("2027-02-04")["status"], "provisional");
     assert_eq!(day("2027-03-01"), serde_json::json!({"date": "2027-03-01", "working": true}));
     assert_eq!(v["known_differences"].as_array().unwrap().len(), 3);
+    // As text: a table of the marked days only.
+    let r = motcua(&["calendar", "days", "specs/calendars/vn-gov.yaml", "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("Date       │ Working │ Kind"), "{}", r.stdout);
+    let tet = lines.iter().find(|l| l.starts_with("2027-02-04")).expect("Tết 2027");
+    let cells: Vec<&str> = tet.split('│').map(str::trim).collect();
+    assert_eq!(cells[..4], ["2027-02-04", "off", "holiday", "provisional"], "{tet}");
+    assert!(!r.stdout.contains("2027-03-01"), "unmarked days are not listed");
 }
 
 // ---- diff ----
