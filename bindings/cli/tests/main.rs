@@ -878,6 +878,34 @@ const COMMANDS: [&str; 16] = [
 ];
 
 #[test]
+fn serve_help_is_vietnamese_by_default_and_english_with_lang_en() {
+    let vi = motcua(&["serve", "--help"]);
+    assert_eq!(vi.code, 0, "{}", vi.stderr);
+    for words in ["địa chỉ lắng nghe", "--listen <ĐỊA_CHỈ>", "[mặc định: 4]", "[biến môi trường: MOTCUA_SPECS=]"]
+    {
+        assert!(vi.stdout.contains(words), "`{words}` not in:\n{}", vi.stdout);
+    }
+    // No option keeps the old "English / Tiếng Việt" pair, nor an English word clap writes.
+    for english in ["address to listen on", "[default:", "[env:", " / "] {
+        assert!(!vi.stdout.contains(english), "`{english}` in the Vietnamese help:\n{}", vi.stdout);
+    }
+    let en = motcua(&["serve", "--help", "--lang", "en"]);
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    for words in ["address to listen on", "--listen <ADDRESS>", "[default: 4]", "Usage: motcua serve"] {
+        assert!(en.stdout.contains(words), "`{words}` not in:\n{}", en.stdout);
+    }
+    for vietnamese in ["địa chỉ", "tệp", "mặc định", " / "] {
+        assert!(!en.stdout.contains(vietnamese), "`{vietnamese}` in the English help:\n{}", en.stdout);
+    }
+    // Every option has its help in both languages, and they differ.
+    let options = |text: &str| text.lines().filter(|l| l.trim_start().starts_with("--")).count();
+    assert_eq!(options(&vi.stdout), options(&en.stdout));
+    assert!(options(&vi.stdout) >= 18, "{}", vi.stdout);
+    // The same switch before the command.
+    assert_eq!(motcua(&["--lang", "en", "serve", "--help"]).stdout, en.stdout);
+}
+
+#[test]
 fn help_of_every_command_in_vietnamese_and_english() {
     for command in COMMANDS {
         let mut args: Vec<&str> = command.split(' ').collect();
