@@ -147,8 +147,25 @@ fn a_duplicate_key_labels_its_first_occurrence() {
 fn unknown_agency_and_role_point_at_their_values() {
     let text =
         edit("    agency: commune_committee\n    role: officer", "    agency: commune_comittee\n    role: offcer");
-    assert_one(&text, Code::UnknownAgency, "commune_comittee", 0, "steps.review.agency");
-    assert_one(&text, Code::UnknownRole, "offcer", 0, "steps.review.role");
+    let d = assert_one(&text, Code::UnknownAgency, "commune_comittee", 0, "steps.review.agency");
+    // The catalogue is another file: the nearest name is a help, not a label.
+    assert_eq!(d.help.expect("help").en, "did you mean `commune_committee` (in the catalogue)?");
+    assert_eq!(d.end, end_of(&text, "commune_comittee", 0, 16));
+    let d = assert_one(&text, Code::UnknownRole, "offcer", 0, "steps.review.role");
+    assert_eq!(d.help.expect("help").en, "did you mean `officer` (in the catalogue)?");
+    assert!(d.labels.is_empty());
+}
+
+#[test]
+fn an_unknown_document_in_an_expression_labels_the_document_it_is_nearest_to() {
+    let text = edit(
+        "steps:",
+        "form:\n  fields:\n    note:\n      type: text\n      label: {vi: Ghi chú}\n      required_if: \"documents.id_crad.present\"\ndocuments:\n  id_card: {name: {vi: CCCD}}\nsteps:",
+    );
+    let d = assert_one(&text, Code::UnknownReference, "id_crad", 0, "form.fields.note.required_if");
+    assert_eq!(d.end, end_of(&text, "id_crad", 0, 7));
+    assert_eq!(d.help.as_ref().expect("help").en, "did you mean `id_card`?");
+    assert_label(&d.labels[0], &text, "id_card:", 0, "documents.id_card", "document `id_card` is declared here");
 }
 
 #[test]

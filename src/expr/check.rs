@@ -626,6 +626,11 @@ pub(crate) fn nearest_field<'s, S: Schema + ?Sized>(
     best.map(|(_, g, s)| (g, s))
 }
 
+/// The name of `candidates` nearest to `name` (at most two edits), if any.
+pub(crate) fn nearest_name<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, c)| c)
+}
+
 /// Levenshtein distance over bytes, for short identifiers (bounded by the name limits).
 fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b) = (a.as_bytes(), b.as_bytes());

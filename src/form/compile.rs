@@ -85,6 +85,8 @@ struct Compiler<'a> {
     problems: Vec<Diagnostic>,
     /// Where each field is declared, by group and id: the label of a "did you mean".
     field_paths: HashMap<(u32, String), String>,
+    /// Where the document checklist is (`documents`, under the base path).
+    docs_path: String,
 }
 
 /// Compiles a form and its document checklist, placing every problem with `map`
@@ -105,9 +107,10 @@ pub(crate) fn compile(
         limits: ExprLimits::default(),
         problems: Vec::new(),
         field_paths: HashMap::new(),
+        docs_path: join(base_path, "documents"),
     };
     let form_path = join(base_path, "form");
-    let docs_path = join(base_path, "documents");
+    let docs_path = c.docs_path.clone();
     let mut pending = Vec::new();
     let mut pending_rules = Vec::new();
     c.build_group(&form.fields, None, &join(&form_path, "fields"), &mut pending);
@@ -386,8 +389,23 @@ impl<'a> Compiler<'a> {
             Ok(e) => Some(e),
             Err(err) => {
                 let mut d = self.place(&err, text, path);
-                if err.code == Code::UnknownReference
-                    && let Some(name) = text.get(err.span.start..err.span.end)
+                let name = text.get(err.span.start..err.span.end).filter(|_| err.code == Code::UnknownReference);
+                let document = text.get(..err.span.start).is_some_and(|before| before.ends_with("documents."));
+                if let Some(name) = name
+                    && document
+                    && let Some(near) = expr::nearest_name(name, self.schema.documents.iter().map(String::as_str))
+                {
+                    d = d
+                        .with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")))
+                        .with_label(self.map.label(
+                            &join(&self.docs_path, near),
+                            Part::Key,
+                            Message::new(
+                                format!("giấy tờ `{near}` khai báo ở đây"),
+                                format!("document `{near}` is declared here"),
+                            ),
+                        ));
+                } else if let Some(name) = name
                     && let Some((group, near)) = expr::nearest_field(&self.schema, scope, name)
                     && let Some(field_path) = self.field_paths.get(&(group.0, near.to_owned()))
                 {

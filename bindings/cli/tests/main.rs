@@ -151,6 +151,43 @@ fn caret_stands_under_the_value_in_decomposed_vietnamese() {
 }
 
 #[test]
+fn spans_and_labels_stand_under_the_same_text_in_decomposed_vietnamese() {
+    // The near-field fixture with Vietnamese before the typo, written NFC then NFD: the core's
+    // columns differ, the underlines and the label must not.
+    let fixture = std::fs::read_to_string(repo().join(FIXTURES).join("near-field.yaml")).unwrap();
+    let nfc = fixture
+        .replace("\"witness != '' and signer_nam != ''\"", "\"witness != 'Người làm chứng' and signer_nam != ''\"");
+    assert_ne!(nfc, fixture);
+    // Decomposed: each precomposed letter written as base + combining marks (ư = u + U+031B).
+    let nfd = nfc
+        .replace("ười", "u\u{31b}o\u{31b}\u{300}i")
+        .replace("àm", "a\u{300}m")
+        .replace("ứng", "u\u{31b}\u{301}ng")
+        .replace("ọ", "o\u{323}")
+        .replace("ên", "e\u{302}n")
+        .replace("ký", "ky\u{301}");
+    assert_ne!(nfd, nfc);
+    let dir = std::env::temp_dir().join(format!("motcua-nfd-labels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let marks = |text: &str, name: &str| -> Vec<String> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = motcua(&["lint", "--lang", "en", path.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        r.stdout.lines().filter(|l| l.contains('^') || l.contains("---")).map(str::to_owned).collect()
+    };
+    let (a, b) = (marks(&nfc, "nfc.yaml"), marks(&nfd, "nfd.yaml"));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert_eq!(a, b);
+    let caret = a.iter().find(|l| l.contains('^')).unwrap();
+    assert!(
+        caret.ends_with(&format!("{}^^^^^^^^^^ at `form.fields.relation.required_if`", " ".repeat(54))),
+        "{caret:?}"
+    );
+}
+
+#[test]
 fn lint_json_for_pipelines() {
     let r = motcua(&["lint", "--format", "json", FIXTURES]);
     assert_eq!(r.code, 1);
