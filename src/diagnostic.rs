@@ -471,6 +471,61 @@ pub struct Diagnostic {
     /// How to fix it, when the engine knows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Message>,
+    /// Where the primary span ends, just after its last character, when the reader knows it
+    /// (scalars and keys); absent for a place that is only a point (a mapping, the whole file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Position>,
+    /// Other places in the same file that explain this one (rustc's secondary labels): each
+    /// budget on a path that exceeds the deadline, the name a typo is nearest to, the first
+    /// occurrence of a duplicate key. Empty for most diagnostics.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<Label>,
+}
+
+/// A 1-based line and column in a file; columns count Unicode scalar values, as
+/// [`Diagnostic::column`] does.
+///
+/// ```
+/// let p = motcua::Position { line: 3, column: 7 };
+/// assert_eq!(serde_json::to_value(p).unwrap(), serde_json::json!({"line": 3, "column": 7}));
+/// assert!(p < motcua::Position { line: 4, column: 1 });
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+pub struct Position {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+/// A secondary label of a [`Diagnostic`]: another span of the same file, with a bilingual
+/// message saying what it has to do with the problem.
+///
+/// ```
+/// use motcua::{Catalogue, Code, Position};
+///
+/// let err = Catalogue::from_yaml("id: vn\nid: vm\n", "catalogue.yaml").unwrap_err();
+/// let d = err.diagnostics().iter().find(|d| d.code == Code::DuplicateKey).unwrap();
+/// assert_eq!((d.line, d.column), (2, 1));
+/// assert_eq!(d.end, Some(Position { line: 2, column: 3 }));
+/// // The first occurrence, as a secondary label.
+/// let first = &d.labels[0];
+/// assert_eq!((first.line, first.column, first.path.as_str()), (1, 1, "id"));
+/// assert_eq!(first.message.en, "first written here");
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Label {
+    /// 1-based line where the span starts, 0 if unknown.
+    pub line: u32,
+    /// 1-based column where the span starts, 0 if unknown.
+    pub column: u32,
+    /// Where the span ends, just after its last character, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Position>,
+    /// Dotted path to the node the label points at.
+    pub path: String,
+    /// What this place has to do with the diagnostic.
+    pub message: Message,
 }
 
 impl Diagnostic {
@@ -494,6 +549,8 @@ impl Diagnostic {
             path: String::new(),
             message,
             help: None,
+            end: None,
+            labels: Vec::new(),
         }
     }
 
@@ -509,6 +566,40 @@ impl Diagnostic {
     pub fn with_help(mut self, help: Message) -> Self {
         self.help = Some(help);
         self
+    }
+
+    /// Adds a secondary label.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, Label, Message};
+    ///
+    /// let d = Diagnostic::new(Code::DuplicateKey, Message::new("Khóa lặp", "duplicate key"))
+    ///     .with_label(Label {
+    ///         line: 2,
+    ///         column: 1,
+    ///         end: None,
+    ///         path: "name".into(),
+    ///         message: Message::new("lần đầu ở đây", "first here"),
+    ///     });
+    /// assert_eq!(d.labels[0].message.en, "first here");
+    /// ```
+    pub fn with_label(mut self, label: Label) -> Self {
+        self.labels.push(label);
+        self
+    }
+
+    /// Where the primary span starts, if known.
+    ///
+    /// ```
+    /// use motcua::{Code, Diagnostic, Message, Position};
+    ///
+    /// let mut d = Diagnostic::new(Code::UnknownStep, Message::new("…", "…"));
+    /// assert_eq!(d.start(), None);
+    /// (d.line, d.column) = (4, 9);
+    /// assert_eq!(d.start(), Some(Position { line: 4, column: 9 }));
+    /// ```
+    pub fn start(&self) -> Option<Position> {
+        (self.line > 0).then_some(Position { line: self.line, column: self.column })
     }
 
     /// Whether this diagnostic stops the load.

@@ -27,7 +27,7 @@ pub mod version;
 // are under `spec`, the scenario runner under `scenario`, diagrams under `diagram`.
 pub use calendar::{Calendar, CalendarError, Calendars, DayKind, MarkedDay};
 pub use compile::{Action, Next, Outcome, Procedure, Step};
-pub use diagnostic::{Code, Diagnostic, LoadError, Message, Severity};
+pub use diagnostic::{Code, Diagnostic, Label, LoadError, Message, Position, Severity};
 pub use document::{FileMeta, SubmittedDocument};
 pub use dossier::{
     ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,

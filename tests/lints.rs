@@ -3,7 +3,7 @@
 //! Each case edits a small valid procedure and names the token the diagnostic must point
 //! at; the expected line and column are where that token stands in the edited text.
 
-use motcua::{Code, Diagnostic, Procedure, Severity};
+use motcua::{Code, Diagnostic, Label, Position, Procedure, Severity};
 
 pub(crate) const BASE: &str = r#"# yaml-language-server: $schema=../schema/procedure.schema.json
 motcua: 1
@@ -79,19 +79,93 @@ fn the_base_procedure_is_clean() {
     assert_eq!(diagnostics(BASE), []);
 }
 
+/// The place a span of `len` characters ends at, after the `nth` `token` (same line).
+fn end_of(text: &str, token: &str, nth: usize, len: u32) -> Option<Position> {
+    let (line, column) = place(text, token, nth);
+    Some(Position { line, column: column + len })
+}
+
+/// Asserts a label at the `nth` `token`, spanning the token (a key without its colon), with `path` and English `en`.
+#[track_caller]
+fn assert_label(label: &Label, text: &str, token: &str, nth: usize, path: &str, en: &str) {
+    assert_eq!((label.line, label.column), place(text, token, nth), "place of {label:#?}");
+    let len = token.trim_end_matches(':').chars().count() as u32;
+    assert_eq!(label.end, end_of(text, token, nth, len), "end of {label:#?}");
+    assert_eq!((label.path.as_str(), label.message.en.as_str()), (path, en));
+    assert_ne!(label.message.vi, label.message.en, "the Vietnamese label must be Vietnamese");
+}
+
 #[test]
 fn unknown_step_points_at_the_target_and_suggests_the_nearest_name() {
     let text = edit("accept: {to: review}", "accept: {to: revieww}");
     let d = assert_one(&text, Code::UnknownStep, "revieww", 0, "steps.receive.actions.accept.to");
-    assert_eq!(d.help.expect("help").en, "did you mean `review`?");
+    assert_eq!(d.help.as_ref().expect("help").en, "did you mean `review`?");
+    // The span covers the whole name, and a label points at the step it is nearest to.
+    assert_eq!(d.end, end_of(&text, "revieww", 0, 7));
+    assert_eq!(d.labels.len(), 1, "{d:#?}");
+    assert_label(&d.labels[0], &text, "review:", 0, "steps.review", "step `review` is declared here");
+    // …or the outcome, and with no near name there is no label.
+    let text = edit("accept: {to: review}", "accept: {to: isued}");
+    let d = assert_one(&text, Code::UnknownStep, "isued", 0, "steps.receive.actions.accept.to");
+    assert_label(&d.labels[0], &text, "issued:", 0, "outcomes.issued", "outcome `issued` is declared here");
+    let text = edit("accept: {to: review}", "accept: {to: somewhere_else}");
+    let d = assert_one(&text, Code::UnknownStep, "somewhere_else", 0, "steps.receive.actions.accept.to");
+    assert_eq!((d.help, d.labels), (None, vec![]));
+}
+
+#[test]
+fn an_unknown_field_in_an_expression_labels_the_field_it_is_nearest_to() {
+    let text = edit(
+        "steps:",
+        "form:\n  fields:\n    full_name: {type: text, label: {vi: Họ tên}}\n    note:\n      type: text\n      label: {vi: Ghi chú}\n      required_if: \"full_nam != ''\"\nsteps:",
+    );
+    let d = assert_one(&text, Code::UnknownReference, "full_nam ", 0, "form.fields.note.required_if");
+    assert_eq!(d.end, end_of(&text, "full_nam ", 0, 8), "the span is the name, not the whole expression");
+    assert_eq!(d.labels.len(), 1, "{d:#?}");
+    assert_label(&d.labels[0], &text, "full_name", 0, "form.fields.full_name", "field `full_name` is declared here");
+}
+
+#[test]
+fn a_duplicate_key_labels_its_first_occurrence() {
+    let text = edit(
+        "    budget: 1d\n    actions:\n      approve",
+        "    budget: 1d\n    budget: 2d\n    actions:\n      approve",
+    );
+    let d = assert_one(&text, Code::DuplicateKey, "budget: 2d", 0, "steps.review.budget");
+    assert_eq!(d.end, end_of(&text, "budget: 2d", 0, 6));
+    assert_label(&d.labels[0], &text, "budget", 1, "steps.review.budget", "first written here");
+    // The JSON reader knows the first occurrence too.
+    let json = r#"{"id": "vn",
+ "id": "vm"}"#;
+    let err = motcua::Catalogue::from_json(json, "c.json").unwrap_err();
+    let d = err.diagnostics().iter().find(|d| d.code == Code::DuplicateKey).expect("duplicate");
+    assert_eq!((d.line, d.column, d.end), (2, 2, Some(Position { line: 2, column: 6 })));
+    assert_eq!((d.labels[0].line, d.labels[0].column, d.labels[0].end), (1, 2, Some(Position { line: 1, column: 6 })));
 }
 
 #[test]
 fn unknown_agency_and_role_point_at_their_values() {
     let text =
         edit("    agency: commune_committee\n    role: officer", "    agency: commune_comittee\n    role: offcer");
-    assert_one(&text, Code::UnknownAgency, "commune_comittee", 0, "steps.review.agency");
-    assert_one(&text, Code::UnknownRole, "offcer", 0, "steps.review.role");
+    let d = assert_one(&text, Code::UnknownAgency, "commune_comittee", 0, "steps.review.agency");
+    // The catalogue is another file: the nearest name is a help, not a label.
+    assert_eq!(d.help.expect("help").en, "did you mean `commune_committee` (in the catalogue)?");
+    assert_eq!(d.end, end_of(&text, "commune_comittee", 0, 16));
+    let d = assert_one(&text, Code::UnknownRole, "offcer", 0, "steps.review.role");
+    assert_eq!(d.help.expect("help").en, "did you mean `officer` (in the catalogue)?");
+    assert!(d.labels.is_empty());
+}
+
+#[test]
+fn an_unknown_document_in_an_expression_labels_the_document_it_is_nearest_to() {
+    let text = edit(
+        "steps:",
+        "form:\n  fields:\n    note:\n      type: text\n      label: {vi: Ghi chú}\n      required_if: \"documents.id_crad.present\"\ndocuments:\n  id_card: {name: {vi: CCCD}}\nsteps:",
+    );
+    let d = assert_one(&text, Code::UnknownReference, "id_crad", 0, "form.fields.note.required_if");
+    assert_eq!(d.end, end_of(&text, "id_crad", 0, 7));
+    assert_eq!(d.help.as_ref().expect("help").en, "did you mean `id_card`?");
+    assert_label(&d.labels[0], &text, "id_card:", 0, "documents.id_card", "document `id_card` is declared here");
 }
 
 #[test]
@@ -223,6 +297,19 @@ fn budgets_over_the_legal_deadline_name_the_path() {
     let text = edit("legal_deadline: 3d", "legal_deadline: 1.5d");
     let d = assert_one(&text, Code::BudgetExceedsDeadline, "1.5d", 0, "legal_deadline");
     assert_eq!(d.message.en, "the path receive → review → issued needs 2d, more than the legal deadline of 1.5d");
+    // The deadline is the primary span, labelled; each budget on the path is a secondary label.
+    assert_eq!(d.end, end_of(&text, "1.5d", 0, 4));
+    assert_eq!(d.labels.len(), 3, "{d:#?}");
+    assert_label(&d.labels[0], &text, "1d", 0, "steps.receive.budget", "step `receive`: 1d");
+    assert_label(&d.labels[1], &text, "1d", 1, "steps.review.budget", "step `review`: 1d");
+    assert_label(&d.labels[2], &text, "1.5d", 0, "legal_deadline", "legal deadline: 1.5d");
+    // The labels are additive JSON: a diagnostic without them serialises as before.
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["labels"][0]["end"], serde_json::json!({"line": 19, "column": 15}));
+    let plain =
+        serde_json::to_value(motcua::Diagnostic::new(Code::UnknownStep, motcua::Message::new("a", "b"))).unwrap();
+    assert!(plain.get("labels").is_none() && plain.get("end").is_none(), "{plain}");
+    assert_eq!(serde_json::from_value::<Diagnostic>(json).unwrap(), d);
 }
 
 #[test]

@@ -366,27 +366,49 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
         return;
     }
     let mut names = Vec::new();
+    let mut labels = Vec::new();
     let mut cursor = Some(end);
     while let Some(n) = cursor {
         names.push(match dag[n] {
-            Node::Step(s) => p.steps[s.0 as usize].id.clone(),
+            Node::Step(s) => {
+                let step = &p.steps[s.0 as usize];
+                if weight(n) > 0 {
+                    // Each budget that counts, labelled where it is written (or at its step).
+                    let path = source::join(&source::join("steps", &step.id), "budget");
+                    let budget = step.budget.to_string();
+                    let id = &step.id;
+                    labels.push(map.label(
+                        &path,
+                        Part::Value,
+                        Message::new(format!("bước `{id}`: {budget}"), format!("step `{id}`: {budget}")),
+                    ));
+                }
+                step.id.clone()
+            }
             Node::Outcome(o) => p.outcomes[o.0 as usize].id.clone(),
         });
         cursor = best[n.index()].and_then(|(_, pred)| pred);
     }
     names.reverse();
+    labels.reverse();
     let route = names.join(" → ");
     let (total, deadline) = (format_days(total, day), p.spec.legal_deadline.to_string());
+    let mut d = map.diagnostic(
+        Code::BudgetExceedsDeadline,
+        "legal_deadline",
+        Part::Value,
+        Message::new(
+            format!("Đường xử lý {route} cần {total}, vượt thời hạn giải quyết {deadline}"),
+            format!("the path {route} needs {total}, more than the legal deadline of {deadline}"),
+        ),
+    );
+    d.labels = labels;
     out.push(
-        map.diagnostic(
-            Code::BudgetExceedsDeadline,
+        d.with_label(map.label(
             "legal_deadline",
             Part::Value,
-            Message::new(
-                format!("Đường xử lý {route} cần {total}, vượt thời hạn giải quyết {deadline}"),
-                format!("the path {route} needs {total}, more than the legal deadline of {deadline}"),
-            ),
-        )
+            Message::new(format!("thời hạn giải quyết: {deadline}"), format!("legal deadline: {deadline}")),
+        ))
         .with_help(Message::new(
             "Giảm `budget` của các bước trên đường này hoặc kiểm tra lại thời hạn",
             "reduce the `budget` of steps on this path, or check the legal deadline",

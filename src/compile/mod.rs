@@ -13,7 +13,7 @@ pub use crate::library::Units;
 use crate::calendar::Calendar;
 use crate::diagnostic::{Code, Diagnostic, LoadError, Message, sort_by_place};
 use crate::duration::WorkingDuration;
-use crate::library::Library;
+use crate::library::{Catalogue, Library};
 use crate::limits::Limits;
 use crate::spec::procedure::{Clock, OutcomeKind, ProcedureSpec, SlipKind};
 use crate::spec::source::{self, Part, SourceMap, check_identifier};
@@ -1273,7 +1273,7 @@ fn build(
         let path = source::join("steps", id);
         let citizen = catalogue.is_citizen_role(&s.role);
         if !catalogue.has_role(&s.role) {
-            out.push(unknown_role(map, &source::join(&path, "role"), &s.role));
+            out.push(unknown_role(map, catalogue, &source::join(&path, "role"), &s.role));
         }
         let level = match &s.agency {
             Some(agency) => match catalogue.agency_level(agency) {
@@ -1294,7 +1294,7 @@ fn build(
                     Some(level.to_owned())
                 }
                 None => {
-                    out.push(unknown_agency(map, &source::join(&path, "agency"), agency));
+                    out.push(unknown_agency(map, catalogue, &source::join(&path, "agency"), agency));
                     None
                 }
             },
@@ -1355,12 +1355,12 @@ fn build(
             let (role, agency) = match &a.by {
                 Some(by) => {
                     if !catalogue.has_role(&by.role) {
-                        out.push(unknown_role(map, &format!("{apath}.by.role"), &by.role));
+                        out.push(unknown_role(map, catalogue, &format!("{apath}.by.role"), &by.role));
                     }
                     let agency = match &by.agency {
                         Some(ag) => {
                             if catalogue.agency_level(ag).is_none() {
-                                out.push(unknown_agency(map, &format!("{apath}.by.agency"), ag));
+                                out.push(unknown_agency(map, catalogue, &format!("{apath}.by.agency"), ag));
                             }
                             Some(ag.clone())
                         }
@@ -1398,7 +1398,21 @@ fn build(
                         ),
                     );
                     if let Some(near) = nearest(name, spec.steps.keys().chain(spec.outcomes.keys())) {
-                        d = d.with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")));
+                        let (table, vi, en) = if spec.steps.contains_key(near) {
+                            ("steps", "bước", "step")
+                        } else {
+                            ("outcomes", "kết quả", "outcome")
+                        };
+                        d = d
+                            .with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")))
+                            .with_label(map.label(
+                                &source::join(table, near),
+                                Part::Key,
+                                Message::new(
+                                    format!("{vi} `{near}` khai báo ở đây"),
+                                    format!("{en} `{near}` is declared here"),
+                                ),
+                            ));
                     }
                     out.push(d);
                 }
@@ -1416,7 +1430,13 @@ fn build(
                     Ok(guard) => Some(guard),
                     Err(err) => {
                         let path = source::join(&apath, "guard");
-                        out.push(map.value_diagnostic(err.code, &path, err.message, text, err.span.start));
+                        out.push(map.value_diagnostic(
+                            err.code,
+                            &path,
+                            err.message,
+                            text,
+                            err.span.start..err.span.end,
+                        ));
                         None
                     }
                 },
@@ -1526,8 +1546,20 @@ fn count_fields(fields: &indexmap::IndexMap<String, crate::form::FieldSpec>) -> 
     fields.values().map(|f| 1 + f.fields.as_ref().map_or(0, count_fields)).sum()
 }
 
-fn unknown_role(map: &SourceMap, path: &str, role: &str) -> Diagnostic {
-    map.diagnostic(
+/// "Did you mean" for a name the catalogue lacks: the nearest it has, if one is near. The
+/// catalogue is another file, so this is a help, not a label.
+fn did_you_mean<'a>(d: Diagnostic, name: &str, candidates: impl Iterator<Item = &'a String>) -> Diagnostic {
+    match nearest(name, candidates) {
+        Some(near) => d.with_help(Message::new(
+            format!("Có phải `{near}` (trong danh mục)?"),
+            format!("did you mean `{near}` (in the catalogue)?"),
+        )),
+        None => d,
+    }
+}
+
+fn unknown_role(map: &SourceMap, catalogue: &Catalogue, path: &str, role: &str) -> Diagnostic {
+    let d = map.diagnostic(
         Code::UnknownRole,
         path,
         Part::Value,
@@ -1535,11 +1567,12 @@ fn unknown_role(map: &SourceMap, path: &str, role: &str) -> Diagnostic {
             format!("Vai trò `{role}` không có trong danh mục"),
             format!("role `{role}` is not in the catalogue"),
         ),
-    )
+    );
+    did_you_mean(d, role, catalogue.spec().roles.keys())
 }
 
-fn unknown_agency(map: &SourceMap, path: &str, agency: &str) -> Diagnostic {
-    map.diagnostic(
+fn unknown_agency(map: &SourceMap, catalogue: &Catalogue, path: &str, agency: &str) -> Diagnostic {
+    let d = map.diagnostic(
         Code::UnknownAgency,
         path,
         Part::Value,
@@ -1547,7 +1580,8 @@ fn unknown_agency(map: &SourceMap, path: &str, agency: &str) -> Diagnostic {
             format!("Loại cơ quan `{agency}` không có trong danh mục"),
             format!("agency kind `{agency}` is not in the catalogue"),
         ),
-    )
+    );
+    did_you_mean(d, agency, catalogue.spec().agencies.keys())
 }
 
 /// The closest name by edit distance, if it is close enough to be a likely typo.

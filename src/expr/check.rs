@@ -396,18 +396,7 @@ impl Checker<'_> {
     }
 
     fn suggest(&self, name: &str) -> (String, String) {
-        let mut best: Option<(usize, String)> = None;
-        let mut group = Some(self.scope);
-        while let Some(g) = group {
-            for candidate in self.schema.field_names(g) {
-                let d = edit_distance(name, candidate);
-                if d <= 2 && best.as_ref().is_none_or(|(b, _)| d < *b) {
-                    best = Some((d, candidate.to_owned()));
-                }
-            }
-            group = self.schema.parent(g);
-        }
-        match best {
+        match nearest_field(self.schema, self.scope, name) {
             Some((_, s)) => (format!("; có phải `{s}`?"), format!("; did you mean `{s}`?")),
             None => (String::new(), String::new()),
         }
@@ -614,6 +603,32 @@ impl Checker<'_> {
         };
         Ok((node(NodeKind::Call(func, nodes)), ty))
     }
+}
+
+/// The field nearest to `name` (a likely typo) visible from `scope`, and the group that
+/// declares it: the "did you mean" of an unknown reference.
+pub(crate) fn nearest_field<'s, S: Schema + ?Sized>(
+    schema: &'s S,
+    scope: GroupId,
+    name: &str,
+) -> Option<(GroupId, &'s str)> {
+    let mut best: Option<(usize, GroupId, &str)> = None;
+    let mut group = Some(scope);
+    while let Some(g) = group {
+        for candidate in schema.field_names(g) {
+            let d = edit_distance(name, candidate);
+            if d <= 2 && best.is_none_or(|(b, ..)| d < b) {
+                best = Some((d, g, candidate));
+            }
+        }
+        group = schema.parent(g);
+    }
+    best.map(|(_, g, s)| (g, s))
+}
+
+/// The name of `candidates` nearest to `name` (at most two edits), if any.
+pub(crate) fn nearest_name<'c>(name: &str, candidates: impl Iterator<Item = &'c str>) -> Option<&'c str> {
+    candidates.map(|c| (edit_distance(name, c), c)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, c)| c)
 }
 
 /// Levenshtein distance over bytes, for short identifiers (bounded by the name limits).

@@ -119,7 +119,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Code, Message};
 
-pub(crate) use check::{Schema, check};
+pub(crate) use check::{Schema, check, nearest_field, nearest_name};
 pub(crate) use eval::{EvalCtx, Val, eval, eval_counted, parse_date, parse_datetime};
 pub(crate) use parser::parse;
 

@@ -1,5 +1,7 @@
 //! `FormSpec` + documents → [`Form`]: names, types, constraints, expressions, patterns.
 
+use std::collections::HashMap;
+
 use indexmap::IndexMap;
 
 use super::{CBound, Document, Field, Form, Group, Messages, Rule, SchemaGroup, SchemaTable};
@@ -81,6 +83,10 @@ struct Compiler<'a> {
     groups: Vec<Group>,
     limits: ExprLimits,
     problems: Vec<Diagnostic>,
+    /// Where each field is declared, by group and id: the label of a "did you mean".
+    field_paths: HashMap<(u32, String), String>,
+    /// Where the document checklist is (`documents`, under the base path).
+    docs_path: String,
 }
 
 /// Compiles a form and its document checklist, placing every problem with `map`
@@ -100,9 +106,11 @@ pub(crate) fn compile(
         groups: Vec::new(),
         limits: ExprLimits::default(),
         problems: Vec::new(),
+        field_paths: HashMap::new(),
+        docs_path: join(base_path, "documents"),
     };
     let form_path = join(base_path, "form");
-    let docs_path = join(base_path, "documents");
+    let docs_path = c.docs_path.clone();
     let mut pending = Vec::new();
     let mut pending_rules = Vec::new();
     c.build_group(&form.fields, None, &join(&form_path, "fields"), &mut pending);
@@ -234,6 +242,7 @@ impl<'a> Compiler<'a> {
             group.sorted = (0..group.fields.len()).collect();
             let fields = &group.fields;
             group.sorted.sort_by(|&a, &b| fields[a].id.cmp(&fields[b].id));
+            self.field_paths.insert((id.0, name.clone()), fpath.clone());
             pending.push(Pending { group: id, index, spec, path: fpath });
         }
         id
@@ -379,7 +388,36 @@ impl<'a> Compiler<'a> {
         match result {
             Ok(e) => Some(e),
             Err(err) => {
-                let d = self.place(&err, text, path);
+                let mut d = self.place(&err, text, path);
+                let name = text.get(err.span.start..err.span.end).filter(|_| err.code == Code::UnknownReference);
+                let document = text.get(..err.span.start).is_some_and(|before| before.ends_with("documents."));
+                if let Some(name) = name
+                    && document
+                    && let Some(near) = expr::nearest_name(name, self.schema.documents.iter().map(String::as_str))
+                {
+                    d = d
+                        .with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")))
+                        .with_label(self.map.label(
+                            &join(&self.docs_path, near),
+                            Part::Key,
+                            Message::new(
+                                format!("giấy tờ `{near}` khai báo ở đây"),
+                                format!("document `{near}` is declared here"),
+                            ),
+                        ));
+                } else if let Some(name) = name
+                    && let Some((group, near)) = expr::nearest_field(&self.schema, scope, name)
+                    && let Some(field_path) = self.field_paths.get(&(group.0, near.to_owned()))
+                {
+                    d = d.with_label(self.map.label(
+                        field_path,
+                        Part::Key,
+                        Message::new(
+                            format!("trường `{near}` khai báo ở đây"),
+                            format!("field `{near}` is declared here"),
+                        ),
+                    ));
+                }
                 self.problems.push(d);
                 None
             }
@@ -387,7 +425,7 @@ impl<'a> Compiler<'a> {
     }
 
     fn place(&self, err: &ExprError, text: &str, path: &str) -> Diagnostic {
-        self.map.value_diagnostic(err.code, path, err.message.clone(), text, err.span.start)
+        self.map.value_diagnostic(err.code, path, err.message.clone(), text, err.span.start..err.span.end)
     }
 
     fn field_exprs(&mut self, p: &Pending<'_>) {

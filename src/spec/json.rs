@@ -13,7 +13,7 @@
 //!
 //! It names no YAML code, so a build that loads only JSON leaves the YAML parser out.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
@@ -73,7 +73,7 @@ enum State {
 
 /// An open object or array. `path` is `None` below a duplicate key, whose value is not tracked.
 enum Frame {
-    Object { path: Option<String>, start: usize, state: State, seen: HashSet<String> },
+    Object { path: Option<String>, start: usize, state: State, seen: HashMap<String, (Pos, Option<Pos>)> },
     Array { path: Option<String>, start: usize, state: State, next: usize },
 }
 
@@ -253,7 +253,7 @@ impl<'a> Scanner<'a> {
         self.count()?;
         let (key_pos, key_start) = (self.pos(), self.at);
         let key = self.string()?;
-        let key_end = self.at;
+        let (key_end, key_end_pos) = (self.at, self.pos());
         self.whitespace();
         if self.peek() != Some(b':') {
             return Err(self.syntax("cần dấu `:` sau khóa", "expected `:` after the key"));
@@ -263,29 +263,35 @@ impl<'a> Scanner<'a> {
         let (parent, first) = match self.stack.last_mut() {
             Some(Frame::Object { path, state, seen, .. }) => {
                 *state = State::Member;
-                (path.clone(), seen.insert(key.clone()))
+                let first = seen.get(&key).copied();
+                if first.is_none() {
+                    seen.insert(key.clone(), (key_pos, Some(key_end_pos)));
+                }
+                (path.clone(), first)
             }
-            _ => (None, true),
+            _ => (None, None),
         };
-        let path = if first {
-            parent.map(|p| join(&p, &key))
-        } else {
-            let path = join(parent.as_deref().unwrap_or_default(), &key);
-            self.problems.push(self.map.duplicate_key(&key, key_pos, &path));
-            None
+        let path = match first {
+            None => parent.map(|p| join(&p, &key)),
+            Some(first) => {
+                let path = join(parent.as_deref().unwrap_or_default(), &key);
+                self.problems.push(self.map.duplicate_key(&key, (key_pos, Some(key_end_pos)), &path, Some(first)));
+                None
+            }
         };
         if let Some(path) = &path {
             self.spans.push(Span { start: key_start, end: key_end, path: path.clone(), part: Part::Key });
         }
-        self.value(path, Some(key_pos))
+        self.value(path, Some((key_pos, key_end_pos)))
     }
 
     /// A value: a scalar is read whole, a container is opened.
-    fn value(&mut self, path: Option<String>, key: Option<Pos>) -> Scan<()> {
+    fn value(&mut self, path: Option<String>, key: Option<(Pos, Pos)>) -> Scan<()> {
         self.count()?;
         let (pos, start) = (self.pos(), self.at);
         if let Some(path) = &path {
-            self.map.insert(path.clone(), Place { key, value: pos });
+            let place = Place { key: key.map(|k| k.0), key_end: key.map(|k| k.1), value: pos, value_end: None };
+            self.map.insert(path.clone(), place);
         }
         match self.peek() {
             Some(b @ (b'{' | b'[')) => {
@@ -302,7 +308,7 @@ impl<'a> Scanner<'a> {
                 }
                 self.bump();
                 self.stack.push(if b == b'{' {
-                    Frame::Object { path, start, state: State::Open, seen: HashSet::new() }
+                    Frame::Object { path, start, state: State::Open, seen: HashMap::new() }
                 } else {
                     Frame::Array { path, start, state: State::Open, next: 0 }
                 });
@@ -324,6 +330,8 @@ impl<'a> Scanner<'a> {
             }
         }
         if let Some(path) = path {
+            let end = self.pos();
+            self.map.set_value_end(&path, end);
             self.spans.push(Span { start, end: self.at, path, part: Part::Value });
         }
         Ok(())
@@ -731,8 +739,10 @@ mod tests {
         // `b` of `a \"b\"` sits after the escaped quote: column of `"` + 1 + 4 written chars.
         let text = "{\"name\": \"a \\\"b\\\"\", \"items\": []}";
         let (_, map) = from_str::<Doc>(text, "t.json", &Limits::default()).unwrap();
-        let d = map.value_diagnostic(Code::InvalidValue, "name", Message::new("", ""), "a \"b\"", 3);
+        let d = map.value_diagnostic(Code::InvalidValue, "name", Message::new("", ""), "a \"b\"", 3..4);
         assert_eq!((d.line, d.column), (1, 10 + 1 + 4));
+        // The span ends after `b`, still in written columns.
+        assert_eq!(d.end, Some(Pos { line: 1, column: 10 + 1 + 5 }));
     }
 
     proptest::proptest! {

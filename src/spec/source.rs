@@ -9,21 +9,20 @@
 
 use std::collections::HashMap;
 
-use crate::diagnostic::{Code, Diagnostic, Message};
+use crate::diagnostic::{Code, Diagnostic, Label, Message};
 use crate::limits::Limits;
 
 /// A 1-based line and column; columns count characters (Unicode scalar values).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct Pos {
-    pub line: u32,
-    pub column: u32,
-}
+pub(crate) use crate::diagnostic::Position as Pos;
 
-/// Where a mapping entry's key (if any) and its value start.
-#[derive(Clone, Copy, Debug)]
+/// Where a mapping entry's key (if any) and its value start, and where they end when the
+/// reader knows it (scalars; a collection has only a start).
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct Place {
     pub key: Option<Pos>,
+    pub key_end: Option<Pos>,
     pub value: Pos,
+    pub value_end: Option<Pos>,
 }
 
 /// Which part of a mapping entry a diagnostic points at.
@@ -66,77 +65,103 @@ impl SourceMap {
         self.places.insert(path, place);
     }
 
+    /// Records where the value at `path`, already inserted, ends.
+    pub(crate) fn set_value_end(&mut self, path: &str, end: Pos) {
+        if let Some(place) = self.places.get_mut(path) {
+            place.value_end = Some(end);
+        }
+    }
+
     /// The file name diagnostics carry.
     pub(crate) fn file(&self) -> &str {
         &self.file
     }
 
-    /// A diagnostic inside a one-line scalar value: `offset` is a byte offset into `value`
-    /// (the scalar's text), e.g. the span of an expression error. Multi-line values are
-    /// placed at their start.
+    /// A diagnostic inside a one-line scalar value: `span` is a byte range of `value` (the
+    /// scalar's text), e.g. the span of an expression error. Multi-line values are placed at
+    /// their start.
     pub(crate) fn value_diagnostic(
         &self,
         code: Code,
         path: &str,
         message: Message,
         value: &str,
-        offset: usize,
+        span: std::ops::Range<usize>,
     ) -> Diagnostic {
         let mut d = self.diagnostic(code, path, Part::Value, message);
         if d.line == 0 {
             return d;
         }
         let line = self.source.lines().nth(d.line as usize - 1);
-        let column = match self.syntax {
-            Syntax::Yaml if !value.contains('\n') => {
-                let chars = value.get(..offset).map_or(0, |s| s.chars().count());
-                let mut column = d.column as usize + chars;
-                // A quoted scalar starts one column before its text.
-                if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
-                    column += 1;
+        let column_of = |offset: usize| -> Option<usize> {
+            match self.syntax {
+                Syntax::Yaml if !value.contains('\n') => {
+                    let chars = value.get(..offset).map_or(0, |s| s.chars().count());
+                    let mut column = d.column as usize + chars;
+                    // A quoted scalar starts one column before its text.
+                    if matches!(line.and_then(|l| l.chars().nth(d.column as usize - 1)), Some('"' | '\'')) {
+                        column += 1;
+                    }
+                    Some(column)
                 }
-                column
-            }
-            Syntax::Yaml => return d,
-            Syntax::Json => {
-                // A JSON string is on one line; escapes (`\"`, `\u1ec7`) take more columns than
-                // the characters they stand for.
-                let raw = line.map(|l| l.chars().skip(d.column as usize - 1));
-                match raw.map(|mut r| (r.next(), r)) {
-                    Some((Some('"'), rest)) => d.column as usize + 1 + json_string_columns(rest, offset),
-                    _ => return d,
+                Syntax::Yaml => None,
+                Syntax::Json => {
+                    // A JSON string is on one line; escapes (`\"`, `\u1ec7`) take more columns than
+                    // the characters they stand for.
+                    let raw = line.map(|l| l.chars().skip(d.column as usize - 1));
+                    match raw.map(|mut r| (r.next(), r)) {
+                        Some((Some('"'), rest)) => Some(d.column as usize + 1 + json_string_columns(rest, offset)),
+                        _ => None,
+                    }
                 }
             }
         };
-        d.column = u32::try_from(column).unwrap_or(u32::MAX);
+        let Some(start) = column_of(span.start) else { return d };
+        let end = column_of(span.end.max(span.start)).filter(|&e| e > start);
+        let line_no = d.line;
+        d.column = u32::try_from(start).unwrap_or(u32::MAX);
+        d.end = end.map(|e| Pos { line: line_no, column: u32::try_from(e).unwrap_or(u32::MAX) });
         d
     }
 
     /// The position of `path` (or of its nearest recorded ancestor).
+    #[cfg(test)]
     pub(crate) fn pos(&self, path: &str, part: Part) -> Pos {
+        self.span(path, part).0
+    }
+
+    /// Where the node at `path` (or its nearest recorded ancestor) starts, and ends if known.
+    pub(crate) fn span(&self, path: &str, part: Part) -> (Pos, Option<Pos>) {
         let mut path = path;
         loop {
             if let Some(place) = self.places.get(path) {
-                return match part {
-                    Part::Key => place.key.unwrap_or(place.value),
-                    Part::Value => place.value,
+                return match (part, place.key) {
+                    (Part::Key, Some(key)) => (key, place.key_end),
+                    _ => (place.value, place.value_end),
                 };
             }
             match path.rfind(['.', '[']) {
                 Some(cut) => path = &path[..cut],
                 None if !path.is_empty() => path = "",
-                None => return Pos::default(),
+                None => return (Pos::default(), None),
             }
         }
     }
 
+    /// A secondary label at `path`, for [`Diagnostic::with_label`].
+    pub(crate) fn label(&self, path: &str, part: Part, message: Message) -> Label {
+        let (pos, end) = self.span(path, part);
+        Label { line: pos.line, column: pos.column, end, path: path.to_owned(), message }
+    }
+
     /// Builds a diagnostic placed at `path`.
     pub(crate) fn diagnostic(&self, code: Code, path: &str, part: Part, message: Message) -> Diagnostic {
-        let pos = self.pos(path, part);
+        let (pos, end) = self.span(path, part);
         let mut d = Diagnostic::new(code, message);
         d.file = self.file.clone();
         d.line = pos.line;
         d.column = pos.column;
+        d.end = end;
         d.path = path.to_owned();
         d
     }
@@ -151,9 +176,16 @@ impl SourceMap {
         d
     }
 
-    /// A key that appears twice in one mapping, placed at the second: readers report it
-    /// rather than silently keep one of the values.
-    pub(crate) fn duplicate_key(&self, key: &str, pos: Pos, path: &str) -> Diagnostic {
+    /// A key that appears twice in one mapping, placed at the second (`pos` to `end`), with a
+    /// label at the first (`first`, where the reader knows it): readers report it rather than
+    /// silently keep one of the values.
+    pub(crate) fn duplicate_key(
+        &self,
+        key: &str,
+        (pos, end): (Pos, Option<Pos>),
+        path: &str,
+        first: Option<(Pos, Option<Pos>)>,
+    ) -> Diagnostic {
         let mut d = Diagnostic::new(
             Code::DuplicateKey,
             Message::new(
@@ -164,7 +196,17 @@ impl SourceMap {
         d.file = self.file.clone();
         d.line = pos.line;
         d.column = pos.column;
+        d.end = end;
         d.path = path.to_owned();
+        if let Some((first, first_end)) = first {
+            d.labels.push(Label {
+                line: first.line,
+                column: first.column,
+                end: first_end,
+                path: path.to_owned(),
+                message: Message::new("viết lần đầu ở đây", "first written here"),
+            });
+        }
         d
     }
 

@@ -13,7 +13,7 @@
 //! diagnostics through [`SourceMap`] (`crate::spec::source`), which `crate::spec::json` builds too.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 use serde_saphyr::granit_parser::{Event, Parser, Span};
@@ -30,9 +30,26 @@ fn pos_of(span: &Span) -> Pos {
     }
 }
 
+/// Where a scalar's span ends (just after its last character), if it is not empty.
+fn end_of(span: &Span) -> Option<Pos> {
+    let end = Pos {
+        line: u32::try_from(span.end.line()).unwrap_or(u32::MAX),
+        column: u32::try_from(span.end.col() + 1).unwrap_or(u32::MAX),
+    };
+    (end > pos_of(span)).then_some(end)
+}
+
 enum Frame {
-    Map { path: String, pending_key: Option<(String, Pos)>, expecting_key: bool, seen: HashSet<String> },
-    Seq { path: String, next: usize },
+    Map {
+        path: String,
+        pending_key: Option<(String, Pos, Option<Pos>)>,
+        expecting_key: bool,
+        seen: HashMap<String, (Pos, Option<Pos>)>,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 /// Pass 1: positions, duplicate keys and limits.
@@ -64,6 +81,7 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
             }
         };
         let pos = pos_of(&span);
+        let end = if matches!(event, Event::Scalar(..) | Event::Alias(..)) { end_of(&span) } else { None };
         events += 1;
         if events > limits.max_yaml_events {
             return Err(fail(
@@ -110,13 +128,13 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
             // Where does this node stand?
             let node_path: Option<String> = match stack.last_mut() {
                 None => {
-                    map.insert(String::new(), Place { key: None, value: pos });
+                    map.insert(String::new(), Place { value: pos, value_end: end, ..Place::default() });
                     Some(String::new())
                 }
                 Some(Frame::Seq { path, next }) => {
                     let p = index(path, *next);
                     *next += 1;
-                    map.insert(p.clone(), Place { key: None, value: pos });
+                    map.insert(p.clone(), Place { value: pos, value_end: end, ..Place::default() });
                     Some(p)
                 }
                 Some(Frame::Map { path, pending_key, expecting_key, seen }) => {
@@ -124,24 +142,28 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
                         *expecting_key = false;
                         if let Event::Scalar(ref key, ..) = event {
                             let key = key.to_string();
-                            if !seen.insert(key.clone()) {
-                                problems.push(map.duplicate_key(&key, pos, &join(path, &key)));
-                                *pending_key = Some((String::from("\u{0}duplicate"), pos));
+                            if let Some(&first) = seen.get(&key) {
+                                problems.push(map.duplicate_key(&key, (pos, end), &join(path, &key), Some(first)));
+                                *pending_key = Some((String::from("\u{0}duplicate"), pos, end));
                             } else {
-                                *pending_key = Some((key, pos));
+                                seen.insert(key.clone(), (pos, end));
+                                *pending_key = Some((key, pos, end));
                             }
                             None
                         } else {
                             // A complex key: its contents and value are not tracked.
-                            *pending_key = Some((String::from("\u{0}complex"), pos));
+                            *pending_key = Some((String::from("\u{0}complex"), pos, None));
                             Some(String::from("\u{0}complex"))
                         }
                     } else {
                         *expecting_key = true;
                         match pending_key.take() {
-                            Some((key, key_pos)) if !key.starts_with('\u{0}') => {
+                            Some((key, key_pos, key_end)) if !key.starts_with('\u{0}') => {
                                 let p = join(path, &key);
-                                map.insert(p.clone(), Place { key: Some(key_pos), value: pos });
+                                map.insert(
+                                    p.clone(),
+                                    Place { key: Some(key_pos), key_end, value: pos, value_end: end },
+                                );
                                 Some(p)
                             }
                             _ => Some(String::from("\u{0}untracked")),
@@ -164,7 +186,7 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
                     }
                     let path = node_path.unwrap_or_default();
                     stack.push(if matches!(event, Event::MappingStart(..)) {
-                        Frame::Map { path, pending_key: None, expecting_key: true, seen: HashSet::new() }
+                        Frame::Map { path, pending_key: None, expecting_key: true, seen: HashMap::new() }
                     } else {
                         Frame::Seq { path, next: 0 }
                     });

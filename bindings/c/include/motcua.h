@@ -83,7 +83,8 @@ typedef struct motcua_dossier motcua_dossier;
  * (line, column, path: 0, 0 and "" when there is none), a message in Vietnamese and
  * English, and the full JSON:
  * - `MOTCUA_RESULT_LOAD_ERROR`: an array of diagnostics
- *   (`{code, severity, file, line, column, path, message: {vi, en}, help?}`), errors and
+ *   (`{code, severity, file, line, column, path, message: {vi, en}, help?, end?: {line, column},
+ *   labels?: [{line, column, end?, path, message}]}`), errors and
  *   warnings in source order; the accessors describe the first error.
  * - `MOTCUA_RESULT_REJECTED`: the rejection `{code, field, message: {vi, en}, problems?}`;
  *   the path is the command field at fault.

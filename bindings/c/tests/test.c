@@ -251,6 +251,10 @@ static void test_compile_errors(motcua_library *library) {
   CHECK(str_has(motcua_error_message_en(e), "revieww"));
   CHECK(str_has(motcua_error_json(e), "\"unknown_step\"") &&
         str_has(motcua_error_json(e), "\"typo.yaml\""));
+  /* The JSON carries the span's end and the label at the step the typo is nearest to. */
+  CHECK(str_has(motcua_error_json(e), "\"end\":{") &&
+        str_has(motcua_error_json(e), "\"labels\":[") &&
+        str_has(motcua_error_json(e), "is declared here"));
   motcua_error_free(e);
   CHECK(none == NULL);
   free(typo);

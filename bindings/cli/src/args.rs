@@ -355,9 +355,13 @@ fn localise(cmd: clap::Command, lang: Lang) -> clap::Command {
 pub fn localise_text(text: &str, lang: Lang) -> String {
     match lang {
         Lang::En => text.to_owned(),
-        Lang::Vi => {
-            text.replace("[OPTIONS]", "[TÙY_CHỌN]").replace("<COMMAND>", "<LỆNH>").replace("[COMMAND]", "[LỆNH]")
-        }
+        Lang::Vi => text
+            .replace("[OPTIONS]", "[TÙY_CHỌN]")
+            .replace("<COMMAND>", "<LỆNH>")
+            .replace("[COMMAND]", "[LỆNH]")
+            // `serve`'s options show their default and environment variable.
+            .replace("[default:", "[mặc định:")
+            .replace("[env:", "[biến môi trường:"),
     }
 }
 

@@ -19,6 +19,9 @@
 //! A file that `extends` another is compiled over the calendars of `--calendars DIR` (by
 //! default the `calendars/` folder of the specs root), leaving out files with its own id.
 //! Which running dossiers have deadlines across the changed days is the store's job.
+//!
+//! Both print tables in the timeline's style ([`timeline::table_of`], comfy-table), fitted to
+//! `COLUMNS` or the terminal by wrapping the last columns; the JSON is unchanged.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,7 +31,8 @@ use motcua::{Calendar, Calendars, MarkedDay};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Fail, Format, Lang, Outcome, project};
+use crate::timeline::{self, Width};
+use crate::{Fail, Format, Lang, Outcome, project, render};
 
 #[derive(Deserialize)]
 struct Head {
@@ -220,19 +224,28 @@ pub fn days(file: &str, format: Format, lang: Lang, dir: Option<&Path>) -> Outco
             "known_differences": cal.spec().known_differences,
         })),
         Format::Text => {
-            let mut out = String::new();
-            for (d, w, m) in &rows {
-                if let Some(m) = m {
+            let headers = [
+                lang.t("Ngày", "Date"),
+                lang.t("Làm việc", "Working"),
+                lang.t("Loại", "Kind"),
+                lang.t("Tình trạng", "Status"),
+                lang.t("Tên", "Name"),
+            ];
+            let rows = rows
+                .iter()
+                .filter_map(|(d, w, m)| {
+                    let m = (*m)?;
                     let state = if *w { lang.t("làm việc", "working") } else { lang.t("nghỉ", "off") };
-                    out.push_str(&format!(
-                        "{d}  {state:<9} {:<8} {:<12} {}\n",
-                        m.kind.as_str(),
-                        m.status.as_str(),
-                        m.label.get(lang.code())
-                    ));
-                }
-            }
-            print!("{out}");
+                    Some(vec![
+                        d.to_string(),
+                        state.to_owned(),
+                        m.kind.as_str().to_owned(),
+                        m.status.as_str().to_owned(),
+                        render::escape_controls(m.label.get(lang.code())),
+                    ])
+                })
+                .collect();
+            print!("{}", timeline::table_keeping(&headers, rows, Width::detect(None), 4));
         }
     }
     Ok(true)
@@ -261,11 +274,12 @@ pub fn diff(old: &str, new: &str, format: Format, lang: Lang, dir: Option<&Path>
         })),
         Format::Text => {
             let mut out = String::new();
+            let mut rows = Vec::new();
             for c in &list {
                 let when = match (c.date, c.year) {
                     (Some(d), _) => d.to_string(),
-                    (None, Some(y)) => format!("{y}      "),
-                    (None, None) => "          ".to_owned(),
+                    (None, Some(y)) => y.to_string(),
+                    (None, None) => String::new(),
                 };
                 let detail = match c.code {
                     "year_added" => lang.t("năm mới được lịch bao phủ", "year now covered").to_owned(),
@@ -277,7 +291,18 @@ pub fn diff(old: &str, new: &str, format: Format, lang: Lang, dir: Option<&Path>
                         format!("{} → {}", describe(&c.old, c.old_working, lang), describe(&c.new, c.new_working, lang))
                     }
                 };
-                out.push_str(&format!("{when}  {:<15} {detail}\n", c.code));
+                let moves = if c.moves { lang.t("có", "yes") } else { "" };
+                rows.push(vec![when, c.code.to_owned(), moves.to_owned(), render::escape_controls(&detail)]);
+            }
+            if !rows.is_empty() {
+                let headers = [
+                    lang.t("Ngày", "Date"),
+                    lang.t("Thay đổi", "Change"),
+                    lang.t("Dời hạn", "Moves"),
+                    lang.t("Trước → sau", "Before → after"),
+                ];
+                out.push_str(&timeline::table_keeping(&headers, rows, Width::detect(None), 3));
+                out.push('\n');
             }
             let moving = list.iter().filter(|c| c.moves).count();
             out.push_str(&match lang {

@@ -45,6 +45,15 @@ fn load() -> Result<BTreeMap<String, Explanation>, Fail> {
     })
 }
 
+fn severity(severity: motcua::Severity, lang: Lang) -> &'static str {
+    match (severity, lang) {
+        (motcua::Severity::Error, Lang::Vi) => "lỗi",
+        (motcua::Severity::Warning, Lang::Vi) => "cảnh báo",
+        (motcua::Severity::Error, Lang::En) => "error",
+        (motcua::Severity::Warning, Lang::En) => "warning",
+    }
+}
+
 fn indent(text: &str) -> String {
     text.trim_end().lines().map(|l| if l.is_empty() { "\n".to_owned() } else { format!("    {l}\n") }).collect()
 }
@@ -62,12 +71,15 @@ pub fn run(name: Option<&str>, format: Format, lang: Lang) -> Outcome {
                 crate::print_json(&json!(list));
             }
             Format::Text => {
-                let width = Code::ALL.iter().map(|c| c.as_str().len()).max().unwrap_or(0);
-                let mut out = String::new();
-                for c in Code::ALL {
-                    out.push_str(&format!("{:width$}  {}\n", c.as_str(), c.summary().get(lang.code())));
-                }
-                print!("{out}");
+                let headers = [lang.t("Mã", "Code"), lang.t("Mức", "Severity"), lang.t("Ý nghĩa", "Meaning")];
+                let rows = Code::ALL
+                    .iter()
+                    .map(|c| {
+                        let severity = severity(c.default_severity(), lang);
+                        vec![c.as_str().to_owned(), severity.to_owned(), c.summary().get(lang.code()).to_owned()]
+                    })
+                    .collect();
+                print!("{}", crate::timeline::table_keeping(&headers, rows, crate::timeline::Width::detect(None), 2));
             }
         }
         return Ok(true);
@@ -99,12 +111,7 @@ pub fn run(name: Option<&str>, format: Format, lang: Lang) -> Outcome {
             "fixed": e.fixed,
         })),
         Format::Text => {
-            let severity = match (code.default_severity(), lang) {
-                (motcua::Severity::Error, Lang::Vi) => "lỗi",
-                (motcua::Severity::Warning, Lang::Vi) => "cảnh báo",
-                (motcua::Severity::Error, Lang::En) => "error",
-                (motcua::Severity::Warning, Lang::En) => "warning",
-            };
+            let severity = severity(code.default_severity(), lang);
             let mut out = format!("{code} ({severity}) — {}\n\n", summary.get(lang.code()));
             out.push_str(e.what.get(lang).trim_end());
             out.push_str(&format!("\n\n{}:\n\n", lang.t("Ví dụ", "Example")));

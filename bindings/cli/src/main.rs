@@ -61,6 +61,8 @@ static ENGLISH: AtomicBool = AtomicBool::new(false);
 
 pub fn set_lang(lang: Lang) {
     ENGLISH.store(lang == Lang::En, Ordering::Relaxed);
+    // `motcua serve`'s options are declared in the server crate, with their own switch.
+    motcua_server::set_english_help(lang == Lang::En);
 }
 
 pub fn lang() -> Lang {

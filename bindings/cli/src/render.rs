@@ -1,6 +1,7 @@
 //! Diagnostics rendered like rustc, by rustc's renderer (`annotate-snippets`): header,
-//! location, the source line, a caret under the exact place, the path as a label, and
-//! `= help:`.
+//! location, the source lines, the primary span underlined from its start to its end with the
+//! path as its label, the secondary labels the core gives (each budget on a path, the name a
+//! typo is nearest to, the first of two duplicate keys) underlined with theirs, and `= help:`.
 //!
 //! ```text
 //! error[unknown_step]: no step or outcome is named `revieww`
@@ -18,7 +19,7 @@
 
 use std::io::IsTerminal as _;
 
-use motcua::{Diagnostic, Severity};
+use motcua::{Diagnostic, Label, Position, Severity};
 
 use crate::Lang;
 
@@ -124,12 +125,80 @@ fn shown(chars: &[char]) -> String {
         .collect()
 }
 
+/// The lines `first..=last` of a source as shown ([`shown`], trailing blanks dropped), joined,
+/// with where each character of each line starts in that text: spans given in the core's
+/// lines and columns become byte ranges of what the renderer draws.
+struct Shown {
+    text: String,
+    first: u32,
+    /// Per line, the byte offset of each character in `text`, and one past its end.
+    offsets: Vec<Vec<usize>>,
+}
+
+impl Shown {
+    fn new(source: &str, first: u32, last: u32) -> Shown {
+        let mut text = String::new();
+        let mut offsets = Vec::new();
+        for line in source.lines().skip(first as usize - 1).take((last - first + 1) as usize) {
+            if !offsets.is_empty() {
+                text.push('\n');
+            }
+            let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+            let kept = chars.iter().rposition(|c| !c.is_whitespace()).map_or(0, |i| i + 1);
+            let mut starts = Vec::with_capacity(chars.len() + 1);
+            for (i, &c) in chars.iter().enumerate() {
+                starts.push(text.len());
+                if i < kept {
+                    text.push_str(&shown(&[c]));
+                }
+            }
+            starts.push(text.len());
+            offsets.push(starts);
+        }
+        Shown { text, first, offsets }
+    }
+
+    /// The byte offset of a 1-based line and column, clamped to its line.
+    fn offset(&self, line: u32, column: u32) -> Option<usize> {
+        let starts = self.offsets.get(line.checked_sub(self.first)? as usize)?;
+        Some(starts[(column.max(1) as usize - 1).min(starts.len() - 1)])
+    }
+
+    /// The byte range of a span from `start` to `end` (exclusive), or, when the end is not
+    /// known, as far as [`span_len`] reads the token at `start`.
+    fn range(&self, source: &str, start: Position, end: Option<Position>) -> Option<std::ops::Range<usize>> {
+        let from = self.offset(start.line, start.column)?;
+        // An end at the start of a later line stops at the end of the line before it.
+        let end = end.filter(|e| *e > start).map(|e| {
+            if e.column <= 1 && e.line > start.line { Position { line: e.line - 1, column: u32::MAX } } else { e }
+        });
+        let to = match end.and_then(|e| self.offset(e.line, e.column)) {
+            Some(to) if to > from => to,
+            _ => {
+                let line = source.lines().nth(start.line as usize - 1).unwrap_or_default();
+                let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+                let begin = (start.column.max(1) as usize - 1).min(chars.len());
+                let len = span_len(&chars, begin).min(chars.len().saturating_sub(begin)).max(1);
+                self.offset(start.line, start.column.saturating_add(u32::try_from(len).unwrap_or(u32::MAX)))
+                    .filter(|&to| to > from)
+                    .unwrap_or(from + 1)
+            }
+        };
+        // A caret after the line's last character still needs one column to stand in.
+        Some(from..to.min(self.text.len().max(from + 1)))
+    }
+}
+
 /// Renders one diagnostic with `annotate-snippets` (the renderer rustc uses); `source` is the
 /// text of its file when known.
 ///
-/// The source line is given to it as shown here ([`shown`]: tabs expanded, control and
-/// bidirectional characters escaped) and the span in bytes of that text, so the caret is
-/// placed by the library's display-width measure: combining marks take no column.
+/// The primary span is underlined from its start to its end as the core reports them (or,
+/// when the core knows only the start, to the end of the token there); each secondary label
+/// ([`motcua::Label`]) is drawn as a secondary annotation with its message, and a label on
+/// the primary span itself (the budget lint's legal deadline) names the primary annotation.
+/// The source lines are given to the library as shown here ([`shown`]: tabs expanded, control
+/// and bidirectional characters escaped) and the spans in bytes of that text, so the carets
+/// are placed by the library's display-width measure: combining marks take no column.
 pub fn diagnostic(d: &Diagnostic, source: Option<&str>, lang: Lang, colour: bool) -> String {
     use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
@@ -145,39 +214,77 @@ pub fn diagnostic(d: &Diagnostic, source: Option<&str>, lang: Lang, colour: bool
         format!("{} `{}`", lang.t("tại", "at"), escape_controls(&d.path))
     };
     let help = d.help.as_ref().map(|h| escape_controls(h.get(lang.code())));
-    let line_text = source.filter(|_| d.line > 0).and_then(|s| s.lines().nth(d.line as usize - 1));
+    let labels: Vec<(&Label, String)> =
+        d.labels.iter().map(|l| (l, escape_controls(l.message.get(lang.code())))).collect();
+    let on_primary = |l: &Label| l.line == d.line && l.column == d.column && l.end == d.end;
+    let lines = source.map_or(0, |s| s.lines().count());
+    let known = |line: u32| line > 0 && (line as usize) <= lines;
     let code = d.code.as_str();
     let title = level.primary_title(message.as_str()).id(code);
     let mut group: Group<'_>;
-    let text;
-    if let Some(line) = line_text {
-        let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
-        let start = (d.column.max(1) as usize - 1).min(chars.len());
-        let len = span_len(&chars, start).min(chars.len().saturating_sub(start)).max(1);
-        // Byte offsets of the span in the line as shown.
-        let before = shown(&chars[..start]).len();
-        let inside = shown(&chars[start..(start + len).min(chars.len())]).len().max(1);
-        text = shown(&chars).trim_end().to_owned();
-        let end = (before + inside).min(text.len().max(before + 1));
-        let mut annotation = AnnotationKind::Primary.span(before..end);
-        if !at.is_empty() {
-            annotation = annotation.label(at.as_str());
+    let shown_text;
+    let mut notes: Vec<String> = Vec::new();
+    match (source, d.start().filter(|p| known(p.line))) {
+        (Some(source), Some(start)) => {
+            let placed = |l: &Label| known(l.line) && !on_primary(l);
+            let ends = d.end.iter().map(|e| e.line).chain(
+                labels
+                    .iter()
+                    .filter(|(l, _)| placed(l))
+                    .flat_map(|(l, _)| std::iter::once(l.line).chain(l.end.map(|e| e.line))),
+            );
+            let first = labels.iter().filter(|(l, _)| placed(l)).map(|(l, _)| l.line).fold(start.line, u32::min);
+            let last = ends.filter(|&l| known(l)).fold(start.line, u32::max);
+            let shown = Shown::new(source, first, last);
+            let primary_label =
+                labels.iter().find(|(l, _)| on_primary(l)).map(|(_, m)| m.as_str()).unwrap_or(at.as_str());
+            let mut annotations = Vec::new();
+            if let Some(range) = shown.range(source, start, d.end) {
+                let mut annotation = AnnotationKind::Primary.span(range);
+                if !primary_label.is_empty() {
+                    annotation = annotation.label(primary_label);
+                }
+                annotations.push(annotation);
+            }
+            for (l, m) in &labels {
+                if on_primary(l) {
+                    continue;
+                }
+                let range = placed(l)
+                    .then(|| shown.range(source, Position { line: l.line, column: l.column }, l.end))
+                    .flatten();
+                match range {
+                    Some(range) => annotations.push(AnnotationKind::Context.span(range).label(m.as_str())),
+                    None => notes.push(m.clone()),
+                }
+            }
+            shown_text = shown.text;
+            group = title.element(
+                Snippet::source(shown_text.as_str())
+                    .line_start(first as usize)
+                    .path(file.as_str())
+                    .annotations(annotations),
+            );
         }
-        group = title.element(
-            Snippet::source(text.as_str()).line_start(d.line as usize).path(file.as_str()).annotation(annotation),
-        );
-    } else {
-        let mut origin = Origin::path(file.as_str());
-        if d.line > 0 {
-            origin = origin.line(d.line as usize);
-            if d.column > 0 {
-                origin = origin.char_column(d.column as usize);
+        _ => {
+            let mut origin = Origin::path(file.as_str());
+            if d.line > 0 {
+                origin = origin.line(d.line as usize);
+                if d.column > 0 {
+                    origin = origin.char_column(d.column as usize);
+                }
+            }
+            group = title.element(origin);
+            if !at.is_empty() {
+                group = group.element(Level::NOTE.message(at.as_str()));
+            }
+            for (l, m) in &labels {
+                notes.push(if l.line > 0 { format!("{}:{}: {m}", l.line, l.column) } else { m.clone() });
             }
         }
-        group = title.element(origin);
-        if !at.is_empty() {
-            group = group.element(Level::NOTE.message(at.as_str()));
-        }
+    }
+    for note in &notes {
+        group = group.element(Level::NOTE.message(note.as_str()));
     }
     if let Some(help) = &help {
         group = group.element(Level::HELP.message(help.as_str()));

@@ -251,6 +251,18 @@ fn table(rows: &[Row], lang: &str, fold: u8) -> Table {
 /// A plain table in the timeline's style, fitted to `width` by wrapping its cells; every
 /// line ends with a newline.
 pub fn table_of(headers: &[&str], rows: Vec<Vec<String>>, width: Width) -> String {
+    table_keeping(headers, rows, width, 0)
+}
+
+/// [`table_of`], keeping the first `keep` columns whole (codes, dates: split, they cannot be
+/// searched for); only the columns after them are wrapped to fit.
+pub fn table_keeping(headers: &[&str], rows: Vec<Vec<String>>, width: Width, keep: usize) -> String {
+    let widths: Vec<usize> = (0..keep)
+        .map(|i| {
+            let header = headers.get(i).map_or(0, |h| widest(h));
+            rows.iter().filter_map(|r| r.get(i)).map(|c| widest(c)).fold(header, usize::max)
+        })
+        .collect();
     let mut table = Table::new();
     table.load_style(STYLE);
     table.set_header(headers.iter().map(Cell::new).collect::<Vec<_>>());
@@ -266,6 +278,13 @@ pub fn table_of(headers: &[&str], rows: Vec<Vec<String>>, width: Width) -> Strin
     }
     if let Width::Columns(w) = width {
         table.set_content_arrangement(ContentArrangement::Dynamic).set_width(w);
+        for (i, &kept) in widths.iter().enumerate() {
+            // The boundary counts the column's padding too.
+            if let (Some(c), Ok(kept)) = (table.column_mut(i), u16::try_from(kept)) {
+                let kept = kept.saturating_add(c.padding_width());
+                c.set_constraint(ColumnConstraint::LowerBoundary(comfy_table::Width::Fixed(kept)));
+            }
+        }
     }
     table.trim_fmt() + "\n"
 }

@@ -111,6 +111,31 @@ fn lint_broken_specs_in_english() {
 }
 
 #[test]
+fn lint_labels_the_deadline_and_every_budget_on_a_path_over_it() {
+    for (lang, name) in [("vi", "lint-over-budget.vi.txt"), ("en", "lint-over-budget.en.txt")] {
+        let r = motcua(&["lint", "--lang", lang, &format!("{FIXTURES}/over-budget.yaml")]);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        snapshot(name, &r.stdout);
+    }
+    // The JSON output carries the same labels, with their spans.
+    let r = motcua(&["lint", "--format", "json", &format!("{FIXTURES}/over-budget.yaml")]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("JSON");
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["code"], "budget_exceeds_deadline");
+    assert_eq!(d["end"], serde_json::json!({"line": 13, "column": 19}));
+    let paths: Vec<&str> = d["labels"].as_array().unwrap().iter().map(|l| l["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["steps.receive.budget", "steps.review.budget", "legal_deadline"]);
+    assert_eq!(d["labels"][0]["message"]["vi"], "bước `receive`: 0.5d");
+}
+
+#[test]
+fn lint_labels_the_field_an_unknown_reference_is_nearest_to() {
+    let r = motcua(&["lint", "--lang", "en", &format!("{FIXTURES}/near-field.yaml")]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    snapshot("lint-near-field.en.txt", &r.stdout);
+}
+
+#[test]
 fn caret_stands_under_the_value_in_decomposed_vietnamese() {
     // Same line, typed precomposed (NFC) and decomposed (NFD): the reported column differs
     // (it counts characters) but the caret must be drawn at the same place on screen.
@@ -126,11 +151,48 @@ fn caret_stands_under_the_value_in_decomposed_vietnamese() {
 }
 
 #[test]
+fn spans_and_labels_stand_under_the_same_text_in_decomposed_vietnamese() {
+    // The near-field fixture with Vietnamese before the typo, written NFC then NFD: the core's
+    // columns differ, the underlines and the label must not.
+    let fixture = std::fs::read_to_string(repo().join(FIXTURES).join("near-field.yaml")).unwrap();
+    let nfc = fixture
+        .replace("\"witness != '' and signer_nam != ''\"", "\"witness != 'Người làm chứng' and signer_nam != ''\"");
+    assert_ne!(nfc, fixture);
+    // Decomposed: each precomposed letter written as base + combining marks (ư = u + U+031B).
+    let nfd = nfc
+        .replace("ười", "u\u{31b}o\u{31b}\u{300}i")
+        .replace("àm", "a\u{300}m")
+        .replace("ứng", "u\u{31b}\u{301}ng")
+        .replace("ọ", "o\u{323}")
+        .replace("ên", "e\u{302}n")
+        .replace("ký", "ky\u{301}");
+    assert_ne!(nfd, nfc);
+    let dir = std::env::temp_dir().join(format!("motcua-nfd-labels-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let marks = |text: &str, name: &str| -> Vec<String> {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let r = motcua(&["lint", "--lang", "en", path.to_str().unwrap()]);
+        assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+        r.stdout.lines().filter(|l| l.contains('^') || l.contains("---")).map(str::to_owned).collect()
+    };
+    let (a, b) = (marks(&nfc, "nfc.yaml"), marks(&nfd, "nfd.yaml"));
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert_eq!(a, b);
+    let caret = a.iter().find(|l| l.contains('^')).unwrap();
+    assert!(
+        caret.ends_with(&format!("{}^^^^^^^^^^ at `form.fields.relation.required_if`", " ".repeat(54))),
+        "{caret:?}"
+    );
+}
+
+#[test]
 fn lint_json_for_pipelines() {
     let r = motcua(&["lint", "--format", "json", FIXTURES]);
     assert_eq!(r.code, 1);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
-    assert_eq!(v["summary"]["errors"], 4, "{}", r.stdout);
+    assert_eq!(v["summary"]["errors"], 6, "{}", r.stdout);
     let first = &v["diagnostics"][0];
     assert_eq!(first["code"], "invalid_value");
     assert_eq!(first["file"], format!("{FIXTURES}/broken-nfd.yaml"));
@@ -406,7 +468,13 @@ fn explain_covers_every_code() {
     }
     let r = motcua(&["explain"]);
     assert_eq!(r.code, 0);
-    assert_eq!(r.stdout.lines().count(), Code::ALL.len());
+    // A header, its rule, and a row per code.
+    assert_eq!(r.stdout.lines().count(), Code::ALL.len() + 2);
+    assert!(r.stdout.starts_with("Mã "), "{}", r.stdout);
+    assert!(r.stdout.lines().any(|l| l.starts_with("unknown_step ") && l.ends_with("│ lỗi      │ Bước không tồn tại")));
+    let en = motcua_with(&["explain", "--lang", "en"], &[("COLUMNS", "50")]);
+    assert!(en.stdout.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 50), "{}", en.stdout);
+    assert!(en.stdout.lines().any(|l| l.starts_with("budget_exceeds_deadline")), "{}", en.stdout);
     snapshot("explain-unknown_step.vi.txt", &motcua(&["explain", "unknown_step"]).stdout);
     let r = motcua(&["explain", "unknown_stpe"]);
     assert_eq!(r.code, 2);
@@ -584,9 +652,12 @@ fn calendar_diff_lists_the_days_a_notice_changes() {
     // Reversed, the days off are removed; text output names the codes too.
     let r = motcua(&["calendar", "diff", new, "specs/calendars/vn-gov.yaml", "--lang", "en"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let first = r.stdout.lines().next().unwrap();
-    assert!(first.starts_with("2027-02-03  day_off_removed"), "{}", r.stdout);
+    snapshot("calendar-diff.en.txt", &r.stdout.replace(new, "NEW"));
     assert!(r.stdout.ends_with("9 changes, 2 that move deadlines\n"), "{}", r.stdout);
+    // A table that fits the width asked for, its rows still whole.
+    let narrow = motcua_with(&["calendar", "diff", new, "specs/calendars/vn-gov.yaml"], &[("COLUMNS", "60")]);
+    assert!(narrow.stdout.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60), "{}", narrow.stdout);
+    assert!(narrow.stdout.contains("2027-02-03 │ day_off_removed"), "{}", narrow.stdout);
 
     // A provincial calendar is compiled over its parent; the same file twice changes nothing.
     let p = "specs/calendars/example-province.yaml";
@@ -632,6 +703,15 @@ fn calendar_days_lists_every_covered_day_as_the_engine_counts_it() {
     assert_eq!(day("2027-02-04")["status"], "provisional");
     assert_eq!(day("2027-03-01"), serde_json::json!({"date": "2027-03-01", "working": true}));
     assert_eq!(v["known_differences"].as_array().unwrap().len(), 3);
+    // As text: a table of the marked days only.
+    let r = motcua(&["calendar", "days", "specs/calendars/vn-gov.yaml", "--lang", "en"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert!(lines[0].starts_with("Date       │ Working │ Kind"), "{}", r.stdout);
+    let tet = lines.iter().find(|l| l.starts_with("2027-02-04")).expect("Tết 2027");
+    let cells: Vec<&str> = tet.split('│').map(str::trim).collect();
+    assert_eq!(cells[..4], ["2027-02-04", "off", "holiday", "provisional"], "{tet}");
+    assert!(!r.stdout.contains("2027-03-01"), "unmarked days are not listed");
 }
 
 // ---- diff ----
@@ -1045,6 +1125,34 @@ const COMMANDS: [&str; 16] = [
     "completions",
     "man",
 ];
+
+#[test]
+fn serve_help_is_vietnamese_by_default_and_english_with_lang_en() {
+    let vi = motcua(&["serve", "--help"]);
+    assert_eq!(vi.code, 0, "{}", vi.stderr);
+    for words in ["địa chỉ lắng nghe", "--listen <ĐỊA_CHỈ>", "[mặc định: 4]", "[biến môi trường: MOTCUA_SPECS=]"]
+    {
+        assert!(vi.stdout.contains(words), "`{words}` not in:\n{}", vi.stdout);
+    }
+    // No option keeps the old "English / Tiếng Việt" pair, nor an English word clap writes.
+    for english in ["address to listen on", "[default:", "[env:", " / "] {
+        assert!(!vi.stdout.contains(english), "`{english}` in the Vietnamese help:\n{}", vi.stdout);
+    }
+    let en = motcua(&["serve", "--help", "--lang", "en"]);
+    assert_eq!(en.code, 0, "{}", en.stderr);
+    for words in ["address to listen on", "--listen <ADDRESS>", "[default: 4]", "Usage: motcua serve"] {
+        assert!(en.stdout.contains(words), "`{words}` not in:\n{}", en.stdout);
+    }
+    for vietnamese in ["địa chỉ", "tệp", "mặc định", " / "] {
+        assert!(!en.stdout.contains(vietnamese), "`{vietnamese}` in the English help:\n{}", en.stdout);
+    }
+    // Every option has its help in both languages, and they differ.
+    let options = |text: &str| text.lines().filter(|l| l.trim_start().starts_with("--")).count();
+    assert_eq!(options(&vi.stdout), options(&en.stdout));
+    assert!(options(&vi.stdout) >= 18, "{}", vi.stdout);
+    // The same switch before the command.
+    assert_eq!(motcua(&["--lang", "en", "serve", "--help"]).stdout, en.stdout);
+}
 
 #[test]
 fn help_of_every_command_in_vietnamese_and_english() {

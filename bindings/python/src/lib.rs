@@ -225,7 +225,7 @@ impl Procedure {
     }
 
     /// The warnings found while compiling (lints): a list of diagnostics
-    /// `{code, severity, file, line, column, path, message: {vi, en}, help?}`.
+    /// `{code, severity, file, line, column, path, message: {vi, en}, help?, end?, labels?}`.
     #[getter]
     fn warnings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         out(py, self.inner.warnings())

@@ -2,12 +2,43 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::app::{Config, Database, Limits};
 use crate::auth::{AuthConfig, KeySource};
 
+/// Whether the options' help is in English (`--lang en`); Vietnamese otherwise.
+static ENGLISH: AtomicBool = AtomicBool::new(false);
+
+/// Chooses the language of [`ServeArgs`]' help: call it before the clap command is built
+/// (`motcua --lang en serve --help` does). Vietnamese unless `english`.
+///
+/// ```
+/// use clap::{CommandFactory, Parser};
+/// #[derive(Parser)]
+/// struct Cli { #[command(flatten)] serve: motcua_server::ServeArgs }
+/// let help = |english| {
+///     motcua_server::set_english_help(english);
+///     let cmd = Cli::command();
+///     cmd.get_arguments().find(|a| a.get_id() == "listen").unwrap().get_help().unwrap().to_string()
+/// };
+/// assert_eq!(help(true), "address to listen on");
+/// assert_eq!(help(false), "địa chỉ lắng nghe");
+/// ```
+pub fn set_english_help(english: bool) {
+    ENGLISH.store(english, Ordering::Relaxed);
+}
+
+/// A help text in the language [`set_english_help`] chose: both are written side by side
+/// where the option is declared, so neither can be forgotten.
+fn tr(vi: &'static str, en: &'static str) -> &'static str {
+    if ENGLISH.load(Ordering::Relaxed) { en } else { vi }
+}
+
 /// Options of `motcua serve`.
+///
+/// Their help is in Vietnamese unless [`set_english_help`] chose English.
 ///
 /// ```
 /// use clap::Parser;
@@ -19,62 +50,82 @@ use crate::auth::{AuthConfig, KeySource};
 /// ```
 #[derive(Clone, Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Database: a SQLite file (created if missing) or `postgres://…` (any number of
-    /// replicas may share one). / Cơ sở dữ liệu: tệp SQLite hoặc `postgres://…`.
-    #[arg(long, env = "MOTCUA_DATABASE", default_value = "motcua.db")]
+    /// The database: a SQLite file (created if missing) or `postgres://…`.
+    #[arg(long, env = "MOTCUA_DATABASE", default_value = "motcua.db", value_name = tr("CSDL", "DATABASE"),
+          help = tr("cơ sở dữ liệu: một tệp SQLite (tạo mới nếu chưa có) hoặc `postgres://…` (nhiều bản chạy song song có thể dùng chung)",
+                    "database: a SQLite file (created if missing) or `postgres://…` (any number of replicas may share one)"))]
     pub database: String,
-    /// Address to listen on. / Địa chỉ lắng nghe.
-    #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080")]
+    /// The address to listen on.
+    #[arg(long, env = "MOTCUA_LISTEN", default_value = "127.0.0.1:8080", value_name = tr("ĐỊA_CHỈ", "ADDRESS"),
+          help = tr("địa chỉ lắng nghe", "address to listen on"))]
     pub listen: SocketAddr,
-    /// The specs folder (catalogue/, calendars/, units/, procedures/). / Thư mục đặc tả.
-    #[arg(long, env = "MOTCUA_SPECS", default_value = "specs")]
+    /// The specs folder.
+    #[arg(long, env = "MOTCUA_SPECS", default_value = "specs", value_name = tr("THƯ_MỤC", "DIR"),
+          help = tr("thư mục đặc tả (catalogue/, calendars/, units/, procedures/)",
+                    "the specs folder (catalogue/, calendars/, units/, procedures/)"))]
     pub specs: PathBuf,
-    /// PEM public key verifying RS256 tokens. / Khóa công khai RS256.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["jwt_eddsa_key", "jwks", "jwt_hs256_secret_file"])]
+    /// A PEM public key verifying RS256 tokens.
+    #[arg(long, value_name = tr("TỆP", "FILE"), conflicts_with_all = ["jwt_eddsa_key", "jwks", "jwt_hs256_secret_file"],
+          help = tr("khóa công khai PEM kiểm tra mã xác thực RS256", "PEM public key verifying RS256 tokens"))]
     pub jwt_rsa_key: Option<PathBuf>,
-    /// PEM public key verifying EdDSA (Ed25519) tokens. / Khóa công khai EdDSA.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["jwks", "jwt_hs256_secret_file"])]
+    /// A PEM public key verifying EdDSA (Ed25519) tokens.
+    #[arg(long, value_name = tr("TỆP", "FILE"), conflicts_with_all = ["jwks", "jwt_hs256_secret_file"],
+          help = tr("khóa công khai PEM kiểm tra mã xác thực EdDSA (Ed25519)", "PEM public key verifying EdDSA (Ed25519) tokens"))]
     pub jwt_eddsa_key: Option<PathBuf>,
-    /// The identity provider's JWKS document, saved to a file. / Tệp JWKS.
-    #[arg(long, value_name = "FILE", conflicts_with = "jwt_hs256_secret_file")]
+    /// The identity provider's JWKS document, saved to a file.
+    #[arg(long, value_name = tr("TỆP", "FILE"), conflicts_with = "jwt_hs256_secret_file",
+          help = tr("tài liệu JWKS của nơi cấp định danh, lưu thành tệp", "the identity provider's JWKS document, saved to a file"))]
     pub jwks: Option<PathBuf>,
-    /// A file holding an HS256 secret (testing only). / Tệp khóa bí mật HS256 (chỉ để thử).
-    #[arg(long, value_name = "FILE")]
+    /// A file holding an HS256 secret (testing only).
+    #[arg(long, value_name = tr("TỆP", "FILE"),
+          help = tr("tệp chứa khóa bí mật HS256 (chỉ để thử)", "a file holding an HS256 secret (testing only)"))]
     pub jwt_hs256_secret_file: Option<PathBuf>,
-    /// Required `iss` claim. / Nơi cấp mã xác thực bắt buộc.
-    #[arg(long)]
+    /// The required `iss` claim.
+    #[arg(long, value_name = tr("NƠI_CẤP", "ISSUER"),
+          help = tr("nơi cấp mã xác thực bắt buộc (`iss`)", "required `iss` claim"))]
     pub jwt_issuer: Option<String>,
-    /// Required `aud` claim. / Đối tượng của mã xác thực bắt buộc.
-    #[arg(long)]
+    /// The required `aud` claim.
+    #[arg(long, value_name = tr("ĐỐI_TƯỢNG", "AUDIENCE"),
+          help = tr("đối tượng bắt buộc của mã xác thực (`aud`)", "required `aud` claim"))]
     pub jwt_audience: Option<String>,
-    /// Store connections. / Số kết nối cơ sở dữ liệu.
-    #[arg(long, default_value_t = 4)]
+    /// Store connections.
+    #[arg(long, default_value_t = 4, value_name = "N",
+          help = tr("số kết nối tới cơ sở dữ liệu", "store connections"))]
     pub connections: usize,
-    /// Seconds between timer rounds (0: this replica fires none). / Chu kỳ hẹn giờ (giây).
-    #[arg(long, default_value_t = 5)]
+    /// Seconds between timer rounds (0: this replica fires none).
+    #[arg(long, default_value_t = 5, value_name = tr("GIÂY", "SECONDS"),
+          help = tr("số giây giữa hai lượt hẹn giờ (0: bản chạy này không kích hoạt hẹn giờ nào)",
+                    "seconds between timer rounds (0: this replica fires none)"))]
     pub timer_seconds: u64,
-    /// Largest request body in bytes. / Kích thước tối đa của yêu cầu.
-    #[arg(long, default_value_t = 1 << 20)]
+    /// Largest request body in bytes.
+    #[arg(long, default_value_t = 1 << 20, value_name = tr("BYTE", "BYTES"),
+          help = tr("kích thước tối đa của thân yêu cầu, tính bằng byte", "largest request body in bytes"))]
     pub max_body: usize,
-    /// Requests per second per token. / Số yêu cầu mỗi giây cho mỗi mã xác thực.
-    #[arg(long, default_value_t = 50)]
+    /// Requests per second per token.
+    #[arg(long, default_value_t = 50, value_name = "N",
+          help = tr("số yêu cầu mỗi giây cho mỗi mã xác thực", "requests per second per token"))]
     pub rate: u32,
-    /// The built WASM package served to the form pages. / Gói WASM.
-    #[arg(long, value_name = "DIR")]
+    /// The built WASM package served to the form pages.
+    #[arg(long, value_name = tr("THƯ_MỤC", "DIR"),
+          help = tr("gói WASM đã dựng, phục vụ cho các trang biểu mẫu", "the built WASM package served to the form pages"))]
     pub wasm_package: Option<PathBuf>,
-    /// Logs as JSON lines. / Nhật ký dạng JSON.
-    #[arg(long)]
+    /// Logs as JSON lines.
+    #[arg(long, help = tr("ghi nhật ký thành các dòng JSON", "logs as JSON lines"))]
     pub log_json: bool,
     /// Deliver the outbox to this URL (`http://…` or `https://…`), signed in `X-Motcua-Signature`.
-    /// / Gửi hàng đợi hiệu ứng tới địa chỉ này.
-    #[arg(long, value_name = "URL", requires = "webhook_secret_file")]
+    #[arg(long, value_name = "URL", requires = "webhook_secret_file",
+          help = tr("gửi hàng đợi hiệu ứng tới địa chỉ này (`http://…` hoặc `https://…`), ký trong `X-Motcua-Signature`",
+                    "deliver the outbox to this URL (`http://…` or `https://…`), signed in `X-Motcua-Signature`"))]
     pub webhook: Option<String>,
-    /// A file holding the webhook's HMAC secret (≥ 32 bytes). / Tệp khóa bí mật của webhook.
-    #[arg(long, value_name = "FILE", requires = "webhook")]
+    /// A file holding the webhook's HMAC secret (at least 32 bytes).
+    #[arg(long, value_name = tr("TỆP", "FILE"), requires = "webhook",
+          help = tr("tệp chứa khóa bí mật HMAC của webhook (ít nhất 32 byte)",
+                    "a file holding the webhook's HMAC secret (at least 32 bytes)"))]
     pub webhook_secret_file: Option<PathBuf>,
-    /// Certificate authorities (PEM) an `https://` webhook may be signed by, beside the
-    /// system's. / Chứng thư gốc (PEM) tin cậy thêm cho webhook `https://`.
-    #[arg(long, value_name = "FILE", requires = "webhook")]
+    /// Certificate authorities (PEM) an `https://` webhook may be signed by, beside the system's.
+    #[arg(long, value_name = tr("TỆP", "FILE"), requires = "webhook",
+          help = tr("chứng thư gốc (PEM) tin cậy thêm, ngoài của hệ thống, cho webhook `https://`",
+                    "certificate authorities (PEM) an `https://` webhook may be signed by, beside the system's"))]
     pub webhook_ca_file: Option<PathBuf>,
     /// A token role that may move running dossiers to a new version (`POST
     /// /api/v1/migrations`); repeat for several. / Vai trò được chuyển hồ sơ sang phiên bản mới.

@@ -36,7 +36,7 @@ pub use api::{
 };
 pub use app::{App, Clock, Config, Database, Limits, Running, ServeError, serve, start, system_clock};
 pub use auth::{AuthConfig, Claims, KeyError, KeySource, Verifier};
-pub use cli::ServeArgs;
+pub use cli::{ServeArgs, set_english_help};
 pub use error::{ApiError, ErrorBody};
 pub use openapi::document as openapi_document;
 pub use specs::{SourceFile, Specs, SpecsError};

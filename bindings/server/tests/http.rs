@@ -523,6 +523,14 @@ async fn every_error_is_coded_and_tells_no_internals() {
     assert_eq!(lint.body["ok"], false, "{}", lint.body);
     assert_eq!(lint.body["diagnostics"][0]["file"], "mine.yaml");
     assert!(lint.body["diagnostics"][0]["line"].as_u64().unwrap() >= 1);
+    // …with the span's end and the secondary labels the core gives (a duplicate key's first).
+    let lint = server
+        .post("/api/v1/lint", &citizen("author"), &json!({"text": "code: a\ncode: b\n", "file": "dup.yaml"}), &[])
+        .await;
+    let dup = lint.body["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "duplicate_key");
+    let dup = dup.unwrap_or_else(|| panic!("{}", lint.body));
+    assert_eq!(dup["end"], json!({"line": 2, "column": 5}));
+    assert_eq!((&dup["labels"][0]["line"], &dup["labels"][0]["end"]), (&json!(1), &json!({"line": 1, "column": 5})));
     // Liveness, readiness, metrics.
     assert_eq!(server.send(Method::GET, "/health/live", None, None, &[]).await.status, 200);
     assert_eq!(

@@ -296,3 +296,18 @@ fn a_bad_webhook_option_stops_the_start_with_its_reason() {
     assert_eq!(code, Some(2), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `motcua-server --help` is in Vietnamese, and in English with `--lang en`, like `motcua serve`.
+#[test]
+fn help_is_vietnamese_by_default_and_english_with_lang_en() {
+    let help = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_motcua-server")).args(args).output().expect("the binary runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).expect("UTF-8")
+    };
+    let vi = help(&["--help"]);
+    assert!(vi.contains("địa chỉ lắng nghe") && !vi.contains("address to listen on"), "{vi}");
+    let en = help(&["--help", "--lang", "en"]);
+    assert!(en.contains("address to listen on") && !en.contains("địa chỉ lắng nghe"), "{en}");
+    assert_eq!(help(&["--lang=en", "--help"]), en);
+}

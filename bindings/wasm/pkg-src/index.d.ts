@@ -36,6 +36,25 @@ export interface Diagnostic {
   path: string;
   message: Message;
   help?: Message;
+  /** Where the primary span ends, just after its last character, when known. */
+  end?: Position;
+  /** Other places of the same file that explain this one (rustc's secondary labels). */
+  labels?: Label[];
+}
+
+/** A 1-based line and column; columns count Unicode scalar values. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+/** A secondary label of a diagnostic: a span of the same file, with what it has to do with it. */
+export interface Label {
+  line: number;
+  column: number;
+  end?: Position;
+  path: string;
+  message: Message;
 }
 
 /** One form or checklist problem. */

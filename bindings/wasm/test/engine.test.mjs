@@ -213,6 +213,13 @@ test('load errors carry code, file, line, column, path, messages and every diagn
   assert.match(err.message, new RegExp(`^birth\\.yaml:${line}:${err.column}: `));
   assert.equal(err.messages.vi.startsWith('birth.yaml:'), true);
   assert.ok(err.diagnostics.some((d) => d.code === 'unknown_step' && d.severity === 'error' && d.help?.en.includes('examine')));
+  // The span's end and the secondary label (the step the typo is nearest to) cross the boundary.
+  const typo = err.diagnostics.find((d) => d.code === 'unknown_step');
+  assert.equal(typo.end.line, line);
+  assert.ok(typo.end.column > typo.column);
+  assert.equal(typo.labels.length, 1);
+  assert.equal(typo.labels[0].path, 'steps.examine');
+  assert.match(typo.labels[0].message.en, /is declared here$/);
 
   assert.throws(() => engine.loadProcedure('motcua: 1\n  bad: [\n', 'broken.yaml'), { code: 'yaml_syntax', file: 'broken.yaml' });
   assert.throws(

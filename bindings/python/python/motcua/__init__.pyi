@@ -40,7 +40,9 @@ class SpecError(MotcuaError):
     """A catalogue, calendar, units or procedure spec did not load."""
 
     diagnostics: list[JSON]
-    """Every error and warning, ``{code, severity, file, line, column, path, message, help?}``."""
+    """Every error and warning, ``{code, severity, file, line, column, path, message, help?,
+    end?, labels?}`` (``end``: where the span ends; ``labels``: secondary labels, each
+    ``{line, column, end?, path, message}``)."""
 
 class InputError(MotcuaError):
     """A malformed argument. Codes: ``invalid_shape`` (a dict not in the published shape),
