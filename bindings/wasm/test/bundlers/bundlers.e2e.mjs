@@ -3,7 +3,8 @@
 // Vite, webpack 5 and esbuild, each with no configuration of its own for the package, and each
 // build (and the Vite dev server) is opened in headless Debian Chromium, which must show the
 // engine's answer to a form with a wrong citizen ID, from both entries (`motcua/lite` and
-// `motcua`). `node --test bundlers.e2e.mjs` here.
+// `motcua`). Node imports both entries by name, and Vite renders src/ssr.js server-side (dev and
+// build). `node --test bundlers.e2e.mjs` here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -134,6 +135,27 @@ test('vite build', async () => {
   const dir = join(out, 'vite');
   await vite.build({ root: here, configFile: false, logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
   assertValidated(await openServed(dir));
+});
+
+const rendered = '<ul data-entry="lite"><li data-code="invalid_citizen_id">Số định danh cá nhân: số định danh cá nhân phải gồm đúng 12 chữ số</li></ul>\n'
+  + '<ul data-entry="full"><li data-code="invalid_citizen_id">Số định danh cá nhân: số định danh cá nhân phải gồm đúng 12 chữ số</li></ul>';
+
+test('Vite SSR: ssrLoadModule in dev, vite build --ssr', async () => {
+  const server = await vite.createServer({ root: here, configFile: false, logLevel: 'warn',
+    cacheDir: join(out, 'vite-ssr-cache'), server: { middlewareMode: true }, appType: 'custom' });
+  try {
+    const { render } = await server.ssrLoadModule('/src/ssr.js');
+    assert.equal(render(publicSpecs), rendered);
+  } finally {
+    await server.close();
+  }
+  // Inside the app, as a server runs it: the build leaves `motcua` to Node's resolution from
+  // the app's node_modules (Vite externalizes dependencies in SSR builds).
+  const dir = join(here, 'dist', 'ssr');
+  await vite.build({ root: here, configFile: false, logLevel: 'warn',
+    build: { ssr: 'src/ssr.js', outDir: dir, emptyOutDir: true } });
+  const { render } = await import(join(dir, 'ssr.js'));
+  assert.equal(render(publicSpecs), rendered);
 });
 
 test('webpack 5', async () => {
