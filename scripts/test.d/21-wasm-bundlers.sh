@@ -2,9 +2,8 @@
 # scripts/test.sh after 20-wasm.sh, which built bindings/wasm/pkg and ensured Chromium.
 # `npm pack`s the package, installs the tarball into the template app (whose tools come from
 # its own package-lock.json, installed only when the lock changed), builds the app with Vite,
-# webpack and esbuild and opens each build and the Vite dev server in headless Chromium, renders
-# server-side with Vite SSR, then
-# runs Vitest over both entries in Node.
+# webpack and esbuild, opens each build and the Vite dev server in headless Chromium, renders
+# it server-side with Vite SSR, then runs Vitest over both entries in Node.
 
 step "wasm: the packed package with Vite (dev, build, SSR), webpack, esbuild in Chromium; Vitest"
 (
