@@ -121,6 +121,8 @@ test('Node resolves both entries by name to their node condition', async () => {
 });
 
 test('Vite dev server', async () => {
+  // A fresh pre-bundle cache each run: Vite keys it on the lock file, which the tarball
+  // (installed with --no-save) does not change. The pre-bundler is part of what is tested.
   const server = await vite.createServer({ root: here, configFile: false, logLevel: 'warn',
     cacheDir: join(out, 'vite-cache'), server: { host: '127.0.0.1', port: 0, strictPort: false } });
   await server.listen();
