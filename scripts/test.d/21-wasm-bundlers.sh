@@ -3,7 +3,8 @@
 # `npm pack`s the package, installs the tarball into the template app (whose tools come from
 # its own package-lock.json, installed only when the lock changed), builds the app with Vite,
 # webpack and esbuild, opens each build and the Vite dev server in headless Chromium, renders
-# it server-side with Vite SSR, then runs Vitest over both entries in Node.
+# it server-side with Vite SSR, runs Vitest over both entries in Node and type-checks an import
+# of each with tsc.
 
 step "wasm: the packed package with Vite (dev, build, SSR), webpack, esbuild in Chromium; Vitest"
 (
@@ -20,4 +21,8 @@ step "wasm: the packed package with Vite (dev, build, SSR), webpack, esbuild in 
   npm install --no-save --no-audit --no-fund "$packed"/motcua-*.tgz
   node --test bundlers.e2e.mjs
   node_modules/.bin/vitest run
+  # The types through the `types` condition, as bundler and Node projects resolve them (the
+  # TypeScript of bindings/wasm, installed by 20-wasm.sh).
+  ../../node_modules/.bin/tsc -p tsconfig.json
+  ../../node_modules/.bin/tsc -p tsconfig.json --module nodenext --moduleResolution nodenext
 )
