@@ -3,8 +3,8 @@
 // Vite, webpack 5 and esbuild, each with no configuration of its own for the package, and each
 // build (and the Vite dev server) is opened in headless Debian Chromium, which must show the
 // engine's answer to a form with a wrong citizen ID, from both entries (`motcua/lite` and
-// `motcua`). Node imports both entries by name, and Vite renders src/ssr.js server-side (dev and
-// build). `node --test bundlers.e2e.mjs` here.
+// `motcua`). Node imports both entries by name, and src/ssr.js is rendered server-side through
+// Vite (dev and build) and a webpack `target: 'node'` bundle. `node --test bundlers.e2e.mjs` here.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -169,6 +169,18 @@ test('webpack 5', async () => {
   writeFileSync(join(dir, 'index.html'), readFileSync(join(here, 'index.html'), 'utf8')
     .replace('<script type="module" src="./src/main.js"></script>', '<script src="./main.js"></script>'));
   assertValidated(await openServed(dir));
+});
+
+test('webpack 5, target node (SSR)', async () => {
+  // The `node` entries bundled: their `.wasm` becomes an emitted asset read with fs.
+  const dir = join(out, 'webpack-node');
+  const stats = await new Promise((resolve, reject) => webpack({
+    mode: 'production', target: 'node', context: here, entry: './src/ssr.js',
+    output: { path: dir, filename: 'ssr.cjs', library: { type: 'commonjs2' } },
+  }, (e, s) => (e ? reject(e) : resolve(s))));
+  assert.ok(!stats.hasErrors(), stats.toString('errors-only'));
+  const { render } = createRequire(import.meta.url)(join(dir, 'ssr.cjs'));
+  assert.equal(render(publicSpecs), rendered);
 });
 
 test('esbuild', async () => {
