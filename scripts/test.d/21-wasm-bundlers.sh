@@ -3,8 +3,8 @@
 # `npm pack`s the package, installs the tarball into the template app (whose tools come from
 # its own package-lock.json, installed only when the lock changed), builds the app with Vite,
 # webpack and esbuild, opens each build and the Vite dev server in headless Chromium, renders
-# it server-side (Vite SSR, webpack target node), runs Vitest over both entries in Node and type-checks an import
-# of each with tsc.
+# it server-side (Vite SSR, webpack target node), runs Vitest over both entries in Node and
+# type-checks an import of each with tsc.
 
 step "wasm: the packed package with Vite (dev, build, SSR), webpack (web, node), esbuild in Chromium; Vitest; tsc"
 (
