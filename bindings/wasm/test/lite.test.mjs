@@ -5,10 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Engine as FullEngine, MotcuaError } from '../pkg/node.js';
-import { initSync, __setErrorClass, Engine } from '../pkg/lite/motcua_wasm.js';
-
-initSync({ module: readFileSync(new URL('../pkg/lite/motcua_wasm_bg.wasm', import.meta.url)) });
-__setErrorClass(MotcuaError);
+// The entry `import 'motcua/lite'` resolves to in Node (the `node` export condition).
+import { Engine } from '../pkg/lite-node.js';
 
 const root = new URL('../../../', import.meta.url);
 const read = (path) => readFileSync(new URL(path, root), 'utf8');
