@@ -125,7 +125,7 @@ pub unsafe extern "C" fn motcua_dossier_apply(
 /// motcua_result r = motcua_dossier_apply_to_buffer(dossier, procedure, cmd, cmd_len,
 ///                                                  buf, sizeof buf, &len, &big, NULL);
 /// const char *json = big ? motcua_string_ptr(big) : buf;  // applied, or the error report
-/// /* ... */
+/// // ... use json, len bytes ...
 /// motcua_string_free(big);
 /// ```
 ///

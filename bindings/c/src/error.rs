@@ -295,7 +295,7 @@ pub unsafe extern "C" fn motcua_error_json(err: *const motcua_error) -> motcua_s
 ///
 /// ```c
 /// motcua_str report = motcua_error_report(err);
-/// // {"result":7,"code":"forbidden","line":0,"column":0,"path":"actor.role",
+/// // {"result":7,"code":"forbidden","line":0,"column":0,"path":"actor",
 /// //  "message":{"vi":"...","en":"..."},"detail":{"code":"forbidden",...}}
 /// ```
 ///
