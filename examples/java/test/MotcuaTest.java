@@ -128,6 +128,16 @@ public final class MotcuaTest {
         String catalogue = read("specs/catalogue/vietnam.yaml"), calendar = read("specs/calendars/vn-gov.yaml");
         String spec = read("specs/procedures/birth-registration-residence-insurance.yaml");
 
+        test("the example's JSON reader: escapes, nesting, raw members", () -> {
+            String doc = "{\"a\":\"x\\\"y\\n\u1ea1\",\"b\":[1,{\"c\":\"]}\\\"\"}],\"d\":-2.5e1}";
+            Map<String, Object> m = Json.object(doc, "b");
+            equal(m.get("a"), "x\"y\n\u1ea1", "escaped string");
+            equal(m.get("b"), "[1,{\"c\":\"]}\\\"\"}]", "raw member with brackets and quotes in a string");
+            equal(Json.raw(doc, "b"), m.get("b"), "raw = object(text, key)");
+            equal(Json.object(doc).get("d"), -25.0, "number");
+            equal(Json.parse((String) m.get("b")).toString(), "[1, {c=]}\"}]", "the raw text parses");
+        });
+
         test("version", () -> check(Library.version().matches("\\d+\\.\\d+\\.\\d+.*"), "version " + Library.version()));
 
         test("library: load, calendar, working time, and their bad inputs", () -> {

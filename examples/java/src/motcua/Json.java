@@ -37,6 +37,39 @@ public final class Json {
     }
 
     /**
+     * Parses a JSON object in one pass, keeping the member {@code rawKey} as its text (a
+     * {@code String}, as {@link #raw} gives it) instead of parsing it into values.
+     */
+    public static Map<String, Object> object(String text, String rawKey) {
+        Json p = new Json(text);
+        p.space();
+        p.expect('{');
+        Map<String, Object> m = new LinkedHashMap<>();
+        p.space();
+        if (!p.peek('}')) {
+            do {
+                p.space();
+                String k = p.string();
+                p.space();
+                p.expect(':');
+                p.space();
+                int start = p.i;
+                if (k.equals(rawKey)) {
+                    p.skip();
+                    m.put(k, text.substring(start, p.i));
+                } else {
+                    m.put(k, p.value());
+                }
+                p.space();
+            } while (p.next(','));
+            p.expect('}');
+        }
+        p.space();
+        if (p.i != text.length()) throw p.error("trailing characters");
+        return m;
+    }
+
+    /**
      * The text of one member of a top-level object, as written ({@code raw("{\"a\":[1]}", "a")}
      * is {@code [1]}), or null: to pass a part of a document on without re-serializing it.
      */
@@ -165,8 +198,46 @@ public final class Json {
         return Long.parseLong(n);
     }
 
+    /** Steps over one value without building it (strings, nesting and escapes respected). */
+    private void skip() {
+        space();
+        if (i >= s.length()) throw error("unexpected end");
+        char c = s.charAt(i);
+        if (c != '{' && c != '[') {
+            value();
+            return;
+        }
+        int depth = 0;
+        for (; i < s.length(); i++) {
+            char d = s.charAt(i);
+            if (d == '"') {
+                for (i++; i < s.length() && s.charAt(i) != '"'; i++) {
+                    if (s.charAt(i) == '\\') i++;
+                }
+            } else if (d == '{' || d == '[') {
+                depth++;
+            } else if (d == '}' || d == ']') {
+                if (--depth == 0) {
+                    i++;
+                    return;
+                }
+            }
+        }
+        throw error("unterminated value");
+    }
+
     private String string() {
         expect('"');
+        // Fast path: no escape before the closing quote.
+        for (int k = i; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (c == '"') {
+                String out = s.substring(i, k);
+                i = k + 1;
+                return out;
+            }
+            if (c == '\\') break;
+        }
         StringBuilder b = new StringBuilder();
         while (true) {
             if (i >= s.length()) throw error("unterminated string");

@@ -87,12 +87,11 @@ public final class MotcuaException extends Exception {
      */
     @SuppressWarnings("unchecked")
     public static MotcuaException fromReport(String report) {
-        Map<String, Object> r = Json.object(report);
+        Map<String, Object> r = Json.object(report, "detail");
         Map<String, Object> m = (Map<String, Object>) r.get("message");
-        Object detail = r.get("detail");
         return new MotcuaException(Result.of(((Long) r.get("result")).intValue()), (String) r.get("code"),
                 (Long) r.get("line"), (Long) r.get("column"), (String) r.get("path"), (String) m.get("vi"),
-                (String) m.get("en"), Json.raw(report, "detail"));
+                (String) m.get("en"), (String) r.get("detail"));
     }
 
     /**
