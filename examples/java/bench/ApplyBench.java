@@ -30,6 +30,9 @@ import motcua.Procedure;
  * eight accessors and frees it; {@code *.refused.buffer} gets the report in the buffer.
  * {@code layer.*} is the typed layer ({@link Dossier#apply}: the buffer path, a refusal becomes a
  * {@link MotcuaException} parsed from the report). Every answer is copied into Java strings.
+ * {@code call.size_t} and {@code call.str} are the price of one call alone: {@code
+ * motcua_string_len(NULL)} (a {@code size_t} back) and {@code motcua_version()} (a {@code
+ * motcua_str} back, which JNA turns into a new {@code Structure}).
  * Prints {@code variant repeat microseconds-per-command}; warm-up repeats are not printed.
  */
 public final class ApplyBench {
@@ -92,7 +95,8 @@ public final class ApplyBench {
         Pointer p = procedure.handle();
         Memory out = new Memory(8), err = new Memory(8), len = new Memory(8), buf = new Memory(65536);
         String[] names = {"iface.apply", "iface.buffer", "direct.apply", "direct.buffer", "layer.apply",
-            "iface.refused.getters", "direct.refused.getters", "direct.refused.buffer", "layer.refused"};
+            "iface.refused.getters", "direct.refused.getters", "direct.refused.buffer", "layer.refused",
+            "call.size_t", "call.str"};
         Dossier[] dossiers = new Dossier[n];
         for (int rep = -5; rep < repeats; rep++) { // five warm-up repeats (JIT), not printed
             for (int v = 0; v < names.length; v++) {
@@ -164,6 +168,8 @@ public final class ApplyBench {
                                     null) != 7) throw new AssertionError();
                             sink += utf8(buf, len.getLong(0)).length();
                         }
+                        case 9 -> sink += MotcuaNative.motcua_string_len(null); // one call, a primitive back
+                        case 10 -> sink += MotcuaNative.motcua_version().len; // one call, a Structure.ByValue back
                         default -> {
                             try {
                                 dossiers[i].apply(REFUSED);
@@ -176,7 +182,7 @@ public final class ApplyBench {
                 }
                 double per = (System.nanoTime() - start) / 1e3 / n;
                 for (Dossier d : dossiers) d.close();
-                if (rep >= 0) System.out.printf("java.%s %d %.3f%n", names[v], rep, per);
+                if (rep >= 0) System.out.printf("java.%s %d %.4f%n", names[v], rep, per);
             }
         }
         procedure.close();

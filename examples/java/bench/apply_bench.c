@@ -6,7 +6,8 @@
  *
  * Each repeat submits DOSSIERS fresh dossiers (not timed), then times one accept on each, and
  * one refused command (a citizen proposing) on each. Prints one line per variant and repeat:
- * `variant repeat microseconds-per-command`. The answers are read the way a host reads them
+ * `variant repeat microseconds-per-command`; `call.size_t` and `call.str` time one call alone
+ * (motcua_string_len(NULL), motcua_version()). The answers are read the way a host reads them
  * (the accessors are called, the bytes touched), so nothing is optimised away.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -77,7 +78,7 @@ int main(int argc, char **argv) {
   size_t accept_len = strlen(ACCEPT), refused_len = strlen(REFUSED);
 
   for (int rep = -2; rep < repeats; rep++) { /* two warm-up repeats, not printed */
-    for (int variant = 0; variant < 4; variant++) {
+    for (int variant = 0; variant < 6; variant++) {
       for (int i = 0; i < n; i++) {
         motcua_string *applied = NULL;
         if (motcua_dossier_submit(procedure, sub, sub_len, &dossiers[i], &applied, &err)) die("submit", err);
@@ -119,12 +120,19 @@ int main(int argc, char **argv) {
             sink += len + (size_t)buf[0];
             motcua_string_free(overflow);
             break;
+          case 4: /* one call alone, a size_t back */
+            sink += motcua_string_len(NULL);
+            break;
+          case 5: /* one call alone, a motcua_str back */
+            sink += motcua_version().len;
+            break;
         }
       }
       double per = (now_us() - start) / n;
       for (int i = 0; i < n; i++) motcua_dossier_free(dossiers[i]);
-      static const char *names[] = {"c.apply", "c.apply_to_buffer", "c.refused.getters", "c.refused.buffer"};
-      if (rep >= 0) printf("%s %d %.3f\n", names[variant], rep, per);
+      static const char *names[] = {"c.apply",          "c.apply_to_buffer", "c.refused.getters",
+                                    "c.refused.buffer", "c.call.size_t",     "c.call.str"};
+      if (rep >= 0) printf("%s %d %.4f\n", names[variant], rep, per);
     }
   }
   free(dossiers);

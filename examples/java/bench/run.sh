@@ -39,9 +39,10 @@ sort -k1,1 -k3,3n "$out/samples" | awk '
     peer["java.iface.buffer"] = peer["java.direct.buffer"] = peer["java.layer.apply"] = "c.apply";
     peer["java.iface.refused.getters"] = peer["java.direct.refused.getters"] = "c.refused.getters";
     peer["java.direct.refused.buffer"] = peer["java.layer.refused"] = "c.refused.getters";
+    peer["java.call.size_t"] = "c.call.size_t"; peer["java.call.str"] = "c.call.str";
     printf "%-30s %8s %18s %8s\n", "variant", "median", "range", "× C";
     for (k in med) {
       r = (k in peer) ? sprintf("%.2f", med[k] / med[peer[k]]) : "";
-      printf "%-30s %8.2f %8.2f–%-8.2f %8s\n", k, med[k], lo[k], hi[k], r;
+      printf "%-30s %8.3f %8.3f–%-8.3f %8s\n", k, med[k], lo[k], hi[k], r;
     }
   }' | sort
