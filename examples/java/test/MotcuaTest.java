@@ -209,7 +209,7 @@ public final class MotcuaTest {
                 equal(d.version(), 4L, "version after refusals");
                 equal(effects(d.apply(act("c5", "2026-03-03T15:00:00+07:00", "police_officer", "commune_police",
                         "register_residence", null))), List.of("hand_off:commune_committee:horizontal"), "police");
-                refuses(MotcuaException.Result.REJECTED, "unknown_action", null, () -> d.apply(act("c5b",
+                refuses(MotcuaException.Result.REJECTED, "unknown_action", "action", () -> d.apply(act("c5b",
                         "2026-03-03T15:30:00+07:00", "police_officer", "commune_police", "register_residence", null)));
                 String c6 = act("c6", "2026-03-04T10:00:00+07:00", "insurance_officer", "social_insurance",
                         "issue_card", null);
