@@ -5,8 +5,9 @@
 #
 # Builds the release library, compiles apply_bench.c and the Java classes, then runs the C and
 # the Java program alternately ROUNDS times (default 3) and prints, per variant, the median and
-# the range (min–max) of the per-command µs over every repeat of every round, and the ratio of
-# the medians to the matching C variant. Not part of the test command: timings are a report,
+# the range (min–max) of the per-command µs over every repeat of every round, and the ratios of
+# the medians and of the minimums (the least disturbed repeats, on a loaded machine) to the
+# matching C variant. Not part of the test command: timings are a report,
 # never an assertion.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -40,9 +41,10 @@ sort -k1,1 -k3,3n "$out/samples" | awk '
     peer["java.iface.refused.getters"] = peer["java.direct.refused.getters"] = "c.refused.getters";
     peer["java.direct.refused.buffer"] = peer["java.layer.refused"] = "c.refused.getters";
     peer["java.call.size_t"] = "c.call.size_t"; peer["java.call.str"] = "c.call.str";
-    printf "%-30s %8s %18s %8s\n", "variant", "median", "range", "× C";
+    printf "%-30s %8s %18s %10s %8s\n", "variant", "median", "range", "× C (med)", "(min)";
     for (k in med) {
       r = (k in peer) ? sprintf("%.2f", med[k] / med[peer[k]]) : "";
-      printf "%-30s %8.3f %8.3f–%-8.3f %8s\n", k, med[k], lo[k], hi[k], r;
+      q = (k in peer) ? sprintf("%.2f", lo[k] / lo[peer[k]]) : "";
+      printf "%-30s %8.3f %8.3f–%-8.3f %10s %8s\n", k, med[k], lo[k], hi[k], r, q;
     }
   }' | sort
