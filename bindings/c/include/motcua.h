@@ -540,7 +540,7 @@ motcua_str motcua_error_json(const motcua_error *err);
  *
  * ```c
  * motcua_str report = motcua_error_report(err);
- * // {"result":7,"code":"forbidden","line":0,"column":0,"path":"actor.role",
+ * // {"result":7,"code":"forbidden","line":0,"column":0,"path":"actor",
  * //  "message":{"vi":"...","en":"..."},"detail":{"code":"forbidden",...}}
  * ```
  *
