@@ -29,6 +29,16 @@ motcua_java() {
   fi
   javac -version
 
+  step "Java: the binding declares every function of motcua.h"
+  local missing
+  missing="$(comm -23 <(grep -oE '\bmotcua_[a-z_]+\(' bindings/c/include/motcua.h | tr -d '(' | sort -u) \
+    <(grep -oE 'native [A-Za-z.]+ motcua_[a-z_]+\(' examples/java/src/motcua/MotcuaNative.java \
+      | sed -E 's/.* (motcua_[a-z_]+)\(/\1/' | sort -u))"
+  if [ -n "$missing" ]; then
+    echo "examples/java/src/motcua/MotcuaNative.java lacks: $missing" >&2
+    return 1
+  fi
+
   step "Java: build the C library, compile the binding, example, test and benchmark"
   cargo build --quiet --locked -p motcua-c
   rm -rf "$out/classes"
