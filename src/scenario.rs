@@ -55,6 +55,20 @@ use crate::spec::yaml;
 use crate::status::NationalStatus;
 use crate::text::Text;
 
+/// The JSON Schema of a scenario file, as committed in `specs/schema/scenario.schema.json`
+/// (`motcua schema scenario` prints it). Every shipped scenario names it on its first line,
+/// `# yaml-language-server: $schema=…/specs/schema/scenario.schema.json`, so an editor
+/// completes and checks scenarios as it does specs.
+///
+/// ```
+/// let schema: serde_json::Value = serde_json::from_str(&motcua::scenario::schema()).unwrap();
+/// assert_eq!(schema["title"], "motcua scenario");
+/// assert!(schema["required"].as_array().unwrap().contains(&"submit".into()));
+/// ```
+pub fn schema() -> String {
+    crate::spec::schema_of::<Scenario>("motcua scenario")
+}
+
 /// A scenario file.
 ///
 /// ```

@@ -4,6 +4,7 @@
 mod calendar;
 mod common;
 mod forms;
+mod guide;
 mod fuzz_regressions;
 mod hardening;
 mod json;

@@ -1,5 +1,6 @@
 //! Moving running dossiers to a new version (issue 15, items 4–5): the `migrated` event, the
-//! deadline semantics, replay across versions, and properties over random dossiers, on the
+//! deadline semantics, replay across versions, and properties over random dossiers and random
+//! valid mappings between the versions, on the
 //! shipped 2025-07-01 pair (district → commune) and variants of it with changed budgets,
 //! a shorter legal deadline and a new timer.
 //!
@@ -562,6 +563,134 @@ proptest! {
                 check_history(&p, &moved2);
                 moved = moved2;
                 prop_assert!(moved.version() > dossier.version());
+            }
+        }
+    }
+}
+
+/// The steps of both versions of the shipped pair (the same ids, other agencies).
+const STEPS: [&str; 5] = ["receive", "review", "supplement", "sign", "return_result"];
+
+/// A migration between the shipped pair written from random choices: each old step goes to
+/// the new step `targets[i]` (`None`: not migratable), the field and document renames and
+/// the dropped field each kept or left out, and each deadline policy either way.
+fn random_migration(targets: &[Option<usize>], renames: (bool, bool, bool), policies: (bool, bool, bool)) -> String {
+    let mut text = String::from(
+        "motcua: 1\nprocedure: \"1.001612\"\nfrom: \"2021.1\"\nto: \"2025.1\"\n\
+         name: {vi: Chuyển ngẫu nhiên, en: A random move}\nsteps:\n",
+    );
+    for (step, target) in STEPS.iter().zip(targets) {
+        match target {
+            Some(t) => text.push_str(&format!("  {step}: {{to: {}}}\n", STEPS[*t])),
+            None => text.push_str(&format!("  {step}:\n    not_migratable: {{vi: Giữ lại, en: Kept back}}\n")),
+        }
+    }
+    let (field, dropped, document) = renames;
+    if field {
+        text.push_str("fields:\n  owner.id_number: owner.citizen_id\n");
+    }
+    if dropped {
+        text.push_str("dropped_fields: [business_address.district]\n");
+    }
+    if document {
+        text.push_str("documents:\n  member_ids: personal_papers\n");
+    }
+    let (earlier, keep_remaining, from_entry) = policies;
+    text.push_str(&format!(
+        "deadlines:\n  appointment: {}\n  step_budget: {}\n  new_timers: {}\n",
+        if earlier { "earlier_of_both" } else { "keep" },
+        if keep_remaining { "keep_remaining" } else { "new_minus_used" },
+        if from_entry { "from_step_entry" } else { "start_at_migration" },
+    ));
+    text
+}
+
+/// Working minutes the legal clock has counted by `at`: from its start, less every
+/// suspension (the one in progress up to `at`).
+fn counted(p: &Procedure, dossier: &Dossier, at: DateTime<FixedOffset>) -> u64 {
+    let calendar = p.calendar();
+    let deadline = dossier.deadline();
+    let open = deadline.suspended_since.map_or(0, |s| calendar.elapsed(s, at).unwrap());
+    calendar.elapsed(deadline.clock_start, at).unwrap() - deadline.suspended_minutes - open
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    /// Issue 15's properties over random *mappings*: any valid migration between the pair,
+    /// applied to a dossier after a random prefix of commands, either moves it so that the
+    /// history replays across both versions, the chain verifies, the legal clock has counted
+    /// the same working time, the appointment moves later only when an applicant's
+    /// suspension ends at the move, and every active step is the one the mapping names — or
+    /// refuses it with a code that says why, leaving it byte-identical. The dry run agrees.
+    #[test]
+    fn random_valid_mappings_move_or_refuse_without_losing_anything(
+        targets in proptest::collection::vec(proptest::option::weighted(0.8, 0usize..5), 5),
+        renames in (proptest::bool::weighted(0.85), proptest::bool::weighted(0.85), proptest::bool::weighted(0.85)),
+        policies in (any::<bool>(), any::<bool>(), any::<bool>()),
+        before in proptest::collection::vec((any::<u8>(), 0u16..900), 0..4),
+        wait in 0u16..1200,
+    ) {
+        let (old, new) = (procedure(OLD), procedure(NEW));
+        let text = random_migration(&targets, renames, policies);
+        let migration = Migration::from_yaml(&text, "random.yaml", &old, &new)
+            .unwrap_or_else(|e| panic!("a valid mapping must compile:\n{text}\n{e}"));
+        let p = Pair { old, new, migration };
+        let dossier = walk(&p.old, &before);
+        let bytes = serde_json::to_string(&dossier).unwrap();
+        let when = later(&p.old, &dossier, wait);
+        let preview = dry_run(&dossier, &p.old, &p.new, &p.migration, when);
+        let target = |step: &str| STEPS.iter().position(|s| *s == step).and_then(|i| targets[i]).map(|t| STEPS[t]);
+        match migrate(&dossier, &p.old, &p.new, &p.migration, when, actor("2025.1", "one_stop_officer")) {
+            Err(err) => {
+                prop_assert_eq!(serde_json::to_string(&dossier).unwrap(), bytes.clone());
+                prop_assert_eq!(preview.refused.as_ref().map(|r| r.code), Some(err.code));
+                let pinned = dossier.active_step_ids().any(|s| target(s).is_none());
+                match err.code {
+                    Code::DossierClosed => prop_assert!(dossier.closure().is_some()),
+                    Code::NotMigratable => prop_assert!(pinned, "{}", err),
+                    Code::InvalidForm => {
+                        prop_assert!(!pinned);
+                        prop_assert!(!(renames.0 && renames.1 && renames.2), "the shipped renames validate: {}", err);
+                        prop_assert!(!err.problems.is_empty());
+                    }
+                    other => prop_assert!(false, "unexpected refusal {:?}: {}", other, err),
+                }
+            }
+            Ok((moved, applied)) => {
+                prop_assert_eq!(serde_json::to_string(&dossier).unwrap(), bytes.clone());
+                prop_assert!(preview.refused.is_none());
+                prop_assert_eq!(Some(moved.deadline().appointment), preview.appointment_after);
+                prop_assert_eq!(moved.procedure_version(), "2025.1");
+                prop_assert_eq!(applied.events.len(), 1);
+                // Every active step exists in the new version and is the one the mapping names.
+                prop_assert_eq!(moved.active().len(), dossier.active().len());
+                for (after, before) in moved.active().iter().zip(dossier.active()) {
+                    prop_assert!(p.new.step_by_id(&after.step).is_some());
+                    prop_assert_eq!(Some(after.step.as_str()), target(&before.step));
+                    prop_assert_eq!(after.since, when);
+                }
+                // The legal clock has counted the same working time, before and after.
+                prop_assert_eq!(counted(&p.new, &moved, when), counted(&p.old, &dossier, when));
+                prop_assert_eq!(moved.deadline().clock_start, dossier.deadline().clock_start);
+                let resumed = dossier.deadline().suspended_since.is_some() && moved.deadline().suspended_since.is_none();
+                if !resumed {
+                    prop_assert!(moved.deadline().appointment <= dossier.deadline().appointment);
+                    // A suspension in progress stays; one starts at the move when the target
+                    // step waits for the applicant and the old one did not.
+                    let since = dossier.deadline().suspended_since;
+                    prop_assert!(moved.deadline().suspended_since == since || (since.is_none()
+                        && moved.deadline().suspended_since == Some(when)), "{:?}", moved.deadline());
+                }
+                // Used time is never lost: one line per active step, with the minutes it used.
+                prop_assert_eq!(&moved.log()[..dossier.log().len()], dossier.log());
+                for (record, active) in moved.log()[dossier.log().len()..].iter().zip(dossier.active()) {
+                    prop_assert_eq!(record.used_minutes, p.old.calendar().elapsed(active.since, when).unwrap());
+                }
+                for (agency, minutes) in dossier.time_by_agency() {
+                    prop_assert!(moved.time_by_agency()[&agency] >= minutes);
+                }
+                check_history(&p, &moved);
             }
         }
     }

@@ -42,6 +42,7 @@ fn committed_json_schemas_are_up_to_date() {
         ("specs/schema/calendar.schema.json".to_owned(), motcua::spec::calendar_schema()),
         ("specs/schema/units.schema.json".to_owned(), motcua::spec::units_schema()),
         ("specs/schema/migration.schema.json".to_owned(), motcua::spec::migration_schema()),
+        ("specs/schema/scenario.schema.json".to_owned(), motcua::scenario::schema()),
     ]
     .into_iter()
     .chain(runtime)
@@ -57,6 +58,38 @@ fn committed_json_schemas_are_up_to_date() {
             "{file} is stale: regenerate it with `MOTCUA_BLESS=1 cargo test --test integration committed_json_schemas`"
         );
     }
+}
+
+/// Every shipped scenario names the scenario schema on its first line (the path relative to
+/// the file, so an editor finds it) and meets it: the schema says what the runner reads.
+#[test]
+fn every_shipped_scenario_names_and_meets_the_scenario_schema() {
+    let schema: serde_json::Value = serde_json::from_str(&motcua::scenario::schema()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the scenario schema compiles");
+    let mut checked = 0;
+    for dir in ["tests/scenarios", "tests/superseded/scenarios"] {
+        let depth = dir.matches('/').count() + 1;
+        let modeline =
+            format!("# yaml-language-server: $schema={}specs/schema/scenario.schema.json", "../".repeat(depth));
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(text.lines().next(), Some(modeline.as_str()), "{}: the first line", path.display());
+            let value: serde_json::Value = serde_saphyr::from_str(&text).expect("YAML");
+            let problems: Vec<String> =
+                validator.iter_errors(&value).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+            assert!(problems.is_empty(), "{}: {problems:#?}", path.display());
+            checked += 1;
+        }
+    }
+    assert!(checked >= 20, "{checked} scenarios");
+    // And the schema is not vacuous: a scenario with a misspelt key fails it.
+    let wrong: serde_json::Value =
+        serde_saphyr::from_str("procedure: p.yaml\nname: {vi: a, en: b}\nsubmit: {dossier_id: X, at: 2026-03-02T09:00:00+07:00, actor: {role: citizen}, jurisdiction: \"01\"}\ncomands: []\n").unwrap();
+    assert!(!validator.is_valid(&wrong), "a misspelt key passes the schema");
 }
 
 #[test]

@@ -98,6 +98,62 @@ fn a_shorter_budget_and_deadline_are_noted_not_breaking() {
 }
 
 #[test]
+fn what_a_hand_off_sends_and_the_labels_are_reported_not_breaking() {
+    // The shipped pair: the review's agency now receives the personal papers instead of the
+    // members' IDs (the document was renamed).
+    let (old, new) = pair();
+    let d = diff(&old, &new);
+    let removed = d.find(ChangeKind::ReceivesDocumentRemoved, "steps.review.receives.documents.member_ids").unwrap();
+    assert_eq!((removed.old.as_deref(), removed.new.as_deref(), removed.breaking), (Some("member_ids"), None, false));
+    let added = d.find(ChangeKind::ReceivesDocumentAdded, "steps.review.receives.documents.personal_papers").unwrap();
+    assert_eq!(
+        added.message.en,
+        "step “Review the dossier” (`review`): document `personal_papers` is now sent to the receiving agency"
+    );
+    assert!(d.changes.iter().all(|c| !c.subject.contains(".receives.fields.")), "the same fields are sent: {d:#?}");
+    // Edited: a field no longer sent, another one sent, an action and a step renamed.
+    let text = read(NEW)
+        .replacen(
+            "      fields: [business_name, business_address, business_lines, capital, employees, owner]
+",
+            "      fields: [business_name, business_address, business_lines, capital, owner, owner.phone]
+",
+            1,
+        )
+        .replacen("en: Propose for signature}", "en: Send for signature}", 1)
+        .replacen(
+            "name: {vi: Thẩm định hồ sơ, en: Review the dossier}",
+            "name: {vi: Xem xét hồ sơ, en: Examine the dossier}",
+            1,
+        );
+    let library = crate::common::library();
+    let edited = Procedure::from_yaml(&text, "edited.yaml", &library).expect("loads");
+    let d = diff(&new, &edited);
+    let kinds: Vec<_> = d.changes.iter().map(|c| (c.kind, c.subject.as_str(), c.breaking)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (ChangeKind::StepNameChanged, "steps.review", false),
+            (ChangeKind::ReceivesFieldRemoved, "steps.review.receives.fields.employees", false),
+            (ChangeKind::ReceivesFieldAdded, "steps.review.receives.fields.owner.phone", false),
+            (ChangeKind::ActionNameChanged, "steps.review.actions.propose", false),
+        ]
+    );
+    let action = &d.changes[3];
+    assert_eq!((action.old.as_deref(), action.new.as_deref()), (Some("Trình ký"), Some("Trình ký")));
+    assert!(
+        action.message.en.ends_with("name of action `propose`: “Propose for signature” → “Send for signature”"),
+        "{}",
+        action.message.en
+    );
+    assert!(!d.is_breaking());
+    assert_symmetric(&new, &edited, "receives and labels");
+    for kind in [ChangeKind::ReceivesFieldAdded, ChangeKind::ReceivesDocumentRemoved, ChangeKind::ActionNameChanged] {
+        assert_eq!(ChangeKind::from_name(kind.as_str()), Some(kind));
+    }
+}
+
+#[test]
 fn a_new_required_field_and_document_are_breaking_an_optional_one_is_not() {
     let text = read(NEW);
     let edited = text

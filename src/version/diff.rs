@@ -145,6 +145,18 @@ kinds! {
     ActionTimerChanged = "action_timer_changed", ActionTimerChanged;
     /// An action's guard was added, removed or changed.
     ActionGuardChanged = "action_guard_changed", ActionGuardChanged;
+    /// An action's label (its button's text) changed.
+    ActionNameChanged = "action_name_changed", ActionNameChanged;
+
+    // ---- what a hand-off sends (a step's `receives`) ----
+    /// A form field is now sent to the step's agency when the dossier is handed to it.
+    ReceivesFieldAdded = "receives_field_added", ReceivesFieldRemoved;
+    /// A form field is no longer sent to the step's agency.
+    ReceivesFieldRemoved = "receives_field_removed", ReceivesFieldAdded;
+    /// A document is now sent to the step's agency when the dossier is handed to it.
+    ReceivesDocumentAdded = "receives_document_added", ReceivesDocumentRemoved;
+    /// A document is no longer sent to the step's agency.
+    ReceivesDocumentRemoved = "receives_document_removed", ReceivesDocumentAdded;
 
     // ---- outcomes ----
     /// An outcome was added.
@@ -895,6 +907,7 @@ fn step_changes(old: &Procedure, new: &Procedure, o: &Step, n: &Step, out: &mut 
             )),
         );
     }
+    receives_changes(old, new, &o.id, (&vi, &en), out);
     for a in &o.actions {
         let asub = format!("{subject}.actions.{}", a.id);
         let Some((_, b)) = n.action(&a.id) else {
@@ -937,6 +950,75 @@ fn step_changes(old: &Procedure, new: &Procedure, o: &Step, n: &Step, out: &mut 
     }
 }
 
+/// What a hand-off to step `id` sends its agency (`receives`), field by field and document
+/// by document: subjects `steps.<id>.receives.fields.<path>` and `…receives.documents.<id>`.
+/// Not breaking: a dossier already handed over keeps what it was sent, and the next hand-off
+/// sends what the new version lists.
+fn receives_changes(old: &Procedure, new: &Procedure, id: &str, (vi, en): (&str, &str), out: &mut Out) {
+    let lists = |p: &Procedure| {
+        let r = p.spec().steps.get(id).and_then(|s| s.receives.clone()).unwrap_or_default();
+        (r.fields, r.documents)
+    };
+    let ((of, od), (nf, nd)) = (lists(old), lists(new));
+    let subject = |what: &str, item: &str| format!("steps.{id}.receives.{what}.{item}");
+    for f in of.iter().filter(|f| !nf.contains(f)) {
+        out.push(
+            ChangeKind::ReceivesFieldRemoved,
+            subject("fields", f),
+            false,
+            Some(f.clone()),
+            None,
+            Message::new(
+                format!("{vi}: không còn gửi trường `{f}` cho cơ quan nhận hồ sơ"),
+                format!("{en}: field `{f}` is no longer sent to the receiving agency"),
+            ),
+            None,
+        );
+    }
+    for f in nf.iter().filter(|f| !of.contains(f)) {
+        out.push(
+            ChangeKind::ReceivesFieldAdded,
+            subject("fields", f),
+            false,
+            None,
+            Some(f.clone()),
+            Message::new(
+                format!("{vi}: gửi thêm trường `{f}` cho cơ quan nhận hồ sơ"),
+                format!("{en}: field `{f}` is now sent to the receiving agency"),
+            ),
+            None,
+        );
+    }
+    for d in od.iter().filter(|d| !nd.contains(d)) {
+        out.push(
+            ChangeKind::ReceivesDocumentRemoved,
+            subject("documents", d),
+            false,
+            Some(d.clone()),
+            None,
+            Message::new(
+                format!("{vi}: không còn gửi giấy tờ `{d}` cho cơ quan nhận hồ sơ"),
+                format!("{en}: document `{d}` is no longer sent to the receiving agency"),
+            ),
+            None,
+        );
+    }
+    for d in nd.iter().filter(|d| !od.contains(d)) {
+        out.push(
+            ChangeKind::ReceivesDocumentAdded,
+            subject("documents", d),
+            false,
+            None,
+            Some(d.clone()),
+            Message::new(
+                format!("{vi}: gửi thêm giấy tờ `{d}` cho cơ quan nhận hồ sơ"),
+                format!("{en}: document `{d}` is now sent to the receiving agency"),
+            ),
+            None,
+        );
+    }
+}
+
 /// Whether an action is taken by its step's own role and agency (no `by`): then a change of
 /// the step's agency or role is reported once, on the step, not again on every action.
 fn own_actor(s: &Step, a: &Action) -> bool {
@@ -952,6 +1034,21 @@ fn action_changes(
     subject: &str,
     out: &mut Out,
 ) {
+    if a.name != b.name {
+        let ((ov, oe), (nv, ne)) = (both(&a.name), both(&b.name));
+        out.push(
+            ChangeKind::ActionNameChanged,
+            subject,
+            false,
+            Some(ov.clone()),
+            Some(nv.clone()),
+            Message::new(
+                format!("{vi}: tên thao tác `{}`: «{ov}» → «{nv}»", a.id),
+                format!("{en}: name of action `{}`: “{oe}” → “{ne}”", a.id),
+            ),
+            None,
+        );
+    }
     let (ta, tb) = (targets(old, a), targets(new, b));
     if ta != tb {
         out.push(

@@ -128,28 +128,39 @@ pub enum Command {
         #[command(flatten)]
         specs: SpecsArgs,
     },
-    #[command(about = tr("xem trước việc chuyển hồ sơ đang giải quyết sang phiên bản mới",
-                         "preview moving running dossiers to a new version"),
-              after_help = tr("Mỗi HỒ_SƠ là một kịch bản (YAML, chạy theo phiên bản cũ) hoặc một bản chụp hồ sơ (JSON). Mã thoát: 0 mọi hồ sơ chuyển được, 1 có hồ sơ phải giữ phiên bản cũ, 2 không chạy được.",
-                              "Each DOSSIER is a scenario (YAML, run on the old version) or a dossier snapshot (JSON). Exit codes: 0 every dossier can move, 1 some stay pinned, 2 could not run."))]
+    #[command(about = tr("chuyển hồ sơ đang giải quyết sang phiên bản mới (hoặc xem trước)",
+                         "move running dossiers to a new version (or preview the move)"),
+              after_help = tr("Không có --database: xem trước từng HỒ_SƠ (kịch bản YAML chạy theo phiên bản cũ, hoặc bản chụp hồ sơ JSON), bắt buộc --dry-run. Có --database: chuyển mọi hồ sơ đang giải quyết theo phiên bản cũ trong kho (SQLite hoặc postgres://…, như `motcua serve`), từng lô, đăng ký phiên bản mới nếu chưa có; với --dry-run chỉ xem trước, không ghi gì. Mã thoát: 0 mọi hồ sơ chuyển được (hoặc đã chuyển), 1 có hồ sơ phải giữ phiên bản cũ, 2 không chạy được.",
+                              "Without --database: previews each DOSSIER (a scenario, YAML, run on the old version, or a dossier snapshot, JSON); --dry-run is required. With --database: moves every running dossier of the old version in the store (SQLite or postgres://…, as for `motcua serve`), in batches, registering the new version if it is not; with --dry-run, previews them and writes nothing. Exit codes: 0 every dossier can move (or moved), 1 some stay pinned, 2 could not run."))]
     Migrate {
-        #[arg(long, required = true,
-              help = tr("chỉ báo cáo, không ghi gì (bắt buộc: việc chuyển thật do kho dữ liệu thực hiện)",
-                        "report only, write nothing (required: the store does the real move)"))]
+        #[arg(long, required_unless_present = "database",
+              help = tr("chỉ báo cáo, không ghi gì (bắt buộc khi không có --database)",
+                        "report only, write nothing (required without --database)"))]
         dry_run: bool,
+        #[arg(long, value_name = "URL",
+              help = tr("kho hồ sơ: tệp SQLite hoặc postgres://… (như `motcua serve --database`)",
+                        "the dossier store: a SQLite file or postgres://… (as for `motcua serve --database`)"))]
+        database: Option<String>,
         #[arg(value_name = tr("CŨ.yaml", "OLD.yaml"), help = tr("phiên bản cũ của thủ tục", "the old version of the procedure"))]
         old: String,
         #[arg(value_name = tr("MỚI.yaml", "NEW.yaml"), help = tr("phiên bản mới", "the new version"))]
         new: String,
         #[arg(value_name = tr("CHUYỂN.yaml", "MIGRATION.yaml"), help = tr("tệp chuyển phiên bản", "the migration file"))]
         migration: String,
-        #[arg(value_name = tr("HỒ_SƠ", "DOSSIER"), required = true,
+        #[arg(value_name = tr("HỒ_SƠ", "DOSSIER"), required_unless_present = "database", conflicts_with = "database",
               help = tr("kịch bản (YAML) hoặc bản chụp hồ sơ (JSON)", "a scenario (YAML) or a dossier snapshot (JSON)"))]
         dossiers: Vec<String>,
         #[arg(long, value_name = tr("THỜI_ĐIỂM", "TIME"),
-              help = tr("thời điểm chuyển, RFC 3339 (mặc định: sự kiện cuối của từng hồ sơ)",
-                        "the instant of the move, RFC 3339 (default: each dossier's last event)"))]
+              help = tr("thời điểm chuyển, RFC 3339 (mặc định: sự kiện cuối của từng hồ sơ; với --database: bây giờ)",
+                        "the instant of the move, RFC 3339 (default: each dossier's last event; with --database: now)"))]
         at: Option<String>,
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=10000),
+              help = tr("số hồ sơ đọc mỗi lô, 1–10000 (mặc định 100)", "dossiers read per batch, 1–10000 (default 100)"))]
+        batch: Option<u32>,
+        #[arg(long, value_name = tr("NGƯỜI_DÙNG", "USER"),
+              help = tr("người chuyển, ghi vào sự kiện migrated (vai trò procedure_admin; mặc định: biến USER)",
+                        "who moves them, written in the migrated events (role procedure_admin; default: USER)"))]
+        user: Option<String>,
         #[arg(long, value_enum, value_name = "text|json", hide_possible_values = true, help = format_help())]
         format: Option<Format>,
         #[command(flatten)]

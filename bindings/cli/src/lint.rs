@@ -93,7 +93,7 @@ struct FileReport {
 
 /// The progress bar over many files (indicatif, on stderr): drawn only when linting ten
 /// files or more, as text, to a terminal — never into a pipe, a file or CI's log.
-fn progress(total: usize, format: Format) -> indicatif::ProgressBar {
+pub(crate) fn progress(total: usize, format: Format) -> indicatif::ProgressBar {
     let shown = total >= 10 && format == Format::Text && std::io::stderr().is_terminal();
     if !shown {
         return indicatif::ProgressBar::hidden();

@@ -74,11 +74,13 @@ pub fn tr(vi: &'static str, en: &'static str) -> &'static str {
 }
 
 /// The schemas `motcua schema NAME` prints.
-pub const SCHEMAS: [&str; 11] = [
+pub const SCHEMAS: [&str; 13] = [
     "procedure",
     "catalogue",
     "calendar",
     "units",
+    "migration",
+    "scenario",
     "submission",
     "command",
     "applied",
@@ -188,12 +190,27 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
         Command::Diff { old, new, format, specs } => {
             diff::run(&old, &new, format.unwrap_or(Format::Text), &specs, lang)
         }
-        Command::Migrate { dry_run: _, old, new, migration, dossiers, at, format, specs } => migrate::run(
-            &migrate::Inputs { old: &old, new: &new, migration: &migration, dossiers: &dossiers, at: at.as_deref() },
-            format.unwrap_or(Format::Text),
-            &specs,
-            lang,
-        ),
+        Command::Migrate { dry_run, database, old, new, migration, dossiers, at, batch, user, format, specs } => {
+            let inputs =
+                migrate::Inputs { old: &old, new: &new, migration: &migration, dossiers: &dossiers, at: at.as_deref() };
+            let format = format.unwrap_or(Format::Text);
+            match database {
+                Some(url) => {
+                    let store = migrate::StoreRun {
+                        url: &url,
+                        dry_run,
+                        batch: batch.unwrap_or(100) as usize,
+                        user: user.as_deref(),
+                    };
+                    migrate::run_store(&inputs, &store, format, &specs, lang)
+                }
+                None if batch.is_some() || user.is_some() => Err(Fail::new(
+                    "`--batch` và `--user` chỉ dùng cùng `--database`",
+                    "`--batch` and `--user` need `--database`",
+                )),
+                None => migrate::run(&inputs, format, &specs, lang),
+            }
+        }
         Command::Graph { spec, format, output, specs } => {
             graph::run(&spec, format.unwrap_or(args::GraphFormat::Mermaid), output.as_deref(), &specs, lang)
         }
@@ -288,6 +305,8 @@ fn schema(name: &str) -> Outcome {
         "catalogue" => motcua::spec::catalogue_schema(),
         "calendar" => motcua::spec::calendar_schema(),
         "units" => motcua::spec::units_schema(),
+        "migration" => motcua::spec::migration_schema(),
+        "scenario" => motcua::scenario::schema(),
         name => motcua::runtime_schemas()
             .into_iter()
             .find(|(n, _)| *n == name)

@@ -381,7 +381,7 @@ fn json_of_a_broken_spec_shows_diagnostics_and_of_a_scenario_is_the_scenario() {
 #[test]
 fn schema_matches_the_committed_files() {
     let runtime = ["submission", "command", "applied", "event", "effect", "dossier", "rejection"];
-    for kind in ["procedure", "catalogue", "calendar", "units"].into_iter().chain(runtime) {
+    for kind in ["procedure", "catalogue", "calendar", "units", "migration", "scenario"].into_iter().chain(runtime) {
         let r = motcua(&["schema", kind]);
         assert_eq!(r.code, 0);
         let file = if runtime.contains(&kind) { format!("runtime/{kind}") } else { kind.to_owned() };
@@ -734,6 +734,218 @@ fn migrate_dry_run_previews_each_dossier_and_writes_nothing() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("spec_does_not_load"), "{}", r.stderr);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A SQLite store holding household business registrations received on 2021.1 (the
+/// district): `HKD-R1`..`HKD-R3` under review, `HKD-S1`, `HKD-S2` signed at the district
+/// (their step cannot move), `HKD-N1` not yet accepted, and `extra` more under review.
+fn store_with_2021_dossiers(dir: &Path, extra: usize) -> PathBuf {
+    let path = dir.join("desk.db");
+    let mut store = motcua_store::Store::open_sqlite(&path, store_library()).unwrap();
+    seed_2021(&mut store, extra);
+    path
+}
+
+/// The catalogue and the government calendar, for stores the tests open themselves.
+fn store_library() -> motcua::Library {
+    let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
+    let mut library = motcua::Library::new(
+        motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").unwrap(),
+    );
+    library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
+    library
+}
+
+fn seed_2021(store: &mut motcua_store::Store, extra: usize) {
+    let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
+    store.register_procedure(&read(HOUSEHOLD_OLD), HOUSEHOLD_OLD).unwrap();
+    let seed = |store: &mut motcua_store::Store, id: &str, scenario: &str, commands: usize| {
+        let s = motcua::scenario::Scenario::from_yaml(&read(scenario), scenario).unwrap();
+        let submission = motcua::Submission::new(id, s.submit.at, s.submit.actor.clone(), s.submit.channel, "001")
+            .with_data(s.submit.data.clone(), s.submit.documents.clone());
+        store.submit_with_version("1.001612", "2021.1", submission).unwrap();
+        for (i, c) in s.commands.iter().take(commands).enumerate() {
+            let command = motcua::Command {
+                id: format!("{id}-{i}"),
+                at: c.at,
+                actor: c.actor.clone(),
+                expected_version: None,
+                kind: motcua::CommandKind::act(c.act.as_deref().unwrap()),
+            };
+            store.apply(id, &command).unwrap();
+        }
+    };
+    for id in ["HKD-R1", "HKD-R2", "HKD-R3"] {
+        seed(store, id, UNDER_REVIEW, usize::MAX);
+    }
+    for id in ["HKD-S1", "HKD-S2"] {
+        seed(store, id, SIGNED, usize::MAX);
+    }
+    seed(store, "HKD-N1", UNDER_REVIEW, 0);
+    for n in 0..extra {
+        seed(store, &format!("HKD-X{n:02}"), UNDER_REVIEW, usize::MAX);
+    }
+}
+
+#[test]
+fn migrate_database_moves_the_running_dossiers_of_a_postgres_store() {
+    let Some(base) = std::env::var("MOTCUA_TEST_POSTGRES").ok().filter(|s| !s.is_empty()) else {
+        eprintln!("MOTCUA_TEST_POSTGRES is not set: `migrate --database postgres://…` not tested");
+        return;
+    };
+    // A schema of its own, which the CLI reaches through the URL's search_path.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let schema = format!("cli_migrate_{}_{nanos}", std::process::id());
+    let open = || motcua_store::Store::open_postgres_in_schema(&base, &schema, store_library()).unwrap();
+    seed_2021(&mut open(), 0);
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    migrate_database_flow(&url, &open);
+}
+
+#[test]
+fn migrate_database_shows_progress_on_a_terminal_only() {
+    let dir = std::env::temp_dir().join(format!("motcua-migrate-tty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = store_with_2021_dossiers(&dir, 6);
+    let command = format!(
+        "{} migrate --dry-run --database {} {HOUSEHOLD_OLD} {HOUSEHOLD_NEW} {HOUSEHOLD_MIGRATION} --at 2025-07-01T08:00:00+07:00",
+        env!("CARGO_BIN_EXE_motcua"),
+        db.display()
+    );
+    // `script` (util-linux) gives the command a terminal; where it is missing, nothing to check.
+    if let Ok(out) =
+        Command::new("script").args(["-qec", &command, "/dev/null"]).current_dir(repo()).env("NO_COLOR", "1").output()
+    {
+        let all = String::from_utf8_lossy(&out.stdout);
+        assert!(all.contains("12 hồ sơ: 10 chuyển được, 2 giữ phiên bản cũ"), "{all}");
+        assert!(all.contains("/12 "), "no progress bar drawn: {all:?}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The move of the seeded store at `db` (a path or a URL), with `open` opening it for checks.
+fn migrate_database_flow(db: &str, open: &dyn Fn() -> motcua_store::Store) {
+    let at = "2025-07-01T08:00:00+07:00";
+    let base = ["migrate", "--database", db, HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, "--at", at];
+    let args = |extra: &[&'static str]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
+    let versions = |store: &mut motcua_store::Store| {
+        ["HKD-N1", "HKD-R1", "HKD-R2", "HKD-R3", "HKD-S1", "HKD-S2"]
+            .map(|id| store.dossier(id).unwrap().procedure_version().to_owned())
+    };
+
+    // The dry run: previewed from the store against the file (2025.1 is not registered yet),
+    // nothing written; two signed dossiers stay pinned (exit 1).
+    let r = motcua(&args(&["--dry-run", "--format", "json"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["dry_run"].as_bool(), v["new_version"].as_str()), (Some(true), Some("not_registered")));
+    assert_eq!((v["running"].as_u64(), v["moved"].as_u64()), (Some(6), Some(0)));
+    let pinned: Vec<&str> = v["pinned"].as_array().unwrap().iter().map(|p| p["dossier"].as_str().unwrap()).collect();
+    assert_eq!(pinned, ["HKD-S1", "HKD-S2"]);
+    assert_eq!(v["pinned"][0]["code"], "not_migratable");
+    let review = v["dossiers"].as_array().unwrap().iter().find(|d| d["dossier"] == "HKD-R1").unwrap();
+    assert_eq!((&review["steps"][0]["from"], &review["steps"][0]["to"]), (&json!("review"), &json!("review")));
+    assert_eq!(review["appointment_before"], review["appointment_after"]);
+    let mut store = open();
+    assert_eq!(versions(&mut store), ["2021.1"; 6]);
+    assert_eq!(store.procedure_versions("1.001612").unwrap().len(), 1, "a dry run registers nothing");
+    drop(store);
+
+    // The real move, two dossiers a batch: 2025.1 registered, four moved, two pinned (exit 1).
+    let r = motcua(&args(&["--batch", "2", "--user", "admin-hn", "--lang", "en"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stderr, "", "no progress bar into a pipe");
+    snapshot("migrate-database.en.txt", &r.stdout);
+    let mut store = open();
+    assert_eq!(versions(&mut store), ["2025.1", "2025.1", "2025.1", "2025.1", "2021.1", "2021.1"]);
+    for id in ["HKD-N1", "HKD-R1", "HKD-S1"] {
+        store.verify(id).unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+    let history = store.events("HKD-R1").unwrap();
+    let last = history.last().unwrap();
+    assert!(matches!(last.kind, motcua::EventKind::Migrated { .. }), "{last:?}");
+    assert_eq!((last.actor.role.as_str(), last.actor.user.as_deref()), ("procedure_admin", Some("admin-hn")));
+    let moved = store.dossier("HKD-R1").unwrap();
+    assert_eq!(moved.active_step_ids().collect::<Vec<_>>(), ["review"]);
+    drop(store);
+
+    // Again: nothing left to move, the pinned ones listed again with the reason.
+    let r = motcua(&args(&["--format", "json"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        (v["new_version"].as_str(), v["running"].as_u64(), v["moved"].as_u64()),
+        (Some("already_registered"), Some(2), Some(0))
+    );
+    assert_eq!(v["pinned"].as_array().unwrap().len(), 2);
+    assert!(v["pinned"][0]["message"]["en"].as_str().unwrap().contains("already signed"), "{v}");
+    let mut store = open();
+    assert_eq!(store.events("HKD-R1").unwrap().len(), history.len(), "nothing moves twice");
+    drop(store);
+}
+
+#[test]
+fn migrate_database_moves_the_running_dossiers_of_a_store() {
+    let dir = std::env::temp_dir().join(format!("motcua-migrate-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = store_with_2021_dossiers(&dir, 0);
+    let db = path.to_str().unwrap();
+    migrate_database_flow(db, &|| motcua_store::Store::open_sqlite(&path, store_library()).unwrap());
+
+    // Could not run (exit 2): no such file, a store without the old version, dossier files
+    // with a store, `--batch` without one.
+    let missing = dir.join("missing.db");
+    let r = motcua(&[
+        "migrate",
+        "--database",
+        missing.to_str().unwrap(),
+        HOUSEHOLD_OLD,
+        HOUSEHOLD_NEW,
+        HOUSEHOLD_MIGRATION,
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("io_error"), "{}", r.stderr);
+    assert!(!missing.exists(), "no store created");
+    let empty = dir.join("empty.db");
+    drop(
+        motcua_store::Store::open_sqlite(&empty, {
+            let read = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap();
+            motcua::Library::new(motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "v.yaml").unwrap())
+        })
+        .unwrap(),
+    );
+    let r = motcua(&[
+        "migrate",
+        "--database",
+        empty.to_str().unwrap(),
+        HOUSEHOLD_OLD,
+        HOUSEHOLD_NEW,
+        HOUSEHOLD_MIGRATION,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["error"]["code"], "version_not_registered");
+    let r = motcua(&["migrate", "--database", db, HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, UNDER_REVIEW]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("usage_error"), "{}", r.stderr);
+    let r = motcua(&[
+        "migrate",
+        "--dry-run",
+        HOUSEHOLD_OLD,
+        HOUSEHOLD_NEW,
+        HOUSEHOLD_MIGRATION,
+        UNDER_REVIEW,
+        "--batch",
+        "2",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--database"), "{}", r.stderr);
+    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -228,6 +228,7 @@ fn main() {
             wasm_package: None,
             clock: Arc::new(clock),
             webhook: None,
+            migration_roles: vec!["procedure_admin".to_owned()],
         };
         let running = runtime.block_on(motcua_server::start(config)).unwrap();
         let base = format!("http://{}", running.addr);

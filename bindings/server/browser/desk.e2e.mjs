@@ -45,18 +45,21 @@ function freePort() {
   });
 }
 
-async function startServer(specs = join(root, 'specs')) {
+async function startServer(specs = join(root, 'specs'), { wasm = true } = {}) {
   let bin = process.env.MOTCUA_SERVER_BIN;
   if (!bin) {
     execFileSync('cargo', ['build', '--locked', '-p', 'motcua-server'], { cwd: root, stdio: 'inherit' });
     bin = join(root, 'target', 'debug', 'motcua-server');
   }
   const pkg = join(root, 'bindings/wasm/pkg');
-  assert.ok(existsSync(join(pkg, 'index.js')), `the WASM package is not built (${pkg}): run bindings/wasm/build.sh`);
+  if (wasm) assert.ok(existsSync(join(pkg, 'index.js')), `the WASM package is not built (${pkg}): run bindings/wasm/build.sh`);
   const dir = mkdtempSync(join(tmpdir(), 'motcua-desk-'));
   const port = await freePort();
+  // Without the package, the server runs from an empty folder, where its default
+  // (bindings/wasm/pkg) finds nothing, as a plain `motcua serve` would.
   const child = spawn(bin, ['--database', join(dir, 'desk.db'), '--listen', `127.0.0.1:${port}`, '--specs', specs,
-    '--wasm-package', pkg, '--timer-seconds', '0'], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+    ...(wasm ? ['--wasm-package', pkg] : []), '--timer-seconds', '0'],
+  { cwd: wasm ? root : dir, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => { stderr += d; });
   const stop = () => {
@@ -424,5 +427,66 @@ test('citizen page: a procedure added to --specs validates in the browser with t
     server.stop();
     rmSync(profile, { recursive: true, force: true });
     rmSync(specs, { recursive: true, force: true });
+  }
+});
+
+test('citizen page without the WASM package: the service validates as the citizen types, and takes the dossier', async () => {
+  const server = await startServer(join(root, 'specs'), { wasm: false });
+  const { base } = server;
+  assert.equal((await fetch(`${base}/pkg/index.js`)).status, 404, 'no browser module is served');
+  const profile = mkdtempSync(join(tmpdir(), 'motcua-chromium-'));
+  mkdirSync(shots, { recursive: true });
+  let browser;
+  try {
+    browser = await launch(profile);
+    const page = browser.pages()[0] ?? await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const validations = [];
+    page.on('request', (r) => { if (r.url().endsWith('/validate')) validations.push(r.postDataJSON()); });
+    await page.goto(`${base}/citizen`);
+    await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
+    assert.equal(await page.getAttribute('body', 'data-validator'), 'service');
+    assert.match(await page.textContent('#checked-by'), /Kiểm tra bởi máy chủ/);
+    assert.match(await page.textContent('#procedure-title'), /khai sinh/);
+    assert.match(await page.textContent('#procedure-sub'), /1\.001193 · \d+ ngày làm việc/);
+    // The form is drawn in the spec's order, as the browser module draws it.
+    const drawn = await page.$$eval('#form [id^="f-"]', (inputs) => inputs.slice(0, 3).map((i) => i.id));
+    assert.deepEqual(drawn, ['f-declarant.full_name', 'f-declarant.citizen_id', 'f-declarant.relationship']);
+    const checked = async () => page.getAttribute('body', 'data-checked');
+    const settled = async (before) => page.waitForFunction((b) => document.body.dataset.checked !== b, before);
+
+    // A short ID: the service's message appears in its slot once typing pauses.
+    let before = await checked();
+    await page.locator('[id="f-declarant.citizen_id"]').pressSequentially('00119501234');
+    await settled(before);
+    await page.waitForFunction(() => document.getElementById('e-declarant.citizen_id').textContent !== '');
+    assert.equal(await page.textContent('[id="e-declarant.citizen_id"]'), 'Số định danh cá nhân: số định danh cá nhân phải gồm đúng 12 chữ số');
+    // One request per pause, not one per keystroke.
+    assert.ok(validations.length < 11, `${validations.length} requests for 11 keystrokes`);
+
+    // The sample data and its documents: valid, the checklist complete (documents sent in the
+    // service's snake_case shape).
+    before = await checked();
+    await page.click('#sample');
+    await settled(before);
+    await page.waitForFunction(() => document.getElementById('summary').textContent === 'Hồ sơ hợp lệ');
+    const sent = validations.at(-1);
+    assert.ok(sent.documents.some((d) => d.from_database === 'civil_status'), JSON.stringify(sent.documents));
+    assert.equal(await page.textContent('#d-birth_certificate .status'), '✓ đã có');
+
+    await page.selectOption('#preset', 'citizen');
+    await page.click('#sign-in');
+    await page.waitForFunction(() => document.getElementById('who')?.textContent.includes('citizen-lan'));
+    await page.click('#submit');
+    await page.waitForSelector('body[data-submitted]');
+    assert.equal(await page.getAttribute('body', 'data-submitted'), 'ok', await page.textContent('#result'));
+    assert.match((await page.textContent('#dossier-id')).trim(), /^HS-[0-9a-f]{16}$/);
+    await page.screenshot({ path: join(shots, '10-citizen-validated-by-the-service.png'), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser?.close();
+    server.stop();
+    rmSync(profile, { recursive: true, force: true });
   }
 });

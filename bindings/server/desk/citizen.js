@@ -1,11 +1,14 @@
 // The citizen's form of any procedure the service runs (`?procedure=<code>`, chosen from the
 // list; the birth registration 1.001193 by default): drawn from the spec and validated as the
-// citizen types by the engine compiled to WASM, served by this service under /pkg/ (nothing
-// comes from the internet). The spec, catalogue and calendars are the exact texts the service
-// loaded from its specs folder (GET /api/v1/procedures/{code}/source), so the browser checks
-// the rules the service runs. Submitting posts to POST /api/v1/dossiers, where the service
-// validates again with the same rules, and shows the dossier id and the appointment.
-import { Engine, MotcuaError } from '/pkg/index.js';
+// citizen types, with the service's own rules, by one of two checkers:
+//   - the engine compiled to WASM, when the service serves the browser module under /pkg/
+//     (`bindings/wasm/build.sh` builds it): the spec, catalogue and calendars are the exact
+//     texts the service loaded (GET /api/v1/procedures/{code}/source), compiled here, so the
+//     form is checked on every keystroke without a round trip and works offline once loaded;
+//   - otherwise the service itself (POST /api/v1/procedures/{code}/validate, debounced), so a
+//     plain `motcua serve` with nothing built beside it still takes dossiers.
+// Submitting posts to POST /api/v1/dossiers, where the service validates again with the same
+// rules, and shows the dossier id and the appointment. Nothing comes from the internet.
 import { api, el, errorText, frame, freshKey, identity, onLanguage, signInBox, t, tx, when, words } from './desk.js';
 
 words({
@@ -29,6 +32,9 @@ words({
   code: { vi: 'Mã thủ tục', en: 'Procedure code' },
   follow: { vi: 'Theo dõi hồ sơ', en: 'Follow the dossier' },
   procedure: { vi: 'Thủ tục', en: 'Procedure' },
+  checked_here: { vi: 'Kiểm tra ngay trên trình duyệt (WASM), cùng quy tắc với máy chủ', en: 'Checked in your browser (WASM), with the server\'s rules' },
+  checked_there: { vi: 'Kiểm tra bởi máy chủ (chưa có gói WASM cho trình duyệt)', en: 'Checked by the server (no WASM package for the browser)' },
+  unchecked: { vi: 'Chưa kiểm tra được', en: 'Could not check' },
 });
 
 frame();
@@ -57,11 +63,54 @@ $('procedure').addEventListener('change', (e) => {
   location.search = next.toString();
 });
 
+// The checker: `info` (the spec as the engine reads it, keys in the WASM package's camelCase)
+// and `check(data, documents)` → {valid, problems, documentProblems}, documents in that shape.
+const checker = await wasmChecker().catch((e) => {
+  console.info(`motcua: validating through the service (${e.message})`);
+  return serviceChecker();
+});
+const info = checker.info;
+document.body.dataset.validator = checker.where;
+
 // The texts the service compiled this procedure from, compiled here by the WASM engine.
-const source = await json(`/api/v1/procedures/${encodeURIComponent(CODE)}/source`);
-const engine = Engine.load({ catalogue: source.catalogue, calendars: source.calendars });
-const procedure = engine.loadProcedure(source.procedure.text, source.procedure.file);
-const info = procedure.info();
+async function wasmChecker() {
+  const { Engine } = await import('/pkg/index.js');
+  const source = await json(`/api/v1/procedures/${encodeURIComponent(CODE)}/source`);
+  const engine = Engine.load({ catalogue: source.catalogue, calendars: source.calendars });
+  const procedure = engine.loadProcedure(source.procedure.text, source.procedure.file);
+  return {
+    where: 'wasm',
+    info: procedure.info(),
+    check: async (data, documents) => {
+      const v = procedure.validateForm(data, documents, today);
+      const docs = procedure.checkDocuments(documents, data, today);
+      return { valid: v.valid, problems: v.problems, documentProblems: docs.problems };
+    },
+  };
+}
+
+// The service's validator: the same engine, one request per pause in typing.
+async function serviceChecker() {
+  const got = await json(`/api/v1/procedures/${encodeURIComponent(CODE)}`);
+  const spec = got.info;
+  const documents = Object.fromEntries(Object.entries(spec.documents ?? {}).map(([id, d]) => [id, {
+    ...d, replaceableBy: d.replaceable_by, requiredIf: d.required_if,
+  }]));
+  const info = { ...spec, legalDeadline: spec.legal_deadline, legalBasis: spec.legal_basis ?? [], documents };
+  return {
+    where: 'service',
+    info,
+    check: async (data, docs) => {
+      const r = await fetch(`/api/v1/procedures/${encodeURIComponent(CODE)}/validate`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ data, documents: forService(docs), today }),
+      });
+      const body = await r.json();
+      if (!r.ok) throw new Error(tx(body.message) || `HTTP ${r.status}`);
+      return { valid: body.valid, problems: body.problems, documentProblems: body.problems.filter((p) => p.path.startsWith('$.documents')) };
+    },
+  };
+}
 if (info.code !== CODE) throw new Error(`expected procedure ${CODE}, got ${info.code}`);
 if (CODE !== BIRTH) $('sample').hidden = true;
 
@@ -140,7 +189,7 @@ function attach(id, doc) {
     : { id, files: [{ name: `${id}.pdf`, mediaType: (doc.formats ?? ['application/pdf'])[0], size: 100000 }] });
 }
 for (const [id, doc] of Object.entries(info.documents)) {
-  const box = el('input', { type: 'checkbox', onchange: (e) => { if (e.target.checked) attach(id, doc); else attached.delete(id); validate(); } });
+  const box = el('input', { type: 'checkbox', onchange: (e) => { if (e.target.checked) attach(id, doc); else attached.delete(id); revalidate(); } });
   const name = el('b');
   const note = el('small');
   labels.push([name, () => tx(doc.name)]);
@@ -156,10 +205,30 @@ const forService = (docs) => docs.map((d) => d.fromDatabase ? { id: d.id, from_d
   : { id: d.id, files: d.files.map((f) => ({ name: f.name, media_type: f.mediaType, size: f.size })) });
 
 // ---- validation as the citizen types ----
-let last = null;
+// Checks run one after another; only the newest answer is drawn, and the service is asked
+// once typing pauses (the browser module answers at once).
+let asked = 0;
+let timer = null;
+let waiting = []; // callers of validate() whose answer the next request to the service gives
 function validate() {
+  const seq = ++asked;
+  const data = collect();
   const documents = [...attached.values()];
-  const v = procedure.validateForm(collect(), documents, today);
+  const run = () => checker.check(data, documents).then((v) => { if (seq === asked) drawChecked(v); return v; },
+    (e) => { if (seq === asked) drawFailure(e); throw e; });
+  if (checker.where === 'wasm') return run();
+  clearTimeout(timer);
+  return new Promise((resolve, reject) => {
+    waiting.push({ resolve, reject });
+    timer = setTimeout(() => {
+      const callers = waiting;
+      waiting = [];
+      run().then((v) => callers.forEach((c) => c.resolve(v)), (e) => callers.forEach((c) => c.reject(e)));
+    }, 150);
+  });
+}
+
+function drawChecked(v) {
   for (const e of document.querySelectorAll('.error[id^="e-"]')) e.textContent = '';
   for (const e of document.querySelectorAll('.invalid')) e.classList.remove('invalid');
   const elsewhere = [];
@@ -172,18 +241,22 @@ function validate() {
       $(`l-${path}`)?.classList.add('invalid');
     } else elsewhere.push(tx(p.message));
   }
-  const docs = procedure.checkDocuments(documents, collect(), today);
   for (const id of Object.keys(info.documents)) {
     const li = $(`d-${id}`);
-    const problem = docs.problems.find((p) => p.path === `$.documents.${id}`);
+    const problem = v.documentProblems.find((p) => p.path === `$.documents.${id}`);
     li.querySelector('input').checked = attached.has(id);
     li.querySelector('.status').className = 'status ' + (problem ? 'missing' : 'ok');
     li.querySelector('.status').textContent = problem ? tx(problem.message) : attached.has(id) ? t('have') : t('not_needed');
   }
   $('summary').textContent = v.valid ? t('valid') : `${v.problems.length} ${t('problems')}` + (elsewhere.length ? ` (${elsewhere.join('; ')})` : '');
   $('summary').className = v.valid ? 'ok' : 'missing';
-  last = v;
-  return v;
+  document.body.dataset.checked = String(asked);
+}
+
+function drawFailure(e) {
+  $('summary').textContent = `${t('unchecked')}: ${e.message}`;
+  $('summary').className = 'missing';
+  document.body.dataset.checked = String(asked);
 }
 
 function texts() {
@@ -192,20 +265,22 @@ function texts() {
   $('procedure-title').removeAttribute('data-t');
   $('procedure-sub').textContent = `${t('code')} ${info.code} · ${info.legalDeadline.replace('d', ' ' + t('working_days'))} · ${info.legalBasis.map((b) => b.document).join(', ')}`;
   $('form-title').textContent = tx(info.form.title) || t('submit');
+  $('checked-by').textContent = t(checker.where === 'wasm' ? 'checked_here' : 'checked_there');
   for (const [node, value] of labels) {
     const v = value();
     if (node) node.textContent = v;
   }
-  validate();
+  validate().catch(() => {});
 }
 
-$('form').addEventListener('input', validate);
-$('form').addEventListener('change', validate);
+const revalidate = () => { validate().catch(() => {}); };
+$('form').addEventListener('input', revalidate);
+$('form').addEventListener('change', revalidate);
 $('sample').addEventListener('click', () => {
   fill(SAMPLE.data);
   attached.clear();
   for (const d of SAMPLE.documents) attached.set(d.id, d);
-  validate();
+  revalidate();
 });
 
 let result = null; // {ok, id, appointment} | {ok: false, error}
@@ -225,7 +300,12 @@ function drawResult() {
 }
 
 $('submit').addEventListener('click', async () => {
-  const v = validate();
+  let v;
+  try {
+    v = await validate();
+  } catch (e) {
+    v = { valid: false, problems: [{ message: { vi: errorText(e), en: errorText(e) } }] };
+  }
   if (!identity()) {
     result = { ok: false, error: t('sign_in_citizen') };
   } else if (!v.valid) {

@@ -78,7 +78,7 @@ async function load() {
     const [actions, events, procedure, codes] = await Promise.all([
       api(`${path}/actions`).then((r) => r.body),
       api(`${path}/history`).then((r) => r.body),
-      api(`/api/v1/procedures/${encodeURIComponent(dossier.procedure)}`).then((r) => r.body).catch(() => null),
+      api(`/api/v1/procedures/${encodeURIComponent(dossier.procedure)}?version=${encodeURIComponent(dossier.procedure_version)}`).then((r) => r.body).catch(() => null),
       names(),
     ]);
     known = codes;

@@ -47,6 +47,7 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/api/v1/outbox/claim", post(outbox_claim))
         .route("/api/v1/outbox/ack", post(outbox_ack))
         .route("/api/v1/outbox/fail", post(outbox_fail))
+        .route("/api/v1/migrations", post(migrations))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -311,25 +312,74 @@ async fn list_procedures(State(state): State<Shared>) -> Json<Vec<ProcedureSumma
     )
 }
 
+/// Which version of a procedure to show.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ProcedureQuery {
+    /// A stored version (e.g. a dossier's `procedure_version`, which it is pinned to); by
+    /// default the version new dossiers open under.
+    pub version: Option<String>,
+}
+
 /// A procedure as written (name, legal basis, deadline, documents, form, steps, outcomes),
-/// its lint warnings and the versions stored.
-#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures", params(("code" = String, Path, description = "National procedure code")),
-    responses((status = 200, description = "The procedure", body = Object), (status = 404, description = "No such procedure", body = ErrorBody)))]
+/// its lint warnings and the versions stored; `?version=` shows a stored older version, such
+/// as the one a running dossier is pinned to.
+#[utoipa::path(get, path = "/api/v1/procedures/{code}", tag = "procedures",
+    params(("code" = String, Path, description = "National procedure code"), ProcedureQuery),
+    responses((status = 200, description = "The procedure", body = Object), (status = 400, description = "Malformed query", body = ErrorBody), (status = 404, description = "No such procedure or version", body = ErrorBody)))]
 async fn get_procedure(
     State(state): State<Shared>,
     code: Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>, ApiError> {
+    q: Result<Query<ProcedureQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
     let code = path(code)?;
-    let procedure = procedure(&state, &code)?;
+    let q = query(q)?;
+    let current = procedure(&state, &code)?;
     let owned = code.clone();
-    let versions = state.with_store(move |s| s.procedure_versions(&owned)).await?;
-    Ok(Json(json!({
-        "code": procedure.code(),
-        "version": procedure.version(),
-        "info": procedure.spec(),
-        "warnings": procedure.warnings(),
-        "versions": versions,
-    })))
+    let (versions, procedure) = state
+        .with_store(move |s| {
+            let versions = s.procedure_versions(&owned)?;
+            let procedure = match q.version {
+                Some(v) if v != current.version() => {
+                    if !versions.iter().any(|stored| stored.version == v) {
+                        return Ok((versions, None));
+                    }
+                    s.procedure(&owned, &v)?
+                }
+                _ => current,
+            };
+            Ok((versions, Some(procedure)))
+        })
+        .await?;
+    let Some(procedure) = procedure else {
+        return Err(ApiError::not_found(
+            "version",
+            &format!("Thủ tục {code} không có phiên bản này trong kho"),
+            &format!("Procedure {code} has no such stored version"),
+        ));
+    };
+    // Written straight from the spec, not through a `Value`: the fields, documents and steps
+    // keep the order the spec gives them (a form is drawn in that order).
+    #[derive(Serialize)]
+    struct Shown<'a> {
+        code: &'a str,
+        version: &'a str,
+        current: bool,
+        info: &'a motcua::spec::procedure::ProcedureSpec,
+        warnings: &'a [motcua::Diagnostic],
+        versions: &'a [motcua_store::ProcedureVersion],
+    }
+    let current = procedure.version() == versions.last().map_or("", |v| v.version.as_str());
+    let shown = Shown {
+        code: procedure.code(),
+        version: procedure.version(),
+        current,
+        info: procedure.spec(),
+        warnings: procedure.warnings(),
+        versions: &versions,
+    };
+    Ok(([(header::CACHE_CONTROL, "no-cache")], Json(shown)).into_response())
 }
 
 /// The names of the codes the API answers with, from the service's catalogue and units.
@@ -1162,6 +1212,141 @@ async fn outbox_fail(
     Ok(Json(json!({"recorded": done})))
 }
 
+// ---------------------------------------------------------------------------------------
+// Moving running dossiers to a new version (procedure administrators only).
+
+/// A migration of every running dossier of a procedure version to another
+/// (`POST /api/v1/migrations`).
+///
+/// ```
+/// let request: motcua_server::MigrationRequest = serde_json::from_value(serde_json::json!({
+///     "migration": "motcua: 1\nprocedure: \"1.001612\"\n…", "dry_run": true, "batch": 50
+/// })).unwrap();
+/// assert!(request.dry_run && request.file.is_none());
+/// // No move by omission, and no actor from the body.
+/// assert!(serde_json::from_value::<motcua_server::MigrationRequest>(serde_json::json!({"migration": ""})).is_err());
+/// assert!(serde_json::from_value::<motcua_server::MigrationRequest>(
+///     serde_json::json!({"migration": "", "dry_run": false, "actor": {"role": "x"}})).is_err());
+/// ```
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MigrationRequest {
+    /// The migration file's text (YAML, the format of `specs/migrations/`); both versions it
+    /// names must be registered in the store.
+    pub migration: String,
+    /// The file name its diagnostics are placed in (default `migration.yaml`).
+    #[serde(default)]
+    pub file: Option<String>,
+    /// `true`: preview only, nothing written. Required, so that no move happens by omission.
+    pub dry_run: bool,
+    /// Dossiers read at a time, 1–1000 (default 100).
+    #[serde(default)]
+    pub batch: Option<usize>,
+}
+
+/// Whether the caller may move dossiers between versions: an officer (not a citizen) whose
+/// role is one of the configured migration roles (default `procedure_admin`).
+fn migrator(state: &Shared, headers: &HeaderMap) -> Result<Claims, ApiError> {
+    let claims = caller(state, headers)?;
+    if claims.is_citizen() || !state.migration_roles.contains(&claims.role) {
+        let roles = state.migration_roles.join(", ");
+        return Err(ApiError::forbidden(
+            "authorization",
+            &format!("Chỉ người quản trị thủ tục (vai trò {roles}) được chuyển hồ sơ sang phiên bản mới"),
+            &format!("Only procedure administrators (role {roles}) may move dossiers to a new version"),
+        ));
+    }
+    Ok(claims)
+}
+
+/// Moves (or, with `dry_run`, previews moving) every running dossier of the version the
+/// migration starts from to the one it leads to, at the service's clock, in batches: the
+/// report lists per dossier where its steps go, due instants and the appointment before and
+/// after, or why it stays pinned. The `migrated` events' actor is the token's caller.
+#[utoipa::path(post, path = "/api/v1/migrations", tag = "migrations", request_body = MigrationRequest, security(("bearer" = [])),
+    responses((status = 200, description = "The report: `moved`, `pinned` (with the reason), and a preview per dossier", body = Object),
+        (status = 403, description = "Not a procedure administrator (`forbidden`)", body = ErrorBody),
+        (status = 404, description = "A version the migration names is not registered", body = ErrorBody),
+        (status = 422, description = "The migration does not load (`invalid_migration`, every diagnostic in `problems`)", body = ErrorBody)))]
+async fn migrations(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<MigrationRequest>,
+) -> Result<Json<Value>, ApiError> {
+    let claims = migrator(&state, &headers)?;
+    let batch = request.batch.unwrap_or(100);
+    if !(1..=1000).contains(&batch) {
+        return Err(ApiError::bad_request("invalid_body", "batch", "batch phải từ 1 đến 1000", "batch must be 1–1000"));
+    }
+    let file = request.file.unwrap_or_else(|| "migration.yaml".to_owned());
+    let invalid = |e: motcua::LoadError| ApiError {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        body: Box::new(ErrorBody {
+            code: "invalid_migration".into(),
+            field: "migration".into(),
+            message: motcua::Message::new(
+                format!("Tệp chuyển phiên bản không tải được:\n{e}"),
+                format!("The migration does not load:\n{e}"),
+            ),
+            problems: e.diagnostics().iter().filter_map(|d| serde_json::to_value(d).ok()).collect(),
+        }),
+    };
+    let spec = motcua::spec::migration::MigrationSpec::from_yaml(&request.migration, &file).map_err(invalid)?;
+    let now = (state.clock)();
+    let actor = claims.actor();
+    let dry_run = request.dry_run;
+    let text = request.migration;
+    let outcome = state
+        .with_store(move |store| {
+            let unregistered = |version: &str| {
+                ApiError::not_found(
+                    "migration",
+                    &format!("Kho hồ sơ không có {} phiên bản {version}", spec.procedure),
+                    &format!("The store holds no {} version {version}", spec.procedure),
+                )
+            };
+            let old = match store.procedure(&spec.procedure, &spec.from) {
+                Ok(p) => p,
+                Err(motcua_store::StoreError::NotFound(_)) => return Ok(Err(unregistered(&spec.from))),
+                Err(e) => return Err(e),
+            };
+            let new = match store.procedure(&spec.procedure, &spec.to) {
+                Ok(p) => p,
+                Err(motcua_store::StoreError::NotFound(_)) => return Ok(Err(unregistered(&spec.to))),
+                Err(e) => return Err(e),
+            };
+            let migration = match motcua::version::Migration::from_yaml(&text, &file, &old, &new) {
+                Ok(m) => m,
+                Err(e) => return Ok(Err(invalid(e))),
+            };
+            let report = store.migrate_running(&migration, now, &actor, batch, dry_run)?;
+            let pinned: Vec<Value> = report
+                .pinned()
+                .map(|(id, r)| json!({"dossier": id, "code": r.code.as_str(), "message": r.message}))
+                .collect();
+            Ok(Ok(json!({
+                "procedure": spec.procedure,
+                "from": spec.from,
+                "to": spec.to,
+                "migration_sha256": migration.sha256(),
+                "dry_run": report.dry_run,
+                "at": now.to_rfc3339(),
+                "running": report.dossiers.len(),
+                "moved": report.moved,
+                "pinned": pinned,
+                "dossiers": report.dossiers,
+            })))
+        })
+        .await??;
+    if !dry_run {
+        tracing::info!(
+            procedure = %outcome["procedure"], from = %outcome["from"], to = %outcome["to"],
+            moved = %outcome["moved"], user = %claims.sub, "dossiers migrated"
+        );
+    }
+    Ok(Json(outcome))
+}
+
 pub(crate) use self::openapi_paths::Paths;
 
 mod openapi_paths {
@@ -1193,7 +1378,8 @@ mod openapi_paths {
             report,
             outbox_claim,
             outbox_ack,
-            outbox_fail
+            outbox_fail,
+            migrations
         ),
         components(schemas(
             ErrorBody,
@@ -1211,6 +1397,7 @@ mod openapi_paths {
             ClaimRequest,
             DeliveryBody,
             AckRequest,
+            MigrationRequest,
             Claims
         ))
     )]

@@ -61,6 +61,28 @@ impl Database {
             Database::Sqlite(PathBuf::from(text.strip_prefix("sqlite://").unwrap_or(text)))
         }
     }
+
+    /// Opens a store on this database with `library`, migrating its schema: what `motcua
+    /// serve` opens each connection with, and `motcua migrate --database`.
+    ///
+    /// ```
+    /// use motcua::{Catalogue, Library};
+    /// let library = Library::new(Catalogue::from_yaml(include_str!("../../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// let dir = std::env::temp_dir().join(format!("motcua-server-open-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let database = motcua_server::Database::parse(dir.join("desk.db").to_str().unwrap());
+    /// let mut store = database.open(library).unwrap();
+    /// assert!(store.procedure_versions("1.001612").unwrap().is_empty());
+    /// # drop(store);
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn open(&self, library: impl Into<Arc<motcua::Library>>) -> Result<Store, motcua_store::StoreError> {
+        match self {
+            Database::Sqlite(path) => Store::open_sqlite(path, library),
+            Database::Postgres(url) => Store::open_postgres(url, library),
+        }
+    }
 }
 
 /// Limits on what one request may cost.
@@ -111,6 +133,9 @@ pub struct Config {
     pub clock: Clock,
     /// Deliver the outbox by webhook from this replica (default none: workers pull it).
     pub webhook: Option<crate::webhook::Webhook>,
+    /// The token roles that may move running dossiers to a new version
+    /// (`POST /api/v1/migrations`; default `procedure_admin`). Citizens never may.
+    pub migration_roles: Vec<String>,
 }
 
 impl Default for Config {
@@ -127,6 +152,7 @@ impl Default for Config {
             wasm_package: wasm.is_dir().then_some(wasm),
             clock: system_clock(),
             webhook: None,
+            migration_roles: vec!["procedure_admin".to_owned()],
         }
     }
 }
@@ -172,6 +198,7 @@ pub(crate) struct AppState {
     pub metrics: Metrics,
     pub limiter: DefaultKeyedRateLimiter<String>,
     pub wasm_package: Option<PathBuf>,
+    pub migration_roles: Vec<String>,
 }
 
 pub(crate) type Shared = Arc<AppState>;
@@ -220,10 +247,7 @@ impl App {
         let stores = tokio::task::spawn_blocking(move || -> Result<Vec<Store>, motcua_store::StoreError> {
             let mut stores = Vec::with_capacity(count);
             for _ in 0..count {
-                stores.push(match &database {
-                    Database::Sqlite(path) => Store::open_sqlite(path, library.clone())?,
-                    Database::Postgres(url) => Store::open_postgres(url, library.clone())?,
-                });
+                stores.push(database.open(library.clone())?);
             }
             for (text, file) in &texts {
                 stores[0].register_procedure(text, file)?;
@@ -245,6 +269,7 @@ impl App {
             metrics: Metrics::new(),
             limiter: RateLimiter::keyed(quota),
             wasm_package: config.wasm_package.clone(),
+            migration_roles: config.migration_roles.clone(),
         });
         Ok(App { state, timer_interval: config.timer_interval, limits: config.limits, webhook: config.webhook })
     }
@@ -290,7 +315,7 @@ impl App {
         let hook = self.webhook.clone()?;
         let state = self.state.clone();
         let worker = crate::api::random_id("webhook-");
-        let client = match reqwest::Client::builder().build() {
+        let client = match hook.client() {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "webhook: no HTTP client; the outbox is not delivered");
@@ -460,7 +485,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         );
     }
     if app.state.wasm_package.as_ref().is_none_or(|d| !d.join("index.js").is_file()) {
-        tracing::warn!("no WASM package (bindings/wasm/build.sh builds it): the citizen's form page is unavailable");
+        tracing::info!(
+            "no WASM package (bindings/wasm/build.sh builds it): the citizen's form is validated by the service as the citizen types, not in the browser"
+        );
     }
     tracing::info!(%addr, "motcua serve: listening (desk at http://{addr}/, citizen's form at http://{addr}/citizen)");
     app.serve(listener, shutdown_signal()).await

@@ -65,13 +65,21 @@ pub struct ServeArgs {
     /// Logs as JSON lines. / Nhật ký dạng JSON.
     #[arg(long)]
     pub log_json: bool,
-    /// Deliver the outbox to this URL (`http://…`), signed in `X-Motcua-Signature`.
+    /// Deliver the outbox to this URL (`http://…` or `https://…`), signed in `X-Motcua-Signature`.
     /// / Gửi hàng đợi hiệu ứng tới địa chỉ này.
     #[arg(long, value_name = "URL", requires = "webhook_secret_file")]
     pub webhook: Option<String>,
     /// A file holding the webhook's HMAC secret (≥ 32 bytes). / Tệp khóa bí mật của webhook.
     #[arg(long, value_name = "FILE", requires = "webhook")]
     pub webhook_secret_file: Option<PathBuf>,
+    /// Certificate authorities (PEM) an `https://` webhook may be signed by, beside the
+    /// system's. / Chứng thư gốc (PEM) tin cậy thêm cho webhook `https://`.
+    #[arg(long, value_name = "FILE", requires = "webhook")]
+    pub webhook_ca_file: Option<PathBuf>,
+    /// A token role that may move running dossiers to a new version (`POST
+    /// /api/v1/migrations`); repeat for several. / Vai trò được chuyển hồ sơ sang phiên bản mới.
+    #[arg(long, value_name = "ROLE", default_value = "procedure_admin")]
+    pub migration_role: Vec<String>,
 }
 
 impl ServeArgs {
@@ -96,14 +104,22 @@ impl ServeArgs {
         let webhook = match (&self.webhook, &self.webhook_secret_file) {
             (Some(url), Some(path)) => {
                 if !url.starts_with("http://") && !url.starts_with("https://") {
-                    return Err(format!("--webhook {url}: not an http:// URL"));
+                    return Err(format!("--webhook {url}: not an http:// or https:// URL"));
                 }
                 let secret = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
                 let secret = secret.trim_ascii().to_vec();
                 if secret.len() < 32 {
                     return Err(format!("{}: a webhook secret needs at least 32 bytes", path.display()));
                 }
-                Some(crate::webhook::Webhook::new(url.clone(), secret))
+                let hook = crate::webhook::Webhook::new(url.clone(), secret);
+                let hook = match &self.webhook_ca_file {
+                    Some(path) => {
+                        let pem = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+                        hook.with_root_certificates(&pem).map_err(|e| format!("{}: {e}", path.display()))?
+                    }
+                    None => hook,
+                };
+                Some(hook)
             }
             _ => None,
         };
@@ -124,6 +140,7 @@ impl ServeArgs {
             wasm_package: self.wasm_package.clone().or(defaults.wasm_package),
             clock: defaults.clock,
             webhook,
+            migration_roles: self.migration_role.clone(),
         })
     }
 

@@ -1,5 +1,6 @@
 //! The one-stop desk and the citizen's page: plain HTML and JavaScript served by the
-//! service, with the WASM package for the form (nothing is fetched from the internet).
+//! service, with the WASM package for the form when it is built (nothing is fetched from the
+//! internet).
 
 use axum::Router;
 use axum::extract::{Path, State};
@@ -21,7 +22,8 @@ const FILES: &[(&str, &str, &str)] = &[
     ("dossier.js", "text/javascript; charset=utf-8", include_str!("../desk/dossier.js")),
     ("citizen.js", "text/javascript; charset=utf-8", include_str!("../desk/citizen.js")),
     // The citizen's page compiles the procedure in the browser (the WASM engine) from the
-    // texts the service itself runs: `GET /api/v1/procedures/{code}/source`.
+    // texts the service itself runs (`GET /api/v1/procedures/{code}/source`) or, without the
+    // package, asks the service (`POST /api/v1/procedures/{code}/validate`).
 ];
 
 pub(crate) fn routes() -> Router<Shared> {
@@ -42,24 +44,10 @@ fn page(name: &str) -> Response {
     }
 }
 
-/// The citizen's form needs the browser module; without it, say how to build it.
-async fn citizen(State(state): State<Shared>) -> Response {
-    match &state.wasm_package {
-        Some(dir) if dir.join("index.js").is_file() => page("citizen.html"),
-        _ => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>motcua</title>\
-             <link rel=\"stylesheet\" href=\"/assets/desk.css\"><main><h1>Trang nộp hồ sơ chưa sẵn sàng</h1>\
-             <p>Tờ khai cần gói WASM của motcua để kiểm tra dữ liệu ngay trên trình duyệt. Hãy dựng gói bằng \
-             <code>bindings/wasm/build.sh</code> (hoặc <code>./scripts/test.sh</code>) rồi chạy lại \
-             <code>motcua serve</code>, hoặc chỉ ra thư mục bằng <code>--wasm-package</code>.</p>\
-             <p lang=\"en\">The form needs motcua's WASM package to validate in the browser. Build it with \
-             <code>bindings/wasm/build.sh</code> (or <code>./scripts/test.sh</code>) and start <code>motcua serve</code> \
-             again, or name the folder with <code>--wasm-package</code>. The desk (<a href=\"/\">/</a>) works without it.</p></main></html>",
-        )
-            .into_response(),
-    }
+/// The citizen's form: validated in the browser by the WASM package when it is served under
+/// `/pkg/`, and by the service's own validate endpoint otherwise (the page chooses).
+async fn citizen() -> Response {
+    page("citizen.html")
 }
 
 async fn asset(Path(file): Path<String>) -> Response {

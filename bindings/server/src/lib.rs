@@ -31,8 +31,8 @@ mod specs;
 mod webhook;
 
 pub use api::{
-    AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, Names, Outcome,
-    ProcedureSource, ProcedureSummary, SourceText, SubmitRequest, ValidateRequest,
+    AckRequest, AvailableAction, ClaimRequest, DeliveryBody, DeskEntry, DevTokenRequest, LintRequest, MigrationRequest,
+    Names, Outcome, ProcedureSource, ProcedureSummary, SourceText, SubmitRequest, ValidateRequest,
 };
 pub use app::{App, Clock, Config, Database, Limits, Running, ServeError, serve, start, system_clock};
 pub use auth::{AuthConfig, Claims, KeyError, KeySource, Verifier};

@@ -12,9 +12,24 @@ use crate::api::DeliveryBody;
 use crate::app::Shared;
 
 /// Where and how this replica delivers the outbox.
+///
+/// An `https://` receiver is verified against the system's trust store (Debian's
+/// `ca-certificates`) and any roots added with [`Webhook::with_root_certificates`], such as
+/// a province's own certificate authority.
+///
+/// ```
+/// use motcua_server::Webhook;
+///
+/// let ca = include_bytes!("../tests/fixtures/tls/ca.pem");
+/// let hook = Webhook::new("https://portal.example.vn/motcua", b"a shared secret of 32 bytes or more".to_vec())
+///     .with_root_certificates(ca)
+///     .unwrap();
+/// assert_eq!(hook.roots.len(), 1);
+/// assert!(Webhook::new("https://x", vec![0; 32]).with_root_certificates(b"not a certificate").is_err());
+/// ```
 #[derive(Clone)]
 pub struct Webhook {
-    /// The receiver's URL (`http://…`).
+    /// The receiver's URL (`http://…` or `https://…`).
     pub url: String,
     /// The shared secret the signature is made with.
     pub secret: Vec<u8>,
@@ -24,6 +39,9 @@ pub struct Webhook {
     pub lease: Duration,
     /// How long one delivery may take (10 s).
     pub timeout: Duration,
+    /// Extra certificate authorities an `https://` receiver may be signed by, beside the
+    /// system's.
+    pub roots: Vec<reqwest::Certificate>,
 }
 
 impl std::fmt::Debug for Webhook {
@@ -41,7 +59,29 @@ impl Webhook {
             interval: Duration::from_secs(1),
             lease: Duration::from_secs(30),
             timeout: Duration::from_secs(10),
+            roots: Vec::new(),
         }
+    }
+
+    /// Trusts the certificate authorities of a PEM bundle too (`--webhook-ca-file`). An
+    /// error names what is wrong: no certificate in the text, or one that does not parse.
+    pub fn with_root_certificates(mut self, pem: &[u8]) -> Result<Webhook, String> {
+        let roots =
+            reqwest::Certificate::from_pem_bundle(pem).map_err(|e| format!("not a PEM certificate bundle: {e}"))?;
+        if roots.is_empty() {
+            return Err("no certificate in the PEM bundle".into());
+        }
+        self.roots.extend(roots);
+        Ok(self)
+    }
+
+    /// The HTTP client deliveries go through: rustls, the system's roots and [`Webhook::roots`].
+    pub(crate) fn client(&self) -> Result<reqwest::Client, reqwest::Error> {
+        let mut builder = reqwest::Client::builder();
+        for root in &self.roots {
+            builder = builder.add_root_certificate(root.clone());
+        }
+        builder.build()
     }
 }
 

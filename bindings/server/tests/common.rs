@@ -95,12 +95,21 @@ impl Server {
     }
 
     pub async fn start_full(db: &Db, limits: Limits, webhook: Option<motcua_server::Webhook>) -> Server {
+        Server::start_on(db, limits, webhook, root().join("specs")).await
+    }
+
+    /// A server on another specs folder (e.g. one holding an older version of a procedure).
+    pub async fn start_specs(db: &Db, specs: PathBuf) -> Server {
+        Server::start_on(db, Limits::default(), None, specs).await
+    }
+
+    async fn start_on(db: &Db, limits: Limits, webhook: Option<motcua_server::Webhook>, specs: PathBuf) -> Server {
         let clock = Arc::new(AtomicI64::new(at("2026-03-02T08:00:00+07:00").timestamp_millis()));
         let read = clock.clone();
         let config = Config {
             listen: "127.0.0.1:0".parse().unwrap(),
             database: Database::parse(&db.url()),
-            specs: root().join("specs"),
+            specs,
             auth: AuthConfig { keys: KeySource::Hs256(SECRET.to_vec()), issuer: None, audience: None },
             limits,
             connections: 2,
@@ -111,6 +120,7 @@ impl Server {
                 DateTime::from_timestamp_millis(ms).unwrap().with_timezone(&FixedOffset::east_opt(7 * 3600).unwrap())
             }),
             webhook,
+            migration_roles: vec!["procedure_admin".to_owned()],
         };
         let running = motcua_server::start(config).await.expect("server starts");
         let base = format!("http://{}", running.addr);
@@ -177,4 +187,25 @@ pub fn citizen(sub: &str) -> String {
 
 pub fn officer(role: &str, agency: &str, unit: &str) -> String {
     token(&format!("{role}@{unit}"), role, Some(agency), Some(unit))
+}
+
+/// A copy of the shipped specs folder in `dir` with `procedures/<file>` replaced by `text`.
+pub fn specs_with(dir: &std::path::Path, file: &str, text: &str) -> PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    let specs = dir.join("specs");
+    let _ = std::fs::remove_dir_all(&specs);
+    copy(&root().join("specs"), &specs);
+    std::fs::write(specs.join("procedures").join(file), text).unwrap();
+    specs
 }

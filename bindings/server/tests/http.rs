@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::common::{Server, at, citizen, databases, officer, root, token};
+use crate::common::{Server, at, citizen, databases, officer, root, specs_with, token};
 
 fn scenario(file: &str) -> motcua::scenario::Scenario {
     let path = root().join("tests/scenarios").join(file);
@@ -337,6 +337,65 @@ async fn a_procedure_source_is_the_text_the_service_runs() {
 /// `due_soon` counts working days on the procedure's calendar (vn-gov): from Friday
 /// 24 April 2026, Monday 27 April is the day off for the Hùng Kings' day (Sunday 26
 /// April), and 30 April and 1 May are holidays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dossier_pinned_to_an_older_version_is_shown_with_that_version() {
+    for db in databases("pinned_version") {
+        // Before the change: the service runs the 2021 (district) household registration,
+        // and a dossier is submitted under it.
+        let old = std::fs::read_to_string(
+            root().join("specs/procedures/superseded/household-business-registration-2021.yaml"),
+        )
+        .unwrap();
+        let dir = std::env::temp_dir().join(format!("motcua-server-{}-pinned-specs", std::process::id()));
+        let specs = specs_with(&dir, "household-business-registration.yaml", &old);
+        let server = Server::start_specs(&db, specs).await;
+        server.set_time(at("2025-06-23T09:00:00+07:00"));
+        let submit = motcua::scenario::Scenario::from_yaml(
+            &std::fs::read_to_string(
+                root().join("tests/superseded/scenarios/household-business-registration-2021-happy.yaml"),
+            )
+            .unwrap(),
+            "household-business-registration-2021-happy.yaml",
+        )
+        .unwrap()
+        .submit;
+        let body = json!({"procedure": "1.001612", "dossier_id": "HKD-PIN-1", "jurisdiction": "001",
+            "data": submit.data, "documents": submit.documents});
+        let reply = server.post("/api/v1/dossiers", &citizen("hoa"), &body, &[]).await;
+        assert_eq!(reply.status, 201, "{}", reply.body);
+        server.running.stop().await.unwrap();
+
+        // After: the shipped (commune) version is current; the dossier stays on 2021.1.
+        let server = Server::start(&db).await;
+        let anyone = citizen("someone");
+        let current = server.get("/api/v1/procedures/1.001612", &anyone).await;
+        assert_eq!(current.status, 200, "{}", current.body);
+        assert_eq!(current.body["version"], "2025.1");
+        assert_eq!(current.body["current"], true);
+        assert_eq!(current.body["info"]["steps"]["review"]["agency"], "commune_economic_division");
+        let versions: Vec<&str> =
+            current.body["versions"].as_array().unwrap().iter().map(|v| v["version"].as_str().unwrap()).collect();
+        assert_eq!(versions, ["2021.1", "2025.1"]);
+
+        let dossier = server.get("/api/v1/dossiers/HKD-PIN-1", &citizen("hoa")).await;
+        assert_eq!(dossier.body["procedure_version"], "2021.1", "{}", dossier.body);
+        let pinned = server.get("/api/v1/procedures/1.001612?version=2021.1", &anyone).await;
+        assert_eq!(pinned.status, 200, "{}", pinned.body);
+        assert_eq!(pinned.body["version"], "2021.1");
+        assert_eq!(pinned.body["current"], false);
+        assert_eq!(pinned.body["info"]["steps"]["review"]["agency"], "district_finance_planning");
+        assert_eq!(pinned.body["versions"], current.body["versions"]);
+
+        let missing = server.get("/api/v1/procedures/1.001612?version=1999.1", &anyone).await;
+        assert_eq!((missing.status.as_u16(), missing.code()), (404, "not_found"), "{}", missing.body);
+        assert_eq!(missing.body["field"], "version", "{}", missing.body);
+        let bad = server.get("/api/v1/procedures/1.001612?release=2021.1", &anyone).await;
+        assert_eq!((bad.status.as_u16(), bad.code()), (400, "invalid_query"), "{}", bad.body);
+        server.running.stop().await.unwrap();
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn due_soon_counts_working_days_across_the_weekend_and_the_holidays() {
     let db = databases("due_soon").remove(0);

@@ -3,6 +3,7 @@
 
 mod common;
 mod http;
+mod migrations;
 mod process;
 mod replicas;
 mod scenarios;

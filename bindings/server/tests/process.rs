@@ -252,3 +252,47 @@ fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     assert!(Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap().success());
     assert_eq!(wait_exit(&mut child, Duration::from_secs(20)).code(), Some(0));
 }
+
+/// A webhook option that cannot work stops the service at start, with the file and the
+/// reason, instead of failing every delivery later.
+#[test]
+fn a_bad_webhook_option_stops_the_start_with_its_reason() {
+    let dir = std::env::temp_dir().join(format!("motcua-server-{}-webhook-options", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secret = dir.join("secret");
+    std::fs::write(&secret, "a shared secret of at least thirty-two bytes").unwrap();
+    let short = dir.join("short");
+    std::fs::write(&short, "too short").unwrap();
+    let not_pem = dir.join("ca.txt");
+    std::fs::write(&not_pem, "this is not a certificate").unwrap();
+    let ca = root().join("bindings/server/tests/fixtures/tls/ca.pem");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_motcua-server"))
+            .args(["--database".as_ref(), dir.join("x.db").as_os_str(), "--listen".as_ref(), "127.0.0.1:1".as_ref()])
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let webhook = |url: &str, secret: &std::path::Path, ca: Option<&std::path::Path>| {
+        let mut args: Vec<std::ffi::OsString> =
+            vec!["--webhook".into(), url.into(), "--webhook-secret-file".into(), secret.into()];
+        if let Some(ca) = ca {
+            args.extend(["--webhook-ca-file".into(), ca.into()]);
+        }
+        run(&args.iter().map(|a| a.as_os_str()).collect::<Vec<_>>())
+    };
+    let (code, err) = webhook("https://127.0.0.1:9/hook", &secret, Some(&not_pem));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("error[serve_failed]") && err.contains("ca.txt") && err.contains("no certificate"), "{err}");
+    let (code, err) = webhook("ftp://127.0.0.1/hook", &secret, Some(&ca));
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("not an http:// or https:// URL"), "{err}");
+    let (code, err) = webhook("https://127.0.0.1:9/hook", &short, None);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("at least 32 bytes"), "{err}");
+    // The CA file needs a webhook: a usage error (clap's exit code 2).
+    let (code, err) = run(&["--webhook-ca-file".as_ref(), ca.as_os_str()]);
+    assert_eq!(code, Some(2), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

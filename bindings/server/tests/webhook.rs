@@ -136,3 +136,115 @@ async fn deliver(db: &crate::common::Db) {
     // The delivery loop stops with the service.
     tokio::time::timeout(Duration::from_secs(20), server.running.stop()).await.expect("stops").unwrap();
 }
+
+/// An HTTPS listener for axum: the test's receiver behind TLS, with the certificate of
+/// `tests/fixtures/tls/` (signed by a test-only CA). Failed handshakes are counted.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    refused: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((tcp, addr)) = self.tcp.accept().await else { continue };
+            match self.acceptor.accept(tcp).await {
+                Ok(tls) => return (tls, addr),
+                Err(_) => {
+                    self.refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
+
+fn tls_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(root().join("bindings/server/tests/fixtures/tls").join(name)).unwrap()
+}
+
+/// A receiver on `https://127.0.0.1:<port>/hook` that acknowledges everything; what it saw,
+/// and how many TLS handshakes it refused.
+async fn tls_receiver() -> (String, Arc<Mutex<Vec<Vec<u8>>>>, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(&tls_fixture("receiver.pem")).map(Result::unwrap).collect();
+    let key = PrivateKeyDer::from_pem_slice(&tls_fixture("receiver.key")).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let seen: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let log = seen.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |body: Bytes| {
+            let log = log.clone();
+            async move {
+                log.lock().unwrap().push(body.to_vec());
+                StatusCode::NO_CONTENT
+            }
+        }),
+    );
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://127.0.0.1:{}/hook", tcp.local_addr().unwrap().port());
+    let refused = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let listener =
+        TlsListener { tcp, acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(config)), refused: refused.clone() };
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen, refused)
+}
+
+async fn submit_one(server: &Server, id: &str) -> usize {
+    server.set_time(at("2026-03-09T08:15:00+07:00"));
+    let text =
+        std::fs::read_to_string(root().join("tests/scenarios/birth-registration-happy-police-first.yaml")).unwrap();
+    let sample = motcua::scenario::Scenario::from_yaml(&text, "happy.yaml").unwrap().submit;
+    let body = serde_json::json!({"procedure": "1.001193", "dossier_id": id, "jurisdiction": "00004",
+        "data": sample.data, "documents": sample.documents});
+    let submitted = server.post("/api/v1/dossiers", &citizen("lan"), &body, &[]).await;
+    assert_eq!(submitted.status, 201, "{}", submitted.body);
+    submitted.body["applied"]["effects"].as_array().unwrap().len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_https_webhook_is_verified_against_the_trusted_roots() {
+    let db = databases("webhook_tls").remove(0);
+    // Trusting the receiver's CA: every effect is delivered over TLS.
+    let (url, seen, refused) = tls_receiver().await;
+    let hook = Webhook { interval: Duration::from_millis(20), ..Webhook::new(url.clone(), SECRET) }
+        .with_root_certificates(&tls_fixture("ca.pem"))
+        .unwrap();
+    let server = Server::start_full(&db, Limits::default(), Some(hook)).await;
+    let effects = submit_one(&server, "WH-TLS-1").await;
+    wait_for("every effect delivered over https", async || outbox_depth(&server).await == 0).await;
+    assert_eq!(seen.lock().unwrap().len(), effects);
+    let first: Value = serde_json::from_slice(&seen.lock().unwrap()[0]).unwrap();
+    assert_eq!(first["dossier_id"], "WH-TLS-1");
+    assert_eq!(refused.load(std::sync::atomic::Ordering::SeqCst), 0);
+    server.running.stop().await.unwrap();
+
+    // Not trusting it (the system's roots only): the handshake fails, nothing is delivered
+    // and the effects stay in the outbox for a later attempt.
+    let (url, seen, refused) = tls_receiver().await;
+    let hook = Webhook { interval: Duration::from_millis(20), ..Webhook::new(url, SECRET) };
+    let server =
+        Server::start_full(&crate::common::databases("webhook_tls_untrusted").remove(0), Limits::default(), Some(hook))
+            .await;
+    let effects = submit_one(&server, "WH-TLS-2").await;
+    wait_for("a refused handshake", async || refused.load(std::sync::atomic::Ordering::SeqCst) > 0).await;
+    assert!(seen.lock().unwrap().is_empty());
+    assert_eq!(outbox_depth(&server).await, effects as i64);
+    server.running.stop().await.unwrap();
+}

@@ -70,7 +70,7 @@ mod store;
 pub use db::Backend;
 pub use desk::{DeskPage, DeskQuery, DeskRow, DeskView, ReportRow};
 pub use error::StoreError;
-pub use migrate::MigrationReport;
+pub use migrate::{MigrationReport, MigrationRun};
 pub use outbox::{Delivery, OutboxEntry, OutboxPolicy, OutboxState};
 pub use store::{Fired, ProcedureVersion, Store, Stored, Verified};
 

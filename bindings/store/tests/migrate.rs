@@ -140,3 +140,57 @@ fn running_dossiers_move_in_batches_after_a_dry_run_and_the_signed_one_stays_pin
         assert_eq!(stored.dossier.closure().map(|c| c.outcome.as_str()), Some("issued"));
     }
 }
+
+#[test]
+fn a_dry_run_previews_against_an_unregistered_version_and_reports_progress() {
+    for target in targets("migrate_preview_target") {
+        let mut store = target.open();
+        store.register_procedure(&read(OLD), OLD).unwrap();
+        let old = store.procedure(CODE, "2021.1").unwrap();
+        let library = crate::common::library();
+        let new = motcua::Procedure::from_yaml(&read(NEW), NEW, &library).unwrap();
+        let migration = Migration::from_yaml(&read(MIGRATION), MIGRATION, &old, &new).unwrap();
+        for id in ["HKD-1", "HKD-2", "HKD-3"] {
+            open(&mut store, id, &[ACCEPT]);
+        }
+        open(&mut store, "HKD-4", &[ACCEPT, PROPOSE, SIGN]);
+        assert_eq!(store.running_count(CODE, "2021.1").unwrap(), 4);
+        let admin = Actor { role: "procedure_admin".into(), agency: None, unit: None, user: Some("admin".into()) };
+        let when = at("2025-07-01T08:00:00+07:00");
+        let run = motcua_store::MigrationRun { at: when, actor: &admin, batch: 3, dry_run: true, target: Some(&new) };
+        let mut seen = Vec::new();
+        let report = store
+            .migrate_running_with(&migration, &run, &mut |done, total, p| seen.push((done, total, p.refused.is_some())))
+            .unwrap();
+        assert_eq!(seen, [(1, 4, false), (2, 4, false), (3, 4, false), (4, 4, true)]);
+        assert_eq!((report.moved, report.pinned().map(|(id, _)| id).collect::<Vec<_>>()), (0, vec!["HKD-4"]));
+        let events = store.events("HKD-1").unwrap().len();
+        // Nothing was written: 2025.1 is still unregistered, the dossiers untouched.
+        assert_eq!(store.procedure_versions(CODE).unwrap().len(), 1);
+        assert_eq!(store.events("HKD-1").unwrap().len(), events);
+        // A real run ignores the target: the version must be registered.
+        let real = motcua_store::MigrationRun { dry_run: false, ..run };
+        let err = store.migrate_running_with(&migration, &real, &mut |_, _, _| {}).unwrap_err();
+        assert_eq!(err.code(), "not_found", "{err}");
+        assert_eq!(store.dossier("HKD-1").unwrap().procedure_version(), "2021.1");
+        // A target that is not the version the migration leads to is refused.
+        let other = motcua::Procedure::from_yaml(
+            &read(NEW).replacen("version: \"2025.1\"", "version: \"2025.2\"", 1),
+            NEW,
+            &library,
+        )
+        .unwrap();
+        let wrong = motcua_store::MigrationRun { target: Some(&other), ..run };
+        let err = store.migrate_running_with(&migration, &wrong, &mut |_, _, _| {}).unwrap_err();
+        assert!(matches!(&err, StoreError::Rejected(r) if r.code == Code::WrongProcedure), "{err:?}");
+        // Registered, the same run moves three and pins the signed one.
+        store.register_procedure(&read(NEW), NEW).unwrap();
+        let report = store.migrate_running_with(&migration, &real, &mut |_, _, _| {}).unwrap();
+        assert_eq!((report.moved, report.pinned().count()), (3, 1));
+        assert_eq!(store.running_count(CODE, "2021.1").unwrap(), 1);
+        assert_eq!(store.running_count(CODE, "2025.1").unwrap(), 3);
+        for id in ["HKD-1", "HKD-2", "HKD-3"] {
+            store.verify(id).unwrap();
+        }
+    }
+}

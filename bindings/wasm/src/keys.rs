@@ -34,20 +34,10 @@
 pub const VERBATIM: &[&str] = &["data", "params"];
 
 /// Keys whose value, when an object, is keyed by identifiers: its keys stay, its values are
-/// translated.
-pub const ID_MAPS: &[&str] = &[
-    "steps",
-    "outcomes",
-    "actions",
-    "documents",
-    "fields",
-    "rules",
-    "codes",
-    "arrived",
-    "waiting",
-    "agencies",
-    "roles",
-];
+/// translated. Exactly the maps of the published schemas of what crosses the boundary (the
+/// procedure and the runtime shapes); a unit test walks the schemas and holds the list to them.
+pub const ID_MAPS: &[&str] =
+    &["steps", "outcomes", "actions", "documents", "fields", "rules", "codes", "arrived", "waiting"];
 
 /// Core JSON text → JS JSON text: engine keys in camelCase.
 pub fn to_camel(json: &str) -> String {
@@ -321,5 +311,106 @@ mod tests {
             );
         }
         assert_eq!(to_camel(&json!({"k_k": "ü"}).to_string()), r#"{"kK":"ü"}"#);
+    }
+
+    /// What a schema's value is, as far as the key rewrite cares: a map keyed by
+    /// identifiers, any JSON at all, or something else (a struct, an array, a scalar).
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Shape {
+        IdMap,
+        AnyJson,
+        Other,
+    }
+
+    fn shape(root: &serde_json::Value, schema: &serde_json::Value, depth: usize) -> Shape {
+        use serde_json::Value;
+        if depth > 32 {
+            return Shape::Other;
+        }
+        let schema = match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => match r.strip_prefix("#/$defs/").and_then(|name| root["$defs"].get(name)) {
+                Some(def) => return shape(root, def, depth + 1),
+                None => panic!("unresolved $ref {r}"),
+            },
+            None => schema,
+        };
+        match schema {
+            Value::Bool(true) => return Shape::AnyJson,
+            Value::Object(o) if o.is_empty() => return Shape::AnyJson,
+            Value::Object(_) => {}
+            _ => return Shape::Other,
+        }
+        for alternatives in ["anyOf", "oneOf"] {
+            if let Some(options) = schema[alternatives].as_array() {
+                // `Option<T>` is `T | null`: the shape of T.
+                let shapes: Vec<Shape> =
+                    options.iter().filter(|o| o["type"] != "null").map(|o| shape(root, o, depth + 1)).collect();
+                if shapes.iter().any(|s| *s == Shape::IdMap) {
+                    return Shape::IdMap;
+                }
+                return if shapes.iter().all(|s| *s == Shape::AnyJson) && !shapes.is_empty() {
+                    Shape::AnyJson
+                } else {
+                    Shape::Other
+                };
+            }
+        }
+        let is_object =
+            schema["type"] == "object" || schema["type"].as_array().is_some_and(|t| t.iter().any(|t| t == "object"));
+        let keyed = schema.get("additionalProperties").is_some_and(|a| a != false);
+        if (is_object || keyed) && schema.get("properties").is_none() {
+            return if keyed { Shape::IdMap } else { Shape::AnyJson };
+        }
+        Shape::Other
+    }
+
+    /// Every property name whose value has the given shape, anywhere in the schema.
+    fn properties_of(root: &serde_json::Value, node: &serde_json::Value, want: Shape, out: &mut Vec<String>) {
+        match node {
+            serde_json::Value::Object(o) => {
+                if let Some(props) = o.get("properties").and_then(|p| p.as_object()) {
+                    for (name, schema) in props {
+                        if shape(root, schema, 0) == want && !out.contains(name) {
+                            out.push(name.clone());
+                        }
+                    }
+                }
+                o.values().for_each(|v| properties_of(root, v, want, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| properties_of(root, v, want, out)),
+            _ => {}
+        }
+    }
+
+    /// The key lists hold exactly the published schemas' maps keyed by identifiers and their
+    /// free-form JSON, for the JSON that crosses the boundary: the procedure as `info()`
+    /// gives it and every runtime shape. A field added to the core as a map keyed by spec
+    /// identifiers, and not listed here, would have its identifiers camelCased in JS.
+    #[test]
+    fn the_key_lists_are_the_published_schemas_maps_and_free_json() {
+        let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/schema");
+        let mut files = vec![schemas.join("procedure.schema.json")];
+        let mut runtime: Vec<_> =
+            std::fs::read_dir(schemas.join("runtime")).unwrap().map(|e| e.unwrap().path()).collect();
+        runtime.sort();
+        assert!(runtime.len() >= 7, "the runtime schemas: {runtime:?}");
+        files.extend(runtime);
+        let (mut maps, mut free) = (Vec::new(), Vec::new());
+        for file in &files {
+            let root: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+            properties_of(&root, &root, Shape::IdMap, &mut maps);
+            properties_of(&root, &root, Shape::AnyJson, &mut free);
+        }
+        // `params` (a message's parameters) is a map too, copied whole.
+        let mut expected_maps: Vec<&str> = ID_MAPS.to_vec();
+        expected_maps.push("params");
+        let (mut maps, mut free): (Vec<&str>, Vec<&str>) =
+            (maps.iter().map(String::as_str).collect(), free.iter().map(String::as_str).collect());
+        for list in [&mut maps, &mut free, &mut expected_maps] {
+            list.sort_unstable();
+        }
+        assert_eq!(maps, expected_maps, "maps keyed by identifiers in the schemas vs ID_MAPS (+ params)");
+        assert_eq!(free, ["data"], "free-form JSON in the schemas vs VERBATIM");
+        assert!(VERBATIM.iter().all(|k| *k == "params" || free.contains(k)));
     }
 }
