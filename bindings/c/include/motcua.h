@@ -300,6 +300,47 @@ motcua_result motcua_dossier_apply(motcua_dossier *dossier,
                                    motcua_error **err);
 
 /**
+ * `motcua_dossier_apply` in one call for hosts where every foreign call has a price (JNA,
+ * P/Invoke, PHP FFI): the answer is written into the caller's buffer instead of a
+ * `motcua_string` to read with two more calls and free with a third.
+ *
+ * The answer is the applied JSON `{"events", "effects", "duplicate"}` on success, and on
+ * failure the error's report (`motcua_error_report`: result, code, line, column, path,
+ * messages, detail) — so a host may pass `err` NULL and still learn everything. `*len` is
+ * always its length in bytes. When it fits (`*len <= buf_cap`) it is copied to `buf` (a NUL
+ * follows when there is room) and `*overflow` is NULL; otherwise `buf` is untouched and
+ * `*overflow` is a new string holding it (free it with `motcua_string_free`). `buf` may be
+ * NULL when `buf_cap` is 0. The dossier changes exactly as with `motcua_dossier_apply`.
+ *
+ * ```c
+ * char buf[16384];
+ * size_t len;
+ * motcua_string *big = NULL;
+ * motcua_result r = motcua_dossier_apply_to_buffer(dossier, procedure, cmd, cmd_len,
+ *                                                  buf, sizeof buf, &len, &big, NULL);
+ * const char *json = big ? motcua_string_ptr(big) : buf;  // applied, or the error report
+ * // ... use json, len bytes ...
+ * motcua_string_free(big);
+ * ```
+ *
+ * If `len` or `overflow` is NULL (or `buf` is NULL with `buf_cap` > 0) nothing is applied,
+ * nothing is written and the result is `MOTCUA_RESULT_NULL_ARGUMENT` (with `*err` if given).
+ *
+ * # Safety
+ * As `motcua_dossier_apply`; `buf` is NULL or valid for writing `buf_cap` bytes; `len` and
+ * `overflow` are valid for writing a `size_t` and a pointer.
+ */
+motcua_result motcua_dossier_apply_to_buffer(motcua_dossier *dossier,
+                                             const motcua_procedure *procedure,
+                                             const char *command,
+                                             size_t command_len,
+                                             char *buf,
+                                             size_t buf_cap,
+                                             size_t *len,
+                                             motcua_string **overflow,
+                                             motcua_error **err);
+
+/**
  * Fires every timer due at or before `now` (RFC 3339), earliest first. `*applied` is the
  * JSON `{"events", "effects", "duplicate"}`, with empty lists when nothing was due. All or
  * nothing: on a rejection the dossier is unchanged.
@@ -488,6 +529,26 @@ motcua_str motcua_error_message_en(const motcua_error *err);
  * `err` is NULL or a live error from this library; the string lives as long as `err`.
  */
 motcua_str motcua_error_json(const motcua_error *err);
+
+/**
+ * The whole error in one call, as JSON: `{"result", "code", "line", "column", "path",
+ * "message": {"vi", "en"}, "detail"}` — what the seven other accessors return (`result` is
+ * the number of the `motcua_result`), with `detail` the document of `motcua_error_json`.
+ *
+ * For hosts where every foreign call has a price (JNA, P/Invoke, PHP FFI): one call and one
+ * JSON parse instead of eight calls. Written on the first call and kept with the error.
+ * Empty for NULL or a wrong handle.
+ *
+ * ```c
+ * motcua_str report = motcua_error_report(err);
+ * // {"result":7,"code":"forbidden","line":0,"column":0,"path":"actor",
+ * //  "message":{"vi":"...","en":"..."},"detail":{"code":"forbidden",...}}
+ * ```
+ *
+ * # Safety
+ * `err` is NULL or a live error from this library; the string lives as long as `err`.
+ */
+motcua_str motcua_error_report(const motcua_error *err);
 
 /**
  * Compiles a procedure spec (YAML) against a library: parses, checks every reference,

@@ -106,6 +106,112 @@ pub unsafe extern "C" fn motcua_dossier_apply(
     }
 }
 
+/// `motcua_dossier_apply` in one call for hosts where every foreign call has a price (JNA,
+/// P/Invoke, PHP FFI): the answer is written into the caller's buffer instead of a
+/// `motcua_string` to read with two more calls and free with a third.
+///
+/// The answer is the applied JSON `{"events", "effects", "duplicate"}` on success, and on
+/// failure the error's report (`motcua_error_report`: result, code, line, column, path,
+/// messages, detail) — so a host may pass `err` NULL and still learn everything. `*len` is
+/// always its length in bytes. When it fits (`*len <= buf_cap`) it is copied to `buf` (a NUL
+/// follows when there is room) and `*overflow` is NULL; otherwise `buf` is untouched and
+/// `*overflow` is a new string holding it (free it with `motcua_string_free`). `buf` may be
+/// NULL when `buf_cap` is 0. The dossier changes exactly as with `motcua_dossier_apply`.
+///
+/// ```c
+/// char buf[16384];
+/// size_t len;
+/// motcua_string *big = NULL;
+/// motcua_result r = motcua_dossier_apply_to_buffer(dossier, procedure, cmd, cmd_len,
+///                                                  buf, sizeof buf, &len, &big, NULL);
+/// const char *json = big ? motcua_string_ptr(big) : buf;  // applied, or the error report
+/// // ... use json, len bytes ...
+/// motcua_string_free(big);
+/// ```
+///
+/// If `len` or `overflow` is NULL (or `buf` is NULL with `buf_cap` > 0) nothing is applied,
+/// nothing is written and the result is `MOTCUA_RESULT_NULL_ARGUMENT` (with `*err` if given).
+///
+/// # Safety
+/// As `motcua_dossier_apply`; `buf` is NULL or valid for writing `buf_cap` bytes; `len` and
+/// `overflow` are valid for writing a `size_t` and a pointer.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn motcua_dossier_apply_to_buffer(
+    dossier: *mut motcua_dossier,
+    procedure: *const motcua_procedure,
+    command: *const c_char,
+    command_len: usize,
+    buf: *mut c_char,
+    buf_cap: usize,
+    len: *mut usize,
+    overflow: *mut *mut motcua_string,
+    err: *mut *mut motcua_error,
+) -> motcua_result {
+    if len.is_null() || overflow.is_null() || (buf.is_null() && buf_cap > 0) {
+        let arg = if len.is_null() {
+            "len"
+        } else if overflow.is_null() {
+            "overflow"
+        } else {
+            "buf"
+        };
+        // SAFETY: `err` is NULL or valid for writing a pointer (the contract above).
+        return unsafe { guard(err, || Err(Failure::null(arg))) };
+    }
+    // SAFETY: checked non-NULL above; the caller promises both are writable.
+    unsafe {
+        len.write(0);
+        overflow.write(std::ptr::null_mut());
+    }
+    let mut answer: Option<String> = None;
+    let mut error: *mut motcua_error = std::ptr::null_mut();
+    // SAFETY: the contract above, passed on to each helper; `error` is a local out pointer.
+    let result = unsafe {
+        guard(&mut error, || {
+            let dossier = borrow_mut(dossier, "dossier")?;
+            let compiled = borrow(procedure, "procedure")?;
+            let command: Command = json(text(command, command_len, "command")?, "command")?;
+            let applied = dossier.apply(&compiled.procedure, &command).map_err(|r| Failure::rejected(&r))?;
+            answer = Some(to_json(&applied)?);
+            Ok(())
+        })
+    };
+    guard_value((), || {
+        let text: &str = match (&answer, error.is_null()) {
+            (Some(applied), _) => applied,
+            // SAFETY: `error` was just made by `guard` and is freed below, after this borrow.
+            (None, false) => match unsafe { borrow::<motcua_error>(error, "err") } {
+                Ok(data) => data.report().as_str(),
+                Err(_) => "",
+            },
+            (None, true) => "",
+        };
+        // SAFETY: `len`, `overflow` and `buf` were checked above (contract: writable).
+        unsafe {
+            len.write(text.len());
+            if text.len() <= buf_cap {
+                if !buf.is_null() {
+                    std::ptr::copy_nonoverlapping(text.as_ptr(), buf.cast::<u8>(), text.len());
+                    if text.len() < buf_cap {
+                        buf.add(text.len()).write(0);
+                    }
+                }
+            } else {
+                overflow.write(new_string(text));
+            }
+        }
+    });
+    if err.is_null() {
+        // SAFETY: made by `guard` above and not handed out.
+        unsafe { crate::motcua_error_free(error) };
+    } else {
+        // SAFETY: the caller promises `err` is valid for writing a pointer.
+        unsafe { err.write(error) };
+    }
+    result
+}
+
 /// Fires every timer due at or before `now` (RFC 3339), earliest first. `*applied` is the
 /// JSON `{"events", "effects", "duplicate"}`, with empty lists when nothing was due. All or
 /// nothing: on a rejection the dossier is unchanged.

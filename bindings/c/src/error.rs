@@ -40,6 +40,29 @@ pub(crate) struct ErrorData {
     vi: NulString,
     en: NulString,
     json: NulString,
+    /// `motcua_error_report`, written on first use.
+    report: std::sync::OnceLock<NulString>,
+}
+
+impl ErrorData {
+    /// Everything the accessors return, as one JSON object (see `motcua_error_report`).
+    pub(crate) fn report(&self) -> &NulString {
+        self.report.get_or_init(|| {
+            let text = |s: &NulString| serde_json::Value::String(s.as_str().to_owned()).to_string();
+            // `json` is already a JSON document: spliced in as it is, not parsed again.
+            NulString::new(format!(
+                r#"{{"result":{},"code":{},"line":{},"column":{},"path":{},"message":{{"vi":{},"en":{}}},"detail":{}}}"#,
+                self.result as i32,
+                text(&self.code),
+                self.line,
+                self.column,
+                text(&self.path),
+                text(&self.vi),
+                text(&self.en),
+                self.json.as_str(),
+            ))
+        })
+    }
 }
 
 impl Opaque for motcua_error {
@@ -149,6 +172,7 @@ impl Failure {
             vi: NulString::new(self.message.vi),
             en: NulString::new(self.message.en),
             json: NulString::new(json.to_string()),
+            report: std::sync::OnceLock::new(),
         })
     }
 }
@@ -260,6 +284,27 @@ pub unsafe extern "C" fn motcua_error_message_en(err: *const motcua_error) -> mo
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn motcua_error_json(err: *const motcua_error) -> motcua_str {
     read(err, motcua_str::empty(), |e| e.json.borrow())
+}
+
+/// The whole error in one call, as JSON: `{"result", "code", "line", "column", "path",
+/// "message": {"vi", "en"}, "detail"}` — what the seven other accessors return (`result` is
+/// the number of the `motcua_result`), with `detail` the document of `motcua_error_json`.
+///
+/// For hosts where every foreign call has a price (JNA, P/Invoke, PHP FFI): one call and one
+/// JSON parse instead of eight calls. Written on the first call and kept with the error.
+/// Empty for NULL or a wrong handle.
+///
+/// ```c
+/// motcua_str report = motcua_error_report(err);
+/// // {"result":7,"code":"forbidden","line":0,"column":0,"path":"actor",
+/// //  "message":{"vi":"...","en":"..."},"detail":{"code":"forbidden",...}}
+/// ```
+///
+/// # Safety
+/// `err` is NULL or a live error from this library; the string lives as long as `err`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn motcua_error_report(err: *const motcua_error) -> motcua_str {
+    read(err, motcua_str::empty(), |e| e.report().borrow())
 }
 
 #[cfg(test)]

@@ -592,6 +592,83 @@ static void test_timers(motcua_procedure *birth, const char *submission) {
   motcua_dossier_free(dossier);
 }
 
+/* The one-call variants for hosts where a call has a price: motcua_error_report and
+ * motcua_dossier_apply_to_buffer give what the other calls give, in one call. */
+static void test_one_call(motcua_procedure *procedure, const char *submission) {
+  motcua_error *err = NULL;
+  motcua_string *applied = NULL, *overflow = (motcua_string *)1;
+  motcua_dossier *a = NULL, *b = NULL;
+  CHECK(OK(motcua_dossier_submit(procedure, submission, strlen(submission), &a, &applied, &err)));
+  motcua_string_free(applied);
+  CHECK(OK(motcua_dossier_submit(procedure, submission, strlen(submission), &b, &applied, &err)));
+  motcua_string_free(applied);
+
+  /* Success: the same JSON as motcua_dossier_apply, NUL-terminated in the buffer. */
+  CHECK(OK(motcua_dossier_apply(a, procedure, S(ACCEPT), &applied, &err)));
+  char buf[8192];
+  size_t len = 1;
+  CHECK(OK(motcua_dossier_apply_to_buffer(b, procedure, S(ACCEPT), buf, sizeof buf, &len, &overflow,
+                                          &err)));
+  CHECK(overflow == NULL && len == motcua_string_len(applied) && buf[len] == '\0' &&
+        memcmp(buf, motcua_string_ptr(applied), len) == 0);
+  CHECK(motcua_dossier_version(b) == 2);
+
+  /* Too small a buffer: untouched, the answer in an overflow string (a duplicate here). */
+  char small[8] = "keep";
+  CHECK(OK(motcua_dossier_apply_to_buffer(b, procedure, S(ACCEPT), small, sizeof small, &len,
+                                          &overflow, &err)));
+  CHECK(overflow != NULL && strcmp(small, "keep") == 0 && len == motcua_string_len(overflow) &&
+        string_has(overflow, "\"duplicate\":true"));
+  motcua_string_free(overflow);
+  /* No buffer at all is allowed: everything comes as an overflow. */
+  CHECK(OK(motcua_dossier_apply_to_buffer(b, procedure, S(ACCEPT), NULL, 0, &len, &overflow, &err)));
+  CHECK(overflow != NULL && len == motcua_string_len(overflow));
+  motcua_string_free(overflow);
+  motcua_string_free(applied);
+
+  /* Refusal with err NULL: the error report in the buffer, the dossier unchanged. */
+  const char *forbidden = "{\"id\":\"c2\",\"at\":\"2026-03-02T11:00:00+07:00\","
+                          "\"actor\":{\"role\":\"citizen\"},\"type\":\"act\",\"action\":\"propose\"}";
+  CHECK(motcua_dossier_apply_to_buffer(b, procedure, S(forbidden), buf, sizeof buf, &len, &overflow,
+                                       NULL) == MOTCUA_RESULT_REJECTED);
+  CHECK(overflow == NULL && buf[len] == '\0' && strstr(buf, "{\"result\":7,\"code\":\"forbidden\"") == buf &&
+        strstr(buf, "\"path\":\"actor\"") && strstr(buf, "\"detail\":{\"code\":\"forbidden\""));
+  CHECK(motcua_dossier_version(b) == 2);
+  /* With err: the same report from motcua_error_report, and the other accessors agree. */
+  motcua_error *e = NULL;
+  CHECK(motcua_dossier_apply_to_buffer(b, procedure, S(forbidden), buf, sizeof buf, &len, &overflow,
+                                       &e) == MOTCUA_RESULT_REJECTED);
+  motcua_str report = motcua_error_report(e);
+  CHECK(report.len == len && memcmp(report.ptr, buf, len) == 0 && report.ptr[report.len] == '\0');
+  CHECK(motcua_error_report(e).ptr == report.ptr); /* written once, kept with the error */
+  CHECK(str_eq(motcua_error_code(e), "forbidden") && str_eq(motcua_error_path(e), "actor"));
+  motcua_error_free(e);
+
+  /* A JSON mistake: line and column in the report (they are not in motcua_error_json). */
+  CHECK(motcua_dossier_apply_to_buffer(b, procedure, S("{\n\"id\": }"), buf, sizeof buf, &len,
+                                       &overflow, &e) == MOTCUA_RESULT_INVALID_JSON);
+  CHECK(strstr(buf, "\"result\":4,\"code\":\"invalid_json\",\"line\":2,\"column\":7,\"path\":\"command\"") != NULL);
+  CHECK(motcua_error_line(e) == 2 && motcua_error_column(e) == 7);
+  motcua_error_free(e);
+
+  /* Bad arguments of the new function itself: nothing applied, nothing written. */
+  len = 99;
+  EXPECT_ERROR(motcua_dossier_apply_to_buffer(b, procedure, S(ACCEPT), buf, sizeof buf, NULL, &overflow,
+                                              ERR),
+               MOTCUA_RESULT_NULL_ARGUMENT, "null_argument");
+  EXPECT_ERROR(motcua_dossier_apply_to_buffer(b, procedure, S(ACCEPT), buf, sizeof buf, &len, NULL, ERR),
+               MOTCUA_RESULT_NULL_ARGUMENT, "null_argument");
+  EXPECT_ERROR(motcua_dossier_apply_to_buffer(b, procedure, S(ACCEPT), NULL, 16, &len, &overflow, ERR),
+               MOTCUA_RESULT_NULL_ARGUMENT, "null_argument");
+  CHECK(len == 99);
+  CHECK(motcua_dossier_apply_to_buffer((motcua_dossier *)procedure, procedure, S(ACCEPT), buf, sizeof buf,
+                                       &len, &overflow, NULL) == MOTCUA_RESULT_INVALID_HANDLE);
+  CHECK(strstr(buf, "\"code\":\"invalid_handle\"") && strstr(buf, "\"path\":\"dossier\""));
+  CHECK(motcua_error_report(NULL).len == 0);
+  motcua_dossier_free(a);
+  motcua_dossier_free(b);
+}
+
 static void test_strings_and_errors(void) {
   CHECK(motcua_string_len(NULL) == 0 && motcua_string_ptr(NULL)[0] == '\0');
   motcua_string_free(NULL);
@@ -641,6 +718,7 @@ int main(int argc, char **argv) {
 
   test_procedure_functions(procedure);
   test_dossier(procedure, business);
+  test_one_call(procedure, business);
   test_timers(birth, birth_submission);
 
   motcua_procedure_free(procedure);
