@@ -345,7 +345,7 @@ mod tests {
                 // `Option<T>` is `T | null`: the shape of T.
                 let shapes: Vec<Shape> =
                     options.iter().filter(|o| o["type"] != "null").map(|o| shape(root, o, depth + 1)).collect();
-                if shapes.iter().any(|s| *s == Shape::IdMap) {
+                if shapes.contains(&Shape::IdMap) {
                     return Shape::IdMap;
                 }
                 return if shapes.iter().all(|s| *s == Shape::AnyJson) && !shapes.is_empty() {
