@@ -128,8 +128,10 @@ pub struct ServeArgs {
                     "certificate authorities (PEM) an `https://` webhook may be signed by, beside the system's"))]
     pub webhook_ca_file: Option<PathBuf>,
     /// A token role that may move running dossiers to a new version (`POST
-    /// /api/v1/migrations`); repeat for several. / Vai trò được chuyển hồ sơ sang phiên bản mới.
-    #[arg(long, value_name = "ROLE", default_value = "procedure_admin")]
+    /// /api/v1/migrations`); repeat for several.
+    #[arg(long, value_name = tr("VAI_TRÒ", "ROLE"), default_value = "procedure_admin",
+          help = tr("vai trò (trong mã xác thực) được chuyển hồ sơ đang giải quyết sang phiên bản mới (`POST /api/v1/migrations`); lặp lại cho nhiều vai trò",
+                    "a token role that may move running dossiers to a new version (`POST /api/v1/migrations`); repeat for several"))]
     pub migration_role: Vec<String>,
 }
 
