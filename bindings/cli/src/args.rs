@@ -161,6 +161,10 @@ pub enum Command {
               help = tr("người chuyển, ghi vào sự kiện migrated (vai trò procedure_admin; mặc định: biến USER)",
                         "who moves them, written in the migrated events (role procedure_admin; default: USER)"))]
         user: Option<String>,
+        #[arg(long = "dossier", value_name = tr("MÃ_HỒ_SƠ", "ID"),
+              help = tr("với --database: chỉ chuyển hồ sơ này (lặp lại cho nhiều hồ sơ), thay vì mọi hồ sơ đang giải quyết của phiên bản cũ",
+                        "with --database: move only this dossier (repeat for several), instead of every running dossier of the old version"))]
+        only: Vec<String>,
         #[arg(long, value_enum, value_name = "text|json", hide_possible_values = true, help = format_help())]
         format: Option<Format>,
         #[command(flatten)]

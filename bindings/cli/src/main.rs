@@ -192,7 +192,7 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
         Command::Diff { old, new, format, specs } => {
             diff::run(&old, &new, format.unwrap_or(Format::Text), &specs, lang)
         }
-        Command::Migrate { dry_run, database, old, new, migration, dossiers, at, batch, user, format, specs } => {
+        Command::Migrate { dry_run, database, old, new, migration, dossiers, at, batch, user, only, format, specs } => {
             let inputs =
                 migrate::Inputs { old: &old, new: &new, migration: &migration, dossiers: &dossiers, at: at.as_deref() };
             let format = format.unwrap_or(Format::Text);
@@ -203,12 +203,13 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
                         dry_run,
                         batch: batch.unwrap_or(100) as usize,
                         user: user.as_deref(),
+                        only: &only,
                     };
                     migrate::run_store(&inputs, &store, format, &specs, lang)
                 }
-                None if batch.is_some() || user.is_some() => Err(Fail::new(
-                    "`--batch` và `--user` chỉ dùng cùng `--database`",
-                    "`--batch` and `--user` need `--database`",
+                None if batch.is_some() || user.is_some() || !only.is_empty() => Err(Fail::new(
+                    "`--batch`, `--user` và `--dossier` chỉ dùng cùng `--database`",
+                    "`--batch`, `--user` and `--dossier` need `--database`",
                 )),
                 None => migrate::run(&inputs, format, &specs, lang),
             }

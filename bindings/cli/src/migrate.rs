@@ -98,6 +98,9 @@ pub struct StoreRun<'a> {
     pub dry_run: bool,
     pub batch: usize,
     pub user: Option<&'a str>,
+    /// `--dossier`: only these dossiers, each moved on its own (`Store::migrate`); empty for
+    /// every running dossier of the old version.
+    pub only: &'a [String],
 }
 
 /// What became of the new version in the store.
@@ -209,18 +212,39 @@ pub fn run_store(inputs: &Inputs<'_>, run: &StoreRun<'_>, format: Format, args: 
     };
     let user = run.user.map(str::to_owned).or_else(|| std::env::var("USER").ok()).unwrap_or_else(|| "motcua".into());
     let actor = motcua::Actor { role: "procedure_admin".into(), agency: None, unit: None, user: Some(user) };
-    let total = store.running_count(old.code(), old.version()).map_err(|e| store_fail(&e))?;
-    let bar = crate::lint::progress(total, format);
-    let options =
-        motcua_store::MigrationRun { at, actor: &actor, batch: run.batch, dry_run: run.dry_run, target: Some(&new) };
-    let report = store
-        .migrate_running_with(&migration, &options, &mut |_, _, p| {
-            bar.set_message(p.dossier.clone());
-            bar.inc(1);
-        })
-        .map_err(|e| store_fail(&e));
-    bar.finish_and_clear();
-    let report = report?;
+    let report = if run.only.is_empty() {
+        let total = store.running_count(old.code(), old.version()).map_err(|e| store_fail(&e))?;
+        let bar = crate::lint::progress(total, format);
+        let options = motcua_store::MigrationRun {
+            at,
+            actor: &actor,
+            batch: run.batch,
+            dry_run: run.dry_run,
+            target: Some(&new),
+        };
+        let report = store
+            .migrate_running_with(&migration, &options, &mut |_, _, p| {
+                bar.set_message(p.dossier.clone());
+                bar.inc(1);
+            })
+            .map_err(|e| store_fail(&e));
+        bar.finish_and_clear();
+        report?
+    } else {
+        // The named dossiers, one by one: each previewed, then moved when it can be. One on
+        // another version (or already moved) is listed with the reason, as a pinned one is.
+        let mut report = motcua_store::MigrationReport { dry_run: run.dry_run, dossiers: Vec::new(), moved: 0 };
+        for id in run.only {
+            let dossier = store.dossier(id).map_err(|e| store_fail(&e))?;
+            let preview = motcua::version::dry_run(&dossier, &old, &new, &migration, at);
+            if !run.dry_run && preview.refused.is_none() {
+                store.migrate(id, &migration, at, &actor).map_err(|e| store_fail(&e))?;
+                report.moved += 1;
+            }
+            report.dossiers.push(preview);
+        }
+        report
+    };
     let pinned: Vec<serde_json::Value> = report
         .pinned()
         .map(|(id, r)| serde_json::json!({"dossier": id, "code": r.code.as_str(), "message": r.message}))

@@ -966,6 +966,70 @@ fn migrate_database_flow(db: &str, open: &dyn Fn() -> motcua_store::Store) {
     drop(store);
 }
 
+/// `--dossier ID` moves only the dossiers named, each on its own: a pinned one is listed with
+/// its reason, the others stay where they are; `--dossier` needs `--database`.
+#[test]
+fn migrate_database_moves_only_the_dossiers_named() {
+    let dir = std::env::temp_dir().join(format!("motcua-migrate-one-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = store_with_2021_dossiers(&dir, 0);
+    let db = path.to_str().unwrap();
+    let at = "2025-07-01T08:00:00+07:00";
+    let base = ["migrate", "--database", db, HOUSEHOLD_OLD, HOUSEHOLD_NEW, HOUSEHOLD_MIGRATION, "--at", at];
+    let args = |extra: &[&'static str]| base.iter().copied().chain(extra.iter().copied()).collect::<Vec<_>>();
+    let version = |id: &str| {
+        motcua_store::Store::open_sqlite(&path, store_library())
+            .unwrap()
+            .dossier(id)
+            .unwrap()
+            .procedure_version()
+            .to_owned()
+    };
+
+    // A dry run of one dossier writes nothing.
+    let r = motcua(&args(&["--dossier", "HKD-R1", "--dry-run", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["running"].as_u64(), v["moved"].as_u64(), v["dry_run"].as_bool()), (Some(1), Some(0), Some(true)));
+    assert_eq!(version("HKD-R1"), "2021.1");
+
+    // One under review and one signed: the first moves, the second is pinned (exit 1), and a
+    // dossier not named stays on the old version.
+    let r = motcua(&args(&["--dossier", "HKD-R1", "--dossier", "HKD-S1", "--format", "json"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["running"].as_u64(), v["moved"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(v["pinned"][0]["dossier"], "HKD-S1");
+    assert_eq!(v["pinned"][0]["code"], "not_migratable");
+    assert_eq!([version("HKD-R1"), version("HKD-S1"), version("HKD-R2")], ["2025.1", "2021.1", "2021.1"]);
+    motcua_store::Store::open_sqlite(&path, store_library()).unwrap().verify("HKD-R1").unwrap();
+
+    // Named again, the moved one is on the new version already: listed with the reason, not moved twice.
+    let r = motcua(&args(&["--dossier", "HKD-R1", "--format", "json"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!((v["moved"].as_u64(), v["pinned"][0]["code"].as_str()), (Some(0), Some("wrong_procedure")));
+
+    // No such dossier: could not run; `--dossier` without a store: a usage error.
+    let r = motcua(&args(&["--dossier", "HKD-NONE"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("not_found"), "{}", r.stderr);
+    let r = motcua(&[
+        "migrate",
+        "--dry-run",
+        HOUSEHOLD_OLD,
+        HOUSEHOLD_NEW,
+        HOUSEHOLD_MIGRATION,
+        UNDER_REVIEW,
+        "--dossier",
+        "HKD-R1",
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("--dossier"), "{}", r.stderr);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 #[test]
 fn migrate_database_moves_the_running_dossiers_of_a_store() {
     let dir = std::env::temp_dir().join(format!("motcua-migrate-db-{}", std::process::id()));
