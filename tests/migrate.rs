@@ -171,6 +171,12 @@ fn every_migrating_scenario_passes_and_replays_across_the_versions() {
     let commune =
         dossier.log().iter().find(|r| r.step == "review" && r.action == "propose").expect("the commune's review");
     assert_eq!(commune.agency.as_deref(), Some("commune_economic_division"));
+    // The one not yet received: the district desk's 15 working hours are on the record.
+    let (timeline, _) =
+        run_migrating_file("tests/migrations/scenarios/household-business-registration-moved-before-reception.yaml");
+    let district = timeline.dossier().unwrap().log().iter().find(|r| r.action == "migrated").cloned().unwrap();
+    assert_eq!((district.step.as_str(), district.agency.as_deref()), ("receive", Some("district_committee")));
+    assert_eq!((district.used_minutes, district.allotted_minutes), (900, 240));
     // A scenario that moves its dossier needs a runner that loads the versions.
     let scenario = Scenario::from_yaml(&read(&files[0]), &files[0]).unwrap();
     let plain = scenario.run(&p.old);
