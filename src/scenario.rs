@@ -813,10 +813,7 @@ impl Scenario {
             let logged = dossier.log().len();
             if let Some(target) = &c.migrate {
                 let label = "migrate".to_owned();
-                let mut actor = c.actor.clone();
-                if actor.unit.is_none() && !procedure.is_citizen_role(&actor.role) {
-                    actor.unit = unit_of_agency(procedure, &dossier, actor.agency.as_deref(), c.step.as_deref());
-                }
+                let actor = command_actor(procedure, &dossier, c);
                 let (new, migration) = match versions(target, procedure) {
                     Ok(pair) => pair,
                     Err(why) => {
@@ -824,16 +821,15 @@ impl Scenario {
                         continue;
                     }
                 };
-                let result = crate::version::migrate(&dossier, procedure, &new, &migration, c.at, actor);
-                let result = match result {
-                    Ok((next, applied)) => {
+                let result = crate::version::migrate(&dossier, procedure, &new, &migration, c.at, actor).map(
+                    |(next, applied)| {
                         dossier = next;
-                        Ok(applied)
-                    }
-                    Err(rejection) => Err(rejection),
-                };
+                        applied
+                    },
+                );
+                let moves = result.is_ok();
                 // After a refused move the dossier stays on the version it was on.
-                let now_on: &Procedure = if result.is_ok() { &new } else { procedure };
+                let now_on: &Procedure = if moves { &new } else { procedure };
                 self.judge(&mut failures, &line, &label, c, now_on, &dossier, &result);
                 entries.push(entry(
                     now_on,
@@ -846,7 +842,7 @@ impl Scenario {
                     result,
                     c.note.clone(),
                 ));
-                if entries.last().is_some_and(|e| matches!(e.result, EntryResult::Applied(_))) {
+                if moves {
                     moved = Some(Box::new(new));
                 }
                 continue;
@@ -877,10 +873,7 @@ impl Scenario {
                     ),
                     (None, None, None) => continue,
                 };
-                let mut actor = c.actor.clone();
-                if actor.unit.is_none() && !procedure.is_citizen_role(&actor.role) {
-                    actor.unit = unit_of_agency(procedure, &dossier, actor.agency.as_deref(), c.step.as_deref());
-                }
+                let actor = command_actor(procedure, &dossier, c);
                 let command = Command {
                     id: c.id.clone().unwrap_or_else(|| format!("c{}", i + 1)),
                     at: c.at,
@@ -946,6 +939,16 @@ impl Scenario {
             },
         }
     }
+}
+
+/// The command's actor; an official without a unit is taken to be of the unit handling
+/// the step of its agency (see [`unit_of_agency`]).
+fn command_actor(procedure: &Procedure, dossier: &Dossier, c: &ScenarioCommand) -> Actor {
+    let mut actor = c.actor.clone();
+    if actor.unit.is_none() && !procedure.is_citizen_role(&actor.role) {
+        actor.unit = unit_of_agency(procedure, dossier, actor.agency.as_deref(), c.step.as_deref());
+    }
+    actor
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -36,26 +36,33 @@ pub struct Inputs<'a> {
     pub at: Option<&'a str>,
 }
 
+/// The migration file, compiled between the two versions.
+fn load_migration(file: &str, old: &motcua::Procedure, new: &motcua::Procedure) -> Result<Migration, Fail> {
+    let text = project::read(std::path::Path::new(file), file)?;
+    Migration::from_yaml(&text, file, old, new).map_err(|e| {
+        Fail::coded(
+            "spec_does_not_load",
+            format!("{file} không tải được (xem `motcua lint {file}`):\n{e}"),
+            format!("{file} does not load (see `motcua lint {file}`):\n{e}"),
+        )
+    })
+}
+
+/// `--at`: an RFC 3339 instant.
+fn instant(s: &str) -> Result<DateTime<FixedOffset>, Fail> {
+    DateTime::parse_from_rfc3339(s).map_err(|e| {
+        Fail::new(
+            format!("`--at {s}` không phải thời điểm RFC 3339: {e}"),
+            format!("`--at {s}` is not an RFC 3339 instant: {e}"),
+        )
+    })
+}
+
 pub fn run(inputs: &Inputs<'_>, format: Format, args: &SpecsArgs, lang: Lang) -> Outcome {
     let old = crate::diff::load(args, inputs.old)?;
     let new = crate::diff::load(args, inputs.new)?;
-    let text = project::read(std::path::Path::new(inputs.migration), inputs.migration)?;
-    let migration = Migration::from_yaml(&text, inputs.migration, &old, &new).map_err(|e| {
-        Fail::coded(
-            "spec_does_not_load",
-            format!("{} không tải được (xem `motcua lint {}`):\n{e}", inputs.migration, inputs.migration),
-            format!("{} does not load (see `motcua lint {}`):\n{e}", inputs.migration, inputs.migration),
-        )
-    })?;
-    let at = match inputs.at {
-        Some(s) => Some(DateTime::parse_from_rfc3339(s).map_err(|e| {
-            Fail::new(
-                format!("`--at {s}` không phải thời điểm RFC 3339: {e}"),
-                format!("`--at {s}` is not an RFC 3339 instant: {e}"),
-            )
-        })?),
-        None => None,
-    };
+    let migration = load_migration(inputs.migration, &old, &new)?;
+    let at = inputs.at.map(instant).transpose()?;
     let mut previews = Vec::new();
     for file in inputs.dossiers {
         let dossier = load_dossier(file, &old)?;
@@ -147,21 +154,9 @@ pub fn run_store(inputs: &Inputs<'_>, run: &StoreRun<'_>, format: Format, args: 
     };
     let (old, old_text) = loaded(old_spec, inputs.old)?;
     let (new, new_text) = loaded(new_spec, inputs.new)?;
-    let text = project::read(std::path::Path::new(inputs.migration), inputs.migration)?;
-    let migration = Migration::from_yaml(&text, inputs.migration, &old, &new).map_err(|e| {
-        Fail::coded(
-            "spec_does_not_load",
-            format!("{} không tải được (xem `motcua lint {}`):\n{e}", inputs.migration, inputs.migration),
-            format!("{} does not load (see `motcua lint {}`):\n{e}", inputs.migration, inputs.migration),
-        )
-    })?;
+    let migration = load_migration(inputs.migration, &old, &new)?;
     let at = match inputs.at {
-        Some(s) => DateTime::parse_from_rfc3339(s).map_err(|e| {
-            Fail::new(
-                format!("`--at {s}` không phải thời điểm RFC 3339: {e}"),
-                format!("`--at {s}` is not an RFC 3339 instant: {e}"),
-            )
-        })?,
+        Some(s) => instant(s)?,
         None => {
             let offset = FixedOffset::east_opt(7 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).expect("UTC"));
             chrono::Utc::now().with_timezone(&offset)
