@@ -292,6 +292,10 @@ codes! {
     /// A command is malformed (empty identifier, bad JSON, …).
     InvalidCommand = "invalid_command", Error,
         "Lệnh không hợp lệ", "The command is malformed";
+    /// A scenario file is in the first format (`act: accept` lines, no `command_id`):
+    /// `motcua json --upgrade` converts it.
+    OldScenarioFormat = "old_scenario_format", Error,
+        "Kịch bản viết theo định dạng cũ", "The scenario is in the first format";
     /// An event history cannot be replayed (gap, wrong order, or rejected event).
     InvalidHistory = "invalid_history", Error,
         "Lịch sử hồ sơ không hợp lệ", "The event history cannot be replayed";

@@ -24,7 +24,8 @@ mod text;
 pub mod version;
 
 // The root holds what a host uses to load procedures and run dossiers; the spec format's types
-// are under `spec`, the scenario runner under `scenario`, diagrams under `diagram`.
+// are under `spec`, the scenario file format under `scenario` (its runner is the
+// `motcua-scenario` crate), diagrams under `diagram`.
 pub use calendar::{Calendar, CalendarError, Calendars, DayKind, MarkedDay};
 pub use compile::{Action, Next, Outcome, Procedure, Step};
 pub use diagnostic::{Code, Diagnostic, Label, LoadError, Message, Position, Severity};

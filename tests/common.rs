@@ -77,6 +77,29 @@ pub fn procedure(file: &str) -> Procedure {
     Procedure::from_yaml(&read(file), file, &library()).unwrap_or_else(|e| panic!("{e}"))
 }
 
+/// A shipped procedure compiled with the administrative units loaded.
+pub fn procedure_with_units(file: &str) -> Procedure {
+    Procedure::from_yaml(&read(file), file, &library_with_units()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Every scenario file of the repository in the current format: the shipped ones, the
+/// migration and superseded-version ones, and the CLI's fixtures.
+pub fn all_scenarios() -> Vec<(String, Scenario)> {
+    let dirs = [
+        "tests/scenarios",
+        "tests/migrations/scenarios",
+        "tests/superseded/scenarios",
+        "bindings/cli/tests/fixtures/scenarios",
+    ];
+    dirs.iter()
+        .flat_map(|dir| yaml_files(dir))
+        .map(|file| {
+            let scenario = Scenario::from_yaml(&read(&file), &file).unwrap_or_else(|e| panic!("{e}"));
+            (file, scenario)
+        })
+        .collect()
+}
+
 pub fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(s).unwrap_or_else(|e| panic!("{s}: {e}"))
 }

@@ -84,7 +84,7 @@ fn check(file: &str) -> Vec<String> {
                 let procedure = Procedure::from_yaml(text, "guide.yaml", &library).unwrap();
                 let scenario = Scenario::from_yaml(&block.text, "guide-scenario.yaml")
                     .unwrap_or_else(|e| panic!("{place}: the scenario does not load:\n{e}"));
-                let timeline = scenario.run(&procedure);
+                let timeline = motcua_scenario::run(&scenario, &procedure);
                 assert!(timeline.failures().is_empty(), "{place}: {:#?}", timeline.failures());
                 assert!(!timeline.entries().is_empty(), "{place}: a scenario with no step");
             }

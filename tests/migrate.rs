@@ -79,7 +79,7 @@ fn old_dossier(old: &Procedure, steps: &[(&str, &str, &str)]) -> Dossier {
     let mut scenario = Scenario::from_yaml(&read(HAPPY), HAPPY).unwrap_or_else(|e| panic!("{e}"));
     scenario.submit.at = at("2025-06-27T09:00:00+07:00");
     scenario.commands.clear();
-    let timeline = scenario.run(old);
+    let timeline = motcua_scenario::run(&scenario, old);
     let mut dossier = timeline.dossier().unwrap_or_else(|| panic!("{:?}", timeline.failures())).clone();
     for (i, (when, role, action)) in steps.iter().enumerate() {
         act(&mut dossier, old, &format!("old-{i}"), when, role, action);
@@ -132,10 +132,10 @@ fn check_history(p: &Pair, dossier: &Dossier) {
 
 /// Runs a scenario that moves its dossier mid-way, loading the versions and the migration
 /// its `migrate` commands name from the repository.
-fn run_migrating_file(file: &str) -> (motcua::scenario::Timeline, Procedure) {
+fn run_migrating_file(file: &str) -> (motcua_scenario::Timeline, Procedure) {
     let scenario = Scenario::from_yaml(&read(file), file).unwrap_or_else(|e| panic!("{e}"));
     let old = procedure(&scenario.procedure);
-    let timeline = scenario.run_migrating(&old, &mut |moved, from| {
+    let timeline = motcua_scenario::run_migrating(&scenario, &old, &mut |moved, from| {
         let new = Procedure::from_yaml(&read(&moved.to), &moved.to, &library()).map_err(|e| e.to_string())?;
         let migration =
             Migration::from_yaml(&read(&moved.migration), &moved.migration, from, &new).map_err(|e| e.to_string())?;
@@ -179,7 +179,7 @@ fn every_migrating_scenario_passes_and_replays_across_the_versions() {
     assert_eq!((district.used_minutes, district.allotted_minutes), (900, 240));
     // A scenario that moves its dossier needs a runner that loads the versions.
     let scenario = Scenario::from_yaml(&read(&files[0]), &files[0]).unwrap();
-    let plain = scenario.run(&p.old);
+    let plain = motcua_scenario::run(&scenario, &p.old);
     assert!(
         plain.failures().iter().any(|f| f.contains("(migrate)") && f.contains("run_migrating")),
         "{:?}",
@@ -375,7 +375,7 @@ fn other_refusals_are_coded_and_change_nothing() {
     let mut broken = Scenario::from_yaml(&read(HAPPY), HAPPY).unwrap();
     broken.commands.clear();
     let invalid = variant(&[], &[("fields:\n  owner.id_number: owner.citizen_id\n", "fields: {}\n")]);
-    let d = broken.run(&invalid.old).dossier().unwrap().clone();
+    let d = motcua_scenario::run(&broken, &invalid.old).dossier().unwrap().clone();
     let err = migrate(&d, &invalid.old, &invalid.new, &invalid.migration, at(MOVE_AT), Actor::citizen()).unwrap_err();
     assert_eq!(err.code, Code::InvalidForm, "{err}");
     assert!(err.problems.iter().any(|p| p.path.contains("citizen_id")), "{:?}", err.problems);

@@ -60,7 +60,7 @@ fn every_action_refuses_every_wrong_actor_on_every_shipped_spec() {
     for (file, scenario) in scenarios() {
         let procedure =
             Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
-        let timeline = scenario.run(&procedure);
+        let timeline = motcua_scenario::run(&scenario, &procedure);
         let history = timeline.dossier().expect("submitted").history().to_vec();
         for k in 1..=history.len() {
             let dossier = Dossier::replay(&procedure, &history[..k]).expect("replay");
@@ -256,9 +256,9 @@ fn a_hand_off_carries_only_the_fields_and_documents_the_receiving_step_declares(
     for (file, scenario) in scenarios() {
         let procedure =
             Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
-        let timeline = scenario.run(&procedure);
+        let timeline = motcua_scenario::run(&scenario, &procedure);
         for entry in timeline.entries() {
-            let motcua::scenario::EntryResult::Applied(effects) = &entry.result else { continue };
+            let motcua_scenario::EntryResult::Applied(effects) = &entry.result else { continue };
             for effect in effects {
                 let motcua::EffectKind::HandOff { to_step, data, documents, .. } = &effect.kind else { continue };
                 let step = procedure.step_by_id(to_step).expect("step");
@@ -287,10 +287,10 @@ fn the_birth_hand_offs_split_the_data_between_police_and_insurance() {
     let file = "specs/procedures/birth-registration-residence-insurance.yaml";
     let procedure = crate::common::procedure(file);
     let text = read("tests/scenarios/birth-registration-happy-police-first.yaml");
-    let timeline = Scenario::from_yaml(&text, "happy.yaml").expect("scenario").run(&procedure);
+    let timeline = motcua_scenario::run(&Scenario::from_yaml(&text, "happy.yaml").expect("scenario"), &procedure);
     let mut payloads = std::collections::BTreeMap::new();
     for entry in timeline.entries() {
-        if let motcua::scenario::EntryResult::Applied(effects) = &entry.result {
+        if let motcua_scenario::EntryResult::Applied(effects) = &entry.result {
             for e in effects {
                 if let motcua::EffectKind::HandOff { to_agency, data, .. } = &e.kind {
                     payloads.insert(to_agency.clone(), data.clone());
@@ -342,7 +342,7 @@ fn build_histories() -> Vec<(Vec<motcua::Event>, String)> {
         .map(|(_, scenario)| {
             let procedure =
                 Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("procedure");
-            let timeline = scenario.run(&procedure);
+            let timeline = motcua_scenario::run(&scenario, &procedure);
             let dossier = timeline.dossier().expect("dossier");
             (dossier.history().to_vec(), dossier.head().to_owned())
         })

@@ -151,7 +151,7 @@ fn scenario_results_validate_against_the_runtime_schemas() {
     for (file, scenario) in crate::common::scenarios() {
         let procedure = motcua::Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library)
             .unwrap_or_else(|e| panic!("{file}: {e}"));
-        let timeline = scenario.run(&procedure);
+        let timeline = motcua_scenario::run(&scenario, &procedure);
         let d = timeline.dossier().expect("submitted");
         let check = |v: &jsonschema::Validator, value: serde_json::Value, what: &str| {
             let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
@@ -163,12 +163,12 @@ fn scenario_results_validate_against_the_runtime_schemas() {
         }
         for entry in timeline.entries() {
             match &entry.result {
-                motcua::scenario::EntryResult::Applied(effects) => {
+                motcua_scenario::EntryResult::Applied(effects) => {
                     for fx in effects {
                         check(&effect, serde_json::to_value(fx).expect("json"), "effect");
                     }
                 }
-                motcua::scenario::EntryResult::Rejected(r) => {
+                motcua_scenario::EntryResult::Rejected(r) => {
                     check(&rejection, serde_json::to_value(r).expect("json"), "rejection")
                 }
             }

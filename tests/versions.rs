@@ -271,7 +271,7 @@ fn superseded_versions_load_and_their_scenarios_pass() {
         for file in &scenarios {
             let scenario = motcua::scenario::Scenario::from_yaml(&read(file), file).unwrap_or_else(|e| panic!("{e}"));
             let p = Procedure::from_yaml(&read(&scenario.procedure), &scenario.procedure, &library).expect("loads");
-            let timeline = scenario.run(&p);
+            let timeline = motcua_scenario::run(&scenario, &p);
             assert!(timeline.failures().is_empty(), "{file}:\n{}", timeline.failures().join("\n"));
             let dossier = timeline.dossier().expect("submitted");
             assert_eq!(&motcua::Dossier::replay(&p, dossier.history()).expect("replay"), dossier, "{file}");

@@ -22,7 +22,7 @@ fn snapshots() -> &'static [(usize, Dossier, Vec<u8>)] {
             .iter()
             .map(|(p, text)| {
                 let scenario = Scenario::from_yaml(text, "scenario.yaml").expect("shipped scenario");
-                let timeline = scenario.run(&shipped::procedures()[*p]);
+                let timeline = motcua_scenario::run(&scenario, &shipped::procedures()[*p]);
                 let dossier = timeline.dossier().expect("submitted").clone();
                 let json = serde_json::to_vec(&dossier).expect("serializes");
                 (*p, dossier, json)

@@ -282,7 +282,7 @@ fn broken(seq: u64, vi: String, en: String) -> Rejection {
 /// let procedure = Procedure::from_yaml(
 ///     include_str!("../../specs/procedures/business-registration.yaml"), "b", &library)?;
 /// let scenario = Scenario::from_yaml(include_str!("../../tests/scenarios/business-registration-happy.yaml"), "s")?;
-/// let timeline = scenario.run(&procedure);
+/// let timeline = motcua_scenario::run(&scenario, &procedure);
 /// let dossier = timeline.dossier().unwrap();
 /// let history = dossier.history().to_vec();
 /// assert!(motcua::verify_history(&history, Some(dossier.head())).is_ok());

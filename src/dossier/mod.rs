@@ -688,7 +688,7 @@ impl Dossier {
     /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
     /// # let scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
     /// # let mut scenario = scenario; scenario.commands.truncate(1);
-    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// # let dossier = motcua_scenario::run(&scenario, &old).dossier().unwrap().clone();
     /// let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
     /// let (moved, _) = migrate(&dossier, &old, &new, &migration, at, Actor::official("one_stop_officer", "commune_committee")).unwrap();
     ///
@@ -852,7 +852,7 @@ impl Dossier {
     /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
     /// # let mut scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
     /// # scenario.commands.truncate(1);
-    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// # let dossier = motcua_scenario::run(&scenario, &old).dossier().unwrap().clone();
     /// # let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
     /// let (moved, _) = migrate(&dossier, &old, &new, &migration, at, Actor::official("one_stop_officer", "commune_committee")).unwrap();
     /// let stored: Dossier = serde_json::from_str(&serde_json::to_string(&moved).unwrap()).unwrap();
@@ -912,7 +912,7 @@ impl Dossier {
     /// # let migration = Migration::from_yaml(include_str!("../../specs/migrations/1.001612-2021.1-to-2025.1.yaml"), "m.yaml", &old, &new)?;
     /// # let mut scenario = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
     /// # scenario.commands.truncate(1);
-    /// # let dossier = scenario.run(&old).dossier().unwrap().clone();
+    /// # let dossier = motcua_scenario::run(&scenario, &old).dossier().unwrap().clone();
     /// # let at = chrono::DateTime::parse_from_rfc3339("2025-07-01T08:00:00+07:00").unwrap();
     /// let (moved, applied) = migrate(&dossier, &old, &new, &migration, at, Actor::citizen()).unwrap();
     /// let versions = [&old, &new];

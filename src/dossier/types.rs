@@ -623,6 +623,38 @@ pub struct Effect {
     pub kind: EffectKind,
 }
 
+impl Effect {
+    /// A one-token summary, as scenarios expect effects and timelines and logs show them: `status:2`, `start:review`,
+    /// `slip:receipt`, `hand_off:commune_police:horizontal`, `closed:issued`,
+    /// `appointment:2026-02-25 17:00` (with `:provisional` when it was counted across
+    /// provisional calendar days).
+    ///
+    /// ```
+    /// use motcua::{Effect, EffectKind, SlipKind};
+    /// let e = Effect { key: "HS/2/0".into(), kind: EffectKind::Slip { slip: SlipKind::Receipt, step: "receive".into(), action: "accept".into() } };
+    /// assert_eq!(e.compact(), "slip:receipt");
+    /// ```
+    pub fn compact(&self) -> String {
+        fn name<T: Serialize>(value: &T) -> String {
+            serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        }
+        match &self.kind {
+            EffectKind::StatusChanged { to, .. } => format!("status:{}", to.code()),
+            EffectKind::StepStarted { step, .. } => format!("start:{step}"),
+            EffectKind::HandOff { to_agency, direction, .. } => format!("hand_off:{to_agency}:{}", name(direction)),
+            EffectKind::Slip { slip, .. } => format!("slip:{}", name(slip)),
+            EffectKind::Closed { outcome, .. } => format!("closed:{outcome}"),
+            EffectKind::StepCancelled { step, .. } => format!("cancel:{step}"),
+            EffectKind::AppointmentSet { appointment, provisional_days, .. } => {
+                let mark = if provisional_days.is_empty() { "" } else { ":provisional" };
+                format!("appointment:{}{mark}", appointment.format("%Y-%m-%d %H:%M"))
+            }
+            EffectKind::ClockSuspended => "clock:suspended".into(),
+            EffectKind::ClockResumed { .. } => "clock:resumed".into(),
+        }
+    }
+}
+
 /// The kinds of effect.
 ///
 /// ```

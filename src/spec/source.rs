@@ -148,6 +148,17 @@ impl SourceMap {
         }
     }
 
+    /// The keys of the mapping at `path`, in no particular order.
+    pub(crate) fn keys_of(&self, path: &str) -> Vec<&str> {
+        let prefix = if path.is_empty() { String::new() } else { format!("{path}.") };
+        self.places
+            .iter()
+            .filter(|(_, place)| place.key.is_some())
+            .filter_map(|(p, _)| p.strip_prefix(prefix.as_str()))
+            .filter(|rest| !rest.is_empty() && !rest.contains(['.', '[']))
+            .collect()
+    }
+
     /// A secondary label at `path`, for [`Diagnostic::with_label`].
     pub(crate) fn label(&self, path: &str, part: Part, message: Message) -> Label {
         let (pos, end) = self.span(path, part);

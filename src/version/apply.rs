@@ -52,7 +52,7 @@ use crate::status::NationalStatus;
 /// let mut scenario = motcua::scenario::Scenario::from_yaml(
 ///     include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
 /// scenario.commands.truncate(1);
-/// let dossier = scenario.run(&old).dossier().unwrap().clone();
+/// let dossier = motcua_scenario::run(&scenario, &old).dossier().unwrap().clone();
 ///
 /// // Thursday 26 June 08:00: moved to the commune (the 1.5-day review budget is used up).
 /// let at = chrono::DateTime::parse_from_rfc3339("2025-06-26T08:00:00+07:00").unwrap();
@@ -71,7 +71,7 @@ use crate::status::NationalStatus;
 /// let mut signed = motcua::scenario::Scenario::from_yaml(
 ///     include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
 /// signed.commands.truncate(3);
-/// let signed = signed.run(&old).dossier().unwrap().clone();
+/// let signed = motcua_scenario::run(&signed, &old).dossier().unwrap().clone();
 /// let err = migrate(&signed, &old, &new, &migration, at, Actor::official("one_stop_officer", "commune_committee")).unwrap_err();
 /// assert_eq!(err.code, Code::NotMigratable);
 /// assert!(err.message.en.contains("already signed"));
@@ -212,7 +212,7 @@ pub struct StepPreview {
 /// let mut scenario = motcua::scenario::Scenario::from_yaml(
 ///     include_str!("../../tests/superseded/scenarios/household-business-registration-2021-happy.yaml"), "s.yaml")?;
 /// scenario.commands.truncate(3); // signed by the district, not yet returned
-/// let dossier = scenario.run(&old).dossier().unwrap().clone();
+/// let dossier = motcua_scenario::run(&scenario, &old).dossier().unwrap().clone();
 /// let preview = dry_run(&dossier, &old, &new, &migration, dossier.updated_at());
 /// assert_eq!(preview.refused.as_ref().map(|r| r.code), Some(Code::NotMigratable));
 /// assert_eq!((preview.steps[0].from.as_str(), preview.steps[0].to.as_deref()), ("return_result", None));

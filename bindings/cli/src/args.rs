@@ -214,6 +214,11 @@ pub enum Command {
         file: String,
         #[arg(short = 'o', long, value_name = tr("TỆP_RA", "OUT"), help = tr("ghi vào TỆP_RA thay vì in ra", "write to OUT instead of printing"))]
         output: Option<String>,
+        #[arg(long, help = tr(
+            "chuyển kịch bản định dạng cũ (act: accept) sang định dạng hiện tại, ghi rõ mã lệnh và đơn vị",
+            "convert a first-format scenario (act: accept) into the current format, with command ids and units written"
+        ))]
+        upgrade: bool,
         #[command(flatten)]
         specs: SpecsArgs,
     },

@@ -2,6 +2,11 @@
 //! `from_json` loaders read — what a server ships to browsers, which then need no YAML parser —
 //! or a scenario as JSON, for hosts that run scenarios outside Rust.
 //!
+//! `--upgrade` converts a scenario of the first format (`act: accept` lines without command
+//! ids) into the current one, whose `submit` and `command`s are the API's own shapes: it
+//! reads the old file, writes out the ids the old runner defaulted, and runs it against its
+//! procedure to write each official's administrative unit, which the old runner assumed.
+//!
 //! The kind comes from the folder, as for `lint`. The file is loaded and checked first (a
 //! procedure against the catalogue and calendars found near it, a calendar after the calendar
 //! it extends), so only a spec that loads is converted; one with errors prints its
@@ -11,6 +16,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use motcua::Catalogue;
+use motcua::scenario::Scenario;
 use serde::Serialize;
 
 use crate::args::SpecsArgs;
@@ -19,10 +25,19 @@ use crate::project::{self, Source};
 use crate::simulate::report_errors;
 use crate::{Fail, Format, Lang, Outcome, render};
 
-pub fn run(file: &str, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Outcome {
+pub fn run(file: &str, output: Option<&str>, upgrade: bool, args: &SpecsArgs, lang: Lang) -> Outcome {
     let path = Path::new(file);
     let source = Source { name: file.to_owned(), text: project::read(path, file)? };
-    let converted = match Kind::of(path) {
+    let kind = Kind::of(path);
+    if upgrade && kind != Kind::Scenario {
+        return Err(Fail::coded(
+            "invalid_argument",
+            format!("--upgrade chỉ dùng cho kịch bản (tests/scenarios/…), không cho {file}"),
+            format!("--upgrade is for scenarios (tests/scenarios/…), not {file}"),
+        ));
+    }
+    let converted = match kind {
+        Kind::Scenario if upgrade => upgraded(&source, args, lang)?,
         Kind::Catalogue => Catalogue::from_yaml(&source.text, file).map(|c| pretty(c.spec())),
         Kind::Calendar => calendar(args, path, &source)?,
         Kind::Procedure => project::load_procedure(args, file)?.result.map(|p| pretty(p.spec())),
@@ -35,7 +50,7 @@ pub fn run(file: &str, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Ou
         }
         // Scenarios are read for the hosts that run them outside Rust (the WASM package's
         // tests drive every shipped scenario through the JS API).
-        Kind::Scenario => motcua::scenario::Scenario::from_yaml(&source.text, file).map(|s| pretty(&s)),
+        Kind::Scenario => Scenario::from_yaml(&source.text, file).map(|s| pretty(&s)),
         // A migration as written (shapes checked; `lint` compiles it against its versions).
         Kind::Migration => motcua::spec::migration::MigrationSpec::from_yaml(&source.text, file).map(|m| pretty(&m)),
     };
@@ -52,6 +67,50 @@ pub fn run(file: &str, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Ou
         None => print!("{text}"),
     }
     Ok(true)
+}
+
+/// A scenario in the current format, read in either format, with every official's unit
+/// written (see `motcua_scenario::fill_units`). The converted scenario is run: expectations
+/// that fail are listed on stderr, and the command then fails after printing it.
+fn upgraded(source: &Source, args: &SpecsArgs, lang: Lang) -> Result<Result<String, motcua::LoadError>, Fail> {
+    let read = Scenario::from_yaml(&source.text, &source.name)
+        .or_else(|_| Scenario::from_legacy_yaml(&source.text, &source.name));
+    let scenario = match read {
+        Ok(scenario) => scenario,
+        Err(e) => return Ok(Err(e)),
+    };
+    // `procedure:` is relative to the project root (the folder holding `specs/`).
+    let spec = Path::new(&scenario.procedure);
+    let spec = if spec.exists() {
+        scenario.procedure.clone()
+    } else {
+        project::find_specs_root(Some(Path::new(&source.name)))
+            .and_then(|specs| std::path::absolute(specs).ok())
+            .and_then(|specs| specs.parent().map(|root| root.join(spec).display().to_string()))
+            .unwrap_or_else(|| scenario.procedure.clone())
+    };
+    let loaded = project::load_procedure(args, &spec)?;
+    let procedure = match loaded.result {
+        Ok(procedure) => procedure,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut versions = |moved: &motcua::scenario::ScenarioMigrate, from: &motcua::Procedure| {
+        crate::simulate::load_version(args, lang, moved, from)
+    };
+    let filled = motcua_scenario::fill_units(&scenario, &procedure, &mut versions);
+    let timeline = motcua_scenario::run_migrating(&filled, &procedure, &mut versions);
+    if !timeline.failures().is_empty() {
+        for failure in timeline.failures() {
+            eprintln!("✗ {}: {failure}", source.name);
+        }
+        print!("{}", pretty(&filled));
+        return Err(Fail::coded(
+            "scenario_failed",
+            format!("{}: kịch bản đã chuyển nhưng {} kỳ vọng không đúng", source.name, timeline.failures().len()),
+            format!("{}: converted, but {} expectation(s) fail", source.name, timeline.failures().len()),
+        ));
+    }
+    Ok(Ok(pretty(&filled)))
 }
 
 /// A spec as indented JSON with a final newline (any JSON layout loads the same).

@@ -227,7 +227,7 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
             lang,
         ),
         Command::Schema { name } => schema(&name),
-        Command::Json { file, output, specs } => json::run(&file, output.as_deref(), &specs, lang),
+        Command::Json { file, output, upgrade, specs } => json::run(&file, output.as_deref(), upgrade, &specs, lang),
         Command::Explain { code, format } => explain::run(code.as_deref(), format.unwrap_or(Format::Text), lang),
         Command::Deadline { calendar, from, add, cutoff, format, specs, calendars } => {
             let request = deadline::Request { calendar, from, add, cutoff, specs, calendars };

@@ -21,10 +21,11 @@
 
 use chrono::{DateTime, FixedOffset};
 use motcua::Dossier;
-use motcua::scenario::{Scenario, human_minutes};
+use motcua::scenario::Scenario;
 use motcua::version::{Migration, MigrationPreview, dry_run};
 
 use crate::args::SpecsArgs;
+use crate::timeline::human_minutes;
 use crate::{Fail, Format, Lang, Outcome, project, render};
 
 /// The files named on the command line.
@@ -315,7 +316,7 @@ fn load_dossier(file: &str, old: &motcua::Procedure) -> Result<Dossier, Fail> {
     let scenario = Scenario::from_yaml(&text, file).map_err(|e| {
         Fail::coded("spec_does_not_load", format!("{file} không tải được:\n{e}"), format!("{file} does not load:\n{e}"))
     })?;
-    let timeline = scenario.run(old);
+    let timeline = motcua_scenario::run(&scenario, old);
     timeline.dossier().cloned().ok_or_else(|| {
         let why = timeline.failures().join("; ");
         Fail::coded(

@@ -6,7 +6,9 @@
 
 use std::path::{Path, PathBuf};
 
-use motcua::scenario::{EntryResult, Scenario};
+use motcua::scenario::{Scenario, ScenarioMigrate};
+use motcua::version::Migration;
+use motcua_scenario::EntryResult;
 use serde_json::json;
 
 use crate::args::SpecsArgs;
@@ -77,18 +79,8 @@ pub fn run(spec: &str, scenario: Option<&str>, format: Format, width: Width, arg
             return Ok(false);
         }
     };
-    // A `migrate` command names the new version's spec and the migration file, read like
-    // the spec (paths as given, from the current folder).
-    let timeline = scenario.run_migrating(&procedure, &mut |moved, from| {
-        let new =
-            project::load_procedure(args, &moved.to).map_err(|f| lang.t(&f.message.vi, &f.message.en).to_owned())?;
-        let new = new.result.map_err(|e| format!("{}: {e}", moved.to))?;
-        let text = project::read(std::path::Path::new(&moved.migration), &moved.migration)
-            .map_err(|f| lang.t(&f.message.vi, &f.message.en).to_owned())?;
-        let migration = motcua::version::Migration::from_yaml(&text, &moved.migration, from, &new)
-            .map_err(|e| format!("{}: {e}", moved.migration))?;
-        Ok((new, migration))
-    });
+    let timeline =
+        motcua_scenario::run_migrating(&scenario, &procedure, &mut |moved, from| load_version(args, lang, moved, from));
     let passed = timeline.failures().is_empty();
     let spec_meta = procedure.spec();
 
@@ -178,6 +170,23 @@ pub fn run(spec: &str, scenario: Option<&str>, format: Format, width: Width, arg
     }
     print!("{}", timeline::wrap(&out, width));
     Ok(passed)
+}
+
+/// The version a `migrate` line moves to and the migration compiled from `from` to it. Its
+/// spec and migration file are read like the spec (paths as given, from the current folder).
+pub fn load_version(
+    args: &SpecsArgs,
+    lang: Lang,
+    moved: &ScenarioMigrate,
+    from: &motcua::Procedure,
+) -> Result<(motcua::Procedure, Migration), String> {
+    let new = project::load_procedure(args, &moved.to).map_err(|f| lang.t(&f.message.vi, &f.message.en).to_owned())?;
+    let new = new.result.map_err(|e| format!("{}: {e}", moved.to))?;
+    let text = project::read(Path::new(&moved.migration), &moved.migration)
+        .map_err(|f| lang.t(&f.message.vi, &f.message.en).to_owned())?;
+    let migration =
+        Migration::from_yaml(&text, &moved.migration, from, &new).map_err(|e| format!("{}: {e}", moved.migration))?;
+    Ok((new, migration))
 }
 
 /// Prints the diagnostics of a spec or scenario that does not load.

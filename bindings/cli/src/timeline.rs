@@ -20,8 +20,8 @@ use std::io::IsTerminal as _;
 
 use comfy_table::{Cell, ColumnConstraint, ContentArrangement, Table, TableStyle};
 use comfy_table::{ContentLineStyle, LineStyle};
-use motcua::scenario::{Entry, EntryResult, human_minutes};
 use motcua::{EffectKind, Procedure};
+use motcua_scenario::{Entry, EntryResult};
 
 /// How wide the output may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -344,4 +344,22 @@ pub fn wrap(text: &str, width: Width) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Working minutes as people read them: `1d 2h`, `3h 15m`, `45m` (days of `day` minutes).
+pub fn human_minutes(minutes: u64, day: u32) -> String {
+    let day = u64::from(day.max(1));
+    let (d, rest) = (minutes / day, minutes % day);
+    let (h, m) = (rest / 60, rest % 60);
+    let mut parts = Vec::new();
+    if d > 0 {
+        parts.push(format!("{d}d"));
+    }
+    if h > 0 {
+        parts.push(format!("{h}h"));
+    }
+    if m > 0 || parts.is_empty() {
+        parts.push(format!("{m}m"));
+    }
+    parts.join(" ")
 }

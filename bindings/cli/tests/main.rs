@@ -438,6 +438,40 @@ fn json_of_a_broken_spec_shows_diagnostics_and_of_a_scenario_is_the_scenario() {
     assert_eq!(motcua(&["json", BUSINESS, "--format", "json"]).code, 2);
 }
 
+/// `json --upgrade` turns a first-format scenario into the shipped one: command ids, the
+/// API's command shapes and every official's unit, written by running it.
+#[test]
+fn json_upgrade_converts_a_first_format_scenario_into_api_calls() {
+    let old = "bindings/cli/tests/first-format/scenarios/business-registration-happy.yaml";
+    let shipped = "tests/scenarios/business-registration-happy.yaml";
+    // Read as it is, the old file is refused with the way out.
+    let r = motcua(&["json", "--lang", "en", old]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.starts_with("error[old_scenario_format]:"), "{}", r.stdout);
+    assert!(r.stdout.contains("motcua json --upgrade"), "{}", r.stdout);
+    // Upgraded, it is the scenario shipped in the current format.
+    let r = motcua(&["json", "--upgrade", old]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let upgraded: motcua::scenario::Scenario = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(upgraded, motcua::scenario::Scenario::from_yaml(&read(shipped), shipped).unwrap());
+    let accept = upgraded.commands[0].command.as_ref().unwrap();
+    assert_eq!((accept.id.as_str(), accept.actor.unit.as_deref()), ("c1", Some("01")));
+    // A current scenario comes out unchanged, and the output loads as a scenario file.
+    let again = motcua(&["json", "--upgrade", shipped]);
+    assert_eq!(again.stdout, r.stdout);
+    let dir = std::env::temp_dir().join(format!("motcua-upgrade-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("upgraded.json");
+    std::fs::write(&file, &r.stdout).unwrap();
+    let r = motcua(&["simulate", BUSINESS, "--scenario", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+    // Only scenarios are upgraded.
+    let r = motcua(&["json", "--upgrade", "--lang", "en", BUSINESS]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("invalid_argument") && r.stderr.contains("--upgrade is for scenarios"), "{}", r.stderr);
+}
+
 // ---- schema, explain, deadline ----
 
 #[test]
@@ -784,7 +818,7 @@ fn migrate_dry_run_previews_each_dossier_and_writes_nothing() {
     library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
     let old = motcua::Procedure::from_yaml(&read(HOUSEHOLD_OLD), HOUSEHOLD_OLD, &library).unwrap();
     let scenario = motcua::scenario::Scenario::from_yaml(&read(UNDER_REVIEW), UNDER_REVIEW).unwrap();
-    let dossier = scenario.run(&old).dossier().unwrap().clone();
+    let dossier = motcua_scenario::run(&scenario, &old).dossier().unwrap().clone();
     let snapshot_file = dir.join("under-review.json");
     std::fs::write(&snapshot_file, serde_json::to_string(&dossier).unwrap()).unwrap();
     let file = snapshot_file.to_str().unwrap();
@@ -845,13 +879,8 @@ fn seed_2021(store: &mut motcua_store::Store, extra: usize) {
             .with_data(s.submit.data.clone(), s.submit.documents.clone());
         store.submit_with_version("1.001612", "2021.1", submission).unwrap();
         for (i, c) in s.commands.iter().take(commands).enumerate() {
-            let command = motcua::Command {
-                id: format!("{id}-{i}"),
-                at: c.at,
-                actor: c.actor.clone(),
-                expected_version: None,
-                kind: motcua::CommandKind::act(c.act.as_deref().unwrap()),
-            };
+            let mut command = c.command.clone().unwrap();
+            command.id = format!("{id}-{i}");
             store.apply(id, &command).unwrap();
         }
     };

@@ -47,14 +47,12 @@ fn commands_of(store: &mut Store, n: usize, prefix: &str) -> (usize, f64) {
         store.submit("2.001610", submission).unwrap();
         writes += 1;
         for (k, c) in scenario.commands.iter().enumerate() {
-            let (Some(action), None) = (&c.act, c.reject) else { continue };
-            let command = Command {
-                id: format!("c{k}"),
-                at: c.at,
-                actor: c.actor.clone(),
-                expected_version: None,
-                kind: CommandKind::act(action),
-            };
+            // The accepted actions of the scenario (not its refusals or withdrawal request).
+            let (Some(command), None) = (&c.command, c.reject) else { continue };
+            if !matches!(command.kind, CommandKind::Act { .. }) {
+                continue;
+            }
+            let command = Command { id: format!("c{k}"), expected_version: None, ..command.clone() };
             store.apply(&id, &command).unwrap();
             writes += 1;
         }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use motcua::scenario::{Scenario, ScenarioCommand, WithdrawOp};
-use motcua::{Catalogue, Command, CommandKind, Library, Submission};
+use motcua::scenario::{Scenario, ScenarioLine};
+use motcua::{Catalogue, Command, Library, Submission};
 use motcua_store::Store;
 
 pub fn root() -> PathBuf {
@@ -51,46 +51,17 @@ pub fn at(s: &str) -> chrono::DateTime<chrono::FixedOffset> {
     chrono::DateTime::parse_from_rfc3339(s).unwrap()
 }
 
-/// The submission of a scenario, as `Scenario::run` builds it.
+/// The submission of a scenario (already the API's shape).
 pub fn submission(scenario: &Scenario) -> Submission {
-    let s = &scenario.submit;
-    Submission {
-        dossier_id: s.dossier_id.clone(),
-        command_id: s.id.clone().unwrap_or_else(|| "submit".into()),
-        at: s.at,
-        actor: s.actor.clone(),
-        channel: s.channel,
-        jurisdiction: s.jurisdiction.clone(),
-        data: s.data.clone(),
-        documents: s.documents.clone(),
-        allow_incomplete: s.allow_incomplete,
-    }
+    scenario.submit.clone()
 }
 
-/// Command `i` of a scenario, as `Scenario::run` builds it (`None` for `advance`).
-pub fn command(c: &ScenarioCommand, i: usize, version: u64) -> Option<Command> {
-    let kind = match (&c.act, c.withdraw, c.extend) {
-        (Some(action), _, _) => CommandKind::Act {
-            action: action.clone(),
-            step: c.step.clone(),
-            data: c.data.clone(),
-            documents: c.documents.clone(),
-        },
-        (None, Some(WithdrawOp::Request), _) => CommandKind::RequestWithdrawal { reason: c.reason.clone() },
-        (None, Some(WithdrawOp::Confirm), _) => CommandKind::ConfirmWithdrawal,
-        (None, Some(WithdrawOp::Decline), _) => CommandKind::DeclineWithdrawal { reason: c.reason.clone() },
-        (None, None, Some(appointment)) => {
-            CommandKind::Extend { appointment, reason: c.reason.clone().unwrap_or_default() }
-        }
-        (None, None, None) => return None,
-    };
-    Some(Command {
-        id: c.id.clone().unwrap_or_else(|| format!("c{}", i + 1)),
-        at: c.at,
-        actor: c.actor.clone(),
-        expected_version: Some(c.expected_version.unwrap_or(version)),
-        kind,
-    })
+/// Command `i` of a scenario, decided on dossier `version` unless the line says otherwise
+/// (`None` for `advance` and `migrate` lines).
+pub fn command(line: &ScenarioLine, _i: usize, version: u64) -> Option<Command> {
+    let mut command = line.command.clone()?;
+    command.expected_version = Some(command.expected_version.unwrap_or(version));
+    Some(command)
 }
 
 /// A database a test runs on, fresh for that test.

@@ -1,8 +1,8 @@
 //! Every shipped scenario, run through the store, gives the same dossier, events and
 //! effects as the pure core.
 
-use motcua::scenario::EntryResult;
 use motcua::{Effect, Procedure};
+use motcua_scenario::EntryResult;
 use motcua_store::StoreError;
 
 use crate::common::{command, library, read, scenarios, submission, targets};
@@ -14,7 +14,7 @@ fn every_scenario_through_the_store_matches_the_core() {
     for (n, (file, scenario)) in scenarios().into_iter().enumerate() {
         let text = read(&scenario.procedure);
         let procedure = Procedure::from_yaml(&text, &scenario.procedure, &library).unwrap();
-        let timeline = scenario.run(&procedure);
+        let timeline = motcua_scenario::run(&scenario, &procedure);
         assert!(timeline.failures().is_empty(), "{file}: {:?}", timeline.failures());
         let core = timeline.dossier().expect("submitted");
         for target in targets(&format!("conformance_{n}")) {
@@ -31,8 +31,8 @@ fn every_scenario_through_the_store_matches_the_core() {
             let mut version = stored.dossier.version();
             for (i, c) in scenario.commands.iter().enumerate() {
                 let entry = &entries[i + 1];
-                let got: Result<Vec<Effect>, StoreError> = if c.advance {
-                    store.fire_due(c.at, 100).map(|fired| {
+                let got: Result<Vec<Effect>, StoreError> = if c.advance.is_some() {
+                    store.fire_due(c.at(), 100).map(|fired| {
                         assert!(fired.failed.is_empty(), "{label}: {:?}", fired.failed);
                         fired.fired.into_iter().flat_map(|(_, a)| a.effects).collect()
                     })

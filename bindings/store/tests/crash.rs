@@ -24,7 +24,7 @@ fn drive(store: &mut Store, id: &str, out: &mut impl Write) {
     writeln!(out, "ACK {id} submit").unwrap();
     out.flush().unwrap();
     for (i, c) in s.commands.iter().enumerate() {
-        if c.reject.is_some() || c.advance {
+        if c.reject.is_some() || c.advance.is_some() {
             continue;
         }
         let mut cmd = command(c, i, 0).unwrap();

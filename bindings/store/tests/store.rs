@@ -291,7 +291,7 @@ fn the_report_counts_from_process_control_records() {
         let procedure = store.current_procedure("2.001610").unwrap();
         for file in files {
             let s = scenario(file);
-            let timeline = s.run(&procedure);
+            let timeline = motcua_scenario::run(&s, &procedure);
             store.submit("2.001610", submission(&s)).unwrap();
             let mut version = 1;
             for (i, c) in s.commands.iter().enumerate() {

@@ -82,7 +82,7 @@ test('validations and document checks match their types', () => {
 });
 
 // Every shipped scenario (tests/scenarios/, as JSON from `motcua json`, written by build.sh),
-// driven through the JS API the way the core's scenario runner drives the engine: the same
+// driven through the JS API the way the core's scenario runner (motcua-scenario) drives the engine: the same
 // statuses and rejections, and every result, snapshot and error recorded for the type check.
 const scenarios = readdirSync(new URL('./scenarios/', import.meta.url)).filter((f) => f.endsWith('.json')).sort();
 
@@ -93,23 +93,16 @@ test('every shipped scenario runs through the package with the statuses and reje
     const s = JSON.parse(readFileSync(new URL(`./scenarios/${file}`, import.meta.url), 'utf8'));
     if (!procedures.has(s.procedure)) procedures.set(s.procedure, engine.loadProcedure(read(s.procedure), s.procedure));
     const procedure = procedures.get(s.procedure);
-    const sub = s.submit;
-    const { dossier, applied } = procedure.submit({
-      dossierId: sub.dossier_id, commandId: sub.id ?? 'submit', at: sub.at, actor: sub.actor, channel: sub.channel,
-      jurisdiction: sub.jurisdiction, data: sub.data ?? null, documents: sub.documents ?? [], allowIncomplete: sub.allow_incomplete ?? false,
-    });
+    // The scenario's submission and commands are the API's shapes (snake_case, as in the
+    // published schemas): the package takes them as they are.
+    const { dossier, applied } = procedure.submit(s.submit);
     record(applied, 'Applied');
     if (s.expect?.status !== undefined) assert.equal(dossier.status, s.expect.status, `${file}: submit`);
     s.commands.forEach((c, i) => {
       const where = `${file}: commands[${i}]`;
-      const base = { id: c.id ?? `c${i + 1}`, at: c.at, actor: c.actor, expectedVersion: c.expected_version ?? dossier.version };
       let run;
-      if (c.advance) run = () => dossier.advance(c.at);
-      else if (c.act) run = () => dossier.apply({ ...base, type: 'act', action: c.act, step: c.step, data: c.data, documents: c.documents });
-      else if (c.withdraw) {
-        const type = { request: 'request_withdrawal', confirm: 'confirm_withdrawal', decline: 'decline_withdrawal' }[c.withdraw];
-        run = () => dossier.apply({ ...base, type, ...(c.reason === undefined || type === 'confirm_withdrawal' ? {} : { reason: c.reason }) });
-      } else if (c.extend) run = () => dossier.apply({ ...base, type: 'extend', appointment: c.extend, reason: c.reason ?? '' });
+      if (c.advance) run = () => dossier.advance(c.advance.at);
+      else if (c.command) run = () => dossier.apply(c.command);
       else return;
       if (c.reject) {
         assert.throws(run, (e) => {
