@@ -42,7 +42,7 @@ const SMALL_LINE: i64 = 13;
 /// Lane titles (bold).
 const BOLD_W: i64 = 8;
 const PAD: i64 = 8;
-const NAME_CHARS: usize = 26;
+const NAME_CHARS: usize = 28;
 const DETAIL_CHARS: usize = 32;
 const MIN_NODE: i64 = 110;
 const NODE_GAP: i64 = 24;

@@ -446,6 +446,48 @@ fn graph_svg_has_a_lane_per_agency_in_the_language_asked() {
 }
 
 #[test]
+fn graph_svg_text_fits_its_boxes_in_the_systems_font() {
+    // Laid out by resvg with the fonts installed (DejaVu Sans on Debian): every line of every
+    // step, outcome and lane title inside its box, in both languages.
+    let mut options = resvg::usvg::Options::default();
+    options.fontdb_mut().load_system_fonts();
+    if options.fontdb.is_empty() {
+        eprintln!("no system fonts: the text is not laid out, nothing to measure");
+        return;
+    }
+    let mut measured = 0;
+    for spec in shipped_procedures().iter().map(String::as_str) {
+        for lang in ["vi", "en"] {
+            let svg = motcua(&["graph", spec, "--format", "svg", "--lang", lang]).stdout;
+            let tree = resvg::usvg::Tree::from_str(&svg, &options).unwrap();
+            let doc = roxmltree::Document::parse(&svg).unwrap();
+            let groups = doc.descendants().filter_map(|n| n.attribute("id")).filter(|id| id.contains('-'));
+            for id in groups {
+                let Some(resvg::usvg::Node::Group(group)) = tree.node_by_id(id) else {
+                    panic!("{spec} {lang}: {id} is not kept as a group")
+                };
+                let mut boxes = group.children().iter().filter(|n| matches!(n, resvg::usvg::Node::Path(_)));
+                // A lane's text sits in its header, its second rectangle.
+                let frame = if id.starts_with("lane-") { boxes.nth(1) } else { boxes.next() };
+                let frame = frame.unwrap().abs_bounding_box();
+                for text in group.children().iter().filter(|n| matches!(n, resvg::usvg::Node::Text(_))) {
+                    let b = text.abs_bounding_box();
+                    measured += 1;
+                    assert!(
+                        b.left() >= frame.left() - 1.0
+                            && b.right() <= frame.right() + 1.0
+                            && b.top() >= frame.top() - 1.0
+                            && b.bottom() <= frame.bottom() + 1.0,
+                        "{spec} {lang}: the text of {id} ({b:?}) is outside its box ({frame:?})"
+                    );
+                }
+            }
+        }
+    }
+    assert!(measured > 100, "{measured} texts measured");
+}
+
+#[test]
 fn graph_svg_draws_each_kind_of_hand_off_its_own_way() {
     // (class, stroke, stroke-width, stroke-dasharray) of the edge from → to.
     fn style(svg: &str, from: &str, to: &str) -> (String, String, String, Option<String>) {
