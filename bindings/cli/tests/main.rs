@@ -573,6 +573,44 @@ fn graph_svg_escapes_text_and_measures_nfd_as_nfc() {
 }
 
 #[test]
+fn graph_svg_draws_a_step_that_loops_to_itself_as_a_back_edge() {
+    let original = std::fs::read_to_string(repo().join(BUSINESS)).unwrap();
+    let propose = "      propose: {to: approve, name: {vi: Trình ký, en: Propose for signature}}\n";
+    assert!(original.contains(propose));
+    let looped = original
+        .replace(propose, &format!("{propose}      note: {{to: review, name: {{vi: Ghi chú, en: Add a note}}}}\n"));
+    let file = std::env::temp_dir().join(format!("motcua-graph-loop-{}.yaml", std::process::id()));
+    std::fs::write(&file, looped).unwrap();
+    let args = [
+        "graph",
+        file.to_str().unwrap(),
+        "--format",
+        "svg",
+        "--catalogue",
+        "specs/catalogue/vietnam.yaml",
+        "--calendars",
+        "specs/calendars",
+    ];
+    let (a, b) = (motcua(&args), motcua(&args));
+    let _ = std::fs::remove_file(&file);
+    assert_eq!(a.code, 0, "{}{}", a.stdout, a.stderr);
+    assert_eq!(a.stdout, b.stdout);
+    let doc = roxmltree::Document::parse(&a.stdout).unwrap();
+    let edge = |from: &str, to: &str| {
+        doc.descendants()
+            .find(|n| n.attribute("data-from") == Some(from) && n.attribute("data-to") == Some(to))
+            .unwrap_or_else(|| panic!("no edge {from} → {to}"))
+    };
+    // The loop and the two ways back to the review are back edges; the way forward is not.
+    for (from, to) in [("review", "review"), ("supplement", "review"), ("approve", "review")] {
+        assert_eq!(edge(from, to).attribute("class"), Some("edge action back"), "{from} → {to}");
+        assert_eq!(edge(from, to).attribute("stroke-dasharray"), Some("2 3"), "{from} → {to}");
+    }
+    assert_eq!(edge("review", "approve").attribute("class"), Some("edge action"));
+    assert_eq!(doc.descendants().filter(|n| n.attribute("id") == Some("step-review")).count(), 1);
+}
+
+#[test]
 fn graph_svg_in_the_docs_is_what_the_command_draws() {
     let r = motcua(&["graph", BIRTH, "--format", "svg", "--lang", "en"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
