@@ -2,35 +2,13 @@
 //!
 //! Mermaid and DOT come from the core (`motcua::diagram`): swimlanes per agency, horizontal
 //! hand-offs bold, vertical ones dashed with an arrow, forks marked `‖`, budgets and national
-//! status codes on the labels. SVG is laid out in pure Rust by `layout-rs` from the same DOT,
-//! so no Graphviz is needed; that layout has no clusters, so lanes are not boxed in SVG. The
-//! SVG is the same, byte for byte, on every run.
-
-use std::panic::AssertUnwindSafe;
+//! status codes on the labels. SVG is laid out here (`crate::swimlane`), with a band per agency,
+//! so no Graphviz is needed; it is the same, byte for byte, on every run. PNG is that SVG
+//! rasterised by resvg.
 
 use crate::args::{GraphFormat, SpecsArgs};
 use crate::simulate::report_errors;
-use crate::{Fail, Format, Lang, Outcome, project, render};
-
-/// Lays out a DOT graph and renders it as SVG, without any outside tool.
-pub fn svg_from_dot(dot: &str) -> Result<String, String> {
-    // layout-rs asserts on shapes of graph it does not expect; the DOT is ours, but a panic
-    // must still become an error message, not a crash.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        let mut parser = layout::gv::DotParser::new(dot);
-        let graph = parser.process()?;
-        let mut builder = layout::gv::GraphBuilder::new();
-        builder.visit_graph(&graph);
-        let mut visual = builder.get();
-        let mut svg = layout::backends::svg::SVGWriter::new();
-        visual.do_it(false, false, false, &mut svg);
-        Ok::<String, String>(svg.finalize())
-    }));
-    std::panic::set_hook(previous);
-    result.unwrap_or_else(|_| Err("layout failed".into())).map(|svg| sorted_styles(&svg))
-}
+use crate::{Fail, Format, Lang, Outcome, project, render, swimlane};
 
 /// The SVG rasterised by resvg on a white background, its text in the system's fonts.
 pub fn png_from_svg(svg: &str) -> Result<Vec<u8>, String> {
@@ -38,15 +16,16 @@ pub fn png_from_svg(svg: &str) -> Result<Vec<u8>, String> {
     let mut options = usvg::Options::default();
     let fonts = options.fontdb_mut();
     fonts.load_system_fonts();
-    // The SVG asks for `Times, serif`; where no Times is installed (most Linux machines), serif
-    // is the first of these that is, else any font, so the labels are drawn, not left out.
+    // The SVG asks for DejaVu Sans, Liberation Sans, Noto Sans, Arial, Helvetica, then
+    // `sans-serif`; where none of these is installed, sans-serif is the first font there is, so
+    // the labels are drawn, not left out.
     let families: Vec<String> = fonts.faces().flat_map(|f| f.families.iter().map(|(name, _)| name.clone())).collect();
     let has = |name: &str| families.iter().any(|f| f == name);
-    if !has("Times") && !has("Times New Roman") {
-        let preferred = ["DejaVu Serif", "Liberation Serif", "Noto Serif", "DejaVu Sans", "Noto Sans"];
-        if let Some(family) = preferred.iter().find(|f| has(f)).map(|f| (*f).to_owned()).or(families.first().cloned()) {
-            fonts.set_serif_family(family);
-        }
+    let named = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "Arial", "Helvetica"];
+    if !named.iter().any(|f| has(f))
+        && let Some(family) = families.first().cloned()
+    {
+        fonts.set_sans_serif_family(family);
     }
     let tree = usvg::Tree::from_str(svg, &options).map_err(|e| e.to_string())?;
     let size = tree.size().to_int_size();
@@ -54,29 +33,6 @@ pub fn png_from_svg(svg: &str) -> Result<Vec<u8>, String> {
     pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| e.to_string())
-}
-
-/// The SVG with the lines of its `<style>` block sorted. layout-rs keeps its font classes in a
-/// `HashMap` and writes them in its (random) order; placement is deterministic, so this is the
-/// only part of the bytes that changed between runs.
-fn sorted_styles(svg: &str) -> String {
-    let (Some(open), Some(close)) = (svg.find("<style>\n"), svg.find("</style>")) else {
-        return svg.to_owned();
-    };
-    let start = open + "<style>\n".len();
-    if close < start {
-        return svg.to_owned();
-    }
-    let mut lines: Vec<&str> = svg[start..close].lines().collect();
-    lines.sort_unstable();
-    let mut out = String::with_capacity(svg.len());
-    out.push_str(&svg[..start]);
-    for line in lines {
-        out.push_str(line);
-        out.push('\n');
-    }
-    out.push_str(&svg[close..]);
-    out
 }
 
 pub fn run(spec: &str, kind: GraphFormat, output: Option<&str>, args: &SpecsArgs, lang: Lang) -> Outcome {
@@ -92,8 +48,7 @@ pub fn run(spec: &str, kind: GraphFormat, output: Option<&str>, args: &SpecsArgs
     let text = match kind {
         GraphFormat::Mermaid => motcua::diagram::mermaid(&procedure, l),
         GraphFormat::Dot => motcua::diagram::dot(&procedure, l),
-        GraphFormat::Svg | GraphFormat::Png => svg_from_dot(&motcua::diagram::dot(&procedure, l))
-            .map_err(|e| Fail::new(format!("không vẽ được SVG: {e}"), format!("cannot draw the SVG: {e}")))?,
+        GraphFormat::Svg | GraphFormat::Png => swimlane::svg(&procedure, l),
     };
     if kind == GraphFormat::Png {
         let Some(file) = output else {

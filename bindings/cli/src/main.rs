@@ -21,6 +21,7 @@ mod migrate;
 mod project;
 mod render;
 mod simulate;
+mod swimlane;
 mod timeline;
 
 use std::ffi::OsString;
