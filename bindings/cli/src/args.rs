@@ -222,6 +222,42 @@ pub enum Command {
         #[command(flatten)]
         specs: SpecsArgs,
     },
+    #[command(about = tr("viết bản thảo thủ tục có chú thích và kịch bản suôn sẻ của nó", "write a commented starter spec and its happy-path scenario"))]
+    New {
+        #[arg(value_name = tr("TÊN_TỆP", "NAME"),
+              help = tr("tên tệp, ví dụ ho-kinh-doanh: specs/procedures/TÊN_TỆP.yaml và tests/scenarios/TÊN_TỆP-happy.yaml",
+                        "the file name, e.g. household-business: specs/procedures/NAME.yaml and tests/scenarios/NAME-happy.yaml"))]
+        file: String,
+        #[arg(long, value_name = tr("MÃ", "CODE"), help = tr("mã thủ tục quốc gia, ví dụ 1.001612", "the national procedure code, e.g. 1.001612"))]
+        code: Option<String>,
+        #[arg(long, value_name = tr("TÊN", "TEXT"), help = tr("tên thủ tục (tiếng Việt)", "the procedure's name (Vietnamese)"))]
+        name: Option<String>,
+        #[arg(long, value_name = tr("TÊN", "TEXT"), help = tr("tên thủ tục tiếng Anh", "the procedure's name in English"))]
+        name_en: Option<String>,
+        #[arg(long, value_name = tr("THỜI_HẠN", "DURATION"),
+              help = tr("thời hạn giải quyết: 3d, 0.5d, 4h hoặc \"3 ngày làm việc\"", "the legal deadline: 3d, 0.5d, 4h or \"3 ngày làm việc\""))]
+        deadline: Option<String>,
+        #[arg(long, value_name = "commune|province",
+              help = tr("cấp giải quyết, khi không nêu --agency (mặc định commune)", "the level that handles it, when no --agency is given (default commune)"))]
+        level: Option<String>,
+        #[arg(long = "agency", value_name = tr("CƠ_QUAN", "AGENCY"),
+              help = tr("cơ quan (mã trong danh mục): cơ quan đầu tiên tiếp nhận, các cơ quan sau lần lượt thẩm định (lặp lại)",
+                        "an agency kind from the catalogue: the first receives, the next ones review in turn (repeat)"))]
+        agencies: Vec<String>,
+        #[arg(long, value_name = tr("ĐƠN_VỊ", "UNIT"),
+              help = tr("đơn vị hành chính của hồ sơ mẫu (mặc định 00004, hoặc 01 cho cấp tỉnh)", "the sample dossier's administrative unit (default 00004, or 01 for the province)"))]
+        unit: Option<String>,
+        #[arg(long, value_name = tr("TỆP.json", "FILE.json"),
+              help = tr("dữ liệu của Cơ sở dữ liệu quốc gia về thủ tục hành chính: code, name, deadline, documents, fees, legal_basis",
+                        "what the national procedure database publishes: code, name, deadline, documents, fees, legal_basis"))]
+        from: Option<String>,
+        #[arg(long, value_name = tr("THƯ_MỤC", "DIR"), help = tr("thư mục dự án (mặc định: thư mục chứa specs/)", "the project folder (default: the one holding specs/)"))]
+        dir: Option<String>,
+        #[arg(long, help = tr("ghi đè tệp đã có", "overwrite existing files"))]
+        force: bool,
+        #[command(flatten)]
+        specs: SpecsArgs,
+    },
     #[command(about = tr("giải thích một mã lỗi (không có MÃ: liệt kê mọi mã)", "explain a code (no CODE: list every code)"))]
     Explain {
         #[arg(value_name = tr("MÃ", "CODE"), help = tr("mã chẩn đoán hoặc mã từ chối, ví dụ unknown_step", "a diagnostic or rejection code, e.g. unknown_step"))]

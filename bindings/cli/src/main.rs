@@ -18,6 +18,7 @@ mod graph;
 mod json;
 mod lint;
 mod migrate;
+mod new;
 mod project;
 mod render;
 mod simulate;
@@ -228,6 +229,10 @@ fn run(raw: Vec<OsString>, lang: Lang) -> Outcome {
             lang,
         ),
         Command::Schema { name } => schema(&name),
+        Command::New { file, code, name, name_en, deadline, level, agencies, unit, from, dir, force, specs } => {
+            let answers = new::Answers { file, code, name, name_en, deadline, level, agencies, unit, from, dir, force };
+            new::run(&answers, &specs, lang)
+        }
         Command::Json { file, output, upgrade, specs } => json::run(&file, output.as_deref(), upgrade, &specs, lang),
         Command::Explain { code, format } => explain::run(code.as_deref(), format.unwrap_or(Format::Text), lang),
         Command::Deadline { calendar, from, add, cutoff, format, specs, calendars } => {

@@ -1478,7 +1478,7 @@ fn lint_compiles_a_migration_against_its_two_versions() {
 
 // ---- the command line itself: help, errors, completions, man page ----
 
-const COMMANDS: [&str; 16] = [
+const COMMANDS: [&str; 17] = [
     "serve",
     "lint",
     "simulate",
@@ -1488,6 +1488,7 @@ const COMMANDS: [&str; 16] = [
     "check-form",
     "schema",
     "json",
+    "new",
     "explain",
     "deadline",
     "calendar",
@@ -1729,4 +1730,155 @@ fn graph_png_for_slides() {
     let light = png.pixels().iter().filter(|p| p.red() >= 230 && p.green() >= 230 && p.blue() >= 230).count();
     let dark = png.pixels().iter().filter(|p| p.red() < 128).count();
     assert!(light > png.pixels().len() / 2 && dark > 1000, "{light} light, {dark} dark");
+}
+
+// ---- new ----
+
+/// A project folder with the shipped catalogue, calendars and units, and nothing else.
+fn empty_project(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("motcua-new-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["catalogue", "calendars", "units"] {
+        let to = dir.join("specs").join(sub);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(repo().join("specs").join(sub)).unwrap() {
+            let from = entry.unwrap().path();
+            std::fs::copy(&from, to.join(from.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// `motcua new` writes a spec that lints clean and a scenario that passes, from flags or
+/// from what the national database publishes, and never overwrites without `--force`.
+#[test]
+fn new_writes_a_starter_that_lints_clean_and_whose_scenario_passes() {
+    let dir = empty_project("flags");
+    let d = dir.to_str().unwrap();
+    let r = motcua(&[
+        "new",
+        "trial",
+        "--dir",
+        d,
+        "--code",
+        "1.009999",
+        "--name",
+        "Đăng ký thử",
+        "--deadline",
+        "3 ngày làm việc",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let spec = dir.join("specs/procedures/trial.yaml");
+    let scenario = dir.join("tests/scenarios/trial-happy.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    assert!(text.contains("legal_deadline: 3d") && text.contains("code: \"1.009999\""), "{text}");
+    let (spec, scenario) = (spec.to_str().unwrap(), scenario.to_str().unwrap());
+    let lint = motcua(&["lint", "--format", "json", spec, scenario]);
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
+    let v: serde_json::Value = serde_json::from_str(&lint.stdout).unwrap();
+    assert_eq!((v["summary"]["errors"].as_u64(), v["summary"]["warnings"].as_u64()), (Some(0), Some(0)), "{v}");
+    let run = motcua(&["simulate", spec, "--scenario", scenario, "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let last = v["entries"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["command"].as_str(), last["status"].as_u64()), (Some("hand_over"), Some(10)));
+    // The scenario is API calls: every official names the unit of the dossier.
+    let parsed = motcua::scenario::Scenario::from_yaml(&std::fs::read_to_string(scenario).unwrap(), scenario).unwrap();
+    assert!(parsed.commands.iter().all(|l| l.command.as_ref().unwrap().actor.unit.as_deref() == Some("00004")));
+    // Again: refused, nothing touched; with --force: written.
+    let again = motcua(&["new", "trial", "--dir", d, "--code", "1", "--name", "x", "--deadline", "1d", "--lang", "en"]);
+    assert_eq!(again.code, 2, "{}", again.stderr);
+    assert!(again.stderr.contains("file_exists"), "{}", again.stderr);
+    assert_eq!(std::fs::read_to_string(spec).unwrap(), text);
+    let forced = motcua(&["new", "trial", "--dir", d, "--code", "1", "--name", "x", "--deadline", "1d", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(std::fs::read_to_string(spec).unwrap().contains("legal_deadline: 1d"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn new_from_the_national_database_json_with_several_agencies() {
+    let dir = empty_project("json");
+    let d = dir.to_str().unwrap();
+    let published = dir.join("published.json");
+    std::fs::write(
+        &published,
+        r#"{"ma_thu_tuc": "2.000123", "ten_thu_tuc": "Cấp giấy phép thử", "thoi_han": "15 ngày làm việc",
+            "thanh_phan_ho_so": ["Đơn đề nghị cấp giấy phép", {"name": "Bản sao Giấy chứng nhận", "copies": 1}],
+            "phi_le_phi": "500.000 đồng", "can_cu_phap_ly": ["Nghị định 1/2025/NĐ-CP"]}"#,
+    )
+    .unwrap();
+    let r = motcua(&[
+        "new",
+        "permit",
+        "--dir",
+        d,
+        "--from",
+        published.to_str().unwrap(),
+        "--agency",
+        "provincial_service_center",
+        "--agency",
+        "department_finance",
+        "--agency",
+        "department_home_affairs",
+    ]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let spec = dir.join("specs/procedures/permit.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    for expected in [
+        "code: \"2.000123\"",
+        "legal_deadline: 15d",
+        "500.000 đồng",
+        "Nghị định 1/2025/NĐ-CP",
+        "don_de_nghi_cap_giay_phep:",
+        "ban_sao_giay_chung_nhan:",
+        "review_department_finance:",
+        "review_department_home_affairs:",
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    let scenario = dir.join("tests/scenarios/permit-happy.yaml");
+    let run =
+        motcua(&["simulate", spec.to_str().unwrap(), "--scenario", scenario.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let effects: Vec<String> = v["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            e["effects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["type"] == "hand_off")
+                .map(|f| f["to_agency"].as_str().unwrap().to_owned())
+        })
+        .collect();
+    assert_eq!(effects, ["department_finance", "department_home_affairs", "provincial_service_center"]);
+    // Bad answers are usage errors with their codes, and write nothing.
+    let r = motcua(&["new", "bad", "--dir", d, "--code", "1", "--name", "x", "--deadline", "ba ngày", "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("invalid_value"), "{}", r.stderr);
+    let r = motcua(&[
+        "new",
+        "bad",
+        "--dir",
+        d,
+        "--code",
+        "1",
+        "--name",
+        "x",
+        "--deadline",
+        "1d",
+        "--agency",
+        "comune_committee",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown_agency"), "{}", r.stderr);
+    let r = motcua(&["new", "bad", "--dir", d, "--name", "x", "--deadline", "1d", "--lang", "en"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--code"), "{}", r.stderr);
+    assert!(!dir.join("specs/procedures/bad.yaml").exists());
+    let _ = std::fs::remove_dir_all(&dir);
 }
