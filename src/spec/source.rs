@@ -8,6 +8,7 @@
 //! This module names no parser: a build that reads only JSON carries no YAML code.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::diagnostic::{Code, Diagnostic, Label, Message};
 use crate::limits::Limits;
@@ -45,11 +46,20 @@ pub(crate) enum Syntax {
     Json,
 }
 
+/// How a reader finds the places of a document when they are first asked for: given the
+/// file name and the text, the map of every path (see [`SourceMap::deferred`]).
+pub(crate) type Locate = fn(&str, &str) -> HashMap<String, Place>;
+
 /// Where every node of one document stands, by dotted path.
+///
+/// The places are found when first needed: a document that loads and compiles without a
+/// diagnostic never pays for them (the YAML reader defers its positions pass, which is about
+/// as costly as the deserialization itself).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct SourceMap {
     file: String,
-    places: HashMap<String, Place>,
+    places: OnceLock<HashMap<String, Place>>,
+    locate: Option<Locate>,
     source: String,
     syntax: Syntax,
 }
@@ -57,19 +67,61 @@ pub(crate) struct SourceMap {
 impl SourceMap {
     /// An empty map of `source`, named `file` in diagnostics.
     pub(crate) fn new(file: &str, source: &str, syntax: Syntax) -> SourceMap {
-        SourceMap { file: file.to_owned(), places: HashMap::new(), source: source.to_owned(), syntax }
+        SourceMap {
+            file: file.to_owned(),
+            places: OnceLock::from(HashMap::new()),
+            locate: None,
+            source: source.to_owned(),
+            syntax,
+        }
+    }
+
+    /// The places, for a reader that builds them for a deferred map.
+    pub(crate) fn into_places(mut self) -> HashMap<String, Place> {
+        self.places.take().unwrap_or_default()
+    }
+
+    /// A map of `source` whose places `locate` finds on first use.
+    pub(crate) fn deferred(file: &str, source: &str, syntax: Syntax, locate: Locate) -> SourceMap {
+        SourceMap {
+            file: file.to_owned(),
+            places: OnceLock::new(),
+            locate: Some(locate),
+            source: source.to_owned(),
+            syntax,
+        }
+    }
+
+    /// Every place, found now if they were deferred.
+    fn places(&self) -> &HashMap<String, Place> {
+        self.places.get_or_init(|| self.locate())
+    }
+
+    fn locate(&self) -> HashMap<String, Place> {
+        self.locate.map(|locate| locate(&self.file, &self.source)).unwrap_or_default()
+    }
+
+    /// Changes the places (found first if they were deferred).
+    fn edit_places(&mut self, edit: impl FnOnce(&mut HashMap<String, Place>)) {
+        let mut places = self.places.take().unwrap_or_else(|| self.locate());
+        edit(&mut places);
+        let _ = self.places.set(places);
     }
 
     /// Records where the node at `path` stands.
     pub(crate) fn insert(&mut self, path: String, place: Place) {
-        self.places.insert(path, place);
+        self.edit_places(|places| {
+            places.insert(path, place);
+        });
     }
 
     /// Records where the value at `path`, already inserted, ends.
     pub(crate) fn set_value_end(&mut self, path: &str, end: Pos) {
-        if let Some(place) = self.places.get_mut(path) {
-            place.value_end = Some(end);
-        }
+        self.edit_places(|places| {
+            if let Some(place) = places.get_mut(path) {
+                place.value_end = Some(end);
+            }
+        });
     }
 
     /// The file name diagnostics carry.
@@ -134,7 +186,7 @@ impl SourceMap {
     pub(crate) fn span(&self, path: &str, part: Part) -> (Pos, Option<Pos>) {
         let mut path = path;
         loop {
-            if let Some(place) = self.places.get(path) {
+            if let Some(place) = self.places().get(path) {
                 return match (part, place.key) {
                     (Part::Key, Some(key)) => (key, place.key_end),
                     _ => (place.value, place.value_end),
@@ -151,7 +203,7 @@ impl SourceMap {
     /// The keys of the mapping at `path`, in no particular order.
     pub(crate) fn keys_of(&self, path: &str) -> Vec<&str> {
         let prefix = if path.is_empty() { String::new() } else { format!("{path}.") };
-        self.places
+        self.places()
             .iter()
             .filter(|(_, place)| place.key.is_some())
             .filter_map(|(p, _)| p.strip_prefix(prefix.as_str()))
@@ -224,7 +276,7 @@ impl SourceMap {
     /// The path of the node that starts at `pos`, preferring keys, else the last node before it.
     pub(crate) fn path_at(&self, pos: Pos) -> String {
         let mut best: Option<(Pos, &str)> = None;
-        for (path, place) in &self.places {
+        for (path, place) in self.places() {
             for (candidate, is_key) in [(place.key, true), (Some(place.value), false)] {
                 let Some(candidate) = candidate else { continue };
                 if candidate == pos && is_key {

@@ -200,6 +200,27 @@ fn walk(text: &str, file: &str, limits: &Limits) -> Result<(SourceMap, Vec<Diagn
     Ok((map, problems))
 }
 
+/// The deserializer's options: the budget that holds `limits` (with the margin that lets the
+/// positions pass report them first), and how duplicate keys are treated.
+fn options(limits: &Limits, duplicate_keys: DuplicateKeyPolicy) -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    options.duplicate_keys = duplicate_keys;
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_depth = limits.max_depth + 1;
+    budget.max_events = limits.max_yaml_events + 16;
+    budget.max_aliases = limits.max_aliases;
+    budget.max_reader_input_bytes = Some(limits.max_input_bytes);
+    options.budget = Some(budget);
+    options
+}
+
+/// The positions of a document that already read cleanly (so within its limits).
+fn locate(file: &str, text: &str) -> HashMap<String, crate::spec::source::Place> {
+    let unlimited =
+        Limits { max_depth: usize::MAX, max_yaml_events: usize::MAX, max_aliases: usize::MAX, ..Limits::default() };
+    walk(text, file, &unlimited).map(|(map, _)| map.into_places()).unwrap_or_default()
+}
+
 /// Reads one YAML document into `T`, with a map of where every node stands.
 ///
 /// On success also returns the non-fatal problems of pass 1 (none today: duplicate keys
@@ -212,17 +233,15 @@ pub(crate) fn from_str<T: DeserializeOwned>(
     if let Some(d) = too_large(text, file, limits) {
         return Err(LoadError::new(vec![d]));
     }
+    // The fast path: a document that reads cleanly needs its positions only if the compiler
+    // later reports something, so the positions pass is deferred (it costs about as much as
+    // the deserialization). Duplicate keys stop this pass; the budget holds the limits.
+    if let Ok(value) = serde_saphyr::from_str_with_options::<T>(text, options(limits, DuplicateKeyPolicy::Error)) {
+        return Ok((value, SourceMap::deferred(file, text, Syntax::Yaml, locate)));
+    }
+    // Something is wrong: both passes now, for every problem with its place.
     let (map, mut problems) = walk(text, file, limits).map_err(LoadError::new)?;
-
-    let mut options = serde_saphyr::Options::default();
-    options.duplicate_keys = DuplicateKeyPolicy::FirstWins;
-    let mut budget = serde_saphyr::Budget::default();
-    budget.max_depth = limits.max_depth + 1;
-    budget.max_events = limits.max_yaml_events + 16;
-    budget.max_aliases = limits.max_aliases;
-    budget.max_reader_input_bytes = Some(limits.max_input_bytes);
-    options.budget = Some(budget);
-    match serde_saphyr::from_str_with_options::<T>(text, options) {
+    match serde_saphyr::from_str_with_options::<T>(text, options(limits, DuplicateKeyPolicy::FirstWins)) {
         Ok(value) if problems.is_empty() => Ok((value, map)),
         Ok(_) => Err(LoadError::new(problems)),
         Err(err) => {
@@ -291,6 +310,21 @@ mod tests {
         let d = &err("items: []\n")[0];
         assert_eq!(d.code, Code::MissingField);
         assert!(d.message.vi.contains("`name`"));
+    }
+
+    /// The fast path defers the positions pass; what it would have found is still found.
+    #[test]
+    fn the_deferred_positions_pass_misses_nothing() {
+        // A second document, which the deserializer alone might take or drop.
+        let d = &err("name: x\nitems: []\n---\nname: y\nitems: []\n")[0];
+        assert_eq!((d.code, d.line), (Code::YamlSyntax, 3), "{d:?}");
+        // A duplicate key and a type error: both reported, each at its place.
+        let ds = err("name: x\nname: y\nitems:\n  - id: one\n");
+        let found: Vec<(Code, u32)> = ds.iter().map(|d| (d.code, d.line)).collect();
+        assert_eq!(found, [(Code::DuplicateKey, 2), (Code::InvalidType, 4)]);
+        // A clean document's places are found when first asked for.
+        let (_, map) = from_str::<Doc>("name: x\nitems:\n  - id: 1\n", "t.yaml", &Limits::default()).unwrap();
+        assert_eq!(map.pos("items[0].id", Part::Value), Pos { line: 3, column: 9 });
     }
 
     #[test]
