@@ -385,7 +385,7 @@ fn replay_refuses_altered_histories() {
 
     let mut renamed = history;
     renamed[1].kind =
-        EventKind::ActionTaken { step: "receive".into(), action: "approve".into(), data: None, documents: None };
+        EventKind::ActionTaken { step: "receive".into(), action: "approve".into(), data: None, documents: None, decisions: Default::default() };
     assert_eq!(Dossier::replay(&p, &renamed).unwrap_err().code, Code::InvalidHistory);
     assert_eq!(Dossier::replay(&p, &[]).unwrap_err().code, Code::InvalidHistory);
 }
