@@ -23,8 +23,9 @@ fn police(role: &str) -> Actor {
 fn received(data: serde_json::Value) -> (motcua::Procedure, Dossier) {
     let procedure = procedure(SPEC);
     let (_, documents) = sample_application(SPEC);
-    let submission = Submission::new("LLTP-T", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
-        .with_data(data, documents);
+    let submission =
+        Submission::new("LLTP-T", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
+            .with_data(data, documents);
     let (mut dossier, _) = Dossier::submit(&procedure, submission).expect("valid request");
     dossier.apply(&procedure, &act("c2", "2026-03-02T09:30:00+07:00", police("one_stop_officer"), "accept")).unwrap();
     (procedure, dossier)
@@ -42,7 +43,8 @@ fn a_recorded_decision_moves_the_appointment_keeping_suspended_time() {
     dossier.apply(&procedure, &act("c4", "2026-03-04T10:00:00+07:00", Actor::citizen(), "resubmit")).unwrap();
     assert_eq!(dossier.deadline().appointment, at("2026-03-18T09:00:00+07:00"));
     // ... and still do when verification is recorded: 15 working days from reception + 2.
-    let applied = dossier.apply(&procedure, &act("c5", "2026-03-05T10:00:00+07:00", officer, "request_verification")).unwrap();
+    let applied =
+        dossier.apply(&procedure, &act("c5", "2026-03-05T10:00:00+07:00", officer, "request_verification")).unwrap();
     assert_eq!(dossier.deadline().case.as_deref(), Some("verification"));
     assert_eq!(dossier.deadline().appointment, at("2026-03-25T09:00:00+07:00"));
     assert_eq!(dossier.decisions().get("verification_needed"), Some(&true));
@@ -53,7 +55,8 @@ fn a_recorded_decision_moves_the_appointment_keeping_suspended_time() {
         other => panic!("not an action: {other:?}"),
     }
     assert!(applied.events[0].timing.deadline_case.as_ref().is_some_and(|c| c.case.as_deref() == Some("verification")));
-    let slip = applied.effects.iter().position(|e| matches!(e.kind, EffectKind::Slip { slip: SlipKind::NewAppointment, .. }));
+    let slip =
+        applied.effects.iter().position(|e| matches!(e.kind, EffectKind::Slip { slip: SlipKind::NewAppointment, .. }));
     let set = applied.effects.iter().position(|e| {
         matches!(&e.kind, EffectKind::AppointmentSet { cause: AppointmentCause::CaseChanged, appointment, deadline_case: Some(n), .. }
             if *appointment == at("2026-03-25T09:00:00+07:00")
@@ -109,18 +112,25 @@ fn another_case_with_the_same_deadline_sends_no_notice() {
     data["applicant"]["lived_elsewhere"] = serde_json::json!(true);
     let (procedure, mut dossier) = received(data);
     let officer = police("judicial_records_officer");
-    let applied = dossier.apply(&procedure, &act("c3", "2026-03-03T10:00:00+07:00", officer, "request_verification")).unwrap();
+    let applied =
+        dossier.apply(&procedure, &act("c3", "2026-03-03T10:00:00+07:00", officer, "request_verification")).unwrap();
     // Verification comes first in the spec: its case is in force, with the same 15 days.
     assert_eq!(dossier.deadline().case.as_deref(), Some("verification"));
     assert_eq!(dossier.deadline().appointment, at("2026-03-23T09:00:00+07:00"));
-    assert!(!applied.effects.iter().any(|e| matches!(e.kind, EffectKind::AppointmentSet { .. })), "{:#?}", applied.effects);
+    assert!(
+        !applied.effects.iter().any(|e| matches!(e.kind, EffectKind::AppointmentSet { .. })),
+        "{:#?}",
+        applied.effects
+    );
 }
 
 #[test]
 fn a_history_whose_decisions_differ_from_the_spec_does_not_replay() {
     let (data, _) = sample_application(SPEC);
     let (procedure, mut dossier) = received(data);
-    dossier.apply(&procedure, &act("c3", "2026-03-03T10:00:00+07:00", police("judicial_records_officer"), "propose")).unwrap();
+    dossier
+        .apply(&procedure, &act("c3", "2026-03-03T10:00:00+07:00", police("judicial_records_officer"), "propose"))
+        .unwrap();
     // The last event claims a decision its action does not record (no later event links
     // to its hash, so only the check against the spec can catch it).
     let mut events = dossier.history().to_vec();
@@ -150,13 +160,15 @@ fn with_cases(cases: &str) -> String {
 
 #[test]
 fn a_valid_case_and_decision_are_clean() {
-    let text = with_cases(CASES).replacen("approve: {to: issued}", "approve: {to: issued, decides: {checked: true}}", 1);
+    let text =
+        with_cases(CASES).replacen("approve: {to: issued}", "approve: {to: issued, decides: {checked: true}}", 1);
     assert_eq!(diagnostics(&text), []);
 }
 
 #[test]
 fn an_action_deciding_an_undeclared_decision_is_placed_at_its_name() {
-    let text = with_cases(CASES).replacen("approve: {to: issued}", "approve: {to: issued, decides: {chekced: true}}", 1);
+    let text =
+        with_cases(CASES).replacen("approve: {to: issued}", "approve: {to: issued, decides: {chekced: true}}", 1);
     let d = assert_one(&text, Code::UnknownDecision, "chekced", 0, "steps.review.actions.approve.decides.chekced");
     assert_eq!(d.help.as_ref().map(|h| h.en.as_str()), Some("did you mean `checked`?"));
 }
@@ -190,7 +202,11 @@ fn a_case_without_its_citation_is_an_error() {
 
 #[test]
 fn a_case_budget_for_an_undeclared_case_is_placed_at_its_name() {
-    let text = with_cases(CASES).replacen("    budget: 1d\n    actions:\n      approve", "    budget: 1d\n    case_budgets: {lnog: 2d}\n    actions:\n      approve", 1);
+    let text = with_cases(CASES).replacen(
+        "    budget: 1d\n    actions:\n      approve",
+        "    budget: 1d\n    case_budgets: {lnog: 2d}\n    actions:\n      approve",
+        1,
+    );
     let d = assert_one(&text, Code::UnknownDeadlineCase, "lnog", 0, "steps.review.case_budgets.lnog");
     assert_eq!(d.help.as_ref().map(|h| h.en.as_str()), Some("did you mean `long`?"));
 }
@@ -198,10 +214,18 @@ fn a_case_budget_for_an_undeclared_case_is_placed_at_its_name() {
 #[test]
 fn the_path_budget_lint_checks_every_case() {
     // Within the default 3d (1d + 1d) but not within the case's 5d with a 4.5d review.
-    let text = with_cases(CASES).replacen("    budget: 1d\n    actions:\n      approve", "    budget: 1d\n    case_budgets: {long: 4.5d}\n    actions:\n      approve", 1);
+    let text = with_cases(CASES).replacen(
+        "    budget: 1d\n    actions:\n      approve",
+        "    budget: 1d\n    case_budgets: {long: 4.5d}\n    actions:\n      approve",
+        1,
+    );
     let d = assert_one(&text, Code::BudgetExceedsDeadline, "5d", 0, "deadline_cases.long.deadline");
-    assert_eq!(d.message.en, "the path receive → review → issued needs 5.5d, more than the legal deadline of 5d in case `long`");
-    let review = d.labels.iter().find(|l| l.path == "steps.review.case_budgets.long").expect("the case budget is labelled");
+    assert_eq!(
+        d.message.en,
+        "the path receive → review → issued needs 5.5d, more than the legal deadline of 5d in case `long`"
+    );
+    let review =
+        d.labels.iter().find(|l| l.path == "steps.review.case_budgets.long").expect("the case budget is labelled");
     assert_eq!((review.line, review.column), place(&text, "4.5d", 0));
     // A case shorter than the default: the default budgets must fit it too.
     let text = with_cases(&CASES.replacen("deadline: 5d", "deadline: 1.5d", 1));
@@ -210,7 +234,11 @@ fn the_path_budget_lint_checks_every_case() {
 
 #[test]
 fn a_timer_action_cannot_record_a_decision() {
-    let text = with_cases(CASES).replacen("approve: {to: issued}", "approve: {to: issued}\n      expire: {to: issued, after: 2d, decides: {checked: true}}", 1);
+    let text = with_cases(CASES).replacen(
+        "approve: {to: issued}",
+        "approve: {to: issued}\n      expire: {to: issued, after: 2d, decides: {checked: true}}",
+        1,
+    );
     assert_one(&text, Code::InvalidValue, "checked: true", 0, "steps.review.actions.expire.decides.checked");
 }
 

@@ -361,12 +361,12 @@ impl Dossier {
                 .and_then(|a| calendar.add_minutes(a, suspended))
                 .map_err(calendar_error)?;
             // An appointment given by hand with an apology is never brought forward.
-            let appointment =
-                if self.deadline.extended { counted.max(self.deadline.appointment) } else { counted };
+            let appointment = if self.deadline.extended { counted.max(self.deadline.appointment) } else { counted };
             timing.appointment = Some(appointment);
             timing.provisional_days = calendar.provisional_days(self.deadline.clock_start, appointment);
-            timing.deadline_case =
-                Some(super::CaseChange { case: case.and_then(|c| procedure.deadline_cases().nth(c)).map(|(id, _)| id.to_owned()) });
+            timing.deadline_case = Some(super::CaseChange {
+                case: case.and_then(|c| procedure.deadline_cases().nth(c)).map(|(id, _)| id.to_owned()),
+            });
         }
         Ok(timing)
     }

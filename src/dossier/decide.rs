@@ -342,8 +342,12 @@ impl Dossier {
                     return Err(Rejection::new(
                         Code::InvalidHistory,
                         "decisions",
-                        format!("Quyết định ghi trong sự kiện khác với quyết định thao tác `{action}` ghi theo thủ tục"),
-                        format!("the decisions in the event differ from those action `{action}` records under the spec"),
+                        format!(
+                            "Quyết định ghi trong sự kiện khác với quyết định thao tác `{action}` ghi theo thủ tục"
+                        ),
+                        format!(
+                            "the decisions in the event differ from those action `{action}` records under the spec"
+                        ),
                     ));
                 }
                 if timer {

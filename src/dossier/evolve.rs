@@ -270,7 +270,16 @@ impl Dossier {
                     // The clock resumed: the appointment moves by the suspended time.
                     let resumed = self.switch_clock(runs_before, runs_after, at, event.timing.resumed_after, &mut fx);
                     if let (Some(change), Some(appointment)) = (&event.timing.deadline_case, event.timing.appointment) {
-                        self.change_case(procedure, &mut fx, change, previous, appointment, &event, from.id.clone(), action.id.clone());
+                        self.change_case(
+                            procedure,
+                            &mut fx,
+                            change,
+                            previous,
+                            appointment,
+                            &event,
+                            from.id.clone(),
+                            action.id.clone(),
+                        );
                     } else if resumed && let Some(appointment) = event.timing.appointment {
                         self.deadline.appointment = appointment;
                         let provisional_days = event.timing.provisional_days.clone();

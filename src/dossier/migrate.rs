@@ -159,7 +159,12 @@ impl Dossier {
             appointment = new_cal.add_minutes(appointment, suspended).map_err(calendar_error)?;
         }
         if plan.policy.appointment == AppointmentPolicy::EarlierOfBoth {
-            let legal = new_cal.add(self.deadline.clock_start, new.legal_deadline_in(self.deadline.case.as_deref().and_then(|c| new.case_ix(c)))).map_err(calendar_error)?;
+            let legal = new_cal
+                .add(
+                    self.deadline.clock_start,
+                    new.legal_deadline_in(self.deadline.case.as_deref().and_then(|c| new.case_ix(c))),
+                )
+                .map_err(calendar_error)?;
             let legal = new_cal.add_minutes(legal, suspended_total).map_err(calendar_error)?;
             appointment = appointment.min(legal);
         }

@@ -36,8 +36,8 @@ pub use chain::verify_history;
 pub use clock::{Deadline, Punctuality, StepRecord};
 pub use schema::runtime_schemas;
 pub use types::{
-    Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, MovedStep, Rejection,
-    CaseChange, DeadlineCaseNotice, StepDue, Submission, TimerDue, Timing,
+    Actor, Applied, AppointmentCause, CaseChange, Command, CommandKind, DeadlineCaseNotice, Effect, EffectKind, Event,
+    EventKind, MovedStep, Rejection, StepDue, Submission, TimerDue, Timing,
 };
 
 use clock::step_due;
@@ -376,7 +376,9 @@ impl Dossier {
                 appointment: Some(appointment),
                 started: vec![first],
                 provisional_days: calendar.provisional_days(clock_start, appointment),
-                deadline_case: case.map(|c| CaseChange { case: Some(procedure.deadline_cases().nth(c).map(|(id, _)| id.to_owned()).unwrap_or_default()) }),
+                deadline_case: case.map(|c| CaseChange {
+                    case: Some(procedure.deadline_cases().nth(c).map(|(id, _)| id.to_owned()).unwrap_or_default()),
+                }),
                 ..Timing::default()
             },
         };

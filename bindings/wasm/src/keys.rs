@@ -37,7 +37,8 @@ pub const VERBATIM: &[&str] = &["data", "params"];
 /// translated. Exactly the maps of the published schemas of what crosses the boundary (the
 /// procedure and the runtime shapes); a unit test walks the schemas and holds the list to them.
 pub const ID_MAPS: &[&str] =
-    &["steps", "outcomes", "actions", "documents", "fields", "rules", "codes", "arrived", "waiting"];
+    &["steps", "outcomes", "actions", "documents", "fields", "rules", "codes", "arrived", "waiting", "deadline_cases",
+      "decisions", "case_budgets", "decides"];
 
 /// Core JSON text → JS JSON text: engine keys in camelCase.
 pub fn to_camel(json: &str) -> String {
