@@ -550,7 +550,7 @@ impl Step {
     /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
     /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
     /// let verify = procedure.step_by_id("central_verification").unwrap();
-    /// assert_eq!(verify.budget_in(None).to_string(), "0d");
+    /// assert!(verify.budget_in(None).is_zero());
     /// assert_eq!(verify.budget_in(Some(0)).to_string(), "7d");
     /// # Ok::<(), motcua::LoadError>(())
     /// ```
@@ -1185,7 +1185,7 @@ impl Procedure {
     /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
     /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
     /// let cases: Vec<(&str, String)> = procedure.deadline_cases().map(|(id, d)| (id, d.to_string())).collect();
-    /// assert_eq!(cases, [("verification", "15d".to_owned())]);
+    /// assert_eq!(cases, [("verification", "15d".to_owned()), ("several_residences", "15d".to_owned())]);
     /// assert_eq!(procedure.legal_deadline_in(None).to_string(), "10d");
     /// assert_eq!(procedure.legal_deadline_in(Some(0)).to_string(), "15d");
     /// # Ok::<(), motcua::LoadError>(())
@@ -1196,6 +1196,17 @@ impl Procedure {
 
     /// The legal deadline while case `case` is in force (`None`: the default case).
     /// See [`Procedure::deadline_cases`].
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// // A procedure without cases: always its `legal_deadline`.
+    /// assert_eq!(procedure.legal_deadline_in(None).to_string(), "3d");
+    /// assert_eq!(procedure.legal_deadline_in(Some(0)).to_string(), "3d");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
     pub fn legal_deadline_in(&self, case: Option<usize>) -> WorkingDuration {
         case.and_then(|c| self.cases.get(c)).map_or(self.spec.legal_deadline, |c| c.deadline)
     }
