@@ -248,3 +248,57 @@ fn the_shipped_spec_marks_its_unverified_numbers() {
     assert!(text.contains("deadline: 15d   # unverified"));
     assert!(text.contains("# unverified: the 15 days."));
 }
+
+#[test]
+fn changed_form_data_selects_a_form_case_when_the_applicant_resubmits() {
+    let (data, documents) = sample_application(SPEC);
+    let (procedure, mut dossier) = received(data.clone());
+    let officer = police("judicial_records_officer");
+    dossier.apply(&procedure, &act("c3", "2026-03-02T10:00:00+07:00", officer, "request_supplement")).unwrap();
+    // The applicant corrects the form: they did live abroad. One working day suspended.
+    let mut corrected = data;
+    corrected["applicant"]["lived_elsewhere"] = serde_json::json!(true);
+    let resubmit = Command {
+        id: "c4".into(),
+        at: at("2026-03-03T10:00:00+07:00"),
+        actor: Actor::citizen(),
+        expected_version: None,
+        kind: CommandKind::Act {
+            action: "resubmit".into(),
+            step: None,
+            data: Some(corrected),
+            documents: Some(documents),
+        },
+    };
+    let applied = dossier.apply(&procedure, &resubmit).unwrap();
+    assert_eq!(dossier.deadline().case.as_deref(), Some("several_residences"));
+    // 15 working days from reception (Mon 23 March 09:00) + the working day suspended.
+    assert_eq!(dossier.deadline().appointment, at("2026-03-24T09:00:00+07:00"));
+    // One appointment effect (the case's, which includes the resumed time), not two.
+    let sets: Vec<_> = applied.effects.iter().filter(|e| matches!(e.kind, EffectKind::AppointmentSet { .. })).collect();
+    assert_eq!(sets.len(), 1, "{:#?}", applied.effects);
+    assert!(matches!(sets[0].kind, EffectKind::AppointmentSet { cause: AppointmentCause::CaseChanged, .. }));
+    assert_eq!(Dossier::replay(&procedure, dossier.history()).unwrap(), dossier);
+}
+
+#[test]
+fn a_case_change_never_brings_an_extended_appointment_forward() {
+    let (data, _) = sample_application(SPEC);
+    let (procedure, mut dossier) = received(data);
+    let officer = police("judicial_records_officer");
+    let extend = Command {
+        id: "c3".into(),
+        at: at("2026-03-03T09:00:00+07:00"),
+        actor: officer.clone(),
+        expected_version: None,
+        kind: CommandKind::Extend { appointment: at("2026-03-27T16:00:00+07:00"), reason: "Chờ tài liệu".into() },
+    };
+    dossier.apply(&procedure, &extend).unwrap();
+    let applied =
+        dossier.apply(&procedure, &act("c4", "2026-03-03T10:00:00+07:00", officer, "request_verification")).unwrap();
+    // The case is in force, but its 15 days (23 March) are earlier than the apology's date.
+    assert_eq!(dossier.deadline().case.as_deref(), Some("verification"));
+    assert_eq!(dossier.deadline().appointment, at("2026-03-27T16:00:00+07:00"));
+    assert!(!applied.effects.iter().any(|e| matches!(e.kind, EffectKind::Slip { slip: SlipKind::NewAppointment, .. })));
+    assert_eq!(Dossier::replay(&procedure, dossier.history()).unwrap(), dossier);
+}
