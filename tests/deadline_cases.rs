@@ -302,3 +302,18 @@ fn a_case_change_never_brings_an_extended_appointment_forward() {
     assert!(!applied.effects.iter().any(|e| matches!(e.kind, EffectKind::Slip { slip: SlipKind::NewAppointment, .. })));
     assert_eq!(Dossier::replay(&procedure, dossier.history()).unwrap(), dossier);
 }
+
+#[test]
+fn a_new_version_with_other_case_deadlines_is_a_noted_change() {
+    let old = procedure(SPEC);
+    let text = read(SPEC).replacen(
+        "deadline: 15d   # unverified: 15 or 20 days",
+        "deadline: 20d   # unverified: 15 or 20 days",
+        1,
+    );
+    let new = motcua::Procedure::from_yaml(&text, SPEC, &crate::common::library()).unwrap();
+    let d = motcua::version::diff(&old, &new);
+    let change = d.find(motcua::version::ChangeKind::DeadlineCasesChanged, "deadline_cases").expect("noted");
+    assert!(!change.breaking);
+    assert_eq!(change.new.as_deref(), Some("verification: 20d, several_residences: 15d"));
+}
