@@ -269,17 +269,8 @@ impl Dossier {
                         clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
                     // The clock resumed: the appointment moves by the suspended time.
                     let resumed = self.switch_clock(runs_before, runs_after, at, event.timing.resumed_after, &mut fx);
-                    if let (Some(change), Some(appointment)) = (&event.timing.deadline_case, event.timing.appointment) {
-                        self.change_case(
-                            procedure,
-                            &mut fx,
-                            change,
-                            previous,
-                            appointment,
-                            &event,
-                            from.id.clone(),
-                            action.id.clone(),
-                        );
+                    if event.timing.deadline_case.is_some() {
+                        self.change_case(procedure, &mut fx, &event, previous, &from.id, &action.id);
                     } else if resumed && let Some(appointment) = event.timing.appointment {
                         self.deadline.appointment = appointment;
                         let provisional_days = event.timing.provisional_days.clone();
@@ -331,18 +322,18 @@ impl Dossier {
 
     /// Puts another deadline case in force with the appointment the event counted: the
     /// notice of the new appointment (with the case's basis) and the appointment effect.
-    #[allow(clippy::too_many_arguments)]
     fn change_case(
         &mut self,
         procedure: &Procedure,
         fx: &mut Effects<'_>,
-        change: &super::CaseChange,
-        previous: DateTime<FixedOffset>,
-        appointment: DateTime<FixedOffset>,
         event: &Event,
-        step: String,
-        action: String,
+        previous: DateTime<FixedOffset>,
+        step: &str,
+        action: &str,
     ) {
+        let (Some(change), Some(appointment)) = (&event.timing.deadline_case, event.timing.appointment) else {
+            return;
+        };
         let spec = change.case.as_deref().and_then(|c| procedure.spec().deadline_cases.get(c));
         self.deadline.case.clone_from(&change.case);
         if appointment == previous {
@@ -352,7 +343,7 @@ impl Dossier {
         self.deadline.appointment = appointment;
         let provisional_days = event.timing.provisional_days.clone();
         self.deadline.provisional_days = provisional_days.clone();
-        fx.push(EffectKind::Slip { slip: SlipKind::NewAppointment, step, action });
+        fx.push(EffectKind::Slip { slip: SlipKind::NewAppointment, step: step.to_owned(), action: action.to_owned() });
         fx.push(EffectKind::AppointmentSet {
             appointment,
             cause: AppointmentCause::CaseChanged,

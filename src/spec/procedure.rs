@@ -424,8 +424,9 @@ pub enum SlipKind {
     /// The result itself, handed over.
     Result,
     /// Notice of a new appointment because another deadline case applies (e.g.
-    /// verification is needed), with the case's legal basis: produced by the engine with a
-    /// `deadline_case_changed` effect, like the apology slip of an extension.
+    /// verification is needed): produced by the engine, like the apology slip of an
+    /// extension, followed by an `appointment_set` (cause `case_changed`) that carries the
+    /// case, its deadline, its legal basis and the previous appointment.
     NewAppointment,
 }
 
