@@ -128,3 +128,54 @@ fn replay_six_events(bencher: Bencher) {
     let history = d.history().to_vec();
     bencher.bench(|| Dossier::replay(&p, divan::black_box(&history)).expect("replays"));
 }
+
+/// A judicial-record request received and waiting at the look-up step.
+fn judicial() -> (Procedure, Dossier) {
+    let p = Procedure::from_yaml(
+        &read("specs/procedures/judicial-record-certificate.yaml"),
+        "judicial-record-certificate.yaml",
+        &library(),
+    )
+    .expect("compiles");
+    let sample = motcua::scenario::Scenario::from_yaml(
+        &read("tests/scenarios/judicial-record-certificate-happy.yaml"),
+        "judicial-record-certificate-happy.yaml",
+    )
+    .expect("scenario");
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("time");
+    let submission =
+        Submission::new("LLTP-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")
+            .with_data(sample.submit.data, sample.submit.documents);
+    let (mut d, _) = Dossier::submit(&p, submission).expect("submit");
+    let mut c = accept();
+    c.actor = Actor::official("one_stop_officer", "provincial_police");
+    d.apply(&p, &c).expect("accepted");
+    (p, d)
+}
+
+fn at_lookup(action: &str) -> Command {
+    Command {
+        id: "c2".into(),
+        at: chrono::DateTime::parse_from_rfc3339("2026-03-03T10:00:00+07:00").expect("time"),
+        actor: Actor::official("judicial_records_officer", "provincial_police"),
+        expected_version: Some(2),
+        kind: CommandKind::act(action),
+    }
+}
+
+/// An action that records a decision selecting another deadline case: the cases are
+/// evaluated and the appointment is counted again (compare `apply_without_case_change`).
+#[divan::bench]
+fn apply_with_case_change(bencher: Bencher) {
+    let (p, d) = judicial();
+    let command = at_lookup("request_verification");
+    bencher.with_inputs(|| d.clone()).bench_local_refs(|d| d.apply(&p, divan::black_box(&command)).expect("applies"));
+}
+
+/// The same step of the same procedure, an action that records nothing: the peer.
+#[divan::bench]
+fn apply_without_case_change(bencher: Bencher) {
+    let (p, d) = judicial();
+    let command = at_lookup("propose");
+    bencher.with_inputs(|| d.clone()).bench_local_refs(|d| d.apply(&p, divan::black_box(&command)).expect("applies"));
+}

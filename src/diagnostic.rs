@@ -248,6 +248,18 @@ codes! {
     /// A path from start to outcome needs more working time than the legal deadline.
     BudgetExceedsDeadline = "budget_exceeds_deadline", Error,
         "Tổng thời gian các bước vượt thời hạn giải quyết", "Step budgets exceed the legal deadline";
+    /// A deadline case, or an action's `decides`, names a decision not declared in
+    /// `decisions`.
+    UnknownDecision = "unknown_decision", Error,
+        "Quyết định không được khai báo", "Unknown decision";
+    /// A step's `case_budgets` names a case not declared in `deadline_cases`.
+    UnknownDeadlineCase = "unknown_deadline_case", Error,
+        "Trường hợp thời hạn không được khai báo", "Unknown deadline case";
+    /// A deadline case without its legal citation (`basis`). An error, not a warning: a
+    /// case changes the appointment a citizen is given, and nothing else in the spec shows
+    /// that the longer (or shorter) deadline is lawful.
+    UncitedDeadlineCase = "uncited_deadline_case", Error,
+        "Trường hợp thời hạn không nêu căn cứ pháp lý", "A deadline case cites no legal basis";
     /// A national status code outside the range a step may hold.
     InvalidStatusCode = "invalid_status_code", Error,
         "Mã trạng thái quốc gia không hợp lệ", "Invalid national status code";

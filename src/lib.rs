@@ -31,9 +31,9 @@ pub use compile::{Action, Next, Outcome, Procedure, Step};
 pub use diagnostic::{Code, Diagnostic, Label, LoadError, Message, Position, Severity};
 pub use document::{FileMeta, SubmittedDocument};
 pub use dossier::{
-    ActiveStep, Actor, Applied, AppointmentCause, Closure, Command, CommandKind, Deadline, Dossier, Effect, EffectKind,
-    Event, EventKind, MovedStep, Punctuality, Rejection, SYSTEM_ROLE, StepDue, StepRecord, Submission, TimerDue,
-    Timing, runtime_schemas, verify_history,
+    ActiveStep, Actor, Applied, AppointmentCause, CaseChange, Closure, Command, CommandKind, Deadline,
+    DeadlineCaseNotice, Dossier, Effect, EffectKind, Event, EventKind, MovedStep, Punctuality, Rejection, SYSTEM_ROLE,
+    StepDue, StepRecord, Submission, TimerDue, Timing, runtime_schemas, verify_history,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
 pub use form::{Form, Messages, Problem, Validation};

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod common;
+mod deadline_cases;
 mod forms;
 mod fuzz_regressions;
 mod guide;

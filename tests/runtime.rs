@@ -384,8 +384,13 @@ fn replay_refuses_altered_histories() {
     assert!(err.message.en.starts_with("event 3:"), "{}", err.message.en);
 
     let mut renamed = history;
-    renamed[1].kind =
-        EventKind::ActionTaken { step: "receive".into(), action: "approve".into(), data: None, documents: None };
+    renamed[1].kind = EventKind::ActionTaken {
+        step: "receive".into(),
+        action: "approve".into(),
+        data: None,
+        documents: None,
+        decisions: Default::default(),
+    };
     assert_eq!(Dossier::replay(&p, &renamed).unwrap_err().code, Code::InvalidHistory);
     assert_eq!(Dossier::replay(&p, &[]).unwrap_err().code, Code::InvalidHistory);
 }

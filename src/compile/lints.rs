@@ -321,7 +321,23 @@ pub(crate) fn format_days(minutes: u64, day_minutes: u32) -> String {
 ///
 /// Rework loops (edges back to a step already on the way, found as DFS back edges) are
 /// left out, so each step counts once; suspended steps count zero.
+///
+/// Checked once for the default case (`legal_deadline` and each step's `budget`) and once
+/// per deadline case (its `deadline`, with each step's `case_budgets` entry where written).
 fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: &mut Vec<Diagnostic>) {
+    budgets_in(p, map, reachable, None, out);
+    for case in 0..p.cases.len() {
+        budgets_in(p, map, reachable, Some(case), out);
+    }
+}
+
+fn budgets_in(
+    p: &Procedure,
+    map: &SourceMap,
+    reachable: &HashSet<NodeIndex>,
+    case: Option<usize>,
+    out: &mut Vec<Diagnostic>,
+) {
     let start = p.step_nodes[0];
     let day = p.calendar.day_minutes();
     let mut back_edges = HashSet::new();
@@ -342,7 +358,7 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
         match dag[n] {
             Node::Step(s) => {
                 let step = &p.steps[s.0 as usize];
-                if step.clock == Clock::Runs { step.budget.to_minutes(day) } else { 0 }
+                if step.clock == Clock::Runs { step.budget_in(case).to_minutes(day) } else { 0 }
             }
             Node::Outcome(_) => 0,
         }
@@ -359,7 +375,20 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
             }
         }
     }
-    let deadline = p.spec.legal_deadline.to_minutes(day);
+    let legal = p.legal_deadline_in(case);
+    let deadline = legal.to_minutes(day);
+    // Where the deadline is written, and how the message names the case.
+    let (deadline_path, case_vi, case_en) = match case {
+        None => ("legal_deadline".to_owned(), String::new(), String::new()),
+        Some(c) => {
+            let id = &p.cases[c].id;
+            (
+                source::join(&source::join("deadline_cases", id), "deadline"),
+                format!(" trong trường hợp `{id}`"),
+                format!(" in case `{id}`"),
+            )
+        }
+    };
     let worst = p.outcome_nodes.iter().filter_map(|&o| best[o.index()].map(|(t, _)| (t, o))).max_by_key(|&(t, _)| t);
     let Some((total, end)) = worst else { return };
     if total <= deadline {
@@ -374,8 +403,14 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
                 let step = &p.steps[s.0 as usize];
                 if weight(n) > 0 {
                     // Each budget that counts, labelled where it is written (or at its step).
-                    let path = source::join(&source::join("steps", &step.id), "budget");
-                    let budget = step.budget.to_string();
+                    let step_path = source::join("steps", &step.id);
+                    let path = match case {
+                        Some(c) if step.case_budgets[c].is_some() => {
+                            source::join(&source::join(&step_path, "case_budgets"), &p.cases[c].id)
+                        }
+                        _ => source::join(&step_path, "budget"),
+                    };
+                    let budget = step.budget_in(case).to_string();
                     let id = &step.id;
                     labels.push(map.label(
                         &path,
@@ -392,20 +427,20 @@ fn budgets(p: &Procedure, map: &SourceMap, reachable: &HashSet<NodeIndex>, out: 
     names.reverse();
     labels.reverse();
     let route = names.join(" → ");
-    let (total, deadline) = (format_days(total, day), p.spec.legal_deadline.to_string());
+    let (total, deadline) = (format_days(total, day), legal.to_string());
     let mut d = map.diagnostic(
         Code::BudgetExceedsDeadline,
-        "legal_deadline",
+        &deadline_path,
         Part::Value,
         Message::new(
-            format!("Đường xử lý {route} cần {total}, vượt thời hạn giải quyết {deadline}"),
-            format!("the path {route} needs {total}, more than the legal deadline of {deadline}"),
+            format!("Đường xử lý {route} cần {total}, vượt thời hạn giải quyết {deadline}{case_vi}"),
+            format!("the path {route} needs {total}, more than the legal deadline of {deadline}{case_en}"),
         ),
     );
     d.labels = labels;
     out.push(
         d.with_label(map.label(
-            "legal_deadline",
+            &deadline_path,
             Part::Value,
             Message::new(format!("thời hạn giải quyết: {deadline}"), format!("legal deadline: {deadline}")),
         ))

@@ -117,6 +117,8 @@ pub struct Action {
     pub(crate) cancels_branches: bool,
     /// For a fork: the join step its branches meet at.
     pub(crate) join: Option<StepIx>,
+    /// Decisions it records (`decides`), in the order written.
+    pub(crate) decides: Vec<(String, bool)>,
 }
 
 impl Action {
@@ -254,6 +256,21 @@ impl Action {
         self.guard.is_some()
     }
 
+    /// The decisions the action records (`decides`), in the order written.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
+    /// let (_, verify) = procedure.step_by_id("lookup").unwrap().action("request_verification").unwrap();
+    /// assert_eq!(verify.decides(), [("verification_needed".to_owned(), true)]);
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn decides(&self) -> &[(String, bool)] {
+        &self.decides
+    }
+
     /// Whether it ends the whole dossier from inside a parallel branch (`cancels_branches`).
     ///
     /// ```
@@ -388,6 +405,8 @@ pub struct Step {
     pub(crate) status: NationalStatus,
     /// Allotted working time.
     pub(crate) budget: WorkingDuration,
+    /// Allotted working time in each deadline case (by case index), when it differs.
+    pub(crate) case_budgets: Vec<Option<WorkingDuration>>,
     /// Whether the legal clock runs here.
     pub(crate) clock: Clock,
     /// For a join step: how many branches must arrive.
@@ -520,6 +539,23 @@ impl Step {
     /// ```
     pub fn budget(&self) -> WorkingDuration {
         self.budget
+    }
+
+    /// The allotted working time while deadline case `case` (an index into
+    /// [`Procedure::deadline_cases`]; `None` for the default case) is in force.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
+    /// let verify = procedure.step_by_id("central_verification").unwrap();
+    /// assert!(verify.budget_in(None).is_zero());
+    /// assert_eq!(verify.budget_in(Some(0)).to_string(), "7d");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn budget_in(&self, case: Option<usize>) -> WorkingDuration {
+        case.and_then(|c| self.case_budgets.get(c).copied().flatten()).unwrap_or(self.budget)
     }
 
     /// Whether the legal clock runs while a dossier waits here (it stops while the applicant
@@ -659,7 +695,28 @@ pub struct Procedure {
     units: Option<Arc<Units>>,
     calendar: Arc<Calendar>,
     form: crate::form::Form,
+    /// The deadline cases, in the order tried.
+    cases: Vec<CaseRule>,
     warnings: Vec<Diagnostic>,
+}
+
+/// A compiled deadline case.
+#[derive(Clone, Debug)]
+pub(crate) struct CaseRule {
+    pub(crate) id: String,
+    pub(crate) condition: CaseCondition,
+    pub(crate) deadline: WorkingDuration,
+}
+
+/// What selects a deadline case.
+#[derive(Clone, Debug)]
+pub(crate) enum CaseCondition {
+    /// A condition over the form.
+    Form(crate::expr::CompiledExpr),
+    /// A decision recorded as `true`.
+    Decision(String),
+    /// Broken in the spec (already reported): never holds.
+    Never,
 }
 
 impl Procedure {
@@ -1118,6 +1175,63 @@ impl Procedure {
     pub fn outcome_of_kind(&self, kind: OutcomeKind) -> Option<&Outcome> {
         self.outcomes.iter().find(|o| o.kind == kind)
     }
+
+    /// The deadline cases (`deadline_cases`), in the order they are tried: each one's
+    /// identifier and legal deadline. The default case (`legal_deadline`) is not listed.
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
+    /// let cases: Vec<(&str, String)> = procedure.deadline_cases().map(|(id, d)| (id, d.to_string())).collect();
+    /// assert_eq!(cases, [("verification", "15d".to_owned()), ("several_residences", "15d".to_owned())]);
+    /// assert_eq!(procedure.legal_deadline_in(None).to_string(), "10d");
+    /// assert_eq!(procedure.legal_deadline_in(Some(0)).to_string(), "15d");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn deadline_cases(&self) -> impl ExactSizeIterator<Item = (&str, WorkingDuration)> + '_ {
+        self.cases.iter().map(|c| (c.id.as_str(), c.deadline))
+    }
+
+    /// The legal deadline while case `case` is in force (`None`: the default case).
+    /// See [`Procedure::deadline_cases`].
+    ///
+    /// ```
+    /// # use motcua::{Catalogue, Library, Procedure};
+    /// # let mut library = Library::new(Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = Procedure::from_yaml(include_str!("../../specs/procedures/business-registration.yaml"), "business-registration.yaml", &library)?;
+    /// // A procedure without cases: always its `legal_deadline`.
+    /// assert_eq!(procedure.legal_deadline_in(None).to_string(), "3d");
+    /// assert_eq!(procedure.legal_deadline_in(Some(0)).to_string(), "3d");
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn legal_deadline_in(&self, case: Option<usize>) -> WorkingDuration {
+        case.and_then(|c| self.cases.get(c)).map_or(self.spec.legal_deadline, |c| c.deadline)
+    }
+
+    /// The index of a deadline case by identifier.
+    pub(crate) fn case_ix(&self, id: &str) -> Option<usize> {
+        self.cases.iter().position(|c| c.id == id)
+    }
+
+    /// The first deadline case that holds for this form and these recorded decisions
+    /// (`None`: the default case). A form condition that cannot be evaluated (an
+    /// incomplete desk intake) does not hold.
+    pub(crate) fn case_in_force(
+        &self,
+        data: &serde_json::Value,
+        documents: &[crate::document::SubmittedDocument],
+        today: chrono::NaiveDate,
+        decisions: &std::collections::BTreeMap<String, bool>,
+    ) -> Option<usize> {
+        self.cases.iter().position(|c| match &c.condition {
+            CaseCondition::Form(e) => self.form.eval_condition(e, data, documents, today).unwrap_or(false),
+            CaseCondition::Decision(d) => decisions.get(d).copied().unwrap_or(false),
+            CaseCondition::Never => false,
+        })
+    }
 }
 
 fn build(
@@ -1266,6 +1380,72 @@ fn build(
             None
         }
     };
+
+    // Decisions and deadline cases.
+    for id in spec.decisions.keys() {
+        check_identifier(id, map, &source::join("decisions", id), Part::Key, out);
+    }
+    let mut cases = Vec::with_capacity(spec.deadline_cases.len());
+    for (id, c) in &spec.deadline_cases {
+        let path = source::join("deadline_cases", id);
+        check_identifier(id, map, &path, Part::Key, out);
+        if c.basis.is_none() {
+            out.push(
+                map.diagnostic(
+                    Code::UncitedDeadlineCase,
+                    &path,
+                    Part::Key,
+                    Message::new(
+                        format!("Trường hợp `{id}` có thời hạn riêng nhưng không nêu căn cứ pháp lý (`basis`)"),
+                        format!("case `{id}` sets its own deadline but cites no legal basis (`basis`)"),
+                    ),
+                )
+                .with_help(Message::new(
+                    "Ghi văn bản và điều, khoản quy định thời hạn này, ví dụ `basis: {document: Luật 28/2009/QH12, title: {vi: Điều 48}}`",
+                    "cite the document and article that set this deadline, e.g. `basis: {document: Luật 28/2009/QH12, title: {en: Art. 48}}`",
+                )),
+            );
+        }
+        let condition = match (&c.when, &c.decision) {
+            (Some(_), Some(_)) | (None, None) => {
+                out.push(map.diagnostic(
+                    Code::InvalidValue,
+                    &path,
+                    Part::Key,
+                    Message::new(
+                        format!("Trường hợp `{id}` cần đúng một điều kiện: `when` (theo tờ khai) hoặc `decision` (quyết định của cán bộ)"),
+                        format!("case `{id}` needs exactly one condition: `when` (over the form) or `decision` (an officer's)"),
+                    ),
+                ));
+                CaseCondition::Never
+            }
+            (Some(text), None) => match &form {
+                Some(f) => match f.parse_guard(text) {
+                    Ok(e) => CaseCondition::Form(e),
+                    Err(err) => {
+                        out.push(map.value_diagnostic(
+                            err.code,
+                            &source::join(&path, "when"),
+                            err.message,
+                            text,
+                            err.span.start..err.span.end,
+                        ));
+                        CaseCondition::Never
+                    }
+                },
+                None => CaseCondition::Never,
+            },
+            (None, Some(d)) => {
+                if spec.decisions.contains_key(d) {
+                    CaseCondition::Decision(d.clone())
+                } else {
+                    out.push(unknown_decision(map, &spec, &source::join(&path, "decision"), Part::Value, d));
+                    CaseCondition::Never
+                }
+            }
+        };
+        cases.push(CaseRule { id: id.clone(), condition, deadline: c.deadline });
+    }
 
     // Steps: resolve agencies, roles, defaults.
     let mut steps = Vec::with_capacity(spec.steps.len());
@@ -1442,7 +1622,26 @@ fn build(
                 },
                 _ => None,
             };
+            let mut decides = Vec::with_capacity(a.decides.len());
+            for (name, value) in &a.decides {
+                let dpath = source::join(&source::join(&apath, "decides"), name);
+                if !spec.decisions.contains_key(name) {
+                    out.push(unknown_decision(map, &spec, &dpath, Part::Key, name));
+                } else if a.after.is_some() {
+                    out.push(map.diagnostic(
+                        Code::InvalidValue,
+                        &dpath,
+                        Part::Key,
+                        Message::new(
+                            "Thao tác hẹn giờ không ghi quyết định: quyết định là của cán bộ",
+                            "a timer action records no decision: decisions are an officer's",
+                        ),
+                    ));
+                }
+                decides.push((name.clone(), *value));
+            }
             actions.push(Action {
+                decides,
                 id: action_id.clone(),
                 after: a.after,
                 guard,
@@ -1458,7 +1657,29 @@ fn build(
         }
         let receives =
             crate::handoff::check_receives(s.receives.as_ref(), spec.form.as_ref(), &spec.documents, map, &path, out);
+        let mut case_budgets = vec![None; cases.len()];
+        for (case, budget) in &s.case_budgets {
+            match spec.deadline_cases.get_index_of(case) {
+                Some(ix) => case_budgets[ix] = Some(*budget),
+                None => {
+                    let mut d = map.diagnostic(
+                        Code::UnknownDeadlineCase,
+                        &source::join(&source::join(&path, "case_budgets"), case),
+                        Part::Key,
+                        Message::new(
+                            format!("Không có trường hợp thời hạn nào tên `{case}` trong `deadline_cases`"),
+                            format!("no deadline case is named `{case}` in `deadline_cases`"),
+                        ),
+                    );
+                    if let Some(near) = nearest(case, spec.deadline_cases.keys()) {
+                        d = d.with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")));
+                    }
+                    out.push(d);
+                }
+            }
+        }
         steps.push(Step {
+            case_budgets,
             receives,
             id: id.clone(),
             name: s.name.clone(),
@@ -1532,6 +1753,7 @@ fn build(
         agency_names,
         calendar: calendar?,
         form: form?,
+        cases,
         warnings: Vec::new(),
     };
     // Structural lints need resolved references; skip them when references are broken.
@@ -1556,6 +1778,22 @@ fn did_you_mean<'a>(d: Diagnostic, name: &str, candidates: impl Iterator<Item = 
         )),
         None => d,
     }
+}
+
+fn unknown_decision(map: &SourceMap, spec: &ProcedureSpec, path: &str, part: Part, name: &str) -> Diagnostic {
+    let mut d = map.diagnostic(
+        Code::UnknownDecision,
+        path,
+        part,
+        Message::new(
+            format!("Quyết định `{name}` không được khai báo trong `decisions`"),
+            format!("decision `{name}` is not declared in `decisions`"),
+        ),
+    );
+    if let Some(near) = nearest(name, spec.decisions.keys()) {
+        d = d.with_help(Message::new(format!("Có phải `{near}`?"), format!("did you mean `{near}`?")));
+    }
+    d
 }
 
 fn unknown_role(map: &SourceMap, catalogue: &Catalogue, path: &str, role: &str) -> Diagnostic {

@@ -10,7 +10,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::types::{Actor, Event, EventKind, MovedStep, Rejection, StepDue, TimerDue, Timing};
+use super::types::{Actor, CaseChange, Event, EventKind, MovedStep, Rejection, StepDue, TimerDue, Timing};
 use crate::diagnostic::Code;
 use crate::document::{FileMeta, SubmittedDocument};
 
@@ -184,6 +184,12 @@ impl Canon for StepDue {
     }
 }
 
+impl Canon for CaseChange {
+    fn feed(&self, h: &mut Vec<u8>) {
+        Object::new(h).opt("case", &self.case).end();
+    }
+}
+
 impl Canon for MovedStep {
     fn feed(&self, h: &mut Vec<u8>) {
         let MovedStep { from, to, used_minutes } = self;
@@ -193,10 +199,12 @@ impl Canon for MovedStep {
 
 impl Canon for Timing {
     fn feed(&self, h: &mut Vec<u8>) {
-        let Timing { clock_start, appointment, used_minutes, resumed_after, started, provisional_days } = self;
+        let Timing { clock_start, appointment, used_minutes, resumed_after, started, provisional_days, deadline_case } =
+            self;
         Object::new(h)
             .opt("appointment", appointment)
             .opt("clock_start", clock_start)
+            .opt("deadline_case", deadline_case)
             .list("provisional_days", provisional_days)
             .opt("resumed_after", resumed_after)
             .list("started", started)
@@ -218,12 +226,17 @@ impl Canon for EventKind {
                 .field("procedure", procedure)
                 .field("type", &"submitted")
                 .field("version", version),
-            EventKind::ActionTaken { step, action, data, documents } => o
-                .field("action", action)
-                .opt("data", data)
-                .opt("documents", &documents.as_deref())
-                .field("step", step)
-                .field("type", &"action_taken"),
+            EventKind::ActionTaken { step, action, data, documents, decisions } => {
+                let o = o.field("action", action).opt("data", data);
+                let o = if decisions.is_empty() {
+                    o
+                } else {
+                    let map: serde_json::Map<String, Value> =
+                        decisions.iter().map(|(k, v)| (k.clone(), Value::Bool(*v))).collect();
+                    o.field("decisions", &Value::Object(map))
+                };
+                o.opt("documents", &documents.as_deref()).field("step", step).field("type", &"action_taken")
+            }
             EventKind::WithdrawalRequested { reason } => o.opt("reason", reason).field("type", &"withdrawal_requested"),
             EventKind::WithdrawalDeclined { reason } => o.opt("reason", reason).field("type", &"withdrawal_declined"),
             EventKind::Withdrawn => o.field("type", &"withdrawn"),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::decide::{Plan, Reach, unit_of};
 use super::rejections::calendar_error;
-use super::{Actor, Dossier, Event, Rejection, StepDue, TimerDue, Timing};
+use super::{Actor, Dossier, Event, EventKind, Rejection, StepDue, TimerDue, Timing};
 
 use crate::compile::{Procedure, StepIx};
 use crate::spec::procedure::Clock;
@@ -54,6 +54,10 @@ pub struct Deadline {
     pub suspended_minutes: u64,
     /// Whether the deadline was extended with an apology.
     pub extended: bool,
+    /// The deadline case in force (see the spec's `deadline_cases`); absent for the
+    /// default case (`legal_deadline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
     /// The provisional calendar days the appointment in force was counted across (see
     /// [`Calendar::provisional_days`](crate::Calendar::provisional_days)): for the
     /// receipt slip, "expected" until the notice is published.
@@ -236,11 +240,13 @@ pub(super) fn step_due(
     step: StepIx,
     at: DateTime<FixedOffset>,
     jurisdiction: &str,
+    case: Option<usize>,
 ) -> Result<StepDue, Rejection> {
     let s = procedure.step(step);
     let calendar = procedure.calendar();
-    let due = if s.clock == Clock::Runs && !s.budget.is_zero() {
-        Some(calendar.add(at, s.budget).map_err(calendar_error)?)
+    let budget = s.budget_in(case);
+    let due = if s.clock == Clock::Runs && !budget.is_zero() {
+        Some(calendar.add(at, budget).map_err(calendar_error)?)
     } else {
         None
     };
@@ -257,6 +263,11 @@ pub(super) fn step_due(
 }
 
 impl Dossier {
+    /// The index of the deadline case in force, in `procedure`.
+    pub(super) fn case_ix(&self, procedure: &Procedure) -> Option<usize> {
+        self.deadline.case.as_deref().and_then(|c| procedure.case_ix(c))
+    }
+
     /// The earliest timer due at or before `now`.
     pub(super) fn due_timer(&self, now: DateTime<FixedOffset>) -> Option<(String, TimerDue)> {
         if self.closure.is_some() {
@@ -308,9 +319,26 @@ impl Dossier {
             used_minutes: Some(calendar.elapsed(self.active[*pos].since, event.at).map_err(calendar_error)?),
             ..Timing::default()
         };
+        // The deadline case after this event: recorded decisions and changed form data
+        // may select another one (never on an action that closes the dossier).
+        let case_before = self.case_ix(procedure);
+        let mut case = case_before;
+        if let EventKind::ActionTaken { data, documents, decisions, .. } = &event.kind
+            && !reach.iter().any(|r| matches!(r, Reach::Close(_)))
+            && (data.is_some() || documents.is_some() || !decisions.is_empty())
+        {
+            let mut all = self.decisions.clone();
+            all.extend(decisions.iter().map(|(k, v)| (k.clone(), *v)));
+            case = procedure.case_in_force(
+                data.as_ref().unwrap_or(&self.data),
+                documents.as_deref().unwrap_or(&self.documents),
+                today(procedure, event.at),
+                &all,
+            );
+        }
         for r in reach {
             if let Reach::Start(t) = r {
-                timing.started.push(step_due(procedure, *t, event.at, &self.jurisdiction)?);
+                timing.started.push(step_due(procedure, *t, event.at, &self.jurisdiction, case)?);
             }
         }
         let before = clock_runs(procedure, self.active_ixs(procedure));
@@ -323,6 +351,22 @@ impl Dossier {
             let appointment = calendar.add_minutes(self.deadline.appointment, suspended).map_err(calendar_error)?;
             timing.appointment = Some(appointment);
             timing.provisional_days = calendar.provisional_days(self.deadline.clock_start, appointment);
+        }
+        if case != case_before {
+            // Counted again from the start of the clock with the new case's deadline; the
+            // working time already suspended (and any this event ends) still moves it.
+            let suspended = self.deadline.suspended_minutes + timing.resumed_after.unwrap_or(0);
+            let counted = calendar
+                .add(self.deadline.clock_start, procedure.legal_deadline_in(case))
+                .and_then(|a| calendar.add_minutes(a, suspended))
+                .map_err(calendar_error)?;
+            // An appointment given by hand with an apology is never brought forward.
+            let appointment = if self.deadline.extended { counted.max(self.deadline.appointment) } else { counted };
+            timing.appointment = Some(appointment);
+            timing.provisional_days = calendar.provisional_days(self.deadline.clock_start, appointment);
+            timing.deadline_case = Some(super::CaseChange {
+                case: case.and_then(|c| procedure.deadline_cases().nth(c)).map(|(id, _)| id.to_owned()),
+            });
         }
         Ok(timing)
     }

@@ -94,7 +94,7 @@ pub(super) fn same_request(event: &Event, command: &Command) -> bool {
     }
     match (&event.kind, &command.kind) {
         (
-            EventKind::ActionTaken { step, action, data, documents },
+            EventKind::ActionTaken { step, action, data, documents, .. },
             CommandKind::Act { action: a, step: s, data: d, documents: docs },
         ) => action == a && s.as_ref().is_none_or(|s| s == step) && data == d && documents == docs,
         (EventKind::WithdrawalRequested { reason }, CommandKind::RequestWithdrawal { reason: r }) => reason == r,
@@ -130,6 +130,11 @@ pub(super) fn validate(
     );
     rejection.problems = validation.problems;
     Err(rejection)
+}
+
+/// The decisions an action records, as an event carries them.
+pub(super) fn decisions_of(action: &crate::compile::Action) -> BTreeMap<String, bool> {
+    action.decides().iter().cloned().collect()
 }
 
 /// The unit handling `step` of a dossier filed with `jurisdiction` (see
@@ -331,6 +336,20 @@ impl Dossier {
                 })?;
                 let six = procedure.step_ix(step).ok_or_else(|| unknown_action(action))?;
                 let (a, spec) = procedure.step(six).action(action).ok_or_else(|| unknown_action(action))?;
+                if let EventKind::ActionTaken { decisions, .. } = &event.kind
+                    && *decisions != decisions_of(spec)
+                {
+                    return Err(Rejection::new(
+                        Code::InvalidHistory,
+                        "decisions",
+                        format!(
+                            "Quyết định ghi trong sự kiện khác với quyết định thao tác `{action}` ghi theo thủ tục"
+                        ),
+                        format!(
+                            "the decisions in the event differ from those action `{action}` records under the spec"
+                        ),
+                    ));
+                }
                 if timer {
                     let fires = self.active[pos].timer.as_ref().filter(|t| t.action == *action).map(|t| t.at);
                     if actor.role != SYSTEM_ROLE || fires.is_none_or(|at| event.at < at) {

@@ -108,6 +108,7 @@ impl Dossier {
             appointment,
             cause: AppointmentCause::Submitted,
             provisional_days: provisional_days.clone(),
+            deadline_case: None,
         });
         let runs = clock_runs(procedure, [StepIx(0)]);
         if !runs {
@@ -137,6 +138,7 @@ impl Dossier {
             closure: None,
             withdrawal_requested: false,
             supplement_requests: 0,
+            decisions: BTreeMap::new(),
             deadline: Deadline {
                 clock_start,
                 appointment,
@@ -144,6 +146,7 @@ impl Dossier {
                 suspended_since: (!runs).then_some(clock_start),
                 suspended_minutes: 0,
                 extended: false,
+                case: event.timing.deadline_case.as_ref().and_then(|c| c.case.clone()),
                 provisional_days,
             },
             log: Vec::new(),
@@ -166,7 +169,10 @@ impl Dossier {
                 let runs_before = clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
                 let from = procedure.step(step);
                 let action = &from.actions[action];
-                if let EventKind::ActionTaken { data, documents, .. } = &event.kind {
+                let case_before = self.case_ix(procedure);
+                let previous = self.deadline.appointment;
+                if let EventKind::ActionTaken { data, documents, decisions, .. } = &event.kind {
+                    self.decisions.extend(decisions.iter().map(|(k, v)| (k.clone(), *v)));
                     if let Some(data) = data {
                         self.data = data.clone();
                     }
@@ -189,7 +195,7 @@ impl Dossier {
                     by: event.actor.clone(),
                     due: left.due,
                     allotted_minutes: if from.clock == Clock::Runs {
-                        from.budget.to_minutes(procedure.calendar().day_minutes())
+                        from.budget_in(case_before).to_minutes(procedure.calendar().day_minutes())
                     } else {
                         0
                     },
@@ -262,9 +268,10 @@ impl Dossier {
                     let runs_after =
                         clock_runs(procedure, self.active.iter().filter_map(|a| procedure.step_ix(&a.step)));
                     // The clock resumed: the appointment moves by the suspended time.
-                    if self.switch_clock(runs_before, runs_after, at, event.timing.resumed_after, &mut fx)
-                        && let Some(appointment) = event.timing.appointment
-                    {
+                    let resumed = self.switch_clock(runs_before, runs_after, at, event.timing.resumed_after, &mut fx);
+                    if event.timing.deadline_case.is_some() {
+                        self.change_case(procedure, &mut fx, &event, previous, &from.id, &action.id);
+                    } else if resumed && let Some(appointment) = event.timing.appointment {
                         self.deadline.appointment = appointment;
                         let provisional_days = event.timing.provisional_days.clone();
                         self.deadline.provisional_days = provisional_days.clone();
@@ -272,6 +279,7 @@ impl Dossier {
                             appointment,
                             cause: AppointmentCause::Resumed,
                             provisional_days,
+                            deadline_case: None,
                         });
                     }
                 }
@@ -296,6 +304,7 @@ impl Dossier {
                     appointment,
                     cause: AppointmentCause::Extended,
                     provisional_days: Vec::new(),
+                    deadline_case: None,
                 });
             }
         }
@@ -309,6 +318,44 @@ impl Dossier {
         self.head = chain::event_hash(&event);
         self.history.push(event);
         effects
+    }
+
+    /// Puts another deadline case in force with the appointment the event counted: the
+    /// notice of the new appointment (with the case's basis) and the appointment effect.
+    fn change_case(
+        &mut self,
+        procedure: &Procedure,
+        fx: &mut Effects<'_>,
+        event: &Event,
+        previous: DateTime<FixedOffset>,
+        step: &str,
+        action: &str,
+    ) {
+        let (Some(change), Some(appointment)) = (&event.timing.deadline_case, event.timing.appointment) else {
+            return;
+        };
+        let spec = change.case.as_deref().and_then(|c| procedure.spec().deadline_cases.get(c));
+        self.deadline.case.clone_from(&change.case);
+        if appointment == previous {
+            // Another case with the same deadline: nothing to tell the applicant.
+            return;
+        }
+        self.deadline.appointment = appointment;
+        let provisional_days = event.timing.provisional_days.clone();
+        self.deadline.provisional_days = provisional_days.clone();
+        fx.push(EffectKind::Slip { slip: SlipKind::NewAppointment, step: step.to_owned(), action: action.to_owned() });
+        fx.push(EffectKind::AppointmentSet {
+            appointment,
+            cause: AppointmentCause::CaseChanged,
+            provisional_days,
+            deadline_case: Some(super::DeadlineCaseNotice {
+                case: change.case.clone(),
+                name: spec.and_then(|c| c.name.clone()),
+                deadline: spec.map_or(procedure.spec().legal_deadline, |c| c.deadline),
+                basis: spec.and_then(|c| c.basis.clone()),
+                previous,
+            }),
+        });
     }
 
     /// Stops or restarts the legal clock when the active steps change from running to all

@@ -118,11 +118,12 @@ impl Dossier {
             targets.push(t);
             let before = old.step_ix(&a.step).map(|ix| old.step(ix));
             let s = new.step(t);
-            let due = if s.clock == Clock::Runs && !s.budget.is_zero() {
+            let budget_in = s.budget_in(self.deadline.case.as_deref().and_then(|c| new.case_ix(c)));
+            let due = if s.clock == Clock::Runs && !budget_in.is_zero() {
                 match (plan.policy.step_budget, a.due) {
                     (StepBudgetPolicy::KeepRemaining, Some(due)) => Some(due),
                     _ => {
-                        let budget = s.budget.to_minutes(new_cal.day_minutes());
+                        let budget = budget_in.to_minutes(new_cal.day_minutes());
                         let used = if before.is_some_and(|b| b.clock == Clock::Runs) {
                             old_cal.elapsed(a.since, at).map_err(calendar_error)?
                         } else {
@@ -158,7 +159,12 @@ impl Dossier {
             appointment = new_cal.add_minutes(appointment, suspended).map_err(calendar_error)?;
         }
         if plan.policy.appointment == AppointmentPolicy::EarlierOfBoth {
-            let legal = new_cal.add(self.deadline.clock_start, new.spec().legal_deadline).map_err(calendar_error)?;
+            let legal = new_cal
+                .add(
+                    self.deadline.clock_start,
+                    new.legal_deadline_in(self.deadline.case.as_deref().and_then(|c| new.case_ix(c))),
+                )
+                .map_err(calendar_error)?;
             let legal = new_cal.add_minutes(legal, suspended_total).map_err(calendar_error)?;
             appointment = appointment.min(legal);
         }
@@ -238,7 +244,7 @@ impl Dossier {
                 due: a.due,
                 allotted_minutes: from
                     .filter(|s| s.clock == Clock::Runs)
-                    .map_or(0, |s| s.budget.to_minutes(old.calendar().day_minutes())),
+                    .map_or(0, |s| s.budget_in(self.case_ix(old)).to_minutes(old.calendar().day_minutes())),
                 used_minutes: moved.used_minutes,
             });
             fx.push(EffectKind::StepCancelled { step: a.step, agency });
@@ -271,6 +277,7 @@ impl Dossier {
                 appointment,
                 cause: AppointmentCause::Migrated,
                 provisional_days: event.timing.provisional_days.clone(),
+                deadline_case: None,
             });
         }
         self.status = self.compute_status(new);

@@ -36,8 +36,8 @@ pub use chain::verify_history;
 pub use clock::{Deadline, Punctuality, StepRecord};
 pub use schema::runtime_schemas;
 pub use types::{
-    Actor, Applied, AppointmentCause, Command, CommandKind, Effect, EffectKind, Event, EventKind, MovedStep, Rejection,
-    StepDue, Submission, TimerDue, Timing,
+    Actor, Applied, AppointmentCause, CaseChange, Command, CommandKind, DeadlineCaseNotice, Effect, EffectKind, Event,
+    EventKind, MovedStep, Rejection, StepDue, Submission, TimerDue, Timing,
 };
 
 use clock::step_due;
@@ -249,6 +249,8 @@ pub struct Dossier {
     closure: Option<Closure>,
     withdrawal_requested: bool,
     supplement_requests: u32,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    decisions: BTreeMap<String, bool>,
     deadline: Deadline,
     log: Vec<StepRecord>,
     head: String,
@@ -346,8 +348,14 @@ impl Dossier {
         };
         let calendar = procedure.calendar();
         let clock_start = procedure.start_of_count(submission.at).map_err(calendar_error)?;
-        let appointment = calendar.add(clock_start, procedure.spec().legal_deadline).map_err(calendar_error)?;
-        let first = step_due(procedure, StepIx(0), clock_start, &submission.jurisdiction)?;
+        let case = procedure.case_in_force(
+            &submission.data,
+            &submission.documents,
+            clock::today(procedure, submission.at),
+            &BTreeMap::new(),
+        );
+        let appointment = calendar.add(clock_start, procedure.legal_deadline_in(case)).map_err(calendar_error)?;
+        let first = step_due(procedure, StepIx(0), clock_start, &submission.jurisdiction, case)?;
         let event = Event {
             seq: 1,
             at: submission.at,
@@ -368,6 +376,9 @@ impl Dossier {
                 appointment: Some(appointment),
                 started: vec![first],
                 provisional_days: calendar.provisional_days(clock_start, appointment),
+                deadline_case: case.map(|c| CaseChange {
+                    case: Some(procedure.deadline_cases().nth(c).map(|(id, _)| id.to_owned()).unwrap_or_default()),
+                }),
                 ..Timing::default()
             },
         };
@@ -505,11 +516,17 @@ impl Dossier {
         let kind = match &command.kind {
             CommandKind::Act { action, step, data, documents } => {
                 let step = self.resolve_step(procedure, action, step.as_deref())?;
+                let decisions = procedure
+                    .step_by_id(&step)
+                    .and_then(|s| s.action(action))
+                    .map(|(_, a)| decide::decisions_of(a))
+                    .unwrap_or_default();
                 EventKind::ActionTaken {
                     step,
                     action: action.clone(),
                     data: data.clone(),
                     documents: documents.clone(),
+                    decisions,
                 }
             }
             CommandKind::RequestWithdrawal { reason } => EventKind::WithdrawalRequested { reason: reason.clone() },
@@ -1436,6 +1453,38 @@ impl Dossier {
     /// ```
     pub fn supplement_requests(&self) -> u32 {
         self.supplement_requests
+    }
+
+    /// The decisions officers recorded (actions that `decides`), by name; a later action
+    /// deciding the same name overrides the earlier value.
+    ///
+    /// ```
+    /// use motcua::{Actor, Channel, Command, CommandKind, Dossier, Submission};
+    /// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+    /// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+    /// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
+    /// # let sample = motcua::scenario::Scenario::from_yaml(include_str!("../../tests/scenarios/judicial-record-certificate-verification.yaml"), "verification.yaml")?;
+    /// let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+    /// let submission = Submission::new("LLTP-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), Channel::Online, "00004")
+    ///     .with_data(sample.submit.data, sample.submit.documents);
+    /// let (mut dossier, _) = Dossier::submit(&procedure, submission).unwrap();
+    /// let act = |id: &str, at: &str, actor: Actor, action: &str| Command {
+    ///     id: id.into(), at: chrono::DateTime::parse_from_rfc3339(at).unwrap(), actor, expected_version: None,
+    ///     kind: CommandKind::act(action),
+    /// };
+    /// dossier.apply(&procedure, &act("c2", "2026-03-02T09:30:00+07:00", Actor::official("one_stop_officer", "provincial_police"), "accept")).unwrap();
+    /// assert!(dossier.decisions().is_empty());
+    /// assert_eq!(dossier.deadline().appointment, at("2026-03-16T09:00:00+07:00")); // 10 working days
+    ///
+    /// let officer = Actor::official("judicial_records_officer", "provincial_police");
+    /// dossier.apply(&procedure, &act("c3", "2026-03-03T10:00:00+07:00", officer, "request_verification")).unwrap();
+    /// assert_eq!(dossier.decisions().get("verification_needed"), Some(&true));
+    /// assert_eq!(dossier.deadline().case.as_deref(), Some("verification"));
+    /// assert_eq!(dossier.deadline().appointment, at("2026-03-23T09:00:00+07:00")); // 15 working days
+    /// # Ok::<(), motcua::LoadError>(())
+    /// ```
+    pub fn decisions(&self) -> &BTreeMap<String, bool> {
+        &self.decisions
     }
 
     /// The legal clock and appointment.

@@ -356,6 +356,26 @@ pub struct Timing {
     /// yet announced), decided with it: the appointment is "expected" when not empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provisional_days: Vec<NaiveDate>,
+    /// The deadline case this event put in force, when it changed (at submission: when a
+    /// case other than the default holds). The `appointment` is then the one that case
+    /// gives, counted again from `clock_start`, with the suspended time kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline_case: Option<CaseChange>,
+}
+
+/// A change of deadline case: see [`Timing::deadline_case`].
+///
+/// ```
+/// let change = motcua::CaseChange { case: Some("verification".into()) };
+/// assert_eq!(serde_json::to_string(&change).unwrap(), r#"{"case":"verification"}"#);
+/// // Back to the default case (`legal_deadline`):
+/// assert_eq!(serde_json::to_string(&motcua::CaseChange { case: None }).unwrap(), "{}");
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CaseChange {
+    /// The case now in force; absent for the default case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
 }
 
 impl Timing {
@@ -510,6 +530,10 @@ pub enum EventKind {
         /// Documents that replaced the dossier's.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         documents: Option<Vec<SubmittedDocument>>,
+        /// Decisions the action recorded (the action's `decides` in the spec), e.g.
+        /// `{"verification_needed": true}`: replay checks them against the spec.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        decisions: std::collections::BTreeMap<String, bool>,
     },
     /// The applicant asked to withdraw.
     WithdrawalRequested {
@@ -727,6 +751,11 @@ pub enum EffectKind {
         /// notice differs. Empty for an appointment given by hand (an extension).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         provisional_days: Vec<NaiveDate>,
+        /// With cause `case_changed`: the case now in force, its deadline and legal basis,
+        /// and the appointment before, for the citizen's notice of the new appointment
+        /// (the `new_appointment` slip).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        deadline_case: Option<DeadlineCaseNotice>,
     },
     /// The legal clock stopped (every active step waits for the applicant).
     ClockSuspended,
@@ -792,6 +821,37 @@ pub enum EffectKind {
     },
 }
 
+/// Why the appointment moved when another deadline case came into force: see
+/// [`EffectKind::AppointmentSet`].
+///
+/// ```
+/// let notice = motcua::DeadlineCaseNotice {
+///     case: Some("verification".into()),
+///     name: None,
+///     deadline: "15d".parse().unwrap(),
+///     basis: None,
+///     previous: chrono::DateTime::parse_from_rfc3339("2026-03-16T09:00:00+07:00").unwrap(),
+/// };
+/// assert_eq!(serde_json::to_value(&notice).unwrap()["deadline"], "15d");
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct DeadlineCaseNotice {
+    /// The case now in force; absent for the default case (`legal_deadline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    /// Its name, when the spec gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<crate::text::Text>,
+    /// Its legal deadline, e.g. `15d`.
+    pub deadline: crate::duration::WorkingDuration,
+    /// The provision that sets it (none for the default case: the procedure's
+    /// `legal_basis` applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<crate::spec::procedure::LegalReference>,
+    /// The appointment before the change.
+    pub previous: DateTime<FixedOffset>,
+}
+
 fn is_empty_object(v: &serde_json::Value) -> bool {
     v.as_object().is_some_and(serde_json::Map::is_empty) || v.is_null()
 }
@@ -825,6 +885,9 @@ pub enum AppointmentCause {
     Resumed,
     /// Extended with an apology.
     Extended,
+    /// Counted again with the deadline of the case a recorded decision (or changed form
+    /// data) put in force.
+    CaseChanged,
     /// Set by a migration: earlier, under `earlier_of_both` with a shorter new legal
     /// deadline; or moved by the suspension the move ended (the old step waited for the
     /// applicant, the new one does not). Never later because of the migration itself.

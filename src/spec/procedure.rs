@@ -69,6 +69,16 @@ pub struct ProcedureSpec {
     pub channels: Vec<Channel>,
     /// Processing deadline (*thời hạn giải quyết*) in working time, e.g. `3d`.
     pub legal_deadline: WorkingDuration,
+    /// Cases with a deadline of their own (*trường hợp*), e.g. "15 working days when
+    /// verification is needed", tried in order: the first that holds sets the appointment;
+    /// when none holds, `legal_deadline` does (the default case). Each case cites its legal
+    /// basis. See [`DeadlineCase`].
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub deadline_cases: IndexMap<String, DeadlineCase>,
+    /// Decisions an officer records by taking an action that `decides` them (e.g.
+    /// `verification_needed`), by name: a deadline case can depend on one.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub decisions: IndexMap<String, DecisionSpec>,
     /// The working-day calendar deadlines are counted on, e.g. `vn-gov`.
     pub calendar: String,
     /// Cut-off hour: a dossier received at or after it is counted from the next working day
@@ -95,6 +105,59 @@ pub struct ProcedureSpec {
 
 fn yes() -> bool {
     true
+}
+
+/// A case with its own legal deadline: a condition, the working time, and its citation.
+///
+/// The condition is either an expression over the form (`when`, the language of guards) or
+/// a decision an officer records (`decision`): exactly one of them. A decision case cannot
+/// hold at submission; when an officer records the decision, the appointment is counted
+/// again from the start of the clock with this case's deadline.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
+/// let case = &procedure.spec().deadline_cases["verification"];
+/// assert_eq!(case.decision.as_deref(), Some("verification_needed"));
+/// assert_eq!(case.deadline.to_string(), "15d");
+/// assert!(case.basis.as_ref().unwrap().document.contains("28/2009/QH12"));
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineCase {
+    /// What the case is, for slips and timelines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Text>,
+    /// A condition over the form, e.g. `applicant.lived_abroad == true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
+    /// A decision (declared in `decisions`) that selects the case when recorded as `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
+    /// The legal deadline in this case, e.g. `15d`.
+    pub deadline: WorkingDuration,
+    /// The legal provision that sets this deadline (required: `uncited_deadline_case`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<LegalReference>,
+}
+
+/// A decision an officer records by taking an action that `decides` it.
+///
+/// ```
+/// # let mut library = motcua::Library::new(motcua::Catalogue::from_yaml(include_str!("../../specs/catalogue/vietnam.yaml"), "vietnam.yaml")?);
+/// # library.add_calendar_yaml(include_str!("../../specs/calendars/vn-gov.yaml"), "vn-gov.yaml")?;
+/// # let procedure = motcua::Procedure::from_yaml(include_str!("../../specs/procedures/judicial-record-certificate.yaml"), "judicial-record-certificate.yaml", &library)?;
+/// let decision = &procedure.spec().decisions["verification_needed"];
+/// assert_eq!(decision.name.get("en"), "Verification needed");
+/// # Ok::<(), motcua::LoadError>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionSpec {
+    /// What is decided.
+    pub name: Text,
 }
 
 /// A legal document cited as the basis of a procedure.
@@ -202,6 +265,11 @@ pub struct StepSpec {
     /// Working time allotted to the step (its share of the legal deadline). Default `0d`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<WorkingDuration>,
+    /// The step's budget in a deadline case, by case name (see `deadline_cases`); a case
+    /// not listed keeps `budget`. A step that starts while a case is in force gets that
+    /// case's budget.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub case_budgets: IndexMap<String, WorkingDuration>,
     /// Whether the legal clock runs. Default: suspended for applicant steps, running otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clock: Option<Clock>,
@@ -303,6 +371,11 @@ pub struct ActionSpec {
     /// load error (`branch_bypasses_join`), so no agency's work is dropped silently.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cancels_branches: bool,
+    /// Decisions the action records, by name (declared in `decisions`), e.g.
+    /// `{verification_needed: true}`: written into the event, they can select a deadline
+    /// case and move the appointment.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub decides: IndexMap<String, bool>,
 }
 
 /// Who may take an action: a role, and optionally an agency kind other than the step's.
@@ -350,6 +423,11 @@ pub enum SlipKind {
     Stopped,
     /// The result itself, handed over.
     Result,
+    /// Notice of a new appointment because another deadline case applies (e.g.
+    /// verification is needed): produced by the engine, like the apology slip of an
+    /// extension, followed by an `appointment_set` (cause `case_changed`) that carries the
+    /// case, its deadline, its legal basis and the previous appointment.
+    NewAppointment,
 }
 
 /// The target(s) of an action: `to: review` or `to: [police, insurance]`.

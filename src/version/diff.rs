@@ -95,6 +95,9 @@ kinds! {
     LegalBasisRemoved = "legal_basis_removed", LegalBasisAdded;
     /// The legal deadline (*thời hạn giải quyết*) changed.
     LegalDeadlineChanged = "legal_deadline_changed", LegalDeadlineChanged;
+    /// The deadline cases (`deadline_cases`), the decisions they depend on, or a step's
+    /// budget in a case (`case_budgets`) changed.
+    DeadlineCasesChanged = "deadline_cases_changed", DeadlineCasesChanged;
     /// The working-day calendar deadlines are counted on changed.
     CalendarChanged = "calendar_changed", CalendarChanged;
     /// The cut-off hour changed.
@@ -584,6 +587,7 @@ fn procedure_level(old: &Procedure, new: &Procedure, out: &mut Out) {
             )),
         );
     }
+    deadline_cases(o, n, out);
     if o.calendar != n.calendar {
         out.push(
             ChangeKind::CalendarChanged,
@@ -751,6 +755,70 @@ fn steps(old: &Procedure, new: &Procedure, out: &mut Out) {
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Deadline cases, decisions and case budgets, compared as written: one change per place.
+fn deadline_cases(o: &crate::spec::procedure::ProcedureSpec, n: &crate::spec::procedure::ProcedureSpec, out: &mut Out) {
+    let hint = || {
+        Some(Message::new(
+            "Hồ sơ đang giải quyết giữ ngày hẹn đã hẹn cho đến khi có quyết định mới; hồ sơ mới theo các trường hợp mới",
+            "running dossiers keep the appointment already given until a new decision; new dossiers follow the new cases",
+        ))
+    };
+    let names = |cases: &IndexMap<String, crate::spec::procedure::DeadlineCase>| {
+        cases.iter().map(|(id, c)| format!("{id}: {}", c.deadline)).collect::<Vec<_>>().join(", ")
+    };
+    if o.deadline_cases != n.deadline_cases {
+        let (ov, nv) = (names(&o.deadline_cases), names(&n.deadline_cases));
+        out.push(
+            ChangeKind::DeadlineCasesChanged,
+            "deadline_cases",
+            false,
+            Some(ov.clone()),
+            Some(nv.clone()),
+            Message::new(
+                format!("Các trường hợp thời hạn đổi: [{ov}] → [{nv}]"),
+                format!("deadline cases changed: [{ov}] → [{nv}]"),
+            ),
+            hint(),
+        );
+    }
+    if o.decisions.keys().ne(n.decisions.keys()) {
+        let join = |d: &IndexMap<String, crate::spec::procedure::DecisionSpec>| {
+            d.keys().cloned().collect::<Vec<_>>().join(", ")
+        };
+        let (ov, nv) = (join(&o.decisions), join(&n.decisions));
+        out.push(
+            ChangeKind::DeadlineCasesChanged,
+            "decisions",
+            false,
+            Some(ov.clone()),
+            Some(nv.clone()),
+            Message::new(format!("Các quyết định đổi: [{ov}] → [{nv}]"), format!("decisions changed: [{ov}] → [{nv}]")),
+            hint(),
+        );
+    }
+    for (id, step) in &n.steps {
+        let Some(before) = o.steps.get(id) else { continue };
+        if before.case_budgets != step.case_budgets {
+            let show = |b: &IndexMap<String, crate::duration::WorkingDuration>| {
+                b.iter().map(|(c, d)| format!("{c}: {d}")).collect::<Vec<_>>().join(", ")
+            };
+            let (ov, nv) = (show(&before.case_budgets), show(&step.case_budgets));
+            out.push(
+                ChangeKind::DeadlineCasesChanged,
+                format!("steps.{id}.case_budgets"),
+                false,
+                Some(ov.clone()),
+                Some(nv.clone()),
+                Message::new(
+                    format!("Bước `{id}`: thời gian theo trường hợp đổi: [{ov}] → [{nv}]"),
+                    format!("step `{id}`: budgets by case changed: [{ov}] → [{nv}]"),
+                ),
+                hint(),
+            );
+        }
+    }
 }
 
 fn step_changes(old: &Procedure, new: &Procedure, o: &Step, n: &Step, out: &mut Out) {

@@ -65,20 +65,20 @@ fn snapshot(name: &str, actual: &str) {
 fn lint_shipped_specs_is_clean() {
     let r = motcua(&["lint", "specs/"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert_eq!(r.stdout, "Đã kiểm tra 11 tệp: 0 lỗi, 0 cảnh báo\n");
+    assert_eq!(r.stdout, "Đã kiểm tra 12 tệp: 0 lỗi, 0 cảnh báo\n");
     let r = motcua(&["lint", "--lang", "en", "specs", "tests/scenarios"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(r.stdout.starts_with("Checked 31 files: 0 errors, 0 warnings"), "{}", r.stdout);
-    // 31 files would show a progress bar on a terminal; stderr here is a pipe: nothing drawn.
+    assert!(r.stdout.starts_with("Checked 35 files: 0 errors, 0 warnings"), "{}", r.stdout);
+    // 35 files would show a progress bar on a terminal; stderr here is a pipe: nothing drawn.
     assert_eq!(r.stderr, "");
     // Linted on every core, reported in the order the folders are walked (sorted by name).
     let r = motcua(&["lint", "--format", "json", "tests/scenarios", "specs"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     let names: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["file"].as_str().unwrap()).collect();
     let scenarios: Vec<&str> = names.iter().copied().filter(|n| n.starts_with("tests/scenarios/")).collect();
-    assert_eq!(scenarios.len(), 20);
+    assert_eq!(scenarios.len(), 23);
     assert!(scenarios.windows(2).all(|w| w[0] < w[1]), "{scenarios:?}");
-    assert!(names[..20] == scenarios[..], "the scenarios first, as asked: {names:?}");
+    assert!(names[..23] == scenarios[..], "the scenarios first, as asked: {names:?}");
 }
 
 #[test]
@@ -91,8 +91,8 @@ fn lint_shows_progress_on_a_terminal_only() {
         return;
     };
     let all = String::from_utf8_lossy(&out.stdout);
-    assert!(all.contains("Đã kiểm tra 31 tệp"), "{all}");
-    assert!(all.contains("/31 "), "no progress bar drawn: {all:?}");
+    assert!(all.contains("Đã kiểm tra 35 tệp"), "{all}");
+    assert!(all.contains("/35 "), "no progress bar drawn: {all:?}");
     assert!(all.contains('█'), "{all:?}");
 }
 
@@ -319,7 +319,7 @@ fn shipped_procedures() -> Vec<String> {
         .filter(|f| f.ends_with(".yaml"))
         .collect();
     specs.sort();
-    assert_eq!(specs.len(), 5, "every shipped procedure: {specs:?}");
+    assert_eq!(specs.len(), 6, "every shipped procedure: {specs:?}");
     specs
 }
 

@@ -185,7 +185,7 @@ export interface DocumentSpec {
 }
 
 export type Channel = 'in_person' | 'online' | 'postal';
-export type SlipKind = 'receipt' | 'supplement_request' | 'refusal' | 'apology_extension' | 'stopped' | 'result';
+export type SlipKind = 'receipt' | 'supplement_request' | 'refusal' | 'apology_extension' | 'stopped' | 'result' | 'new_appointment';
 export type OutcomeKind = 'result_issued' | 'refused' | 'not_received' | 'stopped' | 'withdrawn';
 
 export interface ActionSpec {
@@ -197,6 +197,9 @@ export interface ActionSpec {
   guard?: string;
   /** A timer: taken by `advance` this long after the step started. */
   after?: WorkingDuration;
+  cancelsBranches?: boolean;
+  /** Decisions the action records, keyed by decision id (declared in `decisions`). */
+  decides?: { [decision: string]: boolean };
 }
 
 export interface StepSpec {
@@ -205,6 +208,8 @@ export interface StepSpec {
   role: string;
   status?: number;
   budget?: WorkingDuration;
+  /** The budget in a deadline case, keyed by case id. */
+  caseBudgets?: { [deadlineCase: string]: WorkingDuration };
   clock?: 'runs' | 'suspended';
   join?: boolean;
   /** What the step's agency receives in a hand-off (form paths, document ids); nothing else leaves the sender. */
@@ -227,6 +232,15 @@ export interface ProcedureInfo {
   serviceMode: 'full_online' | 'partial_online' | 'offline';
   channels: Channel[];
   legalDeadline: WorkingDuration;
+  /** Cases with their own deadline, tried in order; none holds: `legalDeadline`. */
+  deadlineCases?: {
+    [deadlineCase: string]: {
+      name?: Text; when?: string; decision?: string; deadline: WorkingDuration;
+      basis?: { document: string; title?: Text };
+    };
+  };
+  /** Decisions officers record with `decides`, keyed by decision id. */
+  decisions?: { [decision: string]: { name: Text } };
   calendar: string;
   /** e.g. "15:00". */
   cutoff?: string;
@@ -293,6 +307,8 @@ export interface Timing {
   started?: StepDue[];
   /** Provisional calendar days (YYYY-MM-DD) the appointment was counted across. */
   provisionalDays?: string[];
+  /** The deadline case this event put in force (`case` absent: the default). */
+  deadlineCase?: { case?: string };
 }
 
 interface EventBase {
@@ -311,7 +327,11 @@ export type Event = EventBase & (
       type: 'submitted'; dossierId: string; procedure: string; version: string; channel: Channel;
       jurisdiction: string; data: Json; documents?: SubmittedDocument[];
     }
-  | { type: 'action_taken'; step: string; action: string; data?: Json; documents?: SubmittedDocument[] }
+  | {
+      type: 'action_taken'; step: string; action: string; data?: Json; documents?: SubmittedDocument[];
+      /** Decisions the action recorded, keyed by decision id. */
+      decisions?: { [decision: string]: boolean };
+    }
   | { type: 'withdrawal_requested'; reason?: string }
   | { type: 'withdrawal_declined'; reason?: string }
   | { type: 'withdrawn' }
@@ -330,9 +350,14 @@ export type Effect = { key: string } & (
   | { type: 'status_changed'; from?: number; to: number }
   | { type: 'step_started'; step: string; agency?: string; role: string; unit?: string; due?: Instant }
   | {
-      type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended' | 'migrated';
+      type: 'appointment_set'; appointment: Instant; cause: 'submitted' | 'resumed' | 'extended' | 'case_changed' | 'migrated';
       /** Provisional calendar days (YYYY-MM-DD) the deadline was counted across: "expected". */
       provisionalDays?: string[];
+      /** With cause `case_changed`: what the notice of the new appointment says. */
+      deadlineCase?: {
+        case?: string; name?: Text; deadline: WorkingDuration; basis?: { document: string; title?: Text };
+        previous: Instant;
+      };
     }
   | { type: 'clock_suspended' }
   | { type: 'clock_resumed'; suspendedMinutes: number }
@@ -376,6 +401,8 @@ export interface Deadline {
   suspendedSince?: Instant;
   suspendedMinutes: number;
   extended: boolean;
+  /** The deadline case in force; absent for the default case. */
+  case?: string;
   /** Provisional calendar days (YYYY-MM-DD) the appointment was counted across: "expected" until announced. */
   provisionalDays?: string[];
 }
@@ -415,6 +442,8 @@ export interface DossierSnapshot {
   closure?: { outcome: string; kind: OutcomeKind; at: Instant; cancelled?: string[] };
   withdrawalRequested: boolean;
   supplementRequests: number;
+  /** Decisions officers recorded, keyed by decision id. */
+  decisions?: { [decision: string]: boolean };
   deadline: Deadline;
   log: StepRecord[];
   /** SHA-256 (hex) of the last event: what `verify_history` checks a stored history against. */

@@ -36,8 +36,21 @@ pub const VERBATIM: &[&str] = &["data", "params"];
 /// Keys whose value, when an object, is keyed by identifiers: its keys stay, its values are
 /// translated. Exactly the maps of the published schemas of what crosses the boundary (the
 /// procedure and the runtime shapes); a unit test walks the schemas and holds the list to them.
-pub const ID_MAPS: &[&str] =
-    &["steps", "outcomes", "actions", "documents", "fields", "rules", "codes", "arrived", "waiting"];
+pub const ID_MAPS: &[&str] = &[
+    "steps",
+    "outcomes",
+    "actions",
+    "documents",
+    "fields",
+    "rules",
+    "codes",
+    "arrived",
+    "waiting",
+    "deadline_cases",
+    "decisions",
+    "case_budgets",
+    "decides",
+];
 
 /// Core JSON text → JS JSON text: engine keys in camelCase.
 pub fn to_camel(json: &str) -> String {
