@@ -1017,7 +1017,7 @@ mod session {
             let before = s.problems();
             let data_before = s.data().clone();
             let (what, result) = match op % 8 {
-                0 | 1 | 2 | 3 | 4 => {
+                0..=4 => {
                     let vals = values(t.field.as_ref());
                     let v = vals[pick as usize % vals.len()].clone();
                     (format!("set {p} = {v}"), s.set(&p, v))
