@@ -665,10 +665,11 @@ pub(crate) fn any_node(node: &Node, pred: &dyn Fn(&NodeKind) -> bool) -> bool {
 }
 
 /// What an expression reads, for the form session's dependency index.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) enum Read<'n> {
-    /// The field `key` of the scope `up` groups out from the expression's own group.
-    Field { up: usize, key: &'n str },
+    /// The field `steps[0]` of the scope `up` groups out from the expression's own group, and
+    /// the keys read below it (never through a list: a list is read whole).
+    Field { up: usize, steps: &'n [Step] },
     /// The submitted documents.
     Documents,
 }
@@ -679,8 +680,8 @@ impl Node {
     pub(crate) fn reads<'n>(&'n self, f: &mut impl FnMut(Read<'n>)) {
         match &self.kind {
             NodeKind::Field { up, steps } => {
-                if let Some(first) = steps.first() {
-                    f(Read::Field { up: *up, key: &first.key });
+                if !steps.is_empty() {
+                    f(Read::Field { up: *up, steps });
                 }
             }
             NodeKind::Doc { .. } | NodeKind::DocumentsComplete => f(Read::Documents),

@@ -35,11 +35,19 @@ enum Unit {
     Document(usize),
 }
 
+/// A part that reads a field, and the keys it reads below that field (`child.birth_date`
+/// read from the root: field `child`, below `[birth_date]`).
+#[derive(Debug, PartialEq)]
+struct Reader {
+    unit: Unit,
+    below: Vec<String>,
+}
+
 /// Which parts read which fields: built once per compiled form.
 #[derive(Debug, Default)]
 pub(crate) struct Deps {
-    /// (group, field id) → the parts whose expressions read that field.
-    by_field: HashMap<(u32, String), Vec<Unit>>,
+    /// Per group: field id → the parts whose expressions read that field.
+    by_field: Vec<HashMap<String, Vec<Reader>>>,
     /// The parts whose expressions read the submitted documents.
     documents: Vec<Unit>,
     /// Each group's enclosing group.
@@ -48,24 +56,33 @@ pub(crate) struct Deps {
 
 impl Deps {
     fn build(form: &Form) -> Deps {
-        let mut deps = Deps { parent: form.schema.groups.iter().map(|g| g.parent).collect(), ..Deps::default() };
+        let mut deps = Deps {
+            parent: form.schema.groups.iter().map(|g| g.parent).collect(),
+            by_field: form.groups.iter().map(|_| HashMap::new()).collect(),
+            ..Deps::default()
+        };
         let add = |deps: &mut Deps, unit: Unit, e: &CompiledExpr| {
             let mut reads = Vec::new();
             e.node.reads(&mut |r| reads.push(r));
             for r in reads {
-                let list = match r {
-                    Read::Documents => &mut deps.documents,
-                    Read::Field { up, key } => {
+                match r {
+                    Read::Documents => {
+                        if !deps.documents.contains(&unit) {
+                            deps.documents.push(unit);
+                        }
+                    }
+                    Read::Field { up, steps } => {
                         let mut g = Some(e.scope);
                         for _ in 0..up {
                             g = g.and_then(|g| deps.parent.get(g.0 as usize).copied().flatten());
                         }
-                        let Some(g) = g else { continue };
-                        deps.by_field.entry((g.0, key.to_owned())).or_default()
+                        let Some(map) = g.and_then(|g| deps.by_field.get_mut(g.0 as usize)) else { continue };
+                        let reader = Reader { unit, below: steps[1..].iter().map(|s| s.key.clone()).collect() };
+                        let list = map.entry(steps[0].key.clone()).or_default();
+                        if !list.contains(&reader) {
+                            list.push(reader);
+                        }
                     }
-                };
-                if !list.contains(&unit) {
-                    list.push(unit);
                 }
             }
         };
@@ -107,9 +124,17 @@ impl Deps {
         }
     }
 
-    fn readers(&self, group: GroupId, key: &str) -> &[Unit] {
-        // One lookup per edited level; the key is rebuilt, not borrowed, to keep the map simple.
-        self.by_field.get(&(group.0, key.to_owned())).map_or(&[], Vec::as_slice)
+    /// The parts that may see a change at `key` of `group` and, below it, at the keys of
+    /// `below` (list indices left out): those reading the field above, at or below that place.
+    fn readers<'d>(&'d self, group: GroupId, key: &str, below: &'d [Seg]) -> impl Iterator<Item = Unit> + 'd {
+        let keys = below.iter().filter_map(|s| match s {
+            Seg::Key(k) => Some(k.as_str()),
+            Seg::Index(_) => None,
+        });
+        let list = self.by_field.get(group.0 as usize).and_then(|m| m.get(key)).map_or(&[][..], Vec::as_slice);
+        list.iter()
+            .filter(move |r| r.below.iter().map(String::as_str).zip(keys.clone()).all(|(a, b)| a == b))
+            .map(|r| r.unit)
     }
 }
 
@@ -451,7 +476,9 @@ impl<'a> Cx<'a> {
                 if !descended {
                     self.redo_slot(inst, gid, fi, obj, scopes, delta);
                 }
-                for &unit in self.form.deps().readers(gid, key) {
+                let mut units: Vec<Unit> = self.form.deps().readers(gid, key, &segs[1..]).collect();
+                units.dedup();
+                for unit in units {
                     match unit {
                         Unit::Document(di) => docs.push(di),
                         unit => self.redo(inst, gid, obj, unit, scopes, delta),
