@@ -443,8 +443,20 @@ impl FormSessionHandle {
     /// Sets the field at `path` (`child.birth_date`, `household_members[2].full_name`) to
     /// `value` and returns `{added, removed}`; a list item is added at index = the length.
     pub fn set(&mut self, path: &str, value: JsValue) -> Result<JsValue, JsValue> {
-        let value: Json = if value.is_undefined() {
+        // What is typed into an input is a string, a number or a boolean: those cross as they
+        // are; anything else as JSON text.
+        let value: Json = if value.is_undefined() || value.is_null() {
             Json::Null
+        } else if let Some(s) = value.as_string() {
+            Json::String(s)
+        } else if let Some(b) = value.as_bool() {
+            Json::Bool(b)
+        } else if let Some(n) = value.as_f64() {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                Json::from(n as i64)
+            } else {
+                serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+            }
         } else {
             serde_json::from_str(&js_to_text(&value, "value")?).map_err(|e| bad_input("value", e))?
         };
