@@ -431,6 +431,11 @@ struct DeltaJs<'a> {
 }
 
 fn delta_to_js(d: &motcua::Delta) -> JsValue {
+    // Most keystrokes change no problem: two empty arrays are built in place, without the
+    // JSON text and its parse.
+    if d.is_empty() {
+        return object(&[("added", &js_sys::Array::new().into()), ("removed", &js_sys::Array::new().into())]);
+    }
     json_to_js(&DeltaJs { added: &d.added, removed: &d.removed })
 }
 
