@@ -58,6 +58,14 @@
 //! nesting limit. It has no Unicode classes (`\p{L}`); write ranges such as `[A-Za-zÀ-ỹ ]`.
 //! A pattern must match the whole value.
 //!
+//! # Sessions
+//!
+//! A page that validates as the citizen types holds a [`FormSession`]: [`FormSession::set`]
+//! changes one field and returns the problems that appeared and disappeared ([`Delta`]),
+//! re-checking only that field and the rules, conditions, bounds and checklist items whose
+//! expressions read it. Its [`FormSession::problems`] are always exactly what
+//! [`Form::validate`] reports for its data.
+//!
 //! # Documents
 //!
 //! A submitted document ([`SubmittedDocument`]) satisfies its checklist item when it is
