@@ -1082,6 +1082,36 @@ mod session {
     }
 
     #[test]
+    fn session_past_the_problem_limit_answers_as_the_whole_validation() {
+        // 600 items with two required fields: 1200 problems, past the 1000 the whole validation
+        // reports before its `limit_exceeded`. The session must say exactly the same, and come
+        // back to its parts when the form is under the limit again.
+        let form = Form::from_yaml(
+            "form:\n  fields:\n    m:\n      label: {vi: M}\n      type: group\n      repeat: {min: 0, max: 1000}\n      fields:\n        a: {label: {vi: A}, type: text, required: true}\n        b: {label: {vi: B}, type: text, required: true}\n",
+            "f.yaml",
+        )
+        .unwrap();
+        let mut s = FormSession::new(form, today());
+        let edits: Vec<(&str, Json)> = vec![
+            ("m", Json::Array(vec![json!({}); 600])),
+            ("m[0].a", json!("x")),
+            ("m[599].b", json!("y")),
+            ("m", json!([{}, {"a": "x"}])),
+            ("m[1].b", json!("y")),
+        ];
+        for (path, value) in edits {
+            let before = s.problems();
+            let d = s.set(path, value).unwrap();
+            check(&s, &before, &d, path);
+        }
+        assert_eq!(s.problems().len(), 2);
+        let before = s.problems();
+        let d = s.set("m", Json::Array(vec![json!({}); 501])).unwrap();
+        check(&s, &before, &d, "501 items");
+        assert_eq!(s.problems().last().unwrap().code, Code::LimitExceeded);
+    }
+
+    #[test]
     fn session_edits_of_the_birth_form() {
         let form = &FORMS[0];
         let mut s = FormSession::new(Arc::clone(&form.form), today());
