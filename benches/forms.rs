@@ -6,6 +6,11 @@
 //! `motcua` also does what the schema cannot (tax-code check digit, dates relative to
 //! today, NFC lengths) and builds bilingual messages for each problem.
 //!
+//! The shipped birth-registration form (7 groups, 40 fields, the sample application of the
+//! WASM package's tests) is also validated whole and edited through a [`FormSession`]: one
+//! keystroke is a `set` of one field and the problems that changed, against the whole-form
+//! validation it replaces.
+//!
 //! Run with `cargo bench --bench forms`; after divan's table it prints the ratios.
 
 use std::hint::black_box;
@@ -13,7 +18,7 @@ use std::sync::LazyLock;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use motcua::Form;
+use motcua::{Catalogue, Form, FormSession, Library, Procedure, SubmittedDocument};
 use serde_json::{Value, json};
 
 const FORM: &str = r#"
@@ -127,12 +132,95 @@ fn invalid() -> Value {
     v
 }
 
-static NATIVE: LazyLock<Form> = LazyLock::new(|| Form::from_yaml(FORM, "bench.yaml").expect("bench form"));
+// With the province codes the schema's CCCD pattern lists (a standalone form checks only the
+// format and the birth year; a procedure's form gets them from its catalogue).
+static NATIVE: LazyLock<Form> = LazyLock::new(|| {
+    Form::from_yaml(FORM, "bench.yaml").expect("bench form").with_citizen_id_provinces(PROVINCES.split('|'))
+});
 static SCHEMA: LazyLock<jsonschema::Validator> =
     LazyLock::new(|| jsonschema::options().should_validate_formats(true).build(&json_schema()).expect("bench schema"));
 static VALID: LazyLock<Value> = LazyLock::new(valid);
 static INVALID: LazyLock<Value> = LazyLock::new(invalid);
 const TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 2, 13).expect("date");
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("read")
+}
+
+/// The shipped birth form, its sample application, and a session holding it.
+struct Birth {
+    form: Form,
+    data: Value,
+    documents: Vec<SubmittedDocument>,
+}
+
+static BIRTH: LazyLock<Birth> = LazyLock::new(|| {
+    let catalogue = Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").expect("catalogue");
+    let mut library = Library::new(catalogue);
+    library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").expect("calendar");
+    let file = "specs/procedures/birth-registration-residence-insurance.yaml";
+    let procedure = Procedure::from_yaml(&read(file), file, &library).expect("birth procedure");
+    let sample: Value =
+        serde_json::from_str(&read("bindings/wasm/test/fixtures/birth-application.json")).expect("sample");
+    // The fixture is the JS package's (camelCase document keys).
+    let documents = sample["documents"].to_string().replace("\"mediaType\"", "\"media_type\"");
+    let documents =
+        serde_json::from_str(&documents.replace("\"fromDatabase\"", "\"from_database\"")).expect("documents");
+    Birth { form: procedure.form().clone(), data: sample["data"].clone(), documents }
+});
+const BIRTH_TODAY: NaiveDate = NaiveDate::from_ymd_opt(2026, 3, 9).expect("date");
+
+fn birth_session() -> FormSession {
+    let b = &*BIRTH;
+    let mut s = FormSession::new(b.form.clone(), BIRTH_TODAY);
+    s.set_data(b.data.as_object().expect("object").clone());
+    s.set_documents(b.documents.clone());
+    s
+}
+
+fn birth_whole() -> usize {
+    let b = &*BIRTH;
+    b.form.validate(black_box(&b.data), &b.documents, BIRTH_TODAY).problems.len()
+}
+
+/// One keystroke: the child's name gains or loses its last letter (no problem changes).
+fn keystroke(s: &mut FormSession, i: usize) -> usize {
+    let name = if i.is_multiple_of(2) { "Trần Minh Khô" } else { "Trần Minh Khôi" };
+    let d = s.set("child.full_name", Value::String(name.into())).expect("set");
+    d.added.len() + d.removed.len()
+}
+
+/// One keystroke that makes a problem appear or go: the declarant's CCCD loses its last digit.
+fn keystroke_error(s: &mut FormSession, i: usize) -> usize {
+    let id = if i.is_multiple_of(2) { "00119501234" } else { "001195012345" };
+    let d = s.set("declarant.citizen_id", Value::String(id.into())).expect("set");
+    d.added.len() + d.removed.len()
+}
+
+#[divan::bench]
+fn birth_validate_whole(b: divan::Bencher) {
+    b.bench(birth_whole);
+}
+
+#[divan::bench]
+fn birth_session_keystroke(b: divan::Bencher) {
+    let mut s = birth_session();
+    let mut i = 0;
+    b.bench_local(|| {
+        i += 1;
+        keystroke(&mut s, i)
+    });
+}
+
+#[divan::bench]
+fn birth_session_keystroke_with_error(b: divan::Bencher) {
+    let mut s = birth_session();
+    let mut i = 0;
+    b.bench_local(|| {
+        i += 1;
+        keystroke_error(&mut s, i)
+    });
+}
 
 fn native(data: &Value) -> usize {
     NATIVE.validate(data, &[], TODAY).problems.len()
@@ -185,6 +273,9 @@ fn main() {
     assert_eq!(native(&INVALID), 8);
     assert!(schema(&INVALID) >= 7);
     assert_eq!(NATIVE.field_count(), 30);
+    assert_eq!(birth_whole(), 0, "the birth sample is valid");
+    let mut check = birth_session();
+    assert_eq!((keystroke(&mut check, 0), keystroke_error(&mut check, 0)), (0, 1));
     divan::main();
     for (name, data) in [("valid", &*VALID), ("invalid", &*INVALID)] {
         let ours = per_call(|| native(data));
@@ -194,4 +285,21 @@ fn main() {
             theirs / ours
         );
     }
+    let whole = per_call(birth_whole);
+    let mut s = birth_session();
+    let cell = std::cell::Cell::new(0);
+    let s = std::cell::RefCell::new(&mut s);
+    let key = per_call(|| {
+        cell.set(cell.get() + 1);
+        keystroke(&mut s.borrow_mut(), cell.get())
+    });
+    let key_error = per_call(|| {
+        cell.set(cell.get() + 1);
+        keystroke_error(&mut s.borrow_mut(), cell.get())
+    });
+    println!(
+        "  birth: whole validation {whole:>6.0} ns; session keystroke {key:>6.0} ns ({:.2}× whole), with a problem appearing/going {key_error:>6.0} ns ({:.2}× whole)",
+        key / whole,
+        key_error / whole
+    );
 }

@@ -36,7 +36,7 @@ pub use dossier::{
     StepDue, StepRecord, Submission, TimerDue, Timing, runtime_schemas, verify_history,
 };
 pub use duration::{DurationUnit, ParseDurationError, WorkingDuration};
-pub use form::{Form, Messages, Problem, Validation};
+pub use form::{Delta, Form, FormSession, Messages, Problem, SessionError, Validation};
 pub use handoff::{Direction, HandOffRoute, Receives};
 pub use library::{Catalogue, Library, Units};
 pub use limits::Limits;

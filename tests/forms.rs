@@ -857,3 +857,287 @@ fn numeric_bounds_must_be_finite() {
             .is_ok()
     );
 }
+
+// ---- form sessions ------------------------------------------------------------------------
+
+mod session {
+    use super::*;
+    use motcua::spec::form::{FieldSpec, FieldType};
+    use motcua::{Delta, FormSession, Problem, Procedure};
+    use std::sync::{Arc, LazyLock};
+
+    /// A place an edit can reach: the path with `[]` where a list index goes.
+    #[derive(Clone, Debug)]
+    struct Target {
+        steps: Vec<Option<String>>,
+        field: Option<FieldSpec>,
+    }
+
+    fn targets(fields: &indexmap::IndexMap<String, FieldSpec>, prefix: &[Option<String>], out: &mut Vec<Target>) {
+        for (id, f) in fields {
+            let mut steps = prefix.to_vec();
+            steps.push(Some(id.clone()));
+            out.push(Target { steps: steps.clone(), field: Some(f.clone()) });
+            if let Some(inner) = &f.fields {
+                if f.repeat.is_some() {
+                    steps.push(None);
+                    out.push(Target { steps: steps.clone(), field: None });
+                }
+                targets(inner, &steps, out);
+            }
+        }
+        let mut extra = prefix.to_vec();
+        extra.push(Some("zz_extra".into()));
+        out.push(Target { steps: extra, field: None });
+    }
+
+    fn path(t: &Target, index: u8) -> String {
+        let mut p = String::from("$");
+        for s in &t.steps {
+            match s {
+                Some(k) => {
+                    p.push('.');
+                    p.push_str(k);
+                }
+                None => p.push_str(&format!("[{}]", index % 3)),
+            }
+        }
+        p
+    }
+
+    /// Values valid and invalid for a field (any type for an unknown key or a list item).
+    fn values(field: Option<&FieldSpec>) -> Vec<Json> {
+        let common = [Json::Null, json!(42), json!("")];
+        let Some(f) = field else {
+            return [json!({}), json!("x"), json!({"zz": 1})].into_iter().chain(common).collect();
+        };
+        let mut v: Vec<Json> = match f.kind {
+            FieldType::Date => vec![
+                json!("2026-02-01"),
+                json!("1995-06-20"),
+                json!("1890-01-01"),
+                json!("2030-12-31"),
+                json!("2026-13-01"),
+            ],
+            FieldType::Datetime => vec![json!("2026-02-01T08:00:00"), json!("yesterday")],
+            FieldType::Code => {
+                let mut codes: Vec<Json> = f.codes.iter().flatten().map(|(c, _)| json!(c)).take(4).collect();
+                codes.push(json!("zz_not_a_code"));
+                codes
+            }
+            FieldType::CitizenId => {
+                vec![json!("001195012345"), json!("001093054321"), json!("123"), json!("999195012345")]
+            }
+            FieldType::Phone => vec![json!("0912 345 678"), json!("12345")],
+            FieldType::Email => vec![json!("lan@example.vn"), json!("not an email")],
+            FieldType::TaxCode => vec![json!("0100109106"), json!("0100109107")],
+            FieldType::Integer | FieldType::Money | FieldType::Decimal => {
+                vec![json!(1), json!(0), json!(3), json!(-5), json!(2.5), json!(1e12), json!("7")]
+            }
+            FieldType::Boolean => vec![json!(true), json!(false), json!("yes")],
+            FieldType::Attachment => vec![
+                json!([]),
+                json!([{"name": "a.pdf", "media_type": "application/pdf", "size": 1000}]),
+                json!([{"name": "a.exe", "media_type": "application/x-msdownload", "size": 999999999}]),
+                json!([{"name": "a.pdf"}]),
+            ],
+            FieldType::Group if f.repeat.is_some() => {
+                vec![json!([]), json!([{}]), json!([{}, {}, {}, {}, {}, {}]), json!(["x"]), json!({})]
+            }
+            FieldType::Group => vec![json!({}), json!("x"), json!([])],
+            _ => vec![
+                json!("Nguyễn Thị Lan"),
+                json!("Nguye\u{0302}\u{0303}n"),
+                json!("A"),
+                json!("01"),
+                json!("00004"),
+                json!("x".repeat(300)),
+                json!("bad\u{202E}text"),
+            ],
+        };
+        v.extend(common);
+        v
+    }
+
+    struct Shipped {
+        procedure: Procedure,
+        form: Arc<Form>,
+        targets: Vec<Target>,
+        documents: Vec<String>,
+    }
+
+    fn shipped(file: &str) -> Shipped {
+        let procedure = crate::common::procedure(file);
+        let form = Arc::new(procedure.form().clone());
+        let mut t = Vec::new();
+        targets(&procedure.spec().form.as_ref().expect("a form").fields, &[], &mut t);
+        let documents = procedure.spec().documents.keys().cloned().chain(["zz_unknown".to_owned()]).collect();
+        Shipped { procedure, form, targets: t, documents }
+    }
+
+    static FORMS: LazyLock<Vec<Shipped>> = LazyLock::new(|| {
+        vec![
+            shipped("specs/procedures/birth-registration-residence-insurance.yaml"),
+            shipped("specs/procedures/household-business-registration.yaml"),
+        ]
+    });
+
+    fn apply_delta(before: &[Problem], d: &Delta) -> Vec<Problem> {
+        let mut left = before.to_vec();
+        for r in &d.removed {
+            let i = left.iter().position(|p| p == r).unwrap_or_else(|| panic!("removed but absent: {r:?}"));
+            left.remove(i);
+        }
+        left.extend(d.added.iter().cloned());
+        left
+    }
+
+    fn sorted(mut v: Vec<Problem>) -> Vec<String> {
+        let mut out: Vec<String> = v.drain(..).map(|p| serde_json::to_string(&p).unwrap()).collect();
+        out.sort();
+        out
+    }
+
+    fn check(s: &FormSession, before: &[Problem], d: &Delta, what: &str) {
+        let whole = s.form().validate(&Json::Object(s.data().clone()), s.documents(), today());
+        assert_eq!(s.problems(), whole.problems, "after {what}: the session differs from the whole validation");
+        assert_eq!(sorted(apply_delta(before, d)), sorted(whole.problems), "after {what}: the delta is wrong");
+    }
+
+    fn run(form: &Shipped, start_valid: bool, ops: &[(u16, u8, u8, u8)]) {
+        let mut s = FormSession::new(Arc::clone(&form.form), today());
+        if start_valid {
+            let before = s.problems();
+            let d = s.set_data(valid_application().as_object().unwrap().clone());
+            check(&s, &before, &d, "set_data");
+        }
+        for &(target, index, pick, op) in ops {
+            let t = &form.targets[target as usize % form.targets.len()];
+            let p = path(t, index);
+            let before = s.problems();
+            let data_before = s.data().clone();
+            let (what, result) = match op % 8 {
+                0..=4 => {
+                    let vals = values(t.field.as_ref());
+                    let v = vals[pick as usize % vals.len()].clone();
+                    (format!("set {p} = {v}"), s.set(&p, v))
+                }
+                5 => (format!("remove {p}"), s.remove(&p)),
+                6 => {
+                    // Add an item at the end of a list, or remove the first.
+                    let list = p.rsplit_once('[').map_or(p.clone(), |(l, _)| l.to_owned());
+                    let len = s.data().get(list.trim_start_matches("$.")).and_then(Json::as_array).map_or(0, Vec::len);
+                    if pick % 2 == 0 {
+                        (format!("append to {list}"), s.set(&format!("{list}[{len}]"), json!({})))
+                    } else {
+                        (format!("remove {list}[0]"), s.remove(&format!("{list}[0]")))
+                    }
+                }
+                _ => {
+                    let docs: Vec<SubmittedDocument> = form
+                        .documents
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| (u32::from(pick) >> (i % 8)) & 1 == 1)
+                        .map(|(i, id)| {
+                            let mut d = SubmittedDocument { id: id.clone(), ..Default::default() };
+                            match (i + index as usize) % 3 {
+                                0 => d.originals = 1,
+                                1 => d.from_database = Some("population".into()),
+                                _ => {
+                                    d.files = vec![FileMeta {
+                                        name: "a.pdf".into(),
+                                        media_type: "application/pdf".into(),
+                                        size: 10,
+                                    }]
+                                }
+                            }
+                            d
+                        })
+                        .collect();
+                    (format!("documents {docs:?}"), Ok(s.set_documents(docs)))
+                }
+            };
+            match result {
+                Ok(d) => check(&s, &before, &d, &what),
+                Err(e) => {
+                    assert_eq!(s.data(), &data_before, "{what}: a refused edit changed the data ({e})");
+                    assert_eq!(s.problems(), before, "{what}: a refused edit changed the problems");
+                }
+            }
+        }
+        let _ = &form.procedure;
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+        #[test]
+        fn session_matches_whole_validation(
+            which in 0usize..2,
+            start_valid: bool,
+            ops in proptest::collection::vec((any::<u16>(), any::<u8>(), any::<u8>(), any::<u8>()), 1..40),
+        ) {
+            run(&FORMS[which], start_valid, &ops);
+        }
+    }
+
+    #[test]
+    fn session_past_the_problem_limit_answers_as_the_whole_validation() {
+        // 600 items with two required fields: 1200 problems, past the 1000 the whole validation
+        // reports before its `limit_exceeded`. The session must say exactly the same, and come
+        // back to its parts when the form is under the limit again.
+        let form = Form::from_yaml(
+            "form:\n  fields:\n    m:\n      label: {vi: M}\n      type: group\n      repeat: {min: 0, max: 1000}\n      fields:\n        a: {label: {vi: A}, type: text, required: true}\n        b: {label: {vi: B}, type: text, required: true}\n",
+            "f.yaml",
+        )
+        .unwrap();
+        let mut s = FormSession::new(form, today());
+        let edits: Vec<(&str, Json)> = vec![
+            ("m", Json::Array(vec![json!({}); 600])),
+            ("m[0].a", json!("x")),
+            ("m[599].b", json!("y")),
+            ("m", json!([{}, {"a": "x"}])),
+            ("m[1].b", json!("y")),
+        ];
+        for (path, value) in edits {
+            let before = s.problems();
+            let d = s.set(path, value).unwrap();
+            check(&s, &before, &d, path);
+        }
+        assert_eq!(s.problems().len(), 2);
+        let before = s.problems();
+        let d = s.set("m", Json::Array(vec![json!({}); 501])).unwrap();
+        check(&s, &before, &d, "501 items");
+        assert_eq!(s.problems().last().unwrap().code, Code::LimitExceeded);
+    }
+
+    #[test]
+    fn session_edits_of_the_birth_form() {
+        let form = &FORMS[0];
+        let mut s = FormSession::new(Arc::clone(&form.form), today());
+        let before = s.problems();
+        let d = s.set_data(valid_application().as_object().unwrap().clone());
+        check(&s, &before, &d, "set_data");
+        // A keystroke in the child's birth date: only what reads it is re-checked.
+        let before = s.problems();
+        let d = s.set("child.birth_date", json!("2030-01-01")).unwrap();
+        check(&s, &before, &d, "a future birth date");
+        assert!(d.added.iter().any(|p| p.path == "$.child.birth_date"), "{d:?}");
+        let before = s.problems();
+        let d = s.set("$.child.birth_date", json!("2026-02-01")).unwrap();
+        check(&s, &before, &d, "a birth date back");
+        assert!(d.added.is_empty(), "{d:?}");
+        let before = s.problems();
+        // Bad paths are refused with a code and leave everything as it was.
+        for (bad, code) in [
+            ("", Code::InvalidValue),
+            ("child..x", Code::InvalidValue),
+            ("child.full_name.x", Code::InvalidType),
+            ("child[0]", Code::InvalidType),
+        ] {
+            let err = s.set(bad, json!(1)).unwrap_err();
+            assert_eq!((err.code, err.path.as_str()), (code, bad), "{err}");
+        }
+        assert_eq!(s.problems(), before);
+    }
+}

@@ -663,3 +663,47 @@ pub(crate) fn any_node(node: &Node, pred: &dyn Fn(&NodeKind) -> bool) -> bool {
         _ => false,
     }
 }
+
+/// What an expression reads, for the form session's dependency index.
+#[derive(Clone, Debug)]
+pub(crate) enum Read<'n> {
+    /// The field `steps[0]` of the scope `up` groups out from the expression's own group, and
+    /// the keys read below it (never through a list: a list is read whole).
+    Field { up: usize, steps: &'n [Step] },
+    /// The submitted documents.
+    Documents,
+}
+
+impl Node {
+    /// Calls `f` with every field and document read of this expression (lambda variables
+    /// read parts of a list that is itself read as a field).
+    pub(crate) fn reads<'n>(&'n self, f: &mut impl FnMut(Read<'n>)) {
+        match &self.kind {
+            NodeKind::Field { up, steps } => {
+                if !steps.is_empty() {
+                    f(Read::Field { up: *up, steps });
+                }
+            }
+            NodeKind::Doc { .. } | NodeKind::DocumentsComplete => f(Read::Documents),
+            NodeKind::Not(inner) | NodeKind::Neg(inner) => inner.reads(f),
+            NodeKind::Binary(_, a, b) => {
+                a.reads(f);
+                b.reads(f);
+            }
+            NodeKind::In { item, list, .. } => {
+                item.reads(f);
+                list.iter().for_each(|n| n.reads(f));
+            }
+            NodeKind::Call(_, args) => args.iter().for_each(|n| n.reads(f)),
+            NodeKind::Lambda { body, .. } => body.reads(f),
+            NodeKind::Null
+            | NodeKind::Bool(_)
+            | NodeKind::Num(_)
+            | NodeKind::Text(_)
+            | NodeKind::Date(_)
+            | NodeKind::Var { .. }
+            | NodeKind::Today
+            | NodeKind::FormValid => {}
+        }
+    }
+}

@@ -148,6 +148,7 @@ pub(crate) fn compile(
         limits: c.limits,
         messages: Messages::builtin(),
         citizen_id_provinces: None,
+        deps: std::sync::OnceLock::new(),
     })
 }
 

@@ -58,6 +58,14 @@
 //! nesting limit. It has no Unicode classes (`\p{L}`); write ranges such as `[A-Za-zÀ-ỹ ]`.
 //! A pattern must match the whole value.
 //!
+//! # Sessions
+//!
+//! A page that validates as the citizen types holds a [`FormSession`]: [`FormSession::set`]
+//! changes one field and returns the problems that appeared and disappeared ([`Delta`]),
+//! re-checking only that field and the rules, conditions, bounds and checklist items whose
+//! expressions read it. Its [`FormSession::problems`] are always exactly what
+//! [`Form::validate`] reports for its data.
+//!
 //! # Documents
 //!
 //! A submitted document ([`SubmittedDocument`]) satisfies its checklist item when it is
@@ -70,6 +78,7 @@ mod compile;
 mod ids;
 mod messages;
 mod pattern;
+mod session;
 
 mod validate;
 
@@ -89,6 +98,7 @@ pub use crate::spec::form::{AdminLevel, DocumentSpec, FieldSpec, FieldType, Form
 pub(crate) use crate::text::nfc;
 pub(crate) use compile::compile;
 pub use messages::Messages;
+pub use session::{Delta, FormSession, SessionError};
 
 /// One validation problem.
 ///
@@ -352,6 +362,8 @@ pub struct Form {
     /// The province codes a `citizen_id` may start with (sorted), from the catalogue;
     /// `None` for a standalone form, which checks the format and the birth year only.
     pub(crate) citizen_id_provinces: Option<std::sync::Arc<[String]>>,
+    /// Which parts of the form read which fields, for [`FormSession`]: built on first use.
+    pub(crate) deps: std::sync::OnceLock<std::sync::Arc<session::Deps>>,
 }
 
 /// A file holding just a form and its documents (a procedure YAML holds more keys).

@@ -3,17 +3,17 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde_json::{Map, Number, Value as Json};
 
-use super::{CBound, Field, Form, GroupId, Problem, SubmittedDocument, Validation, ids, nfc};
+use super::{CBound, Document, Field, Form, Group, GroupId, Problem, Rule, SubmittedDocument, Validation, ids, nfc};
 use crate::diagnostic::{Code, Message};
 use crate::expr::{self, CompiledExpr, EvalCtx, Val};
 use crate::spec::form::FieldType;
 use crate::text::Text;
 
 /// At most this many problems are reported; then one `limit_exceeded`.
-const MAX_PROBLEMS: usize = 1000;
+pub(super) const MAX_PROBLEMS: usize = 1000;
 
 /// `parent.key`, or `parent['key']` when the key is not a plain name.
-fn child_path(parent: &str, key: &str) -> String {
+pub(super) fn child_path(parent: &str, key: &str) -> String {
     let plain = key.bytes().next().is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
         && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
     if plain {
@@ -88,14 +88,29 @@ impl Ord3 {
     }
 }
 
-struct Validator<'a> {
+pub(super) struct Validator<'a> {
     form: &'a Form,
     today: NaiveDate,
     documents: &'a [SubmittedDocument],
-    problems: Vec<Problem>,
+    pub(super) problems: Vec<Problem>,
     full: bool,
     /// Evaluation steps left for the whole validation.
-    fuel: u64,
+    pub(super) fuel: u64,
+    /// Whether nested groups are left to the caller (the form session builds them itself).
+    shallow: bool,
+}
+
+impl<'a> Validator<'a> {
+    /// A validator for one part of a form (the form session checks parts).
+    pub(super) fn part(form: &'a Form, today: NaiveDate, documents: &'a [SubmittedDocument]) -> Self {
+        let fuel = form.limits.validation_fuel;
+        Validator { form, today, documents, problems: Vec::new(), full: false, fuel, shallow: true }
+    }
+
+    /// Wrong-type problem of a repeating group's item that is not an object.
+    pub(super) fn bad_item(&mut self, path: &str, label: &Text) {
+        self.wrong_type(At::Path(path), "object", label);
+    }
 }
 
 impl Form {
@@ -125,7 +140,7 @@ impl Form {
     /// ```
     pub fn validate(&self, data: &Json, documents: &[SubmittedDocument], today: NaiveDate) -> Validation {
         let fuel = self.limits.validation_fuel;
-        let mut v = Validator { form: self, today, documents, problems: Vec::new(), full: false, fuel };
+        let mut v = Validator { form: self, today, documents, problems: Vec::new(), full: false, fuel, shallow: false };
         let empty = Map::new();
         let root = match data {
             Json::Object(m) => m,
@@ -237,79 +252,71 @@ impl<'a> Validator<'a> {
             return;
         };
         scopes.push(obj);
-        // One merge over the object's keys (sorted) and the field ids (sorted): each
-        // field's value, and the keys the form does not know.
-        let mut values: Vec<Option<&'a Json>> = vec![None; group.fields.len()];
-        let mut unexpected: Vec<&'a str> = Vec::new();
-        let mut entries = obj.iter().peekable();
-        let mut last: &str = "";
-        let mut sorted = true;
-        'merge: for &fi in &group.sorted {
-            let id = group.fields[fi].id.as_str();
-            while let Some(&(key, value)) = entries.peek() {
-                if key.as_str() < last {
-                    sorted = false;
-                    break 'merge;
-                }
-                last = key;
-                match key.as_str().cmp(id) {
-                    std::cmp::Ordering::Less => unexpected.push(key),
-                    std::cmp::Ordering::Equal => values[fi] = Some(value),
-                    std::cmp::Ordering::Greater => break,
-                }
-                entries.next();
-            }
-        }
-        if sorted {
-            unexpected.extend(entries.map(|(k, _)| k.as_str()));
-        } else {
-            // serde_json's `preserve_order` feature keeps insertion order: look keys up.
-            unexpected.clear();
-            for (fi, field) in group.fields.iter().enumerate() {
-                values[fi] = obj.get(&field.id);
-            }
-            unexpected.extend(obj.keys().filter(|k| !group.fields.iter().any(|f| f.id == **k)).map(String::as_str));
-        }
+        let (values, unexpected) = field_values(group, obj);
         for (field, &value) in group.fields.iter().zip(&values) {
-            let at = At::Key(path, &field.id);
-            if let Some(vis) = &field.visible_if
-                && self.cond(vis, scopes, at, &field.label) == Some(false)
-            {
-                continue;
-            }
-            if absent(value, field.kind) {
-                let required = field.required
-                    || match &field.required_if {
-                        Some(e) => self.cond(e, scopes, at, &field.label) == Some(true),
-                        None => false,
-                    };
-                if required {
-                    self.push(at.path(), Code::FieldRequired, Map::new(), Some(&field.label));
-                }
-                continue;
-            }
-            if let Some(value) = value {
-                self.value(field, value, at, scopes);
-            }
+            self.field(field, value, path, scopes);
         }
-        for key in unexpected {
-            let p = params([("field", key.into())]);
-            self.push(child_path(path, key), Code::UnexpectedField, p, None);
-        }
+        self.unexpected(path, &unexpected);
         for rule in &group.rules {
-            let rpath = format!("{path}{}", rule.field);
-            let label = rule.label.as_ref();
-            if let Some(when) = &rule.when
-                && self.eval(when, scopes, At::Path(&rpath), label) != Some(Val::Bool(true))
-            {
-                continue;
-            }
-            if self.eval(&rule.check, scopes, At::Path(&rpath), label) == Some(Val::Bool(false)) {
-                let p = params([("rule", rule.id.clone().into())]);
-                self.push_message(rpath, Code::RuleViolated, p, label, &rule.message);
-            }
+            self.rule(rule, path, scopes);
         }
         scopes.pop();
+    }
+
+    /// One field of a group instance at `path`: visibility, presence, value. Returns whether
+    /// the value itself was checked (for a group, whether its items were reached).
+    pub(super) fn field(
+        &mut self,
+        field: &'a Field,
+        value: Option<&'a Json>,
+        path: &str,
+        scopes: &mut Vec<&'a Map<String, Json>>,
+    ) -> bool {
+        let at = At::Key(path, &field.id);
+        if let Some(vis) = &field.visible_if
+            && self.cond(vis, scopes, at, &field.label) == Some(false)
+        {
+            return false;
+        }
+        if absent(value, field.kind) {
+            let required = field.required
+                || match &field.required_if {
+                    Some(e) => self.cond(e, scopes, at, &field.label) == Some(true),
+                    None => false,
+                };
+            if required {
+                self.push(at.path(), Code::FieldRequired, Map::new(), Some(&field.label));
+            }
+            return false;
+        }
+        if let Some(value) = value {
+            self.value(field, value, at, scopes);
+            return true;
+        }
+        false
+    }
+
+    /// The keys of a group instance that the form does not know.
+    pub(super) fn unexpected(&mut self, path: &str, keys: &[&str]) {
+        for key in keys {
+            let p = params([("field", (*key).into())]);
+            self.push(child_path(path, key), Code::UnexpectedField, p, None);
+        }
+    }
+
+    /// One cross-field rule of a group instance at `path`.
+    pub(super) fn rule(&mut self, rule: &'a Rule, path: &str, scopes: &[&'a Map<String, Json>]) {
+        let rpath = format!("{path}{}", rule.field);
+        let label = rule.label.as_ref();
+        if let Some(when) = &rule.when
+            && self.eval(when, scopes, At::Path(&rpath), label) != Some(Val::Bool(true))
+        {
+            return;
+        }
+        if self.eval(&rule.check, scopes, At::Path(&rpath), label) == Some(Val::Bool(false)) {
+            let p = params([("rule", rule.id.clone().into())]);
+            self.push_message(rpath, Code::RuleViolated, p, label, &rule.message);
+        }
     }
 
     fn wrong_type(&mut self, at: At<'_>, expected: &str, label: &Text) {
@@ -510,6 +517,7 @@ impl<'a> Validator<'a> {
         let path = at.path();
         let Some(repeat) = field.repeat else {
             match value.as_object() {
+                Some(_) if self.shallow => {}
                 Some(obj) => self.group(gid, obj, &path, scopes),
                 None => self.wrong_type(at, "object", label),
             }
@@ -534,6 +542,9 @@ impl<'a> Validator<'a> {
                 Some(label),
             );
         }
+        if self.shallow {
+            return;
+        }
         // Items past the maximum are not validated: the cost stays bounded by the form.
         for (i, item) in items.iter().take(repeat.max as usize).enumerate() {
             let ipath = format!("{path}[{i}]");
@@ -545,41 +556,51 @@ impl<'a> Validator<'a> {
     }
 
     fn documents(&mut self, root: &'a Map<String, Json>) {
-        let form = self.form;
+        for doc in &self.form.documents {
+            self.document(doc, root);
+        }
+        self.unknown_documents();
+    }
+
+    /// One item of the checklist against the submitted documents.
+    pub(super) fn document(&mut self, doc: &'a Document, root: &'a Map<String, Json>) {
         let scopes = [root];
-        for doc in &form.documents {
-            let path = child_path("$.documents", &doc.id);
-            let name = &doc.spec.name;
-            let required = match &doc.required_if {
-                Some(e) => self.cond(e, &scopes, At::Path(&path), name) == Some(true),
-                None => doc.spec.required.unwrap_or(true),
-            };
-            let submitted: Vec<&SubmittedDocument> =
-                self.documents.iter().filter(|d| d.id == doc.id && d.is_present()).collect();
-            if submitted.is_empty() {
-                if required {
-                    self.push(path, Code::DocumentMissing, Map::new(), Some(name));
-                }
-                continue;
+        let path = child_path("$.documents", &doc.id);
+        let name = &doc.spec.name;
+        let required = match &doc.required_if {
+            Some(e) => self.cond(e, &scopes, At::Path(&path), name) == Some(true),
+            None => doc.spec.required.unwrap_or(true),
+        };
+        let submitted: Vec<&SubmittedDocument> =
+            self.documents.iter().filter(|d| d.id == doc.id && d.is_present()).collect();
+        if submitted.is_empty() {
+            if required {
+                self.push(path, Code::DocumentMissing, Map::new(), Some(name));
             }
-            for s in submitted {
-                if let Some(db) = &s.from_database {
-                    if doc.spec.replaceable_by.as_deref() != Some(db.as_str()) {
-                        let p = params([("database", db.clone().into())]);
-                        self.push(path.clone(), Code::NotReplaceable, p, Some(name));
-                    }
-                } else if !s.files.is_empty() {
-                    let accepted = doc.spec.formats.as_deref().unwrap_or(&[]);
-                    for (i, f) in s.files.iter().enumerate() {
-                        let fpath = format!("{path}.files[{i}]");
-                        self.file(accepted, doc.spec.max_size, &f.media_type, f.size, At::Path(&fpath), name);
-                    }
-                } else if s.originals < doc.spec.originals || s.copies < doc.spec.copies {
-                    let p = params([("originals", doc.spec.originals.into()), ("copies", doc.spec.copies.into())]);
-                    self.push(path.clone(), Code::DocumentCount, p, Some(name));
+            return;
+        }
+        for s in submitted {
+            if let Some(db) = &s.from_database {
+                if doc.spec.replaceable_by.as_deref() != Some(db.as_str()) {
+                    let p = params([("database", db.clone().into())]);
+                    self.push(path.clone(), Code::NotReplaceable, p, Some(name));
                 }
+            } else if !s.files.is_empty() {
+                let accepted = doc.spec.formats.as_deref().unwrap_or(&[]);
+                for (i, f) in s.files.iter().enumerate() {
+                    let fpath = format!("{path}.files[{i}]");
+                    self.file(accepted, doc.spec.max_size, &f.media_type, f.size, At::Path(&fpath), name);
+                }
+            } else if s.originals < doc.spec.originals || s.copies < doc.spec.copies {
+                let p = params([("originals", doc.spec.originals.into()), ("copies", doc.spec.copies.into())]);
+                self.push(path.clone(), Code::DocumentCount, p, Some(name));
             }
         }
+    }
+
+    /// Submitted documents the checklist does not name.
+    pub(super) fn unknown_documents(&mut self) {
+        let form = self.form;
         for s in self.documents {
             if !form.documents.iter().any(|d| d.id == s.id) {
                 let p = params([("document", s.id.clone().into())]);
@@ -587,6 +608,44 @@ impl<'a> Validator<'a> {
             }
         }
     }
+}
+
+/// Each field's value in `obj` (in field order), and the keys the group does not know.
+pub(super) fn field_values<'a>(group: &Group, obj: &'a Map<String, Json>) -> (Vec<Option<&'a Json>>, Vec<&'a str>) {
+    // One merge over the object's keys (sorted) and the field ids (sorted): each
+    // field's value, and the keys the form does not know.
+    let mut values: Vec<Option<&'a Json>> = vec![None; group.fields.len()];
+    let mut unexpected: Vec<&'a str> = Vec::new();
+    let mut entries = obj.iter().peekable();
+    let mut last: &str = "";
+    let mut sorted = true;
+    'merge: for &fi in &group.sorted {
+        let id = group.fields[fi].id.as_str();
+        while let Some(&(key, value)) = entries.peek() {
+            if key.as_str() < last {
+                sorted = false;
+                break 'merge;
+            }
+            last = key;
+            match key.as_str().cmp(id) {
+                std::cmp::Ordering::Less => unexpected.push(key),
+                std::cmp::Ordering::Equal => values[fi] = Some(value),
+                std::cmp::Ordering::Greater => break,
+            }
+            entries.next();
+        }
+    }
+    if sorted {
+        unexpected.extend(entries.map(|(k, _)| k.as_str()));
+    } else {
+        // serde_json's `preserve_order` feature keeps insertion order: look keys up.
+        unexpected.clear();
+        for (fi, field) in group.fields.iter().enumerate() {
+            values[fi] = obj.get(&field.id);
+        }
+        unexpected.extend(obj.keys().filter(|k| !group.fields.iter().any(|f| f.id == **k)).map(String::as_str));
+    }
+    (values, unexpected)
 }
 
 fn params_limit() -> Map<String, Json> {

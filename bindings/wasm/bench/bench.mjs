@@ -2,6 +2,9 @@
 //  1. form validation: motcua's validateForm on the birth application vs Ajv on an equivalent
 //     JSON Schema (as close as JSON Schema gets: the CCCD province/century checks, age-relative
 //     date bounds and cross-field rules cannot be written in it, so Ajv checks less);
+//     Then one keystroke through a form session (`procedure.formSession`: the data stays in the
+//     module, `set` re-checks what reads the field and returns the problems that changed) vs
+//     Ajv validating the whole form again, which is what a page without a session does.
 //  2. dossier transitions: motcua's submit + 7 commands through the liên thông group vs an
 //     XState v5 machine with the same states, parallel branches, join and role guards (XState
 //     computes no deadlines, effects, hand-offs or events).
@@ -90,6 +93,25 @@ const fab = bench('Ajv, 2 errors (allErrors)', () => validate(bad));
 // What any engine pays to take the same input across a JSON boundary, before any rule runs.
 const fj = bench('JSON.parse(JSON.stringify(input)) alone (the crossing)', () => JSON.parse(JSON.stringify({ data: sample.data, documents: sample.documents })));
 
+// One keystroke: the child's name gains or loses a letter (nothing changes), or the declarant's
+// CCCD loses its last digit (one problem appears or goes).
+const session = (procedure) => {
+  const s = procedure.formSession('2026-03-09');
+  s.setData(sample.data);
+  s.setDocuments(sample.documents);
+  if (s.problems().length !== 0) throw new Error('the session rejects the sample');
+  return s;
+};
+const sFull = session(birth);
+const sLite = session(liteBirth);
+const names = ['Trần Minh Khô', 'Trần Minh Khôi'];
+const ids = ['00119501234', sample.data.declarant.citizen_id];
+const ks = bench('session.set, one keystroke (full module)', (i) => sFull.set('child.full_name', names[i & 1]));
+const ksl = bench('session.set, one keystroke (lite module)', (i) => sLite.set('child.full_name', names[i & 1]));
+const kse = bench('session.set, a problem appears/goes (full module)', (i) => sFull.set('declarant.citizen_id', ids[i & 1]));
+const typed = structuredClone(sample.data);
+const ka = bench('Ajv, the whole form again after a keystroke', (i) => { typed.child.full_name = names[i & 1]; return validate(typed); });
+
 // ---- 2. transitions ----
 const at = (d, h) => `2026-03-${d}T${h}:00+07:00`;
 const officer = (role, agency) => ({ role, agency });
@@ -147,5 +169,9 @@ console.log(`\nratios (time motcua / time peer; < 1 means motcua is faster)`);
 console.log(`  form, valid, form+documents vs Ajv:   ${r(fm, fa)}`);
 console.log(`  form, valid, lite module vs Ajv:      ${r(fl, fa)}`);
 console.log(`  form, 2 errors vs Ajv:                ${r(fmb, fab)}`);
+console.log(`  keystroke, session.set vs Ajv whole:  ${r(ks, ka)}`);
+console.log(`  keystroke, lite module vs Ajv whole:  ${r(ksl, ka)}`);
+console.log(`  keystroke + problem vs Ajv whole:     ${r(kse, ka)}`);
+console.log(`  keystroke, session.set vs validateForm: ${r(ks, fm)}`);
 console.log(`  transitions, whole dossier vs XState: ${r(tm, tx)}`);
 console.log(`  (the JSON crossing of the form input alone is ${r(fj, fa)}× Ajv's whole validation)`);

@@ -1,5 +1,5 @@
 // The demo: the birth-registration form rendered from the procedure, validated by the engine
-// as the user types (Vietnamese messages), the document checklist, and the process diagram.
+// as the user types through a form session held in the module (Vietnamese messages), the document checklist, and the process diagram.
 // All rules come from the spec through the WASM package; this file only draws and collects.
 // The lite module: the browser download without the YAML parser; specs come as the JSON that
 // `motcua json FILE` prints (build.sh writes them to demo/specs/).
@@ -112,45 +112,89 @@ for (const [id, doc] of Object.entries(info.documents)) {
     if (e.target.checked) attached.set(id, doc.replaceableBy ? { id, fromDatabase: doc.replaceableBy }
       : { id, files: [{ name: `${id}.pdf`, mediaType: (doc.formats ?? ['application/pdf'])[0], size: 100000 }] });
     else attached.delete(id);
-    validate();
+    checklistChanged();
   });
   checklist.append(li);
 }
 
-// ---- validation as the user types ----
-function validate() {
-  const documents = [...attached.values()];
-  const v = procedure.validateForm(collect(), documents, today);
-  for (const el of document.querySelectorAll('.error')) el.textContent = '';
-  for (const el of document.querySelectorAll('.invalid')) el.classList.remove('invalid');
-  const elsewhere = [];
-  for (const p of v.problems) {
-    if (p.path.startsWith('$.documents')) continue;
-    const path = p.path.slice(2);
-    const slot = $(`e-${path}`);
-    if (slot) {
-      slot.textContent = p.message.vi;
-      $(`l-${path}`)?.classList.add('invalid');
-    } else elsewhere.push(p.message.vi);
-  }
-  const docs = procedure.checkDocuments(documents, collect(), today);
-  for (const [id] of Object.entries(info.documents)) {
+// ---- validation as the user types, through a form session ----
+// The form data lives in the module: each keystroke sets one field, and the session answers
+// with the problems that appeared and disappeared (re-checking only what reads that field).
+// Only the slots those problems name are repainted.
+const session = procedure.formSession(today);
+const byPath = new Map(); // JSON path → its problems
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+function paint(path) {
+  const problems = byPath.get(path) ?? [];
+  if (path.startsWith('$.documents.')) {
+    const id = path.slice('$.documents.'.length);
     const li = $(`d-${id}`);
-    const problem = docs.problems.find((p) => p.path === `$.documents.${id}`);
+    if (!li) return;
     li.querySelector('input').checked = attached.has(id);
-    li.querySelector('.status').className = 'status ' + (problem ? 'missing' : 'ok');
-    li.querySelector('.status').textContent = problem ? problem.message.vi : attached.has(id) ? '✓ đã có' : '✓ không cần';
+    li.querySelector('.status').className = 'status ' + (problems.length ? 'missing' : 'ok');
+    li.querySelector('.status').textContent = problems.length ? problems[0].message.vi : attached.has(id) ? '✓ đã có' : '✓ không cần';
+    return;
   }
-  $('summary').textContent = v.valid ? 'Hồ sơ hợp lệ' : `${v.problems.length} lỗi cần sửa` + (elsewhere.length ? ` (${elsewhere.join('; ')})` : '');
-  return v;
+  const slot = $(`e-${path.slice(2)}`);
+  if (slot) {
+    slot.textContent = problems.map((p) => p.message.vi).join('; ');
+    $(`l-${path.slice(2)}`)?.classList.toggle('invalid', problems.length > 0);
+  }
 }
 
-$('form').addEventListener('input', validate);
+function summary() {
+  let count = 0;
+  const elsewhere = [];
+  for (const [path, problems] of byPath) {
+    count += problems.length;
+    if (!path.startsWith('$.documents') && !$(`e-${path.slice(2)}`)) elsewhere.push(...problems.map((p) => p.message.vi));
+  }
+  $('summary').textContent = count === 0 ? 'Hồ sơ hợp lệ' : `${count} lỗi cần sửa` + (elsewhere.length ? ` (${elsewhere.join('; ')})` : '');
+}
+
+function apply({ added, removed }) {
+  const touched = new Set();
+  for (const p of removed) {
+    const list = byPath.get(p.path) ?? [];
+    const i = list.findIndex((q) => same(q, p));
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) byPath.delete(p.path);
+    touched.add(p.path);
+  }
+  for (const p of added) {
+    if (!byPath.has(p.path)) byPath.set(p.path, []);
+    byPath.get(p.path).push(p);
+    touched.add(p.path);
+  }
+  for (const path of touched) paint(path);
+  summary();
+}
+
+function showAll() {
+  byPath.clear();
+  apply({ added: session.problems(), removed: [] });
+  for (const id of Object.keys(info.documents)) paint(`$.documents.${id}`);
+}
+
+function checklistChanged() {
+  apply(session.setDocuments([...attached.values()]));
+  for (const id of Object.keys(info.documents)) paint(`$.documents.${id}`);
+}
+
+$('form').addEventListener('input', (e) => {
+  const input = e.target;
+  if (!inputs.has(input.name)) return;
+  const value = input.type === 'checkbox' ? input.checked : input.value.trim();
+  apply(value === '' ? session.remove(input.name) : session.set(input.name, value));
+});
 $('sample').addEventListener('click', () => {
   fill(sample.data);
   attached.clear();
   for (const d of sample.documents) attached.set(d.id, d);
-  validate();
+  session.setData(collect());
+  session.setDocuments([...attached.values()]);
+  showAll();
 });
 
 let seq = 0;
@@ -160,7 +204,7 @@ $('submit').addEventListener('click', () => {
     const { dossier, applied } = procedure.submit({
       dossierId: `KS-DEMO-${++seq}`, commandId: `demo-${seq}`, at: now(), actor: { role: 'citizen' },
       channel: 'online', jurisdiction: collect().residence?.commune ?? '00004',
-      data: collect(), documents: [...attached.values()],
+      data: session.data(), documents: [...attached.values()],
     });
     const appointment = applied.effects.find((e) => e.type === 'appointment_set')?.appointment;
     result.className = 'success';
@@ -172,5 +216,6 @@ $('submit').addEventListener('click', () => {
   }
 });
 
-validate();
+session.setData(collect());
+showAll();
 document.body.dataset.ready = 'true';

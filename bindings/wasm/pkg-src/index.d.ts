@@ -480,6 +480,38 @@ export class Engine {
   free(): void;
 }
 
+/** The problems one session edit made appear and disappear (the JSON shape of `Validation.problems`). */
+export interface ProblemDelta {
+  added: Problem[];
+  removed: Problem[];
+}
+
+/**
+ * One procedure's form data and documents held in the module between edits, for validation
+ * on every keystroke. Paths are the problems' JSON paths, with or without `$`:
+ * `child.birth_date`, `household_members[2].full_name`. A refused edit throws a MotcuaError
+ * (`invalid_value` for a malformed path or an index past the end, `invalid_type` for a path
+ * through a value that is not an object or list) and changes nothing.
+ */
+export class FormSession {
+  private constructor();
+  /** Sets one field (a list item is added at index = the list's length). */
+  set(path: string, value: Json | object): ProblemDelta;
+  /** Removes a field or a list item (the items after it shift). */
+  remove(path: string): ProblemDelta;
+  /** Replaces the whole form data. */
+  setData(data: Json | object): ProblemDelta;
+  /** Replaces the submitted documents and re-checks the checklist. */
+  setDocuments(documents: SubmittedDocument[] | undefined | null): ProblemDelta;
+  /** Every problem, in `validateForm`'s order. */
+  problems(): Problem[];
+  /** What `validateForm` would return for `data()` and `documents()`. */
+  validation(): Validation;
+  data(): { [key: string]: Json };
+  documents(): SubmittedDocument[];
+  free(): void;
+}
+
 /** A compiled procedure. */
 export class Procedure {
   private constructor();
@@ -489,6 +521,11 @@ export class Procedure {
   warnings(): Diagnostic[];
   /** Validates the form data and the documents as of `today`. */
   validateForm(data: Json | object, documents: SubmittedDocument[] | undefined | null, today: IsoDate): Validation;
+  /**
+   * A form session on `today`: the form data lives in the module and `set` re-checks only
+   * what reads the edited field. Its problems always equal `validateForm`'s for its data.
+   */
+  formSession(today: IsoDate): FormSession;
   /** The checklist alone. */
   checkDocuments(documents: SubmittedDocument[] | undefined | null, data: Json | object, today: IsoDate): DocumentCheck;
   /** Opens a dossier; throws a MotcuaError (code "invalid_form" with `problems`, …) when refused. */

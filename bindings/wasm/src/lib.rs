@@ -258,7 +258,7 @@ impl Engine {
     #[wasm_bindgen(js_name = loadProcedure)]
     pub fn load_procedure(&self, yaml: &str, file: &str) -> Result<ProcedureHandle, JsValue> {
         let procedure = Procedure::from_yaml(yaml, file, &self.library).map_err(|e| load_error(&e))?;
-        Ok(ProcedureHandle { inner: Rc::new(procedure) })
+        Ok(ProcedureHandle { inner: Rc::new(procedure), form: std::cell::OnceCell::new() })
     }
 
     /// Compiles a procedure given as JSON (`motcua json FILE`); the same checks and
@@ -266,7 +266,7 @@ impl Engine {
     #[wasm_bindgen(js_name = loadProcedureJson)]
     pub fn load_procedure_json(&self, json: &str, file: &str) -> Result<ProcedureHandle, JsValue> {
         let procedure = Procedure::from_json(json, file, &self.library).map_err(|e| load_error(&e))?;
-        Ok(ProcedureHandle { inner: Rc::new(procedure) })
+        Ok(ProcedureHandle { inner: Rc::new(procedure), form: std::cell::OnceCell::new() })
     }
 }
 
@@ -276,6 +276,8 @@ impl Engine {
 #[wasm_bindgen(js_name = Procedure)]
 pub struct ProcedureHandle {
     inner: Rc<Procedure>,
+    /// The compiled form shared by the procedure's form sessions (copied out on the first).
+    form: std::cell::OnceCell<std::sync::Arc<motcua::Form>>,
 }
 
 /// Validation results go straight to JS, without the key translation: the binding's own
@@ -332,6 +334,15 @@ impl ProcedureHandle {
         let (data, documents) = form_input(data, documents_)?;
         let v = self.inner.form().validate(&data, &documents, today);
         Ok(json_to_js(&ValidationJs::of(&v)))
+    }
+
+    /// A form session on `today` (`YYYY-MM-DD`): empty form data and no documents, held in the
+    /// module and re-checked field by field as the citizen types.
+    #[wasm_bindgen(js_name = formSession)]
+    pub fn form_session(&self, today: &str) -> Result<FormSessionHandle, JsValue> {
+        let today = date(today, "today")?;
+        let form = self.form.get_or_init(|| std::sync::Arc::new(self.inner.form().clone()));
+        Ok(FormSessionHandle { inner: motcua::FormSession::new(std::sync::Arc::clone(form), today) })
     }
 
     /// The document checklist alone: `{complete, problems}` with the `$.documents…` problems.
@@ -399,6 +410,104 @@ impl ProcedureHandle {
     #[wasm_bindgen(js_name = diagramDot)]
     pub fn diagram_dot(&self, lang: &str) -> String {
         motcua::diagram::dot(&self.inner, lang)
+    }
+}
+
+// ---- FormSession ---------------------------------------------------------------------
+
+/// A form's data held in the module between edits ([`motcua::FormSession`]): `set` changes
+/// one field and answers with the problems that appeared and disappeared, in the JSON shape
+/// of `validateForm`'s problems. Field values cross as JSON text, one field at a time.
+#[wasm_bindgen(js_name = FormSession)]
+pub struct FormSessionHandle {
+    inner: motcua::FormSession,
+}
+
+/// The answer to an edit: problems that appeared and disappeared.
+#[derive(Serialize)]
+struct DeltaJs<'a> {
+    added: &'a [Problem],
+    removed: &'a [Problem],
+}
+
+fn delta_to_js(d: &motcua::Delta) -> JsValue {
+    // Most keystrokes change no problem: two empty arrays are built in place, without the
+    // JSON text and its parse.
+    if d.is_empty() {
+        return object(&[("added", &js_sys::Array::new().into()), ("removed", &js_sys::Array::new().into())]);
+    }
+    json_to_js(&DeltaJs { added: &d.added, removed: &d.removed })
+}
+
+fn session_error(e: &motcua::SessionError) -> JsValue {
+    throw(e.code, &e.message, ("", &e.path, 0, 0), &[], &[])
+}
+
+#[wasm_bindgen(js_class = FormSession)]
+impl FormSessionHandle {
+    /// Sets the field at `path` (`child.birth_date`, `household_members[2].full_name`) to
+    /// `value` and returns `{added, removed}`; a list item is added at index = the length.
+    pub fn set(&mut self, path: &str, value: JsValue) -> Result<JsValue, JsValue> {
+        // What is typed into an input is a string, a number or a boolean: those cross as they
+        // are; anything else as JSON text.
+        let value: Json = if value.is_undefined() || value.is_null() {
+            Json::Null
+        } else if let Some(s) = value.as_string() {
+            Json::String(s)
+        } else if let Some(b) = value.as_bool() {
+            Json::Bool(b)
+        } else if let Some(n) = value.as_f64() {
+            if n.fract() == 0.0 && n.abs() < 9.0e15 {
+                Json::from(n as i64)
+            } else {
+                serde_json::Number::from_f64(n).map_or(Json::Null, Json::Number)
+            }
+        } else {
+            serde_json::from_str(&js_to_text(&value, "value")?).map_err(|e| bad_input("value", e))?
+        };
+        self.inner.set(path, value).map(|d| delta_to_js(&d)).map_err(|e| session_error(&e))
+    }
+
+    /// Removes the field or list item at `path` and returns `{added, removed}`.
+    pub fn remove(&mut self, path: &str) -> Result<JsValue, JsValue> {
+        self.inner.remove(path).map(|d| delta_to_js(&d)).map_err(|e| session_error(&e))
+    }
+
+    /// Replaces the whole form data (an object) and returns `{added, removed}`.
+    #[wasm_bindgen(js_name = setData)]
+    pub fn set_data(&mut self, data: JsValue) -> Result<JsValue, JsValue> {
+        let (data, _) = form_input(data, JsValue::NULL)?;
+        let Json::Object(data) = data else {
+            return Err(bad_input("data", "expected an object"));
+        };
+        Ok(delta_to_js(&self.inner.set_data(data)))
+    }
+
+    /// Replaces the submitted documents, re-checks the checklist, returns `{added, removed}`.
+    #[wasm_bindgen(js_name = setDocuments)]
+    pub fn set_documents(&mut self, documents: JsValue) -> Result<JsValue, JsValue> {
+        let (_, documents) = form_input(JsValue::UNDEFINED, documents)?;
+        Ok(delta_to_js(&self.inner.set_documents(documents)))
+    }
+
+    /// Every problem, exactly as `validateForm` reports them for `data()` and the documents.
+    pub fn problems(&self) -> JsValue {
+        json_to_js(&self.inner.problems())
+    }
+
+    /// `{valid, formValid, documentsComplete, problems}`, as `validateForm` returns it.
+    pub fn validation(&self) -> JsValue {
+        json_to_js(&ValidationJs::of(&self.inner.validation()))
+    }
+
+    /// The form data as it stands.
+    pub fn data(&self) -> JsValue {
+        json_to_js(self.inner.data())
+    }
+
+    /// The submitted documents as they stand (camelCase keys).
+    pub fn documents(&self) -> JsValue {
+        to_js(self.inner.documents())
     }
 }
 

@@ -51,3 +51,14 @@ try {
   }
 }
 console.log(label, warnings, messages, complete, applied.duplicate, appointment, due, when, mermaid);
+
+// A form session: one field at a time, the problems that changed back.
+import type { FormSession, ProblemDelta } from '../pkg/index.js';
+const session: FormSession = procedure.formSession('2026-03-09');
+const delta: ProblemDelta = session.set('child.birth_date', '2026-03-01');
+const appeared: string[] = delta.added.map((p: Problem) => p.path);
+const gone: number = session.remove('household_members[0]').removed.length;
+const all: Problem[] = session.problems();
+const same: Validation = session.validation();
+session.setDocuments([{ id: 'birth_certificate', originals: 1 }]);
+session.free();
