@@ -77,8 +77,9 @@ impl Deps {
                             g = g.and_then(|g| deps.parent.get(g.0 as usize).copied().flatten());
                         }
                         let Some(map) = g.and_then(|g| deps.by_field.get_mut(g.0 as usize)) else { continue };
-                        let reader = Reader { unit, below: steps[1..].iter().map(|s| s.key.clone()).collect() };
-                        let list = map.entry(steps[0].key.clone()).or_default();
+                        let Some((head, below)) = steps.split_first() else { continue };
+                        let reader = Reader { unit, below: below.iter().map(|s| s.key.clone()).collect() };
+                        let list = map.entry(head.key.clone()).or_default();
                         if !list.contains(&reader) {
                             list.push(reader);
                         }

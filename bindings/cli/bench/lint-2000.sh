@@ -7,8 +7,11 @@ cargo build --release -p motcua-cli --locked
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 mkdir -p "$dir/procedures"
-for i in $(seq 1 500); do
-  for f in specs/procedures/*.yaml; do cp "$f" "$dir/procedures/$(basename "$f" .yaml)-$i.yaml"; done
+# Exactly 2,000 files, cycling through the shipped procedures (however many there are).
+specs=(specs/procedures/*.yaml)
+for i in $(seq 0 1999); do
+  f=${specs[$((i % ${#specs[@]}))]}
+  cp "$f" "$dir/procedures/$(basename "$f" .yaml)-$i.yaml"
 done
 bin=target/release/motcua
 echo "files: $(ls "$dir/procedures" | wc -l), cores: $(nproc)"
