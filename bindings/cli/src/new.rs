@@ -133,7 +133,7 @@ fn deadline(text: &str) -> Result<WorkingDuration, Fail> {
     format!("{number}{unit}").parse().map_err(|_| bad())
 }
 
-/// `part` thousandths of `total`'s unit, written as a duration.
+/// `thousandths` of the unit of `total`, written as a duration (`0.5d`, `1.2h`).
 fn share(total: WorkingDuration, thousandths: u64) -> String {
     let suffix = match total.unit() {
         motcua::DurationUnit::Day => 'd',
