@@ -53,19 +53,19 @@ fn load_catalogue(bencher: Bencher) {
     bencher.bench(|| Catalogue::from_yaml(divan::black_box(&text), "vietnam.yaml").expect("loads"));
 }
 
+/// A shipped procedure, compiled.
+fn compiled(file: &str) -> Procedure {
+    Procedure::from_yaml(&read(file), file, &library()).expect("compiles")
+}
+
+/// A shipped scenario: submissions are validated, so benches borrow its valid application.
+fn sample(file: &str) -> motcua::scenario::Scenario {
+    motcua::scenario::Scenario::from_yaml(&read(file), file).expect("scenario")
+}
+
 fn business() -> (Procedure, Dossier) {
-    let p = Procedure::from_yaml(
-        &read("specs/procedures/business-registration.yaml"),
-        "business-registration.yaml",
-        &library(),
-    )
-    .expect("compiles");
-    // Submissions are validated: the valid application of the shipped happy scenario.
-    let sample = motcua::scenario::Scenario::from_yaml(
-        &read("tests/scenarios/business-registration-happy.yaml"),
-        "business-registration-happy.yaml",
-    )
-    .expect("scenario");
+    let p = compiled("specs/procedures/business-registration.yaml");
+    let sample = sample("tests/scenarios/business-registration-happy.yaml");
     let (d, _) = Dossier::submit(
         &p,
         Submission {
@@ -131,17 +131,8 @@ fn replay_six_events(bencher: Bencher) {
 
 /// A judicial-record request received and waiting at the look-up step.
 fn judicial() -> (Procedure, Dossier) {
-    let p = Procedure::from_yaml(
-        &read("specs/procedures/judicial-record-certificate.yaml"),
-        "judicial-record-certificate.yaml",
-        &library(),
-    )
-    .expect("compiles");
-    let sample = motcua::scenario::Scenario::from_yaml(
-        &read("tests/scenarios/judicial-record-certificate-happy.yaml"),
-        "judicial-record-certificate-happy.yaml",
-    )
-    .expect("scenario");
+    let p = compiled("specs/procedures/judicial-record-certificate.yaml");
+    let sample = sample("tests/scenarios/judicial-record-certificate-happy.yaml");
     let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).expect("time");
     let submission =
         Submission::new("LLTP-1", at("2026-03-02T09:00:00+07:00"), Actor::citizen(), motcua::Channel::Online, "00004")

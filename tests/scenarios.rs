@@ -53,6 +53,29 @@ fn a_failing_expectation_is_reported_with_its_line() {
     assert_eq!(timeline.failures(), ["commands[0] (accept): expected status 4, got 2"]);
 }
 
+/// Each key of `expect.closure` and `expect.problems` is compared: a wrong one is a failure
+/// of its line.
+#[test]
+fn a_wrong_closure_kind_or_problem_list_is_reported_with_its_line() {
+    let procedure = crate::common::procedure("specs/procedures/business-registration.yaml");
+    let text = read("tests/scenarios/business-registration-happy.yaml");
+    let scenario = Scenario::from_yaml(&text, "happy.yaml").expect("loads");
+    assert!(motcua_scenario::run(&scenario, &procedure).failures().is_empty());
+    let wrong = text
+        .replacen("closure: {outcome: issued}", "closure: {outcome: issued, kind: refused, cancelled: [review]}", 1)
+        .replacen("expect: {status: 1", "expect: {problems: [\"$.owner missing\"], status: 1", 1);
+    let failures = motcua_scenario::run(&Scenario::from_yaml(&wrong, "wrong.yaml").expect("loads"), &procedure)
+        .failures()
+        .to_vec();
+    assert_eq!(failures.len(), 3, "{failures:#?}");
+    assert!(failures[0].starts_with("submit: expected problems [\"$.owner missing\"], got []"), "{failures:#?}");
+    assert!(
+        failures[1].contains("(hand_over): expected closure kind Some(Refused), got ResultIssued"),
+        "{failures:#?}"
+    );
+    assert!(failures[2].contains("(hand_over): expected cancelled Some([\"review\"]), got []"), "{failures:#?}");
+}
+
 #[test]
 fn a_line_with_both_a_command_and_an_advance_is_a_placed_error() {
     let text = read("tests/scenarios/business-registration-happy.yaml").replacen(

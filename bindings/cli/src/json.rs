@@ -84,9 +84,8 @@ fn upgraded(source: &Source, args: &SpecsArgs, lang: Lang) -> Result<Result<Stri
     let spec = if spec.exists() {
         scenario.procedure.clone()
     } else {
-        project::find_specs_root(Some(Path::new(&source.name)))
-            .and_then(|specs| std::path::absolute(specs).ok())
-            .and_then(|specs| specs.parent().map(|root| root.join(spec).display().to_string()))
+        project::project_root(Some(Path::new(&source.name)))
+            .map(|root| root.join(spec).display().to_string())
             .unwrap_or_else(|| scenario.procedure.clone())
     };
     let loaded = project::load_procedure(args, &spec)?;

@@ -489,10 +489,7 @@ pub fn run(answers: &Answers, args: &SpecsArgs, lang: Lang) -> Outcome {
     }
     let root = match &answers.dir {
         Some(dir) => PathBuf::from(dir),
-        None => project::find_specs_root(None)
-            .and_then(|specs| std::path::absolute(specs).ok())
-            .and_then(|specs| specs.parent().map(Path::to_path_buf))
-            .unwrap_or_else(|| PathBuf::from(".")),
+        None => project::project_root(None).unwrap_or_else(|| PathBuf::from(".")),
     };
     let slug = identifier(&answers.file, 60).replace('_', "-");
     let plan = Plan {

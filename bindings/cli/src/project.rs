@@ -74,6 +74,13 @@ pub fn is_specs_root(dir: &Path) -> bool {
     dir.join("catalogue").is_dir() && dir.join("calendars").is_dir()
 }
 
+/// The project root: the folder holding the specs root found near `hint` (as an absolute
+/// path). Scenario `procedure:` paths and `motcua new`'s files are relative to it.
+pub fn project_root(hint: Option<&Path>) -> Option<PathBuf> {
+    let specs = std::path::absolute(find_specs_root(hint)?).ok()?;
+    specs.parent().map(Path::to_path_buf)
+}
+
 /// The specs root for `hint` (a file or folder the user named): itself, an ancestor, or an
 /// ancestor's `specs/` child; then `./specs` and `.`.
 pub fn find_specs_root(hint: Option<&Path>) -> Option<PathBuf> {

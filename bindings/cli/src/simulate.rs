@@ -16,13 +16,6 @@ use crate::project::{self, Source};
 use crate::timeline::{self, Width};
 use crate::{Fail, Format, Lang, Outcome, render};
 
-/// The project root: the parent of the specs root found near `spec`.
-fn project_root(spec: &Path) -> Option<PathBuf> {
-    let specs = project::find_specs_root(Some(spec))?;
-    let specs = std::path::absolute(&specs).ok()?;
-    specs.parent().map(Path::to_path_buf)
-}
-
 fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
@@ -38,7 +31,7 @@ fn default_scenario(spec: &str) -> Result<PathBuf, Fail> {
             format!("no scenario in tests/scenarios/ is written for {spec}: pass --scenario FILE"),
         )
     };
-    let root = project_root(Path::new(spec)).ok_or_else(none)?;
+    let root = project::project_root(Some(Path::new(spec))).ok_or_else(none)?;
     let dir = root.join("tests").join("scenarios");
     if !dir.is_dir() {
         return Err(none());

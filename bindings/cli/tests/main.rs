@@ -325,11 +325,8 @@ fn shipped_procedures() -> Vec<String> {
 
 /// A shipped procedure compiled by the core, to compare the picture with.
 fn compiled(spec: &str) -> motcua::Procedure {
-    let read = |p: &str| std::fs::read_to_string(repo().join(p)).unwrap();
-    let catalogue = motcua::Catalogue::from_yaml(&read("specs/catalogue/vietnam.yaml"), "vietnam.yaml").unwrap();
-    let mut library = motcua::Library::new(catalogue);
-    library.add_calendar_yaml(&read("specs/calendars/vn-gov.yaml"), "vn-gov.yaml").unwrap();
-    motcua::Procedure::from_yaml(&read(spec), spec, &library).unwrap()
+    let text = std::fs::read_to_string(repo().join(spec)).unwrap();
+    motcua::Procedure::from_yaml(&text, spec, &store_library()).unwrap()
 }
 
 /// The text of an element, its `<tspan>` lines joined by spaces (as they were wrapped).

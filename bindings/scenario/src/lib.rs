@@ -255,9 +255,8 @@ impl Runner<'_> {
         let mut dossier = match Dossier::submit(procedure, submission) {
             Ok((dossier, applied)) => {
                 check(&mut failures, "submit", scenario.expect.as_ref(), procedure, &dossier, at, &Ok(&applied));
-                let entry =
-                    entry(procedure, &dossier, at, "submit".into(), scenario.submit.actor.clone(), Vec::new(), 0);
-                entries.push(entry(EntryResult::Applied(applied.effects), None));
+                let line = Line { at, command: "submit".into(), actor: scenario.submit.actor.clone(), note: None };
+                entries.push(entry(procedure, &dossier, line, Vec::new(), 0, EntryResult::Applied(applied.effects)));
                 dossier
             }
             Err(rejection) => {
@@ -305,14 +304,12 @@ impl Runner<'_> {
             // After a refused move the dossier stays on the version it was on.
             let on: &Procedure = now_on.as_deref().unwrap_or(procedure);
             judge(&mut failures, &place, line, on, &dossier, &result);
-            let entry = entry(on, &dossier, at, label, line.actor(), before, logged);
-            entries.push(entry(
-                match result {
-                    Ok(applied) => EntryResult::Applied(applied.effects),
-                    Err(rejection) => EntryResult::Rejected(rejection),
-                },
-                line.note.clone(),
-            ));
+            let result = match result {
+                Ok(applied) => EntryResult::Applied(applied.effects),
+                Err(rejection) => EntryResult::Rejected(rejection),
+            };
+            let shown = Line { at, command: label, actor: line.actor(), note: line.note.clone() };
+            entries.push(entry(on, &dossier, shown, before, logged, result));
             if now_on.is_some() {
                 moved = now_on;
             }
@@ -377,41 +374,42 @@ fn judge(
     check(failures, place, line.expect.as_ref(), procedure, dossier, line.at(), &outcome);
 }
 
-/// A line's entry, before its result and note are known.
-fn entry(
-    procedure: &Procedure,
-    dossier: &Dossier,
+/// What a timeline shows of a line besides the dossier's state: when, what, who, the remark.
+struct Line {
     at: DateTime<FixedOffset>,
     command: String,
     actor: Actor,
+    note: Option<motcua::Text>,
+}
+
+/// A line's entry: the line, the dossier after it, the active steps before it and the steps
+/// it finished (the log past `logged_before`).
+fn entry(
+    procedure: &Procedure,
+    dossier: &Dossier,
+    line: Line,
     before: Vec<String>,
     logged_before: usize,
-) -> impl FnOnce(EntryResult, Option<motcua::Text>) -> Entry {
-    let after = dossier.active_step_ids().map(str::to_owned).collect();
-    let status = dossier.status();
+    result: EntryResult,
+) -> Entry {
     let deadline = dossier.deadline();
-    let appointment = Some(deadline.appointment);
-    let suspended = deadline.suspended_since.is_some() && dossier.closure().is_none();
-    let provisional = !deadline.provisional_days.is_empty();
-    let punctuality = dossier.punctuality(procedure, at).ok();
-    let step_times = dossier.log()[logged_before.min(dossier.log().len())..]
-        .iter()
-        .map(|r| (r.step.clone(), r.used_minutes, r.allotted_minutes))
-        .collect();
-    move |result, note| Entry {
-        at,
-        command,
-        actor,
+    Entry {
+        at: line.at,
+        command: line.command,
+        actor: line.actor,
         before,
-        after,
+        after: dossier.active_step_ids().map(str::to_owned).collect(),
         result,
-        status,
-        note,
-        appointment,
-        suspended,
-        provisional,
-        punctuality,
-        step_times,
+        status: dossier.status(),
+        note: line.note,
+        appointment: Some(deadline.appointment),
+        suspended: deadline.suspended_since.is_some() && dossier.closure().is_none(),
+        provisional: !deadline.provisional_days.is_empty(),
+        punctuality: dossier.punctuality(procedure, line.at).ok(),
+        step_times: dossier.log()[logged_before.min(dossier.log().len())..]
+            .iter()
+            .map(|r| (r.step.clone(), r.used_minutes, r.allotted_minutes))
+            .collect(),
     }
 }
 
